@@ -1,0 +1,63 @@
+//! The JSON API under `/api/v1`, with the same permissions as the pages, described by the
+//! OpenAPI document at `/api/v1/openapi.json`.
+
+pub mod projects;
+
+use axum::Json;
+use serde::Serialize;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::domain::role::Role;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Zhuanban API", description = "Project task forces (项目专班) for county key industrial projects."),
+    paths(me, projects::list, projects::show),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = []))
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::web::SESSION_COOKIE))),
+        );
+    }
+}
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    id: Uuid,
+    username: String,
+    display_name: String,
+    role: Role,
+    unit: Option<String>,
+}
+
+/// The caller's own account.
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, description = "not signed in")))]
+pub async fn me(user: CurrentUser) -> Json<Me> {
+    Json(Me {
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        role: user.role,
+        unit: user.unit_name,
+    })
+}

@@ -1,0 +1,105 @@
+//! The one store: PostgreSQL. Opening it means either connecting to `DATABASE_URL` or running the
+//! private cluster; either way the embedded migrations are applied before anything else runs.
+
+pub mod audit;
+pub mod cluster;
+pub mod projects;
+pub mod settings;
+pub mod users;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgPool};
+
+use crate::config::Config;
+use cluster::{Cluster, Durability};
+
+pub struct Database {
+    pub pool: PgPool,
+    cluster: Option<Cluster>,
+    /// True when the private cluster was created by this start: the demo dataset goes in.
+    pub created_now: bool,
+}
+
+impl Database {
+    pub async fn open(config: &Config) -> anyhow::Result<Database> {
+        let (options, cluster) = match &config.database_url {
+            Some(url) => {
+                let options: PgConnectOptions = url
+                    .parse()
+                    .context("DATABASE_URL is not a PostgreSQL URL")?;
+                (options, None)
+            }
+            None => {
+                let data_dir = config.data_dir.clone();
+                let cluster = tokio::task::spawn_blocking(move || {
+                    Cluster::open(&data_dir, Durability::Durable)
+                })
+                .await?
+                .context("cannot run the private PostgreSQL cluster")?;
+                ensure_database(&cluster, cluster::DATABASE).await?;
+                (cluster.connect_options(cluster::DATABASE), Some(cluster))
+            }
+        };
+        let pool = pool(options, config.pool_size)
+            .await
+            .context("cannot connect to the database")?;
+        migrate(&pool).await?;
+        let created_now = cluster.as_ref().is_some_and(|c| c.created_now);
+        Ok(Database {
+            pool,
+            cluster,
+            created_now,
+        })
+    }
+
+    /// Closes the pool, then stops the private cluster if this process started it.
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        self.pool.close().await;
+        if let Some(mut cluster) = self.cluster.take() {
+            tokio::task::spawn_blocking(move || cluster.stop()).await??;
+        }
+        Ok(())
+    }
+}
+
+pub async fn pool(options: PgConnectOptions, size: u32) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(size)
+        // Short, so a database outage answers 503 quickly instead of hanging requests.
+        .acquire_timeout(Duration::from_secs(3))
+        .connect_with(options)
+        .await
+}
+
+/// Applies the embedded migrations and the session store's table.
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    sqlx::migrate!("./migrations")
+        .run(pool)
+        .await
+        .context("cannot apply migrations")?;
+    tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
+        .migrate()
+        .await
+        .context("cannot create the session table")?;
+    Ok(())
+}
+
+/// Creates `name` in the private cluster unless it exists.
+pub async fn ensure_database(cluster: &Cluster, name: &str) -> anyhow::Result<()> {
+    let mut conn = sqlx::PgConnection::connect_with(&cluster.connect_options("postgres")).await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await?;
+    if !exists {
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut conn)
+            .await?;
+    }
+    conn.close().await?;
+    Ok(())
+}

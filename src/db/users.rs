@@ -1,0 +1,225 @@
+//! Accounts, API tokens and login attempts.
+
+use anyhow::{Context, bail};
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::audit::{self, Actor, Entry};
+use crate::auth::CurrentUser;
+use crate::domain::names::{UnitCode, Username};
+use crate::domain::role::Role;
+
+/// The user of a session, with the settings' absolute session lifetime in hours.
+pub async fn session_user(
+    pool: &PgPool,
+    id: Uuid,
+) -> Result<Option<(CurrentUser, i32)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: CurrentUser,
+        session_max_hours: i32,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name, s.session_max_hours
+         FROM users u LEFT JOIN units n ON n.id = u.unit_id CROSS JOIN settings s WHERE u.id = $1 AND u.active",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| (r.user, r.session_max_hours)))
+}
+
+/// The user an API token belongs to, unless it is revoked or the user is inactive.
+pub async fn by_api_token(
+    pool: &PgPool,
+    token_hash: &[u8],
+) -> Result<Option<CurrentUser>, sqlx::Error> {
+    sqlx::query_as(
+        "WITH used AS (
+             UPDATE api_tokens SET last_used_at = now()
+             WHERE token_hash = $1 AND revoked_at IS NULL RETURNING user_id)
+         SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name
+         FROM users u JOIN used ON used.user_id = u.id LEFT JOIN units n ON n.id = u.unit_id WHERE u.active",
+    )
+    .bind(token_hash)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Id and password hash of an active account, for login.
+pub async fn login_lookup(
+    pool: &PgPool,
+    username: &Username,
+) -> Result<Option<(Uuid, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, password_hash FROM users WHERE lower(username) = lower($1) AND active",
+    )
+    .bind(username.as_str())
+    .fetch_optional(pool)
+    .await
+}
+
+/// Recent failures: their number and the seconds since the last one.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Failures {
+    pub count: i64,
+    pub seconds_since_last: Option<f64>,
+}
+
+/// Failed logins to an account within `window_secs`, since its last successful login.
+pub async fn account_failures(
+    pool: &PgPool,
+    username: &str,
+    window_secs: i64,
+) -> Result<Failures, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT count(*) AS count, extract(epoch FROM now() - max(at))::float8 AS seconds_since_last
+         FROM login_attempts
+         WHERE lower(username) = lower($1) AND NOT succeeded
+           AND at > now() - make_interval(secs => $2)
+           AND at > coalesce((SELECT max(at) FROM login_attempts
+                              WHERE lower(username) = lower($1) AND succeeded), '-infinity')",
+    )
+    .bind(username)
+    .bind(window_secs as f64)
+    .fetch_one(pool)
+    .await
+}
+
+/// Failed logins from a client address within `window_secs` (a success does not reset these:
+/// one valid account must not unlock guessing at the others).
+pub async fn address_failures(
+    pool: &PgPool,
+    address: &str,
+    window_secs: i64,
+) -> Result<Failures, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT count(*) AS count, extract(epoch FROM now() - max(at))::float8 AS seconds_since_last
+         FROM login_attempts
+         WHERE address = $1 AND NOT succeeded AND at > now() - make_interval(secs => $2)",
+    )
+    .bind(address)
+    .bind(window_secs as f64)
+    .fetch_one(pool)
+    .await
+}
+
+pub async fn record_attempt(
+    pool: &PgPool,
+    username: &str,
+    address: &str,
+    succeeded: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO login_attempts (username, address, succeeded) VALUES ($1, $2, $3)")
+        .bind(username)
+        .bind(address)
+        .bind(succeeded)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a Username,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub unit: Option<&'a UnitCode>,
+    pub projects: &'a [Uuid],
+    pub password_hash: &'a str,
+}
+
+/// Creates an account, linking an investor to their projects, and records it in the audit log.
+pub async fn create(pool: &PgPool, new: NewUser<'_>, actor: Actor<'_>) -> anyhow::Result<Uuid> {
+    let mut tx = pool.begin().await?;
+    let unit_id: Option<Uuid> = match new.unit {
+        Some(code) => Some(
+            sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
+                .bind(code.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .with_context(|| format!("no unit has the code {:?}", code.as_str()))?,
+        ),
+        None => None,
+    };
+    if new.role == Role::Member && unit_id.is_none() {
+        bail!("a member needs --unit CODE: the responsible unit they work for");
+    }
+    if new.role == Role::Investor && unit_id.is_some() {
+        bail!("an investor belongs to a company, not to a unit: leave out --unit");
+    }
+    if new.role != Role::Investor && !new.projects.is_empty() {
+        bail!(
+            "--project links investors to their projects; other roles see projects through their task forces and units"
+        );
+    }
+    let taken: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))")
+            .bind(new.username.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+    if taken {
+        bail!("the username {:?} is taken", new.username.as_str());
+    }
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, role, unit_id, password_hash)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(new.username.as_str())
+    .bind(new.display_name)
+    .bind(new.role.as_str())
+    .bind(unit_id)
+    .bind(new.password_hash)
+    .fetch_one(&mut *tx)
+    .await?;
+    for project in new.projects {
+        let linked = sqlx::query(
+            "INSERT INTO investor_projects (user_id, project_id) SELECT $1, id FROM projects WHERE id = $2",
+        )
+        .bind(id)
+        .bind(project)
+        .execute(&mut *tx)
+        .await?;
+        if linked.rows_affected() == 0 {
+            bail!("no project has the id {project}");
+        }
+    }
+    audit::record(
+        &mut tx,
+        Entry {
+            actor,
+            action: "user.create",
+            entity: "user",
+            entity_id: Some(id),
+            project_id: None,
+            before: None,
+            after: Some(json!({
+                "username": new.username.as_str(), "role": new.role, "unit_id": unit_id, "projects": new.projects,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Stores the hash of a new API token for `username`.
+pub async fn add_api_token(
+    pool: &PgPool,
+    username: &Username,
+    token_hash: &[u8],
+) -> anyhow::Result<()> {
+    let user_id: Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE lower(username) = lower($1) AND active")
+            .bind(username.as_str())
+            .fetch_optional(pool)
+            .await?
+            .with_context(|| format!("no active user is called {:?}", username.as_str()))?;
+    sqlx::query("INSERT INTO api_tokens (user_id, token_hash) VALUES ($1, $2)")
+        .bind(user_id)
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

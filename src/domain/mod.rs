@@ -1,0 +1,7 @@
+//! The product's own rules, as pure functions over plain data: no I/O here.
+
+pub mod lifecycle;
+pub mod names;
+pub mod role;
+pub mod status;
+pub mod throttle;

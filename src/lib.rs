@@ -1,0 +1,12 @@
+//! Zhuanban (项目专班): task forces for county key industrial projects.
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod server;
+pub mod telemetry;
+pub mod web;

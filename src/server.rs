@@ -1,0 +1,88 @@
+//! Running the server: open the database (starting the private cluster if needed), serve until
+//! Ctrl-C or SIGTERM, then close the database and stop the cluster.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::config::Config;
+use crate::db::{Database, settings};
+use crate::demo;
+use crate::web::login::DEMO_PASSWORD;
+use crate::web::{AppState, routes};
+
+/// Opens the database the way every command does; a private cluster created just now gets the demo.
+pub async fn open_database(config: &Config) -> anyhow::Result<Database> {
+    let db = Database::open(config).await?;
+    if db.created_now {
+        demo::seed(&db.pool)
+            .await
+            .context("cannot load the demo dataset")?;
+    }
+    Ok(db)
+}
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let db = open_database(&config).await?;
+    let listener = TcpListener::bind(config.addr).await.with_context(|| {
+        format!(
+            "cannot listen on {} (set ZHUANBAN_ADDR to another address)",
+            config.addr
+        )
+    })?;
+    if settings::load(&db.pool).await?.is_demo {
+        print_demo_accounts();
+    }
+    println!(
+        "Zhuanban is running at http://{}  (Ctrl-C stops it)",
+        listener.local_addr()?
+    );
+
+    let sweeper = tokio::spawn(
+        PostgresStore::new(db.pool.clone()).continuously_delete_expired(Duration::from_secs(600)),
+    );
+    let state = AppState {
+        db: db.pool.clone(),
+        config: Arc::new(config),
+    };
+    let served = axum::serve(
+        listener,
+        routes::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
+    sweeper.abort();
+    tracing::info!("shutting down");
+    db.close().await?;
+    served.context("server error")
+}
+
+fn print_demo_accounts() {
+    println!("Demo database (演示数据库). Accounts, each with the password {DEMO_PASSWORD}:");
+    for (username, name, role, _) in demo::ACCOUNTS {
+        println!("  {username:<10} {:<9} {name}", role.as_str());
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

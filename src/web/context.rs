@@ -1,0 +1,264 @@
+//! Per-request context: who is asking (session or API token), in which language, with which
+//! CSRF token. The middleware here also renders every error response, so all error pages share
+//! the layout and every `/api` error has a JSON body.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use serde_json::json;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::AppState;
+use super::error::{AppError, ErrorKind};
+use super::i18n::{Catalog, Lang};
+use super::layout::ErrorPage;
+use crate::auth::CurrentUser;
+use crate::auth::token;
+use crate::db::users;
+
+/// Session keys.
+pub const SESSION_USER: &str = "user_id";
+pub const SESSION_LOGIN_AT: &str = "login_at";
+pub const SESSION_CSRF: &str = "csrf";
+
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    pub user: Option<CurrentUser>,
+    pub lang: Lang,
+    /// The session's form token; empty for API-token requests, which have no session.
+    pub csrf_token: String,
+    /// True when the caller authenticated with `Authorization: Bearer`.
+    pub via_api_token: bool,
+    /// Path and query of the request, for "come back here" links.
+    pub path: String,
+}
+
+impl RequestContext {
+    pub fn t(&self) -> &'static Catalog {
+        self.lang.catalog()
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestContext {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("context middleware missing")))
+    }
+}
+
+pub async fn middleware(
+    State(state): State<AppState>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let lang = lang_from_cookies(req.headers());
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    let is_api = req.uri().path().starts_with("/api/");
+    let mut ctx = RequestContext {
+        user: None,
+        lang,
+        csrf_token: String::new(),
+        via_api_token: false,
+        path,
+    };
+    let response = match identify(&state, &session, req.headers(), &mut ctx).await {
+        Ok(()) => {
+            req.extensions_mut().insert(ctx.clone());
+            next.run(req).await
+        }
+        Err(e) => e.into_response(),
+    };
+    finish(&ctx, is_api, response).await
+}
+
+async fn identify(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    ctx: &mut RequestContext,
+) -> Result<(), AppError> {
+    if let Some(bearer) = bearer_token(headers) {
+        let user = users::by_api_token(&state.db, &token::api_token_hash(bearer)).await?;
+        ctx.via_api_token = true;
+        ctx.user = Some(user.ok_or(AppError::LoginRequired)?);
+        return Ok(());
+    }
+    ctx.csrf_token = match session.get::<String>(SESSION_CSRF).await? {
+        Some(t) => t,
+        None => {
+            let t = token::new_csrf_token();
+            session.insert(SESSION_CSRF, &t).await?;
+            t
+        }
+    };
+    let Some(user_id) = session.get::<Uuid>(SESSION_USER).await? else {
+        return Ok(());
+    };
+    let login_at = session.get::<i64>(SESSION_LOGIN_AT).await?.unwrap_or(0);
+    match users::session_user(&state.db, user_id).await? {
+        // Sessions end after `session_max_hours` in all, however active (the idle limit is the cookie's).
+        Some((user, max_hours))
+            if Utc::now().timestamp() - login_at < i64::from(max_hours) * 3600 =>
+        {
+            ctx.user = Some(user);
+        }
+        _ => {
+            session.flush().await?;
+            ctx.csrf_token.clear();
+        }
+    }
+    Ok(())
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+fn lang_from_cookies(headers: &HeaderMap) -> Lang {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == Lang::COOKIE)
+        .and_then(|(_, value)| Lang::parse(value))
+        .unwrap_or(Lang::Zh)
+}
+
+/// Gives every error response a body: the error page in the layout, a login redirect, or JSON.
+async fn finish(ctx: &RequestContext, is_api: bool, response: Response) -> Response {
+    let status = response.status();
+    if status.as_u16() < 400 {
+        return response;
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let kind = response.extensions().get::<ErrorKind>().copied();
+    let t = ctx.t();
+    if is_api {
+        if content_type.starts_with("application/json") {
+            return response;
+        }
+        // Keep what axum said about a malformed request: it names the field.
+        let detail = axum::body::to_bytes(response.into_body(), 16 * 1024)
+            .await
+            .unwrap_or_default();
+        let detail = String::from_utf8_lossy(&detail).trim().to_string();
+        let message = if kind == Some(ErrorKind::Csrf) {
+            t.error_csrf.to_string()
+        } else if detail.is_empty() {
+            t.error(status.as_u16()).1.to_string()
+        } else {
+            detail
+        };
+        let code = status
+            .canonical_reason()
+            .unwrap_or("error")
+            .to_lowercase()
+            .replace(' ', "_");
+        return (
+            status,
+            axum::Json(json!({ "error": code, "message": message })),
+        )
+            .into_response();
+    }
+    if content_type.starts_with("text/html") {
+        return response;
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        let next = if ctx.path.starts_with("/logout") {
+            "/"
+        } else {
+            ctx.path.as_str()
+        };
+        let target = format!("/login?next={}", urlencode(next));
+        return Redirect::to(&target).into_response();
+    }
+    let (title, message) = t.error(status.as_u16());
+    let message = if kind == Some(ErrorKind::Csrf) {
+        t.error_csrf
+    } else {
+        message
+    };
+    let page = ErrorPage::new(ctx, status.as_u16(), title, message);
+    let mut out = page.into_response();
+    *out.status_mut() = status;
+    out
+}
+
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e[1..].to_string())
+        .unwrap_or_default()
+}
+
+/// Rejects state-changing requests without the session's CSRF token. API-token requests carry no
+/// cookie and JSON bodies cannot be sent cross-site without a CORS preflight, so those pass; the
+/// origin check of `tower_http::csrf` runs before this for everything.
+pub async fn require_csrf_token(
+    ctx: RequestContext,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || ctx.via_api_token {
+        return Ok(next.run(req).await);
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if content_type.starts_with("application/json") {
+        return Ok(next.run(req).await);
+    }
+    let header_token = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, super::BODY_LIMIT)
+        .await
+        .map_err(|_| AppError::Csrf)?;
+    let form_token = if content_type.starts_with("application/x-www-form-urlencoded") {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|(k, _)| k == "csrf_token")
+            .map(|(_, v)| v)
+    } else {
+        None
+    };
+    let given = form_token.or(header_token).unwrap_or_default();
+    if ctx.csrf_token.is_empty() || !token::same_secret(&given, &ctx.csrf_token) {
+        return Err(AppError::Csrf);
+    }
+    Ok(next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await)
+}

@@ -1,0 +1,82 @@
+//! What every page shares: the layout's data (navigation by role, language switch, logout form)
+//! and the error page.
+
+use askama::Template;
+use askama_web::WebTemplate;
+
+use super::context::{RequestContext, urlencode};
+use super::i18n::Catalog;
+use crate::auth::CurrentUser;
+
+/// Bumped with each release so browsers fetch the new stylesheet.
+pub const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+pub struct Layout {
+    pub t: &'static Catalog,
+    pub user: Option<CurrentUser>,
+    pub csrf_token: String,
+    pub nav: Vec<NavLink>,
+    pub switch_href: String,
+    pub asset_version: &'static str,
+}
+
+impl Layout {
+    pub fn new(ctx: &RequestContext) -> Layout {
+        let t = ctx.t();
+        let current_path = ctx.path.split('?').next().unwrap_or("/");
+        let nav = match &ctx.user {
+            Some(_) => vec![("/", t.nav_projects)],
+            None => vec![],
+        }
+        .into_iter()
+        .map(|(href, label)| NavLink {
+            href,
+            label,
+            current: href == current_path,
+        })
+        .collect();
+        Layout {
+            t,
+            user: ctx.user.clone(),
+            csrf_token: ctx.csrf_token.clone(),
+            nav,
+            switch_href: format!(
+                "/lang/{}?next={}",
+                ctx.lang.other().code(),
+                urlencode(&ctx.path)
+            ),
+            asset_version: ASSET_VERSION,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub status: u16,
+    pub title: &'static str,
+    pub message: &'static str,
+}
+
+impl ErrorPage {
+    pub fn new(
+        ctx: &RequestContext,
+        status: u16,
+        title: &'static str,
+        message: &'static str,
+    ) -> ErrorPage {
+        ErrorPage {
+            layout: Layout::new(ctx),
+            status,
+            title,
+            message,
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! The web application: state, middleware stack, pages.
+
+pub mod assets;
+pub mod context;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod i18n;
+pub mod lang;
+pub mod layout;
+pub mod login;
+pub mod projects;
+pub mod redirect;
+pub mod routes;
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::config::Config;
+
+/// What handlers share. Small on purpose: the pool and the configuration read at start.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub config: Arc<Config>,
+}
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "zb_session";
+
+/// Largest request body accepted (forms and JSON; attachments will get their own limit).
+pub const BODY_LIMIT: usize = 1024 * 1024;
