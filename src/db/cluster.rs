@@ -68,6 +68,35 @@ impl Cluster {
             .database(database)
     }
 
+    /// A `DATABASE_URL` for `database` over the private socket, for child processes.
+    pub fn url(&self, database: &str) -> String {
+        format!(
+            "postgres://{SUPERUSER}@localhost/{database}?host={}",
+            self.pg_dir.display()
+        )
+    }
+
+    /// Makes sure the server stops when process `pid` ends, however it ends (test runs use this:
+    /// a panicking or killed test binary must not leave a postmaster behind).
+    pub fn stop_when_process_exits(&self, pid: u32) -> std::io::Result<()> {
+        let pid_file = self.pg_dir.join("postmaster.pid");
+        let data_dir = self.pg_dir.parent().unwrap_or(&self.pg_dir);
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; \
+             kill -INT \"$(head -n 1 '{}')\" 2>/dev/null; sleep 3; rm -rf '{}'",
+            pid_file.display(),
+            data_dir.display()
+        );
+        Command::new("/bin/sh")
+            .args(["-c", &script])
+            .process_group(0)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map(drop)
+    }
+
     /// Stops the server if this process started it. Idempotent.
     pub fn stop(&mut self) -> anyhow::Result<()> {
         if !self.started_here || !self.is_running()? {
@@ -230,12 +259,24 @@ fn unprivileged_owner() -> anyhow::Result<Option<(nix::unistd::Uid, nix::unistd:
 /// The folder holding `pg_ctl`, `initdb` and `postgres`: `ZHUANBAN_PG_BIN`, then `PATH`, then the
 /// newest `/usr/lib/postgresql/*/bin`.
 pub fn find_binaries() -> anyhow::Result<PathBuf> {
+    locate_binaries(
+        std::env::var_os("ZHUANBAN_PG_BIN"),
+        std::env::var_os("PATH"),
+        Path::new("/usr/lib/postgresql"),
+    )
+}
+
+fn locate_binaries(
+    override_dir: Option<std::ffi::OsString>,
+    path: Option<std::ffi::OsString>,
+    lib_root: &Path,
+) -> anyhow::Result<PathBuf> {
     let has_all = |dir: &Path| {
         ["pg_ctl", "initdb", "postgres"]
             .iter()
             .all(|b| dir.join(b).is_file())
     };
-    if let Some(dir) = std::env::var_os("ZHUANBAN_PG_BIN") {
+    if let Some(dir) = override_dir {
         let dir = PathBuf::from(dir);
         if has_all(&dir) {
             return Ok(dir);
@@ -245,19 +286,19 @@ pub fn find_binaries() -> anyhow::Result<PathBuf> {
             dir.display()
         );
     }
-    let on_path = std::env::var_os("PATH")
+    let on_path = path
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default();
     for dir in on_path {
         let pg_ctl = dir.join("pg_ctl");
         // Debian links some tools into PATH; the real folder is where the link points.
-        if let Ok(real) = pg_ctl.canonicalize() {
-            if let Some(real_dir) = real.parent().filter(|d| has_all(d)) {
-                return Ok(real_dir.to_path_buf());
-            }
+        if let Ok(real) = pg_ctl.canonicalize()
+            && let Some(real_dir) = real.parent().filter(|d| has_all(d))
+        {
+            return Ok(real_dir.to_path_buf());
         }
     }
-    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir(lib_root)
         .into_iter()
         .flatten()
         .flatten()
@@ -275,4 +316,60 @@ pub fn find_binaries() -> anyhow::Result<PathBuf> {
              point ZHUANBAN_PG_BIN at its bin folder, or set DATABASE_URL to use an existing database."
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fake_bin(dir: &Path) {
+        std::fs::create_dir_all(dir).unwrap();
+        for b in ["pg_ctl", "initdb", "postgres"] {
+            std::fs::write(dir.join(b), "").unwrap();
+        }
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("zb-bin-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn without_binaries_the_message_says_what_to_install_or_set() {
+        let root = scratch("none");
+        let err = locate_binaries(None, Some(root.clone().into()), &root)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("apt-get install postgresql"), "{err}");
+        assert!(
+            err.contains("DATABASE_URL") && err.contains("ZHUANBAN_PG_BIN"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_newest_installed_version_wins() {
+        let root = scratch("versions");
+        fake_bin(&root.join("13/bin"));
+        fake_bin(&root.join("15/bin"));
+        std::fs::create_dir_all(root.join("16/bin")).unwrap(); // incomplete: ignored
+        let found = locate_binaries(None, None, &root).unwrap();
+        assert_eq!(found, root.join("15/bin"));
+    }
+
+    #[test]
+    fn an_override_must_hold_the_binaries() {
+        let root = scratch("override");
+        let err = locate_binaries(Some(root.clone().into()), None, &root)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ZHUANBAN_PG_BIN"), "{err}");
+        fake_bin(&root);
+        assert_eq!(
+            locate_binaries(Some(root.clone().into()), None, Path::new("/nonexistent")).unwrap(),
+            root
+        );
+    }
 }

@@ -1,0 +1,317 @@
+//! The shared test harness. With `DATABASE_URL` unset, one private cluster is started for the
+//! whole run (and stopped when the run ends, however it ends); every test gets a fresh database
+//! copied from a migrated template, and a server on 127.0.0.1:0.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgConnection, PgPool};
+use uuid::Uuid;
+use zhuanban::config::Config;
+use zhuanban::db::audit::Actor;
+use zhuanban::db::cluster::{Cluster, Durability};
+use zhuanban::db::users::{self, NewUser};
+use zhuanban::domain::names::{UnitCode, Username};
+use zhuanban::domain::role::Role;
+use zhuanban::web::{AppState, routes};
+
+const TEMPLATE: &str = "zhuanban_template";
+pub const PASSWORD: &str = "test-password-123";
+
+struct Server {
+    /// Options for the server's maintenance database; per-test databases differ only in name.
+    admin: PgConnectOptions,
+    /// How child processes (the CLI) reach a database: name → URL.
+    url: Box<dyn Fn(&str) -> String + Send + Sync>,
+    _cluster: Option<Cluster>,
+}
+
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        // Set up on a thread of its own: each test has its own runtime, and this must outlive them.
+        std::thread::spawn(|| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(start_server())
+        })
+        .join()
+        .expect("test database server set-up panicked")
+    })
+}
+
+async fn start_server() -> Server {
+    let server = match std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        Some(url) => {
+            let admin: PgConnectOptions = url.parse().expect("DATABASE_URL");
+            let base = url
+                .split('?')
+                .next()
+                .unwrap_or(&url)
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap();
+            let query = url
+                .split_once('?')
+                .map(|(_, q)| format!("?{q}"))
+                .unwrap_or_default();
+            Server {
+                admin,
+                url: Box::new(move |db| format!("{base}/{db}{query}")),
+                _cluster: None,
+            }
+        }
+        None => {
+            let dir = std::env::temp_dir().join(format!("zhuanban-test-{}", std::process::id()));
+            let cluster =
+                Cluster::open(&dir, Durability::Throwaway).expect("cannot start the test cluster");
+            cluster
+                .stop_when_process_exits(std::process::id())
+                .expect("cannot start the cluster watchdog");
+            let admin = cluster.connect_options("postgres");
+            let template_url = cluster.url("DB");
+            Server {
+                admin,
+                url: Box::new(move |db| template_url.replace("/DB?", &format!("/{db}?"))),
+                _cluster: Some(cluster),
+            }
+        }
+    };
+    let mut conn = PgConnection::connect_with(&server.admin)
+        .await
+        .expect("connect to the test server");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {TEMPLATE}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {TEMPLATE}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let pool = zhuanban::db::pool(server.admin.clone().database(TEMPLATE), 2)
+        .await
+        .unwrap();
+    zhuanban::db::migrate(&pool)
+        .await
+        .expect("migrations apply to an empty database");
+    pool.close().await;
+    server
+}
+
+/// A new, empty database (not migrated) with a unique name.
+pub async fn empty_database() -> (String, PgConnectOptions) {
+    create_database("template0").await
+}
+
+async fn create_database(template: &str) -> (String, PgConnectOptions) {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let s = server();
+    let name = format!(
+        "zb_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut conn = PgConnection::connect_with(&s.admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let options = s.admin.clone().database(&name);
+    (name, options)
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: PgPool,
+    pub database_url: String,
+    pub password_hash: Arc<String>,
+}
+
+/// A server on a fresh, migrated, empty database.
+pub async fn spawn_app() -> TestApp {
+    let (name, options) = create_database(TEMPLATE).await;
+    let pool = zhuanban::db::pool(options, 5).await.unwrap();
+    let database_url = (server().url)(&name);
+    let base = serve(pool.clone()).await;
+    let password_hash = Arc::new(zhuanban::auth::password::hash(PASSWORD).await.unwrap());
+    TestApp {
+        base,
+        pool,
+        database_url,
+        password_hash,
+    }
+}
+
+/// A server on a fresh database holding the demo dataset.
+pub async fn spawn_demo_app() -> TestApp {
+    let app = spawn_app().await;
+    zhuanban::demo::seed(&app.pool).await.unwrap();
+    app
+}
+
+/// Serves the application on a pool, returning its base URL.
+pub async fn serve(pool: PgPool) -> String {
+    let config = Config::from_lookup(|_| None).unwrap();
+    let state = AppState {
+        db: pool,
+        config: Arc::new(config),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            routes::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    format!("http://{addr}")
+}
+
+impl TestApp {
+    pub fn client(&self) -> Client {
+        Client {
+            base: self.base.clone(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+        }
+    }
+
+    /// Creates an account with the test password.
+    pub async fn add_user(
+        &self,
+        username: &str,
+        role: Role,
+        unit: Option<&str>,
+        projects: &[Uuid],
+    ) -> Uuid {
+        let username = Username::parse(username).unwrap();
+        let unit = unit.map(|u| UnitCode::parse(u).unwrap());
+        let new = NewUser {
+            username: &username,
+            display_name: username.as_str(),
+            role,
+            unit: unit.as_ref(),
+            projects,
+            password_hash: &self.password_hash,
+        };
+        users::create(&self.pool, new, Actor::System("test"))
+            .await
+            .unwrap()
+    }
+
+    /// A client signed in as one of the demo accounts.
+    pub async fn demo_login(&self, username: &str) -> Client {
+        let client = self.client();
+        let response = client
+            .login(username, zhuanban::web::login::DEMO_PASSWORD)
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "demo login of {username}"
+        );
+        client
+    }
+
+    /// A client signed in with the test password.
+    pub async fn login(&self, username: &str) -> Client {
+        let client = self.client();
+        let response = client.login(username, PASSWORD).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "login of {username}"
+        );
+        client
+    }
+
+    pub async fn project_id(&self, name: &str) -> Uuid {
+        sqlx::query_scalar("SELECT id FROM projects WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+}
+
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Client {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
+        let r = self.get(path).await;
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// The form token of the current session, read from a page as a browser would.
+    pub async fn csrf_token(&self) -> String {
+        let (_, body) = self.get_text("/login").await;
+        let (_, body) = if body.contains("csrf_token") {
+            (StatusCode::OK, body)
+        } else {
+            self.get_text("/").await
+        };
+        csrf_from(&body).expect("a page with a csrf_token field")
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a form with the session's CSRF token added.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(path, &all).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.submit("/login", &[("username", username), ("password", password)])
+            .await
+    }
+}
+
+pub fn csrf_from(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+/// The session cookie's value as the client holds it, from a response that set it.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix(&format!("{}=", zhuanban::web::SESSION_COOKIE)))
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+}

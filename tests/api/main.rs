@@ -1,0 +1,10 @@
+//! Integration tests over a real PostgreSQL: each test gets its own fresh database and its own
+//! server on a free port.
+
+mod api;
+mod auth;
+mod cli;
+mod harness;
+mod health;
+mod migrations;
+mod pages;

@@ -1,0 +1,218 @@
+use reqwest::StatusCode;
+use zhuanban::domain::role::Role;
+
+use crate::harness::spawn_demo_app;
+
+const ALL: [&str; 5] = [
+    "章源钨业三期碳化钨粉项目",
+    "祺胜新材料项目",
+    "金竹矿业萤石矿项目",
+    "中核南方新材料独居石项目",
+    "祺祥新能源年产2万吨电池级碳酸锂项目",
+];
+
+fn shown(body: &str) -> Vec<&'static str> {
+    ALL.into_iter().filter(|p| body.contains(p)).collect()
+}
+
+#[tokio::test]
+async fn each_role_sees_its_home_page() {
+    let app = spawn_demo_app().await;
+    for (user, expected) in [
+        ("official", ALL.to_vec()),
+        ("admin", ALL.to_vec()),
+        (
+            "lead",
+            vec![
+                "中核南方新材料独居石项目",
+                "祺祥新能源年产2万吨电池级碳酸锂项目",
+            ],
+        ),
+        ("member", ALL.to_vec()),
+        ("investor", vec!["祺祥新能源年产2万吨电池级碳酸锂项目"]),
+    ] {
+        let client = app.demo_login(user).await;
+        let (status, body) = client.get_text("/").await;
+        assert_eq!(status, StatusCode::OK, "{user}");
+        assert_eq!(shown(&body), expected, "{user} sees exactly their projects");
+    }
+}
+
+#[tokio::test]
+async fn the_home_page_shows_colours_with_words_and_reasons() {
+    let app = spawn_demo_app().await;
+    let (_, body) = app.demo_login("official").await.get_text("/").await;
+    assert!(body.contains("红色通报") && body.contains("黄色预警") && body.contains("绿色"));
+    assert!(
+        body.contains("已逾期 20 天"),
+        "the red project says which item and how late"
+    );
+    assert!(
+        body.contains("20亿元"),
+        "investment in the units readers use"
+    );
+    // Worst first: the red CNNC project comes before the green Zhangyuan one.
+    assert!(body.find("中核南方").unwrap() < body.find("章源钨业").unwrap());
+}
+
+#[tokio::test]
+async fn a_member_sees_only_projects_that_involve_their_unit() {
+    let app = spawn_demo_app().await;
+    app.add_user("tax.staff", Role::Member, Some("swj"), &[])
+        .await;
+    let (_, body) = app.login("tax.staff").await.get_text("/").await;
+    assert_eq!(shown(&body), vec!["祺胜新材料项目"]);
+}
+
+#[tokio::test]
+async fn the_project_page_shows_timeline_task_force_and_urgent_items() {
+    let app = spawn_demo_app().await;
+    let id = app.project_id("祺胜新材料项目").await;
+    let (status, body) = app
+        .demo_login("official")
+        .await
+        .get_text(&format!("/projects/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("备案至投产：37 天"),
+        "the article's 37 days are measured"
+    );
+    assert!(body.contains("县工业园区管委会") && body.contains("县委常委 王建国"));
+    assert!(
+        body.contains("即将到期"),
+        "the item due in two days is flagged"
+    );
+}
+
+#[tokio::test]
+async fn an_investor_cannot_open_another_project_by_url() {
+    let app = spawn_demo_app().await;
+    let own = app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
+    let foreign = app.project_id("中核南方新材料独居石项目").await;
+    let client = app.demo_login("investor").await;
+    assert_eq!(
+        client.get(&format!("/projects/{own}")).await.status(),
+        StatusCode::OK
+    );
+    let (status, body) = client.get_text(&format!("/projects/{foreign}")).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "404, not 403: existence does not leak"
+    );
+    assert!(!body.contains("中核南方") && !body.contains("伴生放射性"));
+}
+
+#[tokio::test]
+async fn an_investor_sees_no_internal_notes() {
+    let app = spawn_demo_app().await;
+    let own = app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
+    let (_, body) = app
+        .demo_login("investor")
+        .await
+        .get_text(&format!("/projects/{own}"))
+        .await;
+    assert!(body.contains("施工临时用电增容"));
+    assert!(
+        !body.contains("变压器已到场"),
+        "the item's internal note stays inside"
+    );
+    let (_, internal) = app
+        .demo_login("official")
+        .await
+        .get_text(&format!("/projects/{own}"))
+        .await;
+    assert!(internal.contains("变压器已到场"));
+}
+
+#[tokio::test]
+async fn malformed_and_unknown_ids_are_404_pages() {
+    let app = spawn_demo_app().await;
+    let client = app.demo_login("official").await;
+    for path in [
+        "/projects/not-a-uuid",
+        "/projects/123",
+        "/projects/00000000-0000-0000-0000-000000000000",
+        "/nowhere",
+    ] {
+        let (status, body) = client.get_text(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            body.contains("页面不存在") && body.contains("退出登录"),
+            "{path}: a 404 page in the layout"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_language_switch_shows_english_and_back() {
+    let app = spawn_demo_app().await;
+    let client = app.demo_login("official").await;
+    let r = client.get("/lang/en?next=%2F").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, body) = client.get_text("/").await;
+    assert!(
+        body.contains("lang=\"en\"") && body.contains("Projects") && body.contains("Red (notice)")
+    );
+    assert!(body.contains("中文"), "a way back");
+    client.get("/lang/zh?next=https://evil.example").await;
+    let (_, body) = client.get_text("/").await;
+    assert!(body.contains("lang=\"zh-CN\"") && body.contains("项目一览"));
+    assert_eq!(client.get("/lang/fr").await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_login_page_says_it_is_a_demo_only_on_a_demo_database() {
+    let app = spawn_demo_app().await;
+    let (_, body) = app.client().get_text("/login").await;
+    assert!(body.contains("演示系统") && body.contains("zhuanban-demo"));
+    let plain = crate::harness::spawn_app().await;
+    let (_, body) = plain.client().get_text("/login").await;
+    assert!(!body.contains("演示系统"));
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_static_files_are_cached() {
+    let app = spawn_demo_app().await;
+    let r = app.client().get("/login").await;
+    let h = r.headers();
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    let css = app.client().get("/static/app.css").await;
+    assert_eq!(css.status(), StatusCode::OK);
+    assert!(
+        css.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    assert_eq!(
+        app.client().get("/static/nope.js").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn output_is_escaped() {
+    let app = spawn_demo_app().await;
+    sqlx::query(
+        "UPDATE projects SET name = '<script>alert(1)</script>' WHERE name = '祺胜新材料项目'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let (_, body) = app.demo_login("official").await.get_text("/").await;
+    assert!(!body.contains("<script>alert(1)</script>"));
+    assert!(
+        body.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+            || body.contains("&lt;script&gt;")
+    );
+}
