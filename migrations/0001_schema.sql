@@ -115,8 +115,9 @@ CREATE TABLE task_forces (
     id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     project_id      uuid NOT NULL REFERENCES projects (id),
     name            text NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 200),
-    -- The group leader (组长) is a county leader, who often has no account of their own.
-    leader_name     text NOT NULL CHECK (length(btrim(leader_name)) BETWEEN 1 AND 100),
+    -- The group leader (组长) is a county leader, who often has no account of their own; a task
+    -- force may be set up before the leader is named.
+    leader_name     text CHECK (leader_name IS NULL OR length(btrim(leader_name)) BETWEEN 1 AND 100),
     leader_user_id  uuid REFERENCES users (id),
     lead_unit_id    uuid NOT NULL REFERENCES units (id),
     created_at      timestamptz NOT NULL DEFAULT now(),

@@ -97,12 +97,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     password_stdin,
                 },
         } => {
-            let username = Username::parse(&username).with_context(|| {
-                format!("{username:?} is not a valid username (2–64 letters, digits, . _ -)")
-            })?;
-            let role = Role::parse(&role).with_context(|| {
-                format!("{role:?} is not a role: admin, official, lead, member or investor")
-            })?;
+            let username = Username::parse(&username)
+                .with_context(|| format!("{username:?} is not a valid username (2–64 letters, digits, . _ -)"))?;
+            let role = Role::parse(&role)
+                .with_context(|| format!("{role:?} is not a role: admin, official, lead, member or investor"))?;
             let unit = unit
                 .map(|u| UnitCode::parse(&u).with_context(|| format!("{u:?} is not a unit code")))
                 .transpose()?;
@@ -133,12 +131,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token {
             command: TokenCommand::Create { username },
         } => {
-            let username = Username::parse(&username)
-                .with_context(|| format!("{username:?} is not a valid username"))?;
+            let username =
+                Username::parse(&username).with_context(|| format!("{username:?} is not a valid username"))?;
             let db = server::open_database(&config).await?;
             let secret = token::new_api_token();
-            let added =
-                users::add_api_token(&db.pool, &username, &token::api_token_hash(&secret)).await;
+            let added = users::add_api_token(&db.pool, &username, &token::api_token_hash(&secret)).await;
             db.close().await?;
             added?;
             println!("{secret}");
@@ -171,10 +168,7 @@ fn read_password() -> anyhow::Result<String> {
         .map(|p| p.strip_suffix('\r').unwrap_or(p))
         .unwrap_or(&input);
     if password.chars().count() < password::MIN_LENGTH {
-        bail!(
-            "the password must have at least {} characters",
-            password::MIN_LENGTH
-        );
+        bail!("the password must have at least {} characters", password::MIN_LENGTH);
     }
     Ok(password.to_string())
 }

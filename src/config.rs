@@ -29,9 +29,9 @@ impl Config {
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
         let addr = get("ZHUANBAN_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
-        let addr = addr.parse().with_context(|| {
-            format!("ZHUANBAN_ADDR={addr:?} is not an address such as 127.0.0.1:8080")
-        })?;
+        let addr = addr
+            .parse()
+            .with_context(|| format!("ZHUANBAN_ADDR={addr:?} is not an address such as 127.0.0.1:8080"))?;
         let flag = |key: &str| -> anyhow::Result<bool> {
             match get(key).as_deref() {
                 None | Some("") | Some("0") | Some("false") => Ok(false),
@@ -45,9 +45,7 @@ impl Config {
                 .parse::<u32>()
                 .ok()
                 .filter(|n| (1..=200).contains(n))
-                .with_context(|| {
-                    format!("ZHUANBAN_DB_POOL={v:?} must be a number from 1 to 200")
-                })?,
+                .with_context(|| format!("ZHUANBAN_DB_POOL={v:?} must be a number from 1 to 200"))?,
         };
         Ok(Config {
             addr,
@@ -65,12 +63,7 @@ mod tests {
     use super::*;
 
     fn config(pairs: &[(&str, &str)]) -> anyhow::Result<Config> {
-        Config::from_lookup(|k| {
-            pairs
-                .iter()
-                .find(|(key, _)| *key == k)
-                .map(|(_, v)| v.to_string())
-        })
+        Config::from_lookup(|k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string()))
     }
 
     #[test]
@@ -84,27 +77,16 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_variable() {
-        let err = config(&[("ZHUANBAN_ADDR", "nowhere")])
-            .unwrap_err()
-            .to_string();
+        let err = config(&[("ZHUANBAN_ADDR", "nowhere")]).unwrap_err().to_string();
         assert!(err.contains("ZHUANBAN_ADDR"), "{err}");
-        let err = config(&[("ZHUANBAN_SECURE_COOKIES", "yes")])
-            .unwrap_err()
-            .to_string();
+        let err = config(&[("ZHUANBAN_SECURE_COOKIES", "yes")]).unwrap_err().to_string();
         assert!(err.contains("ZHUANBAN_SECURE_COOKIES"), "{err}");
-        let err = config(&[("ZHUANBAN_DB_POOL", "0")])
-            .unwrap_err()
-            .to_string();
+        let err = config(&[("ZHUANBAN_DB_POOL", "0")]).unwrap_err().to_string();
         assert!(err.contains("ZHUANBAN_DB_POOL"), "{err}");
     }
 
     #[test]
     fn empty_database_url_means_private_cluster() {
-        assert!(
-            config(&[("DATABASE_URL", "")])
-                .unwrap()
-                .database_url
-                .is_none()
-        );
+        assert!(config(&[("DATABASE_URL", "")]).unwrap().database_url.is_none());
     }
 }

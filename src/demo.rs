@@ -242,24 +242,8 @@ const ITEMS: &[DemoItem] = &[
         Closing::Done(-300),
         None,
     ),
-    (
-        1,
-        "标准厂房租赁手续",
-        "land",
-        "gyyq",
-        -297,
-        Closing::Done(-298),
-        None,
-    ),
-    (
-        1,
-        "生产用电报装",
-        "utilities",
-        "gdgs",
-        -280,
-        Closing::Done(-282),
-        None,
-    ),
+    (1, "标准厂房租赁手续", "land", "gyyq", -297, Closing::Done(-298), None),
+    (1, "生产用电报装", "utilities", "gdgs", -280, Closing::Done(-282), None),
     (
         1,
         "税务登记与发票核定",
@@ -269,24 +253,8 @@ const ITEMS: &[DemoItem] = &[
         Closing::Done(-271),
         None,
     ),
-    (
-        1,
-        "二期扩产用地规划咨询",
-        "land",
-        "zrzyj",
-        2,
-        Closing::Open,
-        None,
-    ),
-    (
-        2,
-        "采矿许可证延续",
-        "land",
-        "zrzyj",
-        -520,
-        Closing::Done(-522),
-        None,
-    ),
+    (1, "二期扩产用地规划咨询", "land", "zrzyj", 2, Closing::Open, None),
+    (2, "采矿许可证延续", "land", "zrzyj", -520, Closing::Done(-522), None),
     (
         2,
         "水土保持方案批复",
@@ -350,24 +318,8 @@ const ITEMS: &[DemoItem] = &[
         Closing::Open,
         Some("省厅反馈意见待补正。"),
     ),
-    (
-        3,
-        "厂区10千伏线路迁改",
-        "utilities",
-        "gdgs",
-        -9,
-        Closing::Open,
-        None,
-    ),
-    (
-        3,
-        "施工图审查",
-        "construction",
-        "zjj",
-        -3,
-        Closing::Open,
-        None,
-    ),
+    (3, "厂区10千伏线路迁改", "utilities", "gdgs", -9, Closing::Open, None),
+    (3, "施工图审查", "construction", "zjj", -3, Closing::Open, None),
     (
         3,
         "原址厂房拆除补偿协议",
@@ -431,25 +383,9 @@ const ITEMS: &[DemoItem] = &[
         Closing::Open,
         Some("变压器已到场，待停电计划批复。"),
     ),
-    (
-        4,
-        "园区污水管网接驳",
-        "utilities",
-        "gyyq",
-        3,
-        Closing::Open,
-        None,
-    ),
+    (4, "园区污水管网接驳", "utilities", "gyyq", 3, Closing::Open, None),
     (4, "取水许可", "utilities", "slj", 25, Closing::Open, None),
-    (
-        4,
-        "宿舍楼规划方案调整",
-        "land",
-        "zrzyj",
-        12,
-        Closing::Open,
-        None,
-    ),
+    (4, "宿舍楼规划方案调整", "land", "zrzyj", 12, Closing::Open, None),
 ];
 
 /// Loads the demo dataset into an empty database and marks it as a demo.
@@ -467,9 +403,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<()> {
     }
     let day = |offset: i64| -> NaiveDate {
         if offset >= 0 {
-            today
-                .checked_add_days(Days::new(offset as u64))
-                .unwrap_or(today)
+            today.checked_add_days(Days::new(offset as u64)).unwrap_or(today)
         } else {
             today
                 .checked_sub_days(Days::new(offset.unsigned_abs()))
@@ -509,9 +443,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<()> {
         let (state, closed_on, cancel_reason, closing_note) = match closing {
             Closing::Open => ("open", None, None, None),
             Closing::Done(offset) => ("done", Some(day(*offset)), None, Some("已办结。")),
-            Closing::Cancelled(reason) => {
-                ("cancelled", Some(day(*deadline - 10)), Some(*reason), None)
-            }
+            Closing::Cancelled(reason) => ("cancelled", Some(day(*deadline - 10)), Some(*reason), None),
         };
         sqlx::query(
             "INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline,
@@ -551,19 +483,9 @@ struct DemoUsers {
 /// The demo accounts, one per role: (username, display name, role, unit).
 pub const ACCOUNTS: &[(&str, &str, Role, Option<&str>)] = &[
     ("admin", "系统管理员", Role::Admin, None),
-    (
-        "official",
-        "张华（县工信局项目办）",
-        Role::Official,
-        Some("gxj"),
-    ),
+    ("official", "张华（县工信局项目办）", Role::Official, Some("gxj")),
     ("lead", "刘洋（专班联络员）", Role::Lead, Some("gyyq")),
-    (
-        "member",
-        "黄丽（县自然资源局）",
-        Role::Member,
-        Some("zrzyj"),
-    ),
+    ("member", "黄丽（县自然资源局）", Role::Member, Some("zrzyj")),
     ("investor", "钱勇（祺祥新能源）", Role::Investor, None),
 ];
 
@@ -611,13 +533,15 @@ async fn insert_project(
     .fetch_one(&mut *tx)
     .await?;
     for (stage, planned, actual) in p.dates {
-        sqlx::query("INSERT INTO project_stage_dates (project_id, stage, planned_on, actual_on) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(stage.as_str())
-            .bind(planned.map(day))
-            .bind(actual.map(day))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO project_stage_dates (project_id, stage, planned_on, actual_on) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(stage.as_str())
+        .bind(planned.map(day))
+        .bind(actual.map(day))
+        .execute(&mut *tx)
+        .await?;
     }
     let task_force: Uuid = sqlx::query_scalar(
         "INSERT INTO task_forces (project_id, name, leader_name, lead_unit_id)
@@ -629,13 +553,11 @@ async fn insert_project(
     .bind(p.lead_unit)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO task_force_units (task_force_id, unit_id) SELECT $1, id FROM units WHERE code = ANY($2)",
-    )
-    .bind(task_force)
-    .bind(p.members)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("INSERT INTO task_force_units (task_force_id, unit_id) SELECT $1, id FROM units WHERE code = ANY($2)")
+        .bind(task_force)
+        .bind(p.members)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         tx,
         Entry {
@@ -702,13 +624,11 @@ async fn insert_meetings(
                 .await?;
         }
     }
-    sqlx::query(
-        "INSERT INTO meeting_projects (meeting_id, project_id, position) VALUES ($1, $2, 0)",
-    )
-    .bind(onsite)
-    .bind(projects[4])
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("INSERT INTO meeting_projects (meeting_id, project_id, position) VALUES ($1, $2, 0)")
+        .bind(onsite)
+        .bind(projects[4])
+        .execute(&mut *tx)
+        .await?;
     let decision: Uuid = sqlx::query_scalar(
         "INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline, original_deadline,
              source, meeting_id, created_by)
@@ -721,14 +641,12 @@ async fn insert_meetings(
     .bind(users.official)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO meeting_decisions (meeting_id, project_id, item_id) VALUES ($1, $2, $3)",
-    )
-    .bind(past)
-    .bind(projects[3])
-    .bind(decision)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("INSERT INTO meeting_decisions (meeting_id, project_id, item_id) VALUES ($1, $2, $3)")
+        .bind(past)
+        .bind(projects[3])
+        .bind(decision)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 

@@ -20,9 +20,7 @@ use crate::web::{AppState, routes};
 pub async fn open_database(config: &Config) -> anyhow::Result<Database> {
     let db = Database::open(config).await?;
     if db.created_now {
-        demo::seed(&db.pool)
-            .await
-            .context("cannot load the demo dataset")?;
+        demo::seed(&db.pool).await.context("cannot load the demo dataset")?;
     }
     Ok(db)
 }
@@ -43,9 +41,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         listener.local_addr()?
     );
 
-    let sweeper = tokio::spawn(
-        PostgresStore::new(db.pool.clone()).continuously_delete_expired(Duration::from_secs(600)),
-    );
+    let sweeper =
+        tokio::spawn(PostgresStore::new(db.pool.clone()).continuously_delete_expired(Duration::from_secs(600)));
     let state = AppState {
         db: db.pool.clone(),
         config: Arc::new(config),

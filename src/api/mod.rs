@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1`, with the same permissions as the pages, described by the
 //! OpenAPI document at `/api/v1/openapi.json`.
 
+pub mod items;
 pub mod projects;
+pub mod units;
 
 use axum::Json;
 use serde::Serialize;
@@ -10,12 +12,29 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
+use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
+use crate::web::context::RequestContext;
+use crate::web::error::AppError;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Zhuanban API", description = "Project task forces (项目专班) for county key industrial projects."),
-    paths(me, projects::list, projects::show),
+    paths(
+        me,
+        units::list,
+        units::create,
+        projects::list,
+        projects::create,
+        projects::show,
+        items::list,
+        items::create,
+        items::show,
+        items::patch,
+        items::close,
+        items::reopen,
+        items::post_update
+    ),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))
 )]
@@ -60,4 +79,10 @@ pub async fn me(user: CurrentUser) -> Json<Me> {
         role: user.role,
         unit: user.unit_name,
     })
+}
+
+/// A 422 naming each bad field, in the caller's language.
+pub fn invalid(errors: &FieldErrors, ctx: &RequestContext) -> AppError {
+    let t = ctx.t();
+    AppError::Validation(errors.0.iter().map(|(f, p)| (*f, t.problem(*p))).collect())
 }

@@ -2,15 +2,20 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::{CurrentUser, policy};
+use crate::db::audit::Actor;
+use crate::db::project_edits::{self, Saved};
 use crate::db::projects::{self, ProjectSummary};
 use crate::db::settings;
 use crate::domain::lifecycle::Stage;
+use crate::domain::project::{ProjectDraft, ProjectFields};
 use crate::domain::status::Colour;
+use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::IdPath;
@@ -29,10 +34,7 @@ pub struct ProjectListEntry {
 
 /// The projects the caller may see, worst first.
 #[utoipa::path(get, path = "/api/v1/projects", responses((status = 200, body = [ProjectListEntry])))]
-pub async fn list(
-    State(state): State<crate::web::AppState>,
-    user: CurrentUser,
-) -> AppResult<Json<Vec<ProjectListEntry>>> {
+pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<ProjectListEntry>>> {
     let settings = settings::load(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let rows = projects::list_visible(&state.db, policy::project_scope(&user), today, th).await?;
@@ -86,20 +88,23 @@ pub struct Project {
     responses((status = 200, body = Project), (status = 404, description = "no such project for this caller"))
 )]
 pub async fn show(
-    State(state): State<crate::web::AppState>,
+    State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<Project>> {
+    project_json(&state, &ctx, &user, id).await.map(Json)
+}
+
+async fn project_json(state: &AppState, ctx: &RequestContext, user: &CurrentUser, id: Uuid) -> AppResult<Project> {
     let settings = settings::load(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
-    let p: ProjectSummary =
-        projects::find_visible(&state.db, policy::project_scope(&user), id, today, th)
-            .await?
-            .ok_or(AppError::NotFound)?;
-    let member_units = projects::member_units(&state.db, id).await?;
+    let p: ProjectSummary = projects::find_visible(&state.db, policy::project_scope(user), id, today, th)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let member_units = projects::task_force_people(&state.db, id).await?.member_units;
     let row = crate::web::projects::ProjectRow::from_summary(&p, ctx.t(), today, th);
-    Ok(Json(Project {
+    Ok(Project {
         status: row.colour,
         status_reason: row.reason,
         id: p.id,
@@ -118,5 +123,65 @@ pub async fn show(
             lead_unit: p.lead_unit,
             member_units,
         },
-    }))
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewTaskForce {
+    /// The group leader (组长), a county leader.
+    leader: Option<String>,
+    /// The lead unit's code.
+    lead_unit: String,
+    /// The member units' codes.
+    #[serde(default)]
+    member_units: Vec<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewProject {
+    name: String,
+    company: String,
+    park: Option<String>,
+    industry: Option<String>,
+    /// National investment project code (项目代码), 24 characters.
+    investment_code: Option<String>,
+    /// Total investment in 10,000 yuan (万元).
+    total_investment: Option<i64>,
+    stage: Option<Stage>,
+    description: Option<String>,
+    task_force: NewTaskForce,
+}
+
+/// Creates a project with its task force (officials).
+#[utoipa::path(post, path = "/api/v1/projects", request_body = NewProject,
+    responses((status = 201, body = Project), (status = 403), (status = 422)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    Json(new): Json<NewProject>,
+) -> AppResult<(StatusCode, Json<Project>)> {
+    if !policy::may_manage_projects(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let fields = ProjectFields {
+        name: new.name,
+        company: new.company,
+        park: new.park.unwrap_or_default(),
+        industry: new.industry.unwrap_or_default(),
+        investment_code: new.investment_code.unwrap_or_default(),
+        total_investment: new.total_investment.map(|n| n.to_string()).unwrap_or_default(),
+        stage: new.stage.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        description: new.description.unwrap_or_default(),
+        leader_name: new.task_force.leader.unwrap_or_default(),
+        lead_unit: new.task_force.lead_unit,
+        member_units: new.task_force.member_units,
+        planned: Default::default(),
+    };
+    let draft = ProjectDraft::parse(&fields).map_err(|e| super::invalid(&e, &ctx))?;
+    match project_edits::create(&state.db, &draft, &[], Actor::User(user.id), Some(user.id)).await? {
+        Saved::Done(id) => Ok((StatusCode::CREATED, Json(project_json(&state, &ctx, &user, id).await?))),
+        Saved::Invalid(errors) => Err(super::invalid(&errors, &ctx)),
+        Saved::Conflict(_) => Err(AppError::Internal(anyhow::anyhow!("a new project cannot conflict"))),
+    }
 }

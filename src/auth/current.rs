@@ -17,6 +17,7 @@ pub struct CurrentUser {
     #[sqlx(try_from = "String")]
     pub role: Role,
     pub unit_id: Option<Uuid>,
+    pub unit_code: Option<String>,
     pub unit_name: Option<String>,
 }
 

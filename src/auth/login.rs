@@ -22,12 +22,7 @@ fn wait(policy: ThrottlePolicy, f: &Failures) -> Option<Duration> {
     throttle::wait_before_attempt(policy, u32::try_from(f.count).unwrap_or(u32::MAX), since)
 }
 
-pub async fn attempt(
-    pool: &PgPool,
-    username: &Username,
-    password: &str,
-    address: &str,
-) -> anyhow::Result<Outcome> {
+pub async fn attempt(pool: &PgPool, username: &Username, password: &str, address: &str) -> anyhow::Result<Outcome> {
     let window = throttle::WINDOW.as_secs() as i64;
     let by_account = users::account_failures(pool, username.as_str(), window).await?;
     let by_address = users::address_failures(pool, address, window).await?;

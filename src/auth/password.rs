@@ -36,18 +36,16 @@ pub async fn verify(password: &str, stored: Option<String>) -> anyhow::Result<bo
     tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_string());
-        let parsed = PasswordHash::new(&stored)
-            .map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
-        let ok = argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
+        let parsed = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
+        let ok = argon2().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok(ok && known)
     })
     .await?
 }
 
 /// Argon2id hash of a random string nobody knows, with the default parameters.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Yv3dH7yGqRjJf1vT0pL9g0m2k7QxW8bq1o5m0n9Jt0Q";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Yv3dH7yGqRjJf1vT0pL9g0m2k7QxW8bq1o5m0n9Jt0Q";
 
 #[cfg(test)]
 mod tests {
@@ -57,11 +55,7 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let h = hash("correct horse battery").await.unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(
-            verify("correct horse battery", Some(h.clone()))
-                .await
-                .unwrap()
-        );
+        assert!(verify("correct horse battery", Some(h.clone())).await.unwrap());
         assert!(!verify("wrong horse battery", Some(h)).await.unwrap());
     }
 

@@ -25,10 +25,43 @@ pub fn project_scope(user: &CurrentUser) -> ProjectScope {
     match user.role {
         Role::Admin | Role::Official => ProjectScope::All,
         Role::Lead => ProjectScope::TaskForcesOf(user.id),
-        Role::Member => user
-            .unit_id
-            .map_or(ProjectScope::Nothing, ProjectScope::Unit),
+        Role::Member => user.unit_id.map_or(ProjectScope::Nothing, ProjectScope::Unit),
         Role::Investor => ProjectScope::InvestorOf(user.id),
+    }
+}
+
+/// Officials set up projects and their task forces, edit them and advance their stages.
+pub fn may_manage_projects(user: &CurrentUser) -> bool {
+    user.role == Role::Official
+}
+
+/// Admins keep the list of units; officials may add one when a new task force needs it.
+pub fn may_manage_units(user: &CurrentUser) -> bool {
+    matches!(user.role, Role::Admin | Role::Official)
+}
+
+/// Adding, editing, re-dating and cancelling the items of a project's checklist: an official,
+/// or a lead who belongs to that project's task force.
+pub fn may_edit_checklist(user: &CurrentUser, on_task_force: bool) -> bool {
+    match user.role {
+        Role::Official => true,
+        Role::Lead => on_task_force,
+        _ => false,
+    }
+}
+
+/// Posting progress on an item, closing (销号) and reopening it: whoever may edit the checklist,
+/// and the staff of the item's responsible unit.
+pub fn may_work_item(user: &CurrentUser, on_task_force: bool, responsible_unit: Uuid) -> bool {
+    may_edit_checklist(user, on_task_force) || (user.role == Role::Member && user.unit_id == Some(responsible_unit))
+}
+
+/// A unit's work queue: its own staff, and officials and admins for any unit.
+pub fn may_view_unit_queue(user: &CurrentUser, unit: Uuid) -> bool {
+    match user.role {
+        Role::Admin | Role::Official => true,
+        Role::Lead | Role::Member => user.unit_id == Some(unit),
+        Role::Investor => false,
     }
 }
 
@@ -48,16 +81,14 @@ mod tests {
             display_name: "U".into(),
             role,
             unit_id: unit,
+            unit_code: None,
             unit_name: None,
         }
     }
 
     #[test]
     fn officials_and_admins_see_all_projects() {
-        assert_eq!(
-            project_scope(&user(Role::Official, None)),
-            ProjectScope::All
-        );
+        assert_eq!(project_scope(&user(Role::Official, None)), ProjectScope::All);
         assert_eq!(project_scope(&user(Role::Admin, None)), ProjectScope::All);
     }
 
@@ -68,18 +99,54 @@ mod tests {
             project_scope(&user(Role::Lead, None)),
             ProjectScope::TaskForcesOf(Uuid::from_u128(1))
         );
-        assert_eq!(
-            project_scope(&user(Role::Member, Some(unit))),
-            ProjectScope::Unit(unit)
-        );
-        assert_eq!(
-            project_scope(&user(Role::Member, None)),
-            ProjectScope::Nothing
-        );
+        assert_eq!(project_scope(&user(Role::Member, Some(unit))), ProjectScope::Unit(unit));
+        assert_eq!(project_scope(&user(Role::Member, None)), ProjectScope::Nothing);
         assert_eq!(
             project_scope(&user(Role::Investor, None)),
             ProjectScope::InvestorOf(Uuid::from_u128(1))
         );
+    }
+
+    #[test]
+    fn only_officials_manage_projects() {
+        assert!(may_manage_projects(&user(Role::Official, None)));
+        for role in [Role::Admin, Role::Lead, Role::Member, Role::Investor] {
+            assert!(!may_manage_projects(&user(role, None)), "{role:?}");
+        }
+        assert!(may_manage_units(&user(Role::Admin, None)));
+        assert!(!may_manage_units(&user(Role::Lead, None)));
+    }
+
+    #[test]
+    fn leads_edit_only_their_own_task_forces_checklists() {
+        assert!(may_edit_checklist(&user(Role::Lead, None), true));
+        assert!(!may_edit_checklist(&user(Role::Lead, None), false));
+        assert!(may_edit_checklist(&user(Role::Official, None), false));
+        assert!(!may_edit_checklist(&user(Role::Member, Some(Uuid::from_u128(7))), true));
+        assert!(!may_edit_checklist(&user(Role::Admin, None), true));
+    }
+
+    #[test]
+    fn members_work_only_their_units_items() {
+        let unit = Uuid::from_u128(7);
+        let other = Uuid::from_u128(8);
+        assert!(may_work_item(&user(Role::Member, Some(unit)), false, unit));
+        assert!(!may_work_item(&user(Role::Member, Some(unit)), false, other));
+        assert!(may_work_item(&user(Role::Lead, None), true, other));
+        assert!(!may_work_item(&user(Role::Lead, None), false, other));
+        assert!(!may_work_item(&user(Role::Investor, None), true, unit));
+    }
+
+    #[test]
+    fn unit_queues_are_for_their_staff_and_officials() {
+        let unit = Uuid::from_u128(7);
+        assert!(may_view_unit_queue(&user(Role::Member, Some(unit)), unit));
+        assert!(!may_view_unit_queue(
+            &user(Role::Member, Some(unit)),
+            Uuid::from_u128(8)
+        ));
+        assert!(may_view_unit_queue(&user(Role::Official, None), unit));
+        assert!(!may_view_unit_queue(&user(Role::Investor, None), unit));
     }
 
     #[test]

@@ -167,14 +167,7 @@ impl Cluster {
             .command("initdb")
             .arg("-D")
             .arg(&tmp)
-            .args([
-                "-U",
-                SUPERUSER,
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-            ])
+            .args(["-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
             .output()
             .context("cannot run initdb")?;
         check(&out, "initdb")?;
@@ -194,12 +187,7 @@ impl Cluster {
     }
 
     fn pg_ctl(&self, args: &[&str]) -> anyhow::Result<Output> {
-        let out = self
-            .command("pg_ctl")
-            .arg("-D")
-            .arg(&self.pg_dir)
-            .args(args)
-            .output()?;
+        let out = self.command("pg_ctl").arg("-D").arg(&self.pg_dir).args(args).output()?;
         check(&out, "pg_ctl")?;
         Ok(out)
     }
@@ -233,12 +221,7 @@ fn check(out: &Output, what: &str) -> anyhow::Result<()> {
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    bail!(
-        "{what} failed ({}): {}{}",
-        out.status,
-        stderr.trim(),
-        stdout.trim()
-    )
+    bail!("{what} failed ({}): {}{}", out.status, stderr.trim(), stdout.trim())
 }
 
 /// The account that owns the cluster when we run as root: Debian's `postgres`.
@@ -271,11 +254,7 @@ fn locate_binaries(
     path: Option<std::ffi::OsString>,
     lib_root: &Path,
 ) -> anyhow::Result<PathBuf> {
-    let has_all = |dir: &Path| {
-        ["pg_ctl", "initdb", "postgres"]
-            .iter()
-            .all(|b| dir.join(b).is_file())
-    };
+    let has_all = |dir: &Path| ["pg_ctl", "initdb", "postgres"].iter().all(|b| dir.join(b).is_file());
     if let Some(dir) = override_dir {
         let dir = PathBuf::from(dir);
         if has_all(&dir) {
@@ -343,10 +322,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("apt-get install postgresql"), "{err}");
-        assert!(
-            err.contains("DATABASE_URL") && err.contains("ZHUANBAN_PG_BIN"),
-            "{err}"
-        );
+        assert!(err.contains("DATABASE_URL") && err.contains("ZHUANBAN_PG_BIN"), "{err}");
     }
 
     #[test]

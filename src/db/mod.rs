@@ -3,8 +3,11 @@
 
 pub mod audit;
 pub mod cluster;
+pub mod items;
+pub mod project_edits;
 pub mod projects;
 pub mod settings;
+pub mod units;
 pub mod users;
 
 use std::time::Duration;
@@ -27,18 +30,14 @@ impl Database {
     pub async fn open(config: &Config) -> anyhow::Result<Database> {
         let (options, cluster) = match &config.database_url {
             Some(url) => {
-                let options: PgConnectOptions = url
-                    .parse()
-                    .context("DATABASE_URL is not a PostgreSQL URL")?;
+                let options: PgConnectOptions = url.parse().context("DATABASE_URL is not a PostgreSQL URL")?;
                 (options, None)
             }
             None => {
                 let data_dir = config.data_dir.clone();
-                let cluster = tokio::task::spawn_blocking(move || {
-                    Cluster::open(&data_dir, Durability::Durable)
-                })
-                .await?
-                .context("cannot run the private PostgreSQL cluster")?;
+                let cluster = tokio::task::spawn_blocking(move || Cluster::open(&data_dir, Durability::Durable))
+                    .await?
+                    .context("cannot run the private PostgreSQL cluster")?;
                 ensure_database(&cluster, cluster::DATABASE).await?;
                 (cluster.connect_options(cluster::DATABASE), Some(cluster))
             }
@@ -90,11 +89,10 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
 /// Creates `name` in the private cluster unless it exists.
 pub async fn ensure_database(cluster: &Cluster, name: &str) -> anyhow::Result<()> {
     let mut conn = sqlx::PgConnection::connect_with(&cluster.connect_options("postgres")).await?;
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(name)
-            .fetch_one(&mut conn)
-            .await?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(name)
+        .fetch_one(&mut conn)
+        .await?;
     if !exists {
         sqlx::query(&format!("CREATE DATABASE \"{name}\""))
             .execute(&mut conn)

@@ -16,7 +16,7 @@ impl TryFrom<String> for Stage {
 }
 
 /// The visibility rule of [`ProjectScope`] as a predicate on `projects p`; `$1` kind, `$2` id.
-const IN_SCOPE: &str = "($1 = 'all'
+pub(crate) const IN_SCOPE: &str = "($1 = 'all'
     OR ($1 = 'lead' AND EXISTS (
         SELECT 1 FROM task_force_members m JOIN task_forces f ON f.id = m.task_force_id
         WHERE f.project_id = p.id AND m.user_id = $2))
@@ -27,7 +27,7 @@ const IN_SCOPE: &str = "($1 = 'all'
     OR ($1 = 'investor' AND EXISTS (
         SELECT 1 FROM investor_projects ip WHERE ip.project_id = p.id AND ip.user_id = $2)))";
 
-fn scope_params(scope: ProjectScope) -> (&'static str, Option<Uuid>) {
+pub(crate) fn scope_params(scope: ProjectScope) -> (&'static str, Option<Uuid>) {
     match scope {
         ProjectScope::All => ("all", None),
         ProjectScope::TaskForcesOf(id) => ("lead", Some(id)),
@@ -49,6 +49,8 @@ pub struct ProjectSummary {
     #[sqlx(try_from = "String")]
     pub stage: Stage,
     pub total_investment_wan: Option<i64>,
+    pub description: Option<String>,
+    pub version: i32,
     pub leader_name: Option<String>,
     pub lead_unit: Option<String>,
     pub open_items: i64,
@@ -58,6 +60,8 @@ pub struct ProjectSummary {
     pub worst_title: Option<String>,
     pub worst_deadline: Option<NaiveDate>,
     pub worst_unit: Option<String>,
+    /// Rows matching the list's filters across all pages.
+    pub total: i64,
 }
 
 impl ProjectSummary {
@@ -66,14 +70,11 @@ impl ProjectSummary {
     }
 
     pub fn colour(&self, today: NaiveDate, t: Thresholds) -> Colour {
-        status::project_colour(
-            self.worst_overdue_days(today)
-                .map(|d| status::colour_for_overdue(d, t)),
-        )
+        status::project_colour(self.worst_overdue_days(today).map(|d| status::colour_for_overdue(d, t)))
     }
 }
 
-fn summary_sql(filter: &str) -> String {
+fn summary_sql(filter: &str, order: &str) -> String {
     // $3 today, $4 red_after_days: the colour rule of domain::status, counted set-based.
     format!(
         "WITH open AS (
@@ -86,18 +87,128 @@ fn summary_sql(filter: &str) -> String {
              FROM checklist_items i JOIN units u ON u.id = i.responsible_unit_id
              WHERE i.state = 'open' ORDER BY i.project_id, i.deadline, i.title)
          SELECT p.id, p.name, p.company, p.park, p.industry, p.investment_code, p.stage, p.total_investment_wan,
+                p.description, p.version,
                 f.leader_name, lu.name AS lead_unit,
                 coalesce(o.open_items, 0) AS open_items, coalesce(o.red_items, 0) AS red_items,
                 coalesce(o.yellow_items, 0) AS yellow_items,
-                w.title AS worst_title, w.deadline AS worst_deadline, w.unit AS worst_unit
+                w.title AS worst_title, w.deadline AS worst_deadline, w.unit AS worst_unit,
+                count(*) OVER () AS total
          FROM projects p
          LEFT JOIN task_forces f ON f.project_id = p.id
          LEFT JOIN units lu ON lu.id = f.lead_unit_id
          LEFT JOIN open o ON o.project_id = p.id
          LEFT JOIN worst w ON w.project_id = p.id
          WHERE {IN_SCOPE} {filter}
-         ORDER BY coalesce(o.red_items, 0) DESC, coalesce(o.yellow_items, 0) DESC, w.deadline NULLS LAST, p.name"
+         ORDER BY {order}"
     )
+}
+
+/// Worst first: red projects, then yellow, then by the earliest open deadline.
+const WORST_FIRST: &str = "coalesce(o.red_items, 0) > 0 DESC, coalesce(o.yellow_items, 0) > 0 DESC,
+    coalesce(o.red_items, 0) DESC, w.deadline NULLS LAST, p.name";
+
+/// How the projects list is sorted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    /// Red first, then yellow (the default).
+    Colour,
+    /// The nearest open deadline first.
+    Deadline,
+    /// The largest investment first.
+    Investment,
+    /// Earliest lifecycle stage first.
+    Stage,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [Sort::Colour, Sort::Deadline, Sort::Investment, Sort::Stage];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Colour => "colour",
+            Sort::Deadline => "deadline",
+            Sort::Investment => "investment",
+            Sort::Stage => "stage",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            Sort::Colour => WORST_FIRST,
+            Sort::Deadline => "w.deadline NULLS LAST, p.name",
+            Sort::Investment => "p.total_investment_wan DESC NULLS LAST, p.name",
+            Sort::Stage => {
+                "array_position(ARRAY['negotiating', 'signed', 'filed', 'land_secured', 'construction_started',
+                 'completed', 'in_production'], p.stage), p.name"
+            }
+        }
+    }
+}
+
+/// Filters, sort and page of the projects list.
+#[derive(Clone, Debug)]
+pub struct ListQuery {
+    pub stage: Option<Stage>,
+    pub colour: Option<Colour>,
+    pub park: Option<String>,
+    pub text: Option<String>,
+    pub sort: Sort,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// `%text%` for ILIKE, with the pattern characters of the text taken literally.
+fn contains_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// One page of the projects the scope allows, filtered and sorted; each row carries the total.
+pub async fn search(
+    pool: &PgPool,
+    scope: ProjectScope,
+    today: NaiveDate,
+    t: Thresholds,
+    q: &ListQuery,
+) -> Result<Vec<ProjectSummary>, sqlx::Error> {
+    let (kind, id) = scope_params(scope);
+    let filter = "AND ($5::text IS NULL OR p.stage = $5)
+        AND ($6::text IS NULL
+             OR ($6 = 'red' AND coalesce(o.red_items, 0) > 0)
+             OR ($6 = 'yellow' AND coalesce(o.red_items, 0) = 0 AND coalesce(o.yellow_items, 0) > 0)
+             OR ($6 = 'green' AND coalesce(o.red_items, 0) = 0 AND coalesce(o.yellow_items, 0) = 0))
+        AND ($7::text IS NULL OR p.park = $7)
+        AND ($8::text IS NULL OR p.name ILIKE $8 OR p.company ILIKE $8 OR p.investment_code ILIKE $8)";
+    let sql = format!("{} LIMIT $9 OFFSET $10", summary_sql(filter, q.sort.order_by()));
+    sqlx::query_as(&sql)
+        .bind(kind)
+        .bind(id)
+        .bind(today)
+        .bind(t.red_after_days as i32)
+        .bind(q.stage.map(Stage::as_str))
+        .bind(q.colour.map(Colour::as_str))
+        .bind(q.park.as_deref())
+        .bind(q.text.as_deref().map(contains_pattern))
+        .bind(q.limit)
+        .bind(q.offset)
+        .fetch_all(pool)
+        .await
+}
+
+/// The industrial parks named by visible projects, for the list's filter.
+pub async fn parks(pool: &PgPool, scope: ProjectScope) -> Result<Vec<String>, sqlx::Error> {
+    let (kind, id) = scope_params(scope);
+    sqlx::query_scalar(&format!(
+        "SELECT DISTINCT p.park FROM projects p WHERE p.park IS NOT NULL AND {IN_SCOPE} ORDER BY p.park"
+    ))
+    .bind(kind)
+    .bind(id)
+    .fetch_all(pool)
+    .await
 }
 
 /// Every project the scope allows, worst first.
@@ -108,7 +219,7 @@ pub async fn list_visible(
     t: Thresholds,
 ) -> Result<Vec<ProjectSummary>, sqlx::Error> {
     let (kind, id) = scope_params(scope);
-    sqlx::query_as(&summary_sql(""))
+    sqlx::query_as(&summary_sql("", WORST_FIRST))
         .bind(kind)
         .bind(id)
         .bind(today)
@@ -127,7 +238,7 @@ pub async fn find_visible(
     t: Thresholds,
 ) -> Result<Option<ProjectSummary>, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
-    sqlx::query_as(&summary_sql("AND p.id = $5"))
+    sqlx::query_as(&summary_sql("AND p.id = $5", WORST_FIRST))
         .bind(kind)
         .bind(scope_id)
         .bind(today)
@@ -146,23 +257,31 @@ pub struct StageDate {
 }
 
 pub async fn stage_dates(pool: &PgPool, project: Uuid) -> Result<Vec<StageDate>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT stage, planned_on, actual_on FROM project_stage_dates WHERE project_id = $1",
-    )
-    .bind(project)
-    .fetch_all(pool)
-    .await
+    sqlx::query_as("SELECT stage, planned_on, actual_on FROM project_stage_dates WHERE project_id = $1")
+        .bind(project)
+        .fetch_all(pool)
+        .await
 }
 
-pub async fn member_units(pool: &PgPool, project: Uuid) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT u.name FROM task_forces f
-         JOIN task_force_units tu ON tu.task_force_id = f.id JOIN units u ON u.id = tu.unit_id
-         WHERE f.project_id = $1 ORDER BY u.name",
+/// The member units and the liaisons of a project's task force, by name.
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct TaskForcePeople {
+    pub member_units: Vec<String>,
+    pub liaisons: Vec<String>,
+}
+
+pub async fn task_force_people(pool: &PgPool, project: Uuid) -> Result<TaskForcePeople, sqlx::Error> {
+    let people = sqlx::query_as(
+        "SELECT coalesce((SELECT array_agg(u.name ORDER BY u.name) FROM task_force_units tu
+                          JOIN units u ON u.id = tu.unit_id WHERE tu.task_force_id = f.id), '{}') AS member_units,
+                coalesce((SELECT array_agg(us.display_name ORDER BY us.display_name) FROM task_force_members m
+                          JOIN users us ON us.id = m.user_id WHERE m.task_force_id = f.id), '{}') AS liaisons
+         FROM task_forces f WHERE f.project_id = $1",
     )
     .bind(project)
-    .fetch_all(pool)
-    .await
+    .fetch_optional(pool)
+    .await?;
+    Ok(people.unwrap_or_default())
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -184,5 +303,52 @@ pub async fn open_items(pool: &PgPool, project: Uuid) -> Result<Vec<OpenItem>, s
     )
     .bind(project)
     .fetch_all(pool)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HistoryEntry {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: Option<String>,
+    pub actor_label: String,
+    pub action: String,
+    pub entity_id: Option<Uuid>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+const HISTORY: &str = "SELECT a.at, u.display_name AS actor, a.actor_label, a.action, a.entity_id, a.before, a.after
+    FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id";
+
+/// The latest audit entries of a project (its own and its items'), newest first.
+pub async fn history(pool: &PgPool, project: Uuid, limit: i64) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{HISTORY} WHERE a.project_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2"
+    ))
+    .bind(project)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Every audit entry of one item, newest first.
+pub async fn item_history(pool: &PgPool, item: Uuid) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{HISTORY} WHERE a.entity = 'item' AND a.entity_id = $1 ORDER BY a.at DESC, a.id DESC"
+    ))
+    .bind(item)
+    .fetch_all(pool)
+    .await
+}
+
+/// Whether `user` belongs to the task force of `project`.
+pub async fn on_task_force(pool: &PgPool, project: Uuid, user: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM task_force_members m JOIN task_forces f ON f.id = m.task_force_id
+                        WHERE f.project_id = $1 AND m.user_id = $2)",
+    )
+    .bind(project)
+    .bind(user)
+    .fetch_one(pool)
     .await
 }

@@ -23,10 +23,14 @@ impl Settings {
         }
     }
 
-    /// Today in the county's time zone (Asia/Shanghai unless set otherwise).
+    /// The county's time zone (Asia/Shanghai unless set otherwise).
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+
+    /// Today in the county's time zone.
     pub fn today(&self) -> NaiveDate {
-        let tz: chrono_tz::Tz = self.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
-        Utc::now().with_timezone(&tz).date_naive()
+        Utc::now().with_timezone(&self.tz()).date_naive()
     }
 }
 

@@ -11,10 +11,7 @@ use crate::domain::names::{UnitCode, Username};
 use crate::domain::role::Role;
 
 /// The user of a session, with the settings' absolute session lifetime in hours.
-pub async fn session_user(
-    pool: &PgPool,
-    id: Uuid,
-) -> Result<Option<(CurrentUser, i32)>, sqlx::Error> {
+pub async fn session_user(pool: &PgPool, id: Uuid) -> Result<Option<(CurrentUser, i32)>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -22,7 +19,7 @@ pub async fn session_user(
         session_max_hours: i32,
     }
     let row: Option<Row> = sqlx::query_as(
-        "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name, s.session_max_hours
+        "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name, s.session_max_hours
          FROM users u LEFT JOIN units n ON n.id = u.unit_id CROSS JOIN settings s WHERE u.id = $1 AND u.active",
     )
     .bind(id)
@@ -32,15 +29,12 @@ pub async fn session_user(
 }
 
 /// The user an API token belongs to, unless it is revoked or the user is inactive.
-pub async fn by_api_token(
-    pool: &PgPool,
-    token_hash: &[u8],
-) -> Result<Option<CurrentUser>, sqlx::Error> {
+pub async fn by_api_token(pool: &PgPool, token_hash: &[u8]) -> Result<Option<CurrentUser>, sqlx::Error> {
     sqlx::query_as(
         "WITH used AS (
              UPDATE api_tokens SET last_used_at = now()
              WHERE token_hash = $1 AND revoked_at IS NULL RETURNING user_id)
-         SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name
+         SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name
          FROM users u JOIN used ON used.user_id = u.id LEFT JOIN units n ON n.id = u.unit_id WHERE u.active",
     )
     .bind(token_hash)
@@ -49,16 +43,11 @@ pub async fn by_api_token(
 }
 
 /// Id and password hash of an active account, for login.
-pub async fn login_lookup(
-    pool: &PgPool,
-    username: &Username,
-) -> Result<Option<(Uuid, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, password_hash FROM users WHERE lower(username) = lower($1) AND active",
-    )
-    .bind(username.as_str())
-    .fetch_optional(pool)
-    .await
+pub async fn login_lookup(pool: &PgPool, username: &Username) -> Result<Option<(Uuid, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, password_hash FROM users WHERE lower(username) = lower($1) AND active")
+        .bind(username.as_str())
+        .fetch_optional(pool)
+        .await
 }
 
 /// Recent failures: their number and the seconds since the last one.
@@ -69,11 +58,7 @@ pub struct Failures {
 }
 
 /// Failed logins to an account within `window_secs`, since its last successful login.
-pub async fn account_failures(
-    pool: &PgPool,
-    username: &str,
-    window_secs: i64,
-) -> Result<Failures, sqlx::Error> {
+pub async fn account_failures(pool: &PgPool, username: &str, window_secs: i64) -> Result<Failures, sqlx::Error> {
     sqlx::query_as(
         "SELECT count(*) AS count, extract(epoch FROM now() - max(at))::float8 AS seconds_since_last
          FROM login_attempts
@@ -90,11 +75,7 @@ pub async fn account_failures(
 
 /// Failed logins from a client address within `window_secs` (a success does not reset these:
 /// one valid account must not unlock guessing at the others).
-pub async fn address_failures(
-    pool: &PgPool,
-    address: &str,
-    window_secs: i64,
-) -> Result<Failures, sqlx::Error> {
+pub async fn address_failures(pool: &PgPool, address: &str, window_secs: i64) -> Result<Failures, sqlx::Error> {
     sqlx::query_as(
         "SELECT count(*) AS count, extract(epoch FROM now() - max(at))::float8 AS seconds_since_last
          FROM login_attempts
@@ -106,12 +87,7 @@ pub async fn address_failures(
     .await
 }
 
-pub async fn record_attempt(
-    pool: &PgPool,
-    username: &str,
-    address: &str,
-    succeeded: bool,
-) -> Result<(), sqlx::Error> {
+pub async fn record_attempt(pool: &PgPool, username: &str, address: &str, succeeded: bool) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO login_attempts (username, address, succeeded) VALUES ($1, $2, $3)")
         .bind(username)
         .bind(address)
@@ -154,11 +130,10 @@ pub async fn create(pool: &PgPool, new: NewUser<'_>, actor: Actor<'_>) -> anyhow
             "--project links investors to their projects; other roles see projects through their task forces and units"
         );
     }
-    let taken: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))")
-            .bind(new.username.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
+    let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))")
+        .bind(new.username.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
     if taken {
         bail!("the username {:?} is taken", new.username.as_str());
     }
@@ -205,21 +180,23 @@ pub async fn create(pool: &PgPool, new: NewUser<'_>, actor: Actor<'_>) -> anyhow
 }
 
 /// Stores the hash of a new API token for `username`.
-pub async fn add_api_token(
-    pool: &PgPool,
-    username: &Username,
-    token_hash: &[u8],
-) -> anyhow::Result<()> {
-    let user_id: Uuid =
-        sqlx::query_scalar("SELECT id FROM users WHERE lower(username) = lower($1) AND active")
-            .bind(username.as_str())
-            .fetch_optional(pool)
-            .await?
-            .with_context(|| format!("no active user is called {:?}", username.as_str()))?;
+pub async fn add_api_token(pool: &PgPool, username: &Username, token_hash: &[u8]) -> anyhow::Result<()> {
+    let user_id: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE lower(username) = lower($1) AND active")
+        .bind(username.as_str())
+        .fetch_optional(pool)
+        .await?
+        .with_context(|| format!("no active user is called {:?}", username.as_str()))?;
     sqlx::query("INSERT INTO api_tokens (user_id, token_hash) VALUES ($1, $2)")
         .bind(user_id)
         .bind(token_hash)
         .execute(pool)
         .await?;
     Ok(())
+}
+
+/// Accounts that can be a task force's liaison: active users with the lead role.
+pub async fn leads(pool: &PgPool) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, display_name FROM users WHERE role = 'lead' AND active ORDER BY display_name")
+        .fetch_all(pool)
+        .await
 }

@@ -1,7 +1,10 @@
 //! The product's own rules, as pure functions over plain data: no I/O here.
 
+pub mod checklist;
+pub mod input;
 pub mod lifecycle;
 pub mod names;
+pub mod project;
 pub mod role;
 pub mod status;
 pub mod throttle;

@@ -18,13 +18,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Official,
-        Role::Lead,
-        Role::Member,
-        Role::Investor,
-    ];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Official, Role::Lead, Role::Member, Role::Investor];
 
     pub fn as_str(self) -> &'static str {
         match self {

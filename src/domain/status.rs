@@ -4,19 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Colour {
     Green,
@@ -52,7 +40,8 @@ impl Default for Thresholds {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum ItemState {
     Open,
     Done,
@@ -60,6 +49,14 @@ pub enum ItemState {
 }
 
 impl ItemState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Open => "open",
+            ItemState::Done => "done",
+            ItemState::Cancelled => "cancelled",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<ItemState> {
         match s {
             "open" => Some(ItemState::Open),
@@ -96,12 +93,7 @@ pub fn colour_for_overdue(overdue_days: i64, t: Thresholds) -> Colour {
 }
 
 /// The status of an item, or `None` when it is closed (done or cancelled items have no colour).
-pub fn item_status(
-    state: ItemState,
-    deadline: NaiveDate,
-    today: NaiveDate,
-    t: Thresholds,
-) -> Option<ItemStatus> {
+pub fn item_status(state: ItemState, deadline: NaiveDate, today: NaiveDate, t: Thresholds) -> Option<ItemStatus> {
     if state != ItemState::Open {
         return None;
     }
@@ -144,19 +136,13 @@ mod tests {
     #[test]
     fn due_today_is_green_and_due_soon() {
         let s = open_status("2026-11-25");
-        assert_eq!(
-            (s.colour, s.overdue_days, s.due_soon),
-            (Colour::Green, 0, true)
-        );
+        assert_eq!((s.colour, s.overdue_days, s.due_soon), (Colour::Green, 0, true));
     }
 
     #[test]
     fn one_day_overdue_is_yellow() {
         let s = open_status("2026-11-24");
-        assert_eq!(
-            (s.colour, s.overdue_days, s.due_soon),
-            (Colour::Yellow, 1, false)
-        );
+        assert_eq!((s.colour, s.overdue_days, s.due_soon), (Colour::Yellow, 1, false));
     }
 
     #[test]
@@ -193,10 +179,7 @@ mod tests {
 
     #[test]
     fn closed_items_have_no_colour() {
-        assert_eq!(
-            item_status(ItemState::Done, day("2026-01-01"), day(TODAY), T),
-            None
-        );
+        assert_eq!(item_status(ItemState::Done, day("2026-01-01"), day(TODAY), T), None);
         assert_eq!(
             item_status(ItemState::Cancelled, day("2026-01-01"), day(TODAY), T),
             None
@@ -219,10 +202,7 @@ mod tests {
     #[test]
     fn project_takes_the_worst_colour() {
         assert_eq!(project_colour([]), Colour::Green);
-        assert_eq!(
-            project_colour([Colour::Green, Colour::Yellow]),
-            Colour::Yellow
-        );
+        assert_eq!(project_colour([Colour::Green, Colour::Yellow]), Colour::Yellow);
         assert_eq!(
             project_colour([Colour::Yellow, Colour::Red, Colour::Green]),
             Colour::Red

@@ -31,18 +31,13 @@ pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// How long the caller must still wait before another attempt, given the recent failures
 /// (since the last success, within [`WINDOW`]) and the time since the last of them.
-pub fn wait_before_attempt(
-    p: ThrottlePolicy,
-    recent_failures: u32,
-    since_last_failure: Duration,
-) -> Option<Duration> {
+pub fn wait_before_attempt(p: ThrottlePolicy, recent_failures: u32, since_last_failure: Duration) -> Option<Duration> {
     if recent_failures < p.free_failures {
         return None;
     }
     let doublings = (recent_failures - p.free_failures).min(16);
     let wait = p.base_wait.saturating_mul(1 << doublings).min(p.max_wait);
-    wait.checked_sub(since_last_failure)
-        .filter(|left| !left.is_zero())
+    wait.checked_sub(since_last_failure).filter(|left| !left.is_zero())
 }
 
 #[cfg(test)]

@@ -13,10 +13,7 @@ const FILES: &[(&str, &str, &str)] = &[(
 )];
 
 pub async fn file(Path(name): Path<String>) -> Result<Response, AppError> {
-    let (_, content_type, body) = FILES
-        .iter()
-        .find(|(n, _, _)| *n == name)
-        .ok_or(AppError::NotFound)?;
+    let (_, content_type, body) = FILES.iter().find(|(n, _, _)| *n == name).ok_or(AppError::NotFound)?;
     // Links carry ?v=<version>, so a day of caching never serves a stale file after an upgrade.
     Ok((
         [

@@ -46,10 +46,7 @@ impl RequestContext {
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestContext {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, AppError> {
         parts
             .extensions
             .get::<RequestContext>()
@@ -58,18 +55,9 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestContext {
     }
 }
 
-pub async fn middleware(
-    State(state): State<AppState>,
-    session: Session,
-    mut req: Request,
-    next: Next,
-) -> Response {
+pub async fn middleware(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
     let lang = lang_from_cookies(req.headers());
-    let path = req
-        .uri()
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .to_string();
+    let path = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
     let is_api = req.uri().path().starts_with("/api/");
     let mut ctx = RequestContext {
         user: None,
@@ -114,9 +102,7 @@ async fn identify(
     let login_at = session.get::<i64>(SESSION_LOGIN_AT).await?.unwrap_or(0);
     match users::session_user(&state.db, user_id).await? {
         // Sessions end after `session_max_hours` in all, however active (the idle limit is the cookie's).
-        Some((user, max_hours))
-            if Utc::now().timestamp() - login_at < i64::from(max_hours) * 3600 =>
-        {
+        Some((user, max_hours)) if Utc::now().timestamp() - login_at < i64::from(max_hours) * 3600 => {
             ctx.user = Some(user);
         }
         _ => {
@@ -180,11 +166,7 @@ async fn finish(ctx: &RequestContext, is_api: bool, response: Response) -> Respo
             .unwrap_or("error")
             .to_lowercase()
             .replace(' ', "_");
-        return (
-            status,
-            axum::Json(json!({ "error": code, "message": message })),
-        )
-            .into_response();
+        return (status, axum::Json(json!({ "error": code, "message": message }))).into_response();
     }
     if content_type.starts_with("text/html") {
         return response;
@@ -219,11 +201,7 @@ pub fn urlencode(s: &str) -> String {
 /// Rejects state-changing requests without the session's CSRF token. API-token requests carry no
 /// cookie and JSON bodies cannot be sent cross-site without a CORS preflight, so those pass; the
 /// origin check of `tower_http::csrf` runs before this for everything.
-pub async fn require_csrf_token(
-    ctx: RequestContext,
-    req: Request,
-    next: Next,
-) -> Result<Response, AppError> {
+pub async fn require_csrf_token(ctx: RequestContext, req: Request, next: Next) -> Result<Response, AppError> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || ctx.via_api_token {
         return Ok(next.run(req).await);
     }
@@ -258,7 +236,5 @@ pub async fn require_csrf_token(
     if ctx.csrf_token.is_empty() || !token::same_secret(&given, &ctx.csrf_token) {
         return Err(AppError::Csrf);
     }
-    Ok(next
-        .run(Request::from_parts(parts, Body::from(bytes)))
-        .await)
+    Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
 }

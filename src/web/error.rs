@@ -16,6 +16,17 @@ pub enum AppError {
     Csrf,
     #[error("database unavailable")]
     Unavailable,
+    #[error("bad request")]
+    BadRequest,
+    /// API only (pages re-render their forms): field → message.
+    #[error("invalid input")]
+    Validation(Vec<(&'static str, String)>),
+    /// API only (pages show the conflict page): the stale version changed nothing; here is the current state.
+    #[error("edit conflict")]
+    Conflict(serde_json::Value),
+    /// API only: the object's state does not allow the change.
+    #[error("not allowed in this state: {0}")]
+    InvalidState(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -34,6 +45,9 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::LoginRequired => StatusCode::UNAUTHORIZED,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) | AppError::InvalidState(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -43,9 +57,7 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => AppError::NotFound,
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                AppError::Unavailable
-            }
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => AppError::Unavailable,
             other => AppError::Internal(other.into()),
         }
     }
@@ -66,12 +78,39 @@ impl IntoResponse for AppError {
             AppError::Unavailable => tracing::warn!("database unavailable"),
             _ => {}
         }
+        let status = self.status();
+        match self {
+            AppError::Validation(fields) => {
+                let message = fields
+                    .iter()
+                    .map(|(f, m)| format!("{f}: {m}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let fields: serde_json::Map<String, serde_json::Value> =
+                    fields.into_iter().map(|(f, m)| (f.to_string(), m.into())).collect();
+                let body = serde_json::json!({ "error": "validation", "message": message, "fields": fields });
+                return (status, axum::Json(body)).into_response();
+            }
+            AppError::Conflict(current) => {
+                let body = serde_json::json!({
+                    "error": "conflict",
+                    "message": "the version given is stale; nothing was changed",
+                    "current": current,
+                });
+                return (status, axum::Json(body)).into_response();
+            }
+            AppError::InvalidState(message) => {
+                let body = serde_json::json!({ "error": "invalid_state", "message": message });
+                return (status, axum::Json(body)).into_response();
+            }
+            _ => {}
+        }
         let kind = if matches!(self, AppError::Csrf) {
             ErrorKind::Csrf
         } else {
             ErrorKind::Status
         };
-        let mut response = self.status().into_response();
+        let mut response = status.into_response();
         response.extensions_mut().insert(kind);
         response
     }

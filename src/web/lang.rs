@@ -9,10 +9,7 @@ use super::i18n::Lang;
 use super::login::NextQuery;
 use super::redirect::safe_next;
 
-pub async fn switch(
-    Path(code): Path<String>,
-    Query(q): Query<NextQuery>,
-) -> Result<Response, AppError> {
+pub async fn switch(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
     let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",

@@ -7,12 +7,13 @@ use askama_web::WebTemplate;
 use super::context::{RequestContext, urlencode};
 use super::i18n::Catalog;
 use crate::auth::CurrentUser;
+use crate::domain::role::Role;
 
 /// Bumped with each release so browsers fetch the new stylesheet.
 pub const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub struct NavLink {
-    pub href: &'static str,
+    pub href: String,
     pub label: &'static str,
     pub current: bool,
 }
@@ -30,27 +31,31 @@ impl Layout {
     pub fn new(ctx: &RequestContext) -> Layout {
         let t = ctx.t();
         let current_path = ctx.path.split('?').next().unwrap_or("/");
-        let nav = match &ctx.user {
-            Some(_) => vec![("/", t.nav_projects)],
+        let queue = |u: &CurrentUser| u.unit_code.as_ref().map(|c| (format!("/units/{c}"), t.nav_my_queue));
+        let projects = ("/projects".to_string(), t.nav_projects);
+        let links: Vec<(String, &'static str)> = match &ctx.user {
             None => vec![],
-        }
-        .into_iter()
-        .map(|(href, label)| NavLink {
-            href,
-            label,
-            current: href == current_path,
-        })
-        .collect();
+            Some(u) => match u.role {
+                Role::Admin | Role::Official => vec![projects, ("/units".into(), t.nav_units)],
+                Role::Member => queue(u).into_iter().chain([projects]).collect(),
+                Role::Lead => [projects].into_iter().chain(queue(u)).collect(),
+                Role::Investor => vec![projects],
+            },
+        };
+        let nav = links
+            .into_iter()
+            .map(|(href, label)| NavLink {
+                current: href == current_path,
+                href,
+                label,
+            })
+            .collect();
         Layout {
             t,
             user: ctx.user.clone(),
             csrf_token: ctx.csrf_token.clone(),
             nav,
-            switch_href: format!(
-                "/lang/{}?next={}",
-                ctx.lang.other().code(),
-                urlencode(&ctx.path)
-            ),
+            switch_href: format!("/lang/{}?next={}", ctx.lang.other().code(), urlencode(&ctx.path)),
             asset_version: ASSET_VERSION,
         }
     }
@@ -66,12 +71,7 @@ pub struct ErrorPage {
 }
 
 impl ErrorPage {
-    pub fn new(
-        ctx: &RequestContext,
-        status: u16,
-        title: &'static str,
-        message: &'static str,
-    ) -> ErrorPage {
+    pub fn new(ctx: &RequestContext, status: u16, title: &'static str, message: &'static str) -> ErrorPage {
         ErrorPage {
             layout: Layout::new(ctx),
             status,

@@ -94,29 +94,14 @@ pub async fn submit(
     let next = safe_next(Some(&form.next)).to_string();
     // The form comes back with the username kept (never the password) and the problem named.
     let again = async |status: StatusCode, message: String| -> AppResult<Response> {
-        let page = page(
-            &state,
-            &ctx,
-            form.username.clone(),
-            next.clone(),
-            Some(message),
-        )
-        .await?;
+        let page = page(&state, &ctx, form.username.clone(), next.clone(), Some(message)).await?;
         Ok((status, page).into_response())
     };
     let Some(username) = Username::parse(&form.username) else {
-        return again(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            t.login_username_invalid.into(),
-        )
-        .await;
+        return again(StatusCode::UNPROCESSABLE_ENTITY, t.login_username_invalid.into()).await;
     };
     if form.password.is_empty() {
-        return again(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            t.login_password_missing.into(),
-        )
-        .await;
+        return again(StatusCode::UNPROCESSABLE_ENTITY, t.login_password_missing.into()).await;
     }
     let address = client_address(&state, peer, &headers);
     match login::attempt(&state.db, &username, &form.password, &address).await? {
@@ -130,12 +115,8 @@ pub async fn submit(
             // A new session id at login defeats session fixation; a new form token goes with it.
             session.cycle_id().await?;
             session.insert(SESSION_USER, user_id).await?;
-            session
-                .insert(SESSION_LOGIN_AT, Utc::now().timestamp())
-                .await?;
-            session
-                .insert(SESSION_CSRF, token::new_csrf_token())
-                .await?;
+            session.insert(SESSION_LOGIN_AT, Utc::now().timestamp()).await?;
+            session.insert(SESSION_CSRF, token::new_csrf_token()).await?;
             session.set_expiry(Some(Expiry::OnInactivity(
                 tower_sessions::cookie::time::Duration::minutes(i64::from(idle)),
             )));

@@ -4,14 +4,20 @@ pub mod assets;
 pub mod context;
 pub mod error;
 pub mod extract;
+pub mod form;
 pub mod health;
+pub mod history;
 pub mod i18n;
+pub mod item_forms;
+pub mod items;
 pub mod lang;
 pub mod layout;
 pub mod login;
+pub mod project_forms;
 pub mod projects;
 pub mod redirect;
 pub mod routes;
+pub mod units;
 
 use std::sync::Arc;
 

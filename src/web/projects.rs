@@ -1,22 +1,27 @@
-//! The projects a user may see: the home list and the project page.
+//! The projects a user may see: the list with its filters, and the project page.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
+use super::history::HistoryView;
 use super::i18n::Catalog;
+use super::items::ItemRow;
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
-use crate::db::projects::{self, ProjectSummary};
-use crate::db::settings;
+use crate::db::projects::{self, ListQuery, ProjectSummary, Sort};
+use crate::db::{items, settings};
 use crate::domain::lifecycle::{Stage, duration_days};
-use crate::domain::status::{self, Colour, Thresholds};
+use crate::domain::role::Role;
+use crate::domain::status::{Colour, ItemState, Thresholds};
 
 /// A project as a row of a list, ready to show.
 pub struct ProjectRow {
@@ -32,15 +37,13 @@ pub struct ProjectRow {
     pub colour_label: &'static str,
     pub reason: String,
     pub open_items: i64,
+    pub red_items: i64,
+    pub yellow_items: i64,
+    pub next_deadline: Option<NaiveDate>,
 }
 
 impl ProjectRow {
-    pub fn from_summary(
-        p: &ProjectSummary,
-        t: &'static Catalog,
-        today: NaiveDate,
-        th: Thresholds,
-    ) -> ProjectRow {
+    pub fn from_summary(p: &ProjectSummary, t: &'static Catalog, today: NaiveDate, th: Thresholds) -> ProjectRow {
         let colour = p.colour(today, th);
         let worst = match (
             &p.worst_title,
@@ -61,51 +64,164 @@ impl ProjectRow {
             stage: t.stage(p.stage),
             leader: p.leader_name.clone().unwrap_or_default(),
             lead_unit: p.lead_unit.clone().unwrap_or_default(),
-            investment: p
-                .total_investment_wan
-                .map(|w| t.money(w))
-                .unwrap_or_default(),
+            investment: p.total_investment_wan.map(|w| t.money(w)).unwrap_or_default(),
             colour,
             colour_label: t.colour(colour),
             reason: t.colour_reason(colour, worst),
             open_items: p.open_items,
+            red_items: p.red_items,
+            yellow_items: p.yellow_items,
+            next_deadline: p.worst_deadline,
         }
     }
 }
 
+/// Where each role starts: unit staff in their unit's queue, everyone else in the projects list.
+pub async fn home(user: CurrentUser) -> Response {
+    match (user.role, user.unit_code) {
+        (Role::Member, Some(code)) => Redirect::to(&format!("/units/{code}")).into_response(),
+        _ => Redirect::to("/projects").into_response(),
+    }
+}
+
+const PAGE_SIZE: i64 = 20;
+
+/// The list's query string; anything unreadable is ignored rather than refused.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    stage: Option<String>,
+    colour: Option<String>,
+    park: Option<String>,
+    q: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
 #[derive(Template, WebTemplate)]
-#[template(path = "projects/home.html")]
-pub struct HomePage {
+#[template(path = "projects/list.html")]
+pub struct ListPage {
     layout: Layout,
     intro: &'static str,
     rows: Vec<ProjectRow>,
+    stages: Vec<Choice>,
+    colours: Vec<Choice>,
+    parks: Vec<Choice>,
+    sorts: Vec<Choice>,
+    text: String,
+    filtered: bool,
+    can_create: bool,
+    page: i64,
+    pages: i64,
+    total: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
 }
 
-pub async fn home(
+pub async fn list(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-) -> AppResult<HomePage> {
+    Query(params): Query<ListParams>,
+) -> AppResult<ListPage> {
+    let t = ctx.t();
     let settings = settings::load(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let scope = policy::project_scope(&user);
-    let list = projects::list_visible(&state.db, scope, today, th).await?;
-    let t = ctx.t();
-    Ok(HomePage {
+    let nonempty = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let stage = nonempty(&params.stage).and_then(|s| Stage::parse(&s));
+    let colour = nonempty(&params.colour).and_then(|c| ["green", "yellow", "red"].iter().position(|x| *x == c));
+    let colour = colour.map(|i| [Colour::Green, Colour::Yellow, Colour::Red][i]);
+    let park = nonempty(&params.park);
+    let text = nonempty(&params.q).map(|q| q.chars().take(100).collect::<String>());
+    let sort = nonempty(&params.sort)
+        .and_then(|s| Sort::parse(&s))
+        .unwrap_or(Sort::Colour);
+    let page = nonempty(&params.page)
+        .and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, 100_000);
+    let query = ListQuery {
+        stage,
+        colour,
+        park: park.clone(),
+        text: text.clone(),
+        sort,
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+    };
+    let found = projects::search(&state.db, scope, today, th, &query).await?;
+    let total = found.first().map_or(0, |p| p.total);
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let href = |to: i64| {
+        let mut q = vec![("page", to.to_string()), ("sort", sort.as_str().to_string())];
+        if let Some(s) = stage {
+            q.push(("stage", s.as_str().into()));
+        }
+        if let Some(c) = colour {
+            q.push(("colour", c.as_str().into()));
+        }
+        if let Some(p) = &park {
+            q.push(("park", p.clone()));
+        }
+        if let Some(x) = &text {
+            q.push(("q", x.clone()));
+        }
+        format!("/projects?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+    };
+    let choice = |value: &str, label: &str, selected: bool| Choice {
+        value: value.into(),
+        label: label.into(),
+        selected,
+    };
+    let parks = projects::parks(&state.db, scope).await?;
+    Ok(ListPage {
         layout: Layout::new(&ctx),
         intro: if scope == policy::ProjectScope::All {
             t.home_intro_all
         } else {
             t.home_intro_own
         },
-        rows: list
+        rows: found
             .iter()
             .map(|p| ProjectRow::from_summary(p, t, today, th))
             .collect(),
+        stages: Stage::ALL
+            .iter()
+            .map(|s| choice(s.as_str(), t.stage(*s), stage == Some(*s)))
+            .collect(),
+        colours: [Colour::Red, Colour::Yellow, Colour::Green]
+            .iter()
+            .map(|c| choice(c.as_str(), t.colour(*c), colour == Some(*c)))
+            .collect(),
+        parks: parks.iter().map(|p| choice(p, p, park.as_deref() == Some(p))).collect(),
+        sorts: Sort::ALL
+            .iter()
+            .map(|s| choice(s.as_str(), t.sort(*s), sort == *s))
+            .collect(),
+        filtered: stage.is_some() || colour.is_some() || park.is_some() || text.is_some(),
+        text: text.clone().unwrap_or_default(),
+        can_create: policy::may_manage_projects(&user),
+        page,
+        pages,
+        total,
+        prev_href: (page > 1).then(|| href(page - 1)),
+        next_href: (page < pages).then(|| href(page + 1)),
     })
 }
 
 pub struct StageView {
+    pub stage: Stage,
     pub label: &'static str,
     pub planned: Option<NaiveDate>,
     pub actual: Option<NaiveDate>,
@@ -113,30 +229,30 @@ pub struct StageView {
     pub current: bool,
 }
 
-pub struct ItemView {
-    pub id: Uuid,
-    pub title: String,
-    pub unit: String,
-    pub deadline: NaiveDate,
-    pub colour: Colour,
-    pub colour_label: &'static str,
-    pub timing: String,
-    pub due_soon: bool,
-    pub note: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "projects/show.html")]
 pub struct ProjectPage {
     layout: Layout,
+    stage_error: Option<String>,
     project: ProjectRow,
     industry: String,
     investment_code: String,
+    description: String,
+    version: i32,
     member_units: Vec<String>,
+    liaisons: Vec<String>,
     stages: Vec<StageView>,
+    later_stages: Vec<(&'static str, &'static str)>,
+    today: NaiveDate,
     durations: Vec<String>,
-    items: Vec<ItemView>,
-    show_notes: bool,
+    open: Vec<ItemRow>,
+    closed: Vec<ItemRow>,
+    updates: Vec<items::Update>,
+    history: Vec<HistoryView>,
+    can_manage: bool,
+    can_edit_checklist: bool,
+    internal: bool,
+    tz: chrono_tz::Tz,
 }
 
 /// Spans the county measures ("filing to production: 37 days").
@@ -147,25 +263,51 @@ const MEASURED: [(Stage, Stage); 4] = [
     (Stage::Filed, Stage::InProduction),
 ];
 
+const HISTORY_SHOWN: i64 = 100;
+const UPDATES_SHOWN: i64 = 20;
+
 pub async fn show(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<ProjectPage> {
+    project_page(&state, &ctx, &user, id, None).await
+}
+
+/// The project page, with a message for the stage form when advancing it went wrong.
+pub async fn project_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    id: Uuid,
+    stage_error: Option<String>,
+) -> AppResult<ProjectPage> {
     let settings = settings::load(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
-    let summary = projects::find_visible(&state.db, policy::project_scope(&user), id, today, th)
+    let summary = projects::find_visible(&state.db, policy::project_scope(user), id, today, th)
         .await?
         .ok_or(AppError::NotFound)?;
-    let dates = projects::stage_dates(&state.db, id).await?;
-    let member_units = projects::member_units(&state.db, id).await?;
-    let open = projects::open_items(&state.db, id).await?;
     let t = ctx.t();
+    let internal = policy::sees_internal(user);
+    let dates = projects::stage_dates(&state.db, id).await?;
+    let people = projects::task_force_people(&state.db, id).await?;
+    let all_items = items::of_project(&state.db, id).await?;
+    let on_task_force = projects::on_task_force(&state.db, id, user.id).await?;
+    let (updates, history) = if internal {
+        let history = projects::history(&state.db, id, HISTORY_SHOWN).await?;
+        (
+            items::updates_of_project(&state.db, id, UPDATES_SHOWN).await?,
+            history.iter().map(|h| HistoryView::new(h, t, settings.tz())).collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let date_of = |s: Stage| dates.iter().find(|d| d.stage == s);
     let stages = Stage::ALL
         .into_iter()
         .map(|s| StageView {
+            stage: s,
             label: t.stage(s),
             planned: date_of(s).and_then(|d| d.planned_on),
             actual: date_of(s).and_then(|d| d.actual_on),
@@ -178,43 +320,35 @@ pub async fn show(
         .into_iter()
         .filter_map(|(a, b)| duration_days(actual(a), actual(b)).map(|days| t.duration(a, b, days)))
         .collect();
-    let internal = policy::sees_internal(&user);
-    let items: Vec<ItemView> = open
-        .into_iter()
-        .filter_map(|i| {
-            let s = status::item_status(status::ItemState::Open, i.deadline, today, th)?;
-            let timing = if s.overdue_days > 0 {
-                t.overdue(s.overdue_days)
-            } else {
-                t.left(-s.overdue_days)
-            };
-            let note = if internal || i.note_for_investor {
-                i.note.unwrap_or_default()
-            } else {
-                String::new()
-            };
-            Some(ItemView {
-                id: i.id,
-                title: i.title,
-                unit: i.unit,
-                deadline: i.deadline,
-                colour: s.colour,
-                colour_label: t.colour(s.colour),
-                timing,
-                due_soon: s.due_soon,
-                note,
-            })
-        })
-        .collect();
+    let (open, closed): (Vec<ItemRow>, Vec<ItemRow>) = all_items
+        .iter()
+        .map(|i| ItemRow::new(i, t, today, th))
+        .partition(|i| i.state == ItemState::Open);
     Ok(ProjectPage {
-        show_notes: items.iter().any(|i| !i.note.is_empty()),
-        layout: Layout::new(&ctx),
+        layout: Layout::new(ctx),
+        stage_error,
         industry: summary.industry.clone().unwrap_or_default(),
         investment_code: summary.investment_code.clone().unwrap_or_default(),
+        description: summary.description.clone().unwrap_or_default(),
+        version: summary.version,
+        later_stages: Stage::ALL
+            .iter()
+            .filter(|s| **s > summary.stage)
+            .map(|s| (s.as_str(), t.stage(*s)))
+            .collect(),
         project: ProjectRow::from_summary(&summary, t, today, th),
-        member_units,
+        member_units: people.member_units,
+        liaisons: people.liaisons,
         stages,
+        today,
         durations,
-        items,
+        open,
+        closed,
+        updates,
+        history,
+        can_manage: policy::may_manage_projects(user),
+        can_edit_checklist: policy::may_edit_checklist(user, on_task_force),
+        internal,
+        tz: settings.tz(),
     })
 }

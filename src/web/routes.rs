@@ -17,7 +17,10 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
-use super::{AppState, BODY_LIMIT, SESSION_COOKIE, assets, context, health, lang, login, projects};
+use super::{
+    AppState, BODY_LIMIT, SESSION_COOKIE, assets, context, health, item_forms, items, lang, login, project_forms,
+    projects, units,
+};
 use crate::api;
 
 /// Pages and API routes: these run with a session and the request context.
@@ -27,11 +30,37 @@ fn app_routes() -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang/{code}", get(lang::switch))
+        .route("/projects", get(projects::list).post(project_forms::create))
+        .route("/projects/new", get(project_forms::new))
         .route("/projects/{id}", get(projects::show))
+        .route(
+            "/projects/{id}/edit",
+            get(project_forms::edit).post(project_forms::update),
+        )
+        .route("/projects/{id}/stage", post(project_forms::advance))
+        .route("/projects/{id}/items/new", get(item_forms::new))
+        .route("/projects/{id}/items", post(item_forms::create))
+        .route("/items/{id}", get(items::show))
+        .route("/items/{id}/edit", get(item_forms::edit).post(item_forms::update))
+        .route("/items/{id}/updates", post(items::post_update))
+        .route("/items/{id}/close", post(items::close))
+        .route("/items/{id}/reopen", post(items::reopen))
+        .route("/items/{id}/cancel", post(items::cancel))
+        .route("/units", get(units::index))
+        .route("/units/{code}", get(units::queue))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/me", get(api::me))
-        .route("/api/v1/projects", get(api::projects::list))
+        .route("/api/v1/units", get(api::units::list).post(api::units::create))
+        .route("/api/v1/projects", get(api::projects::list).post(api::projects::create))
         .route("/api/v1/projects/{id}", get(api::projects::show))
+        .route(
+            "/api/v1/projects/{id}/items",
+            get(api::items::list).post(api::items::create),
+        )
+        .route("/api/v1/items/{id}", get(api::items::show).patch(api::items::patch))
+        .route("/api/v1/items/{id}/close", post(api::items::close))
+        .route("/api/v1/items/{id}/reopen", post(api::items::reopen))
+        .route("/api/v1/items/{id}/updates", post(api::items::post_update))
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -44,9 +73,9 @@ pub fn router(state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies)
         // Anonymous sessions (a login form's token) are short; login sets the configured idle limit.
-        .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::minutes(30),
-        ));
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::minutes(
+            30,
+        )));
 
     let app = app_routes()
         .fallback(|| async { StatusCode::NOT_FOUND })
@@ -54,10 +83,7 @@ pub fn router(state: AppState) -> Router {
         // middleware, so their refusals are rendered like every other error.
         .layer(CsrfLayer::new())
         .layer(middleware::from_fn(context::require_csrf_token))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            context::middleware,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), context::middleware))
         .layer(sessions);
 
     let header = |name: HeaderName, value: &'static str| {

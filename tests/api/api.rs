@@ -45,17 +45,11 @@ async fn a_bearer_token_authenticates_the_api() {
         .unwrap();
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 5);
-    let cnnc = list
-        .iter()
-        .find(|p| p["name"] == "中核南方新材料独居石项目")
-        .unwrap();
+    let cnnc = list.iter().find(|p| p["name"] == "中核南方新材料独居石项目").unwrap();
     assert_eq!(cnnc["status"], "red");
     assert_eq!(cnnc["red_items"], 2);
     assert_eq!(cnnc["yellow_items"], 1);
-    let qixiang = list
-        .iter()
-        .find(|p| p["company"] == "崇义祺祥新能源有限公司")
-        .unwrap();
+    let qixiang = list.iter().find(|p| p["company"] == "崇义祺祥新能源有限公司").unwrap();
     assert_eq!(qixiang["status"], "yellow");
     assert_eq!(qixiang["stage"], "construction_started");
 }
@@ -70,10 +64,7 @@ async fn a_wrong_or_missing_token_is_a_401_with_a_json_body() {
             .send()
             .await
             .unwrap(),
-        http.get(format!("{}/api/v1/me", app.base))
-            .send()
-            .await
-            .unwrap(),
+        http.get(format!("{}/api/v1/me", app.base)).send().await.unwrap(),
     ] {
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
         let body: Value = r.json().await.unwrap();
@@ -135,12 +126,7 @@ async fn the_api_shows_an_investor_only_their_project() {
         .await
         .unwrap();
     assert_eq!(p["status"], "yellow");
-    assert!(
-        p["status_reason"]
-            .as_str()
-            .unwrap()
-            .contains("施工临时用电增容")
-    );
+    assert!(p["status_reason"].as_str().unwrap().contains("施工临时用电增容"));
     assert_eq!(p["task_force"]["lead_unit"], "县工业园区管委会");
 }
 

@@ -13,13 +13,12 @@ fn location(r: &reqwest::Response) -> String {
 #[tokio::test]
 async fn login_with_the_right_password_opens_the_home_page() {
     let app = spawn_app().await;
-    app.add_user("wang.official", Role::Official, None, &[])
-        .await;
+    app.add_user("wang.official", Role::Official, None, &[]).await;
     let client = app.client();
     let r = client.login("wang.official", PASSWORD).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/");
-    let (status, body) = client.get_text("/").await;
+    let (status, body) = client.get_text("/projects").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("wang.official"), "the layout names the user");
     assert!(body.contains("退出登录"));
@@ -71,11 +70,8 @@ async fn a_wrong_password_keeps_the_username_and_says_what_is_wrong() {
     let body = r.text().await.unwrap();
     assert!(body.contains("用户名或密码不正确"));
     assert!(body.contains("value=\"li.member\""), "the username is kept");
-    assert!(
-        !body.contains("not-the-password"),
-        "the password is never echoed"
-    );
-    let (_, home) = client.get_text("/").await;
+    assert!(!body.contains("not-the-password"), "the password is never echoed");
+    let (_, home) = client.get_text("/projects").await;
     assert!(!home.contains("退出登录"));
 }
 
@@ -107,10 +103,7 @@ async fn a_login_without_or_with_a_wrong_csrf_token_is_refused() {
     let client = app.client();
     client.csrf_token().await;
     let missing = client
-        .post_form(
-            "/login",
-            &[("username", "official"), ("password", PASSWORD)],
-        )
+        .post_form("/login", &[("username", "official"), ("password", PASSWORD)])
         .await;
     assert_eq!(missing.status(), StatusCode::FORBIDDEN);
     assert!(missing.text().await.unwrap().contains("表单已过期"));
@@ -130,15 +123,11 @@ async fn a_login_without_or_with_a_wrong_csrf_token_is_refused() {
     let foreign = client
         .post_form(
             "/login",
-            &[
-                ("csrf_token", &other),
-                ("username", "official"),
-                ("password", PASSWORD),
-            ],
+            &[("csrf_token", &other), ("username", "official"), ("password", PASSWORD)],
         )
         .await;
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
-    let (_, home) = client.get_text("/").await;
+    let (_, home) = client.get_text("/projects").await;
     assert!(!home.contains("退出登录"));
 }
 
@@ -216,11 +205,7 @@ async fn the_session_id_changes_at_login() {
     let r = client
         .post_form(
             "/login",
-            &[
-                ("csrf_token", &token),
-                ("username", "official"),
-                ("password", PASSWORD),
-            ],
+            &[("csrf_token", &token), ("username", "official"), ("password", PASSWORD)],
         )
         .await;
     let after = session_cookie(&r).expect("login sets a new session cookie");
@@ -231,18 +216,12 @@ async fn the_session_id_changes_at_login() {
         .iter()
         .map(|v| v.to_str().unwrap().to_string())
         .collect::<Vec<_>>();
-    let session = cookie
-        .iter()
-        .find(|c| c.starts_with("zb_session="))
-        .unwrap();
+    let session = cookie.iter().find(|c| c.starts_with("zb_session=")).unwrap();
     assert!(
         session.contains("HttpOnly") && session.contains("SameSite=Lax"),
         "{session}"
     );
-    assert!(
-        !session.contains("Secure"),
-        "not Secure unless configured for HTTPS"
-    );
+    assert!(!session.contains("Secure"), "not Secure unless configured for HTTPS");
 }
 
 #[tokio::test]
@@ -275,21 +254,15 @@ async fn logout_needs_the_form_token() {
     let app = spawn_app().await;
     app.add_user("official", Role::Official, None, &[]).await;
     let client = app.login("official").await;
-    assert_eq!(
-        client.post_form("/logout", &[]).await.status(),
-        StatusCode::FORBIDDEN
-    );
-    let (_, home) = client.get_text("/").await;
+    assert_eq!(client.post_form("/logout", &[]).await.status(), StatusCode::FORBIDDEN);
+    let (_, home) = client.get_text("/projects").await;
     assert!(home.contains("退出登录"), "still signed in");
 }
 
 #[tokio::test]
 async fn anonymous_pages_redirect_to_login_with_the_way_back() {
     let app = spawn_demo_app().await;
-    let r = app
-        .client()
-        .get("/projects/00000000-0000-0000-0000-000000000000")
-        .await;
+    let r = app.client().get("/projects/00000000-0000-0000-0000-000000000000").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&r),
@@ -302,7 +275,7 @@ async fn a_session_older_than_the_maximum_ends() {
     let app = spawn_app().await;
     app.add_user("official", Role::Official, None, &[]).await;
     let client = app.login("official").await;
-    assert!(client.get_text("/").await.1.contains("退出登录"));
+    assert!(client.get_text("/projects").await.1.contains("退出登录"));
     // Rather than wait twelve hours, shorten the limit below the session's age (the range check
     // that keeps admins from setting 0 is lifted for this).
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;

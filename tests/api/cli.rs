@@ -15,12 +15,7 @@ fn zhuanban(database_url: &str, args: &[&str], stdin: &str) -> std::process::Out
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -49,21 +44,14 @@ async fn user_add_and_token_create_work_on_the_servers_database() {
     })
     .await
     .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let client = app.client();
     assert_eq!(
-        client
-            .login("jinzhu", "a-long-enough-password")
-            .await
-            .status(),
+        client.login("jinzhu", "a-long-enough-password").await.status(),
         StatusCode::SEE_OTHER
     );
-    let (_, body) = client.get_text("/").await;
+    let (_, body) = client.get_text("/projects").await;
     assert!(body.contains("金竹矿业萤石矿项目") && !body.contains("祺祥新能源"));
 
     let out = tokio::task::spawn_blocking({
@@ -72,11 +60,7 @@ async fn user_add_and_token_create_work_on_the_servers_database() {
     })
     .await
     .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let secret = String::from_utf8(out.stdout).unwrap().trim().to_string();
     let me: Value = reqwest::Client::new()
         .get(format!("{}/api/v1/me", app.base))
@@ -88,12 +72,11 @@ async fn user_add_and_token_create_work_on_the_servers_database() {
         .await
         .unwrap();
     assert_eq!(me["role"], "investor");
-    let stored: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM api_tokens WHERE token_hash = sha256($1::bytea)")
-            .bind(secret.as_bytes())
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM api_tokens WHERE token_hash = sha256($1::bytea)")
+        .bind(secret.as_bytes())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(stored, 1, "only the token's hash is stored");
 }
 
@@ -127,26 +110,12 @@ async fn user_add_refuses_bad_input_with_a_clear_message() {
             "no unit",
         ),
         (
-            vec![
-                "user",
-                "add",
-                "x4",
-                "--role",
-                "official",
-                "--password-stdin",
-            ],
+            vec!["user", "add", "x4", "--role", "official", "--password-stdin"],
             "short",
             "at least 12",
         ),
         (
-            vec![
-                "user",
-                "add",
-                "official",
-                "--role",
-                "official",
-                "--password-stdin",
-            ],
+            vec!["user", "add", "official", "--role", "official", "--password-stdin"],
             "long-enough-password",
             "taken",
         ),
@@ -172,10 +141,7 @@ async fn user_add_refuses_bad_input_with_a_clear_message() {
             .unwrap();
         assert!(!out.status.success());
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            stderr.contains(expected),
-            "expected {expected:?} in {stderr}"
-        );
+        assert!(stderr.contains(expected), "expected {expected:?} in {stderr}");
     }
 }
 

@@ -57,10 +57,7 @@ async fn start_server() -> Server {
                 .rsplit_once('/')
                 .map(|(b, _)| b.to_string())
                 .unwrap();
-            let query = url
-                .split_once('?')
-                .map(|(_, q)| format!("?{q}"))
-                .unwrap_or_default();
+            let query = url.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
             Server {
                 admin,
                 url: Box::new(move |db| format!("{base}/{db}{query}")),
@@ -69,8 +66,7 @@ async fn start_server() -> Server {
         }
         None => {
             let dir = std::env::temp_dir().join(format!("zhuanban-test-{}", std::process::id()));
-            let cluster =
-                Cluster::open(&dir, Durability::Throwaway).expect("cannot start the test cluster");
+            let cluster = Cluster::open(&dir, Durability::Throwaway).expect("cannot start the test cluster");
             cluster
                 .stop_when_process_exits(std::process::id())
                 .expect("cannot start the cluster watchdog");
@@ -112,11 +108,7 @@ pub async fn empty_database() -> (String, PgConnectOptions) {
 async fn create_database(template: &str) -> (String, PgConnectOptions) {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let s = server();
-    let name = format!(
-        "zb_test_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    );
+    let name = format!("zb_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
     let mut conn = PgConnection::connect_with(&s.admin).await.unwrap();
     sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
         .execute(&mut conn)
@@ -189,13 +181,7 @@ impl TestApp {
     }
 
     /// Creates an account with the test password.
-    pub async fn add_user(
-        &self,
-        username: &str,
-        role: Role,
-        unit: Option<&str>,
-        projects: &[Uuid],
-    ) -> Uuid {
+    pub async fn add_user(&self, username: &str, role: Role, unit: Option<&str>, projects: &[Uuid]) -> Uuid {
         let username = Username::parse(username).unwrap();
         let unit = unit.map(|u| UnitCode::parse(u).unwrap());
         let new = NewUser {
@@ -206,22 +192,14 @@ impl TestApp {
             projects,
             password_hash: &self.password_hash,
         };
-        users::create(&self.pool, new, Actor::System("test"))
-            .await
-            .unwrap()
+        users::create(&self.pool, new, Actor::System("test")).await.unwrap()
     }
 
     /// A client signed in as one of the demo accounts.
     pub async fn demo_login(&self, username: &str) -> Client {
         let client = self.client();
-        let response = client
-            .login(username, zhuanban::web::login::DEMO_PASSWORD)
-            .await;
-        assert_eq!(
-            response.status(),
-            StatusCode::SEE_OTHER,
-            "demo login of {username}"
-        );
+        let response = client.login(username, zhuanban::web::login::DEMO_PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "demo login of {username}");
         client
     }
 
@@ -229,11 +207,7 @@ impl TestApp {
     pub async fn login(&self, username: &str) -> Client {
         let client = self.client();
         let response = client.login(username, PASSWORD).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::SEE_OTHER,
-            "login of {username}"
-        );
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {username}");
         client
     }
 
@@ -253,11 +227,7 @@ pub struct Client {
 
 impl Client {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
+        self.http.get(format!("{}{path}", self.base)).send().await.unwrap()
     }
 
     pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
@@ -271,7 +241,7 @@ impl Client {
         let (_, body) = if body.contains("csrf_token") {
             (StatusCode::OK, body)
         } else {
-            self.get_text("/").await
+            self.get_text("/projects").await
         };
         csrf_from(&body).expect("a page with a csrf_token field")
     }

@@ -16,21 +16,11 @@ async fn healthz_is_503_while_the_database_is_down_and_200_when_it_returns() {
     .unwrap()
     .unwrap();
     cluster.stop_when_process_exits(std::process::id()).unwrap();
-    zhuanban::db::ensure_database(&cluster, DATABASE)
-        .await
-        .unwrap();
-    let pool = zhuanban::db::pool(cluster.connect_options(DATABASE), 2)
-        .await
-        .unwrap();
+    zhuanban::db::ensure_database(&cluster, DATABASE).await.unwrap();
+    let pool = zhuanban::db::pool(cluster.connect_options(DATABASE), 2).await.unwrap();
     zhuanban::db::migrate(&pool).await.unwrap();
     let base = serve(pool).await;
-    let health = || async {
-        reqwest::get(format!("{base}/healthz"))
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    };
+    let health = || async { reqwest::get(format!("{base}/healthz")).await.unwrap().status().as_u16() };
 
     assert_eq!(health().await, 200);
     let mut cluster = tokio::task::spawn_blocking(move || {
@@ -59,12 +49,7 @@ async fn healthz_is_503_while_the_database_is_down_and_200_when_it_returns() {
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert_eq!(
-        status, 200,
-        "healthz recovers without restarting the server"
-    );
-    tokio::task::spawn_blocking(move || drop(cluster))
-        .await
-        .unwrap();
+    assert_eq!(status, 200, "healthz recovers without restarting the server");
+    tokio::task::spawn_blocking(move || drop(cluster)).await.unwrap();
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -23,16 +23,13 @@ async fn each_role_sees_its_home_page() {
         ("admin", ALL.to_vec()),
         (
             "lead",
-            vec![
-                "中核南方新材料独居石项目",
-                "祺祥新能源年产2万吨电池级碳酸锂项目",
-            ],
+            vec!["中核南方新材料独居石项目", "祺祥新能源年产2万吨电池级碳酸锂项目"],
         ),
         ("member", ALL.to_vec()),
         ("investor", vec!["祺祥新能源年产2万吨电池级碳酸锂项目"]),
     ] {
         let client = app.demo_login(user).await;
-        let (status, body) = client.get_text("/").await;
+        let (status, body) = client.get_text("/projects").await;
         assert_eq!(status, StatusCode::OK, "{user}");
         assert_eq!(shown(&body), expected, "{user} sees exactly their projects");
     }
@@ -41,16 +38,13 @@ async fn each_role_sees_its_home_page() {
 #[tokio::test]
 async fn the_home_page_shows_colours_with_words_and_reasons() {
     let app = spawn_demo_app().await;
-    let (_, body) = app.demo_login("official").await.get_text("/").await;
+    let (_, body) = app.demo_login("official").await.get_text("/projects").await;
     assert!(body.contains("红色通报") && body.contains("黄色预警") && body.contains("绿色"));
     assert!(
         body.contains("已逾期 20 天"),
         "the red project says which item and how late"
     );
-    assert!(
-        body.contains("20亿元"),
-        "investment in the units readers use"
-    );
+    assert!(body.contains("20亿元"), "investment in the units readers use");
     // Worst first: the red CNNC project comes before the green Zhangyuan one.
     assert!(body.find("中核南方").unwrap() < body.find("章源钨业").unwrap());
 }
@@ -58,9 +52,8 @@ async fn the_home_page_shows_colours_with_words_and_reasons() {
 #[tokio::test]
 async fn a_member_sees_only_projects_that_involve_their_unit() {
     let app = spawn_demo_app().await;
-    app.add_user("tax.staff", Role::Member, Some("swj"), &[])
-        .await;
-    let (_, body) = app.login("tax.staff").await.get_text("/").await;
+    app.add_user("tax.staff", Role::Member, Some("swj"), &[]).await;
+    let (_, body) = app.login("tax.staff").await.get_text("/projects").await;
     assert_eq!(shown(&body), vec!["祺胜新材料项目"]);
 }
 
@@ -74,15 +67,9 @@ async fn the_project_page_shows_timeline_task_force_and_urgent_items() {
         .get_text(&format!("/projects/{id}"))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
-        body.contains("备案至投产：37 天"),
-        "the article's 37 days are measured"
-    );
+    assert!(body.contains("备案至投产：37 天"), "the article's 37 days are measured");
     assert!(body.contains("县工业园区管委会") && body.contains("县委常委 王建国"));
-    assert!(
-        body.contains("即将到期"),
-        "the item due in two days is flagged"
-    );
+    assert!(body.contains("即将到期"), "the item due in two days is flagged");
 }
 
 #[tokio::test]
@@ -91,37 +78,35 @@ async fn an_investor_cannot_open_another_project_by_url() {
     let own = app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
     let foreign = app.project_id("中核南方新材料独居石项目").await;
     let client = app.demo_login("investor").await;
-    assert_eq!(
-        client.get(&format!("/projects/{own}")).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(client.get(&format!("/projects/{own}")).await.status(), StatusCode::OK);
     let (status, body) = client.get_text(&format!("/projects/{foreign}")).await;
-    assert_eq!(
-        status,
-        StatusCode::NOT_FOUND,
-        "404, not 403: existence does not leak"
-    );
+    assert_eq!(status, StatusCode::NOT_FOUND, "404, not 403: existence does not leak");
     assert!(!body.contains("中核南方") && !body.contains("伴生放射性"));
 }
 
 #[tokio::test]
 async fn an_investor_sees_no_internal_notes() {
     let app = spawn_demo_app().await;
-    let own = app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
-    let (_, body) = app
+    let item: uuid::Uuid = sqlx::query_scalar("SELECT id FROM checklist_items WHERE title = '施工临时用电增容'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (status, body) = app
         .demo_login("investor")
         .await
-        .get_text(&format!("/projects/{own}"))
+        .get_text(&format!("/items/{item}"))
         .await;
+    assert_eq!(status, StatusCode::OK);
     assert!(body.contains("施工临时用电增容"));
+    assert!(!body.contains("变压器已到场"), "the item's internal note stays inside");
     assert!(
-        !body.contains("变压器已到场"),
-        "the item's internal note stays inside"
+        !body.contains("发布进展") && !body.contains("事项记录"),
+        "no progress form, no history"
     );
     let (_, internal) = app
         .demo_login("official")
         .await
-        .get_text(&format!("/projects/{own}"))
+        .get_text(&format!("/items/{item}"))
         .await;
     assert!(internal.contains("变压器已到场"));
 }
@@ -151,13 +136,11 @@ async fn the_language_switch_shows_english_and_back() {
     let client = app.demo_login("official").await;
     let r = client.get("/lang/en?next=%2F").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, body) = client.get_text("/").await;
-    assert!(
-        body.contains("lang=\"en\"") && body.contains("Projects") && body.contains("Red (notice)")
-    );
+    let (_, body) = client.get_text("/projects").await;
+    assert!(body.contains("lang=\"en\"") && body.contains("Projects") && body.contains("Red (notice)"));
     assert!(body.contains("中文"), "a way back");
     client.get("/lang/zh?next=https://evil.example").await;
-    let (_, body) = client.get_text("/").await;
+    let (_, body) = client.get_text("/projects").await;
     assert!(body.contains("lang=\"zh-CN\"") && body.contains("项目一览"));
     assert_eq!(client.get("/lang/fr").await.status(), StatusCode::NOT_FOUND);
 }
@@ -188,12 +171,7 @@ async fn pages_carry_security_headers_and_static_files_are_cached() {
     assert_eq!(h["referrer-policy"], "same-origin");
     let css = app.client().get("/static/app.css").await;
     assert_eq!(css.status(), StatusCode::OK);
-    assert!(
-        css.headers()["cache-control"]
-            .to_str()
-            .unwrap()
-            .contains("max-age")
-    );
+    assert!(css.headers()["cache-control"].to_str().unwrap().contains("max-age"));
     assert_eq!(
         app.client().get("/static/nope.js").await.status(),
         StatusCode::NOT_FOUND
@@ -203,16 +181,11 @@ async fn pages_carry_security_headers_and_static_files_are_cached() {
 #[tokio::test]
 async fn output_is_escaped() {
     let app = spawn_demo_app().await;
-    sqlx::query(
-        "UPDATE projects SET name = '<script>alert(1)</script>' WHERE name = '祺胜新材料项目'",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let (_, body) = app.demo_login("official").await.get_text("/").await;
+    sqlx::query("UPDATE projects SET name = '<script>alert(1)</script>' WHERE name = '祺胜新材料项目'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, body) = app.demo_login("official").await.get_text("/projects").await;
     assert!(!body.contains("<script>alert(1)</script>"));
-    assert!(
-        body.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
-            || body.contains("&lt;script&gt;")
-    );
+    assert!(body.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || body.contains("&lt;script&gt;"));
 }

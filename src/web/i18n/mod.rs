@@ -6,9 +6,12 @@ mod zh;
 
 use chrono::NaiveDate;
 
+use crate::db::projects::Sort;
+use crate::domain::checklist::{Category, Source};
+use crate::domain::input::Problem;
 use crate::domain::lifecycle::Stage;
 use crate::domain::role::Role;
-use crate::domain::status::Colour;
+use crate::domain::status::{Colour, ItemState, ItemStatus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -131,6 +134,129 @@ pub struct Catalog {
     /// Shows a total investment given in 万元 (10,000 yuan) the way readers of the language count money.
     pub investment: fn(i64) -> String,
 
+    pub nav_units: &'static str,
+    pub nav_my_queue: &'static str,
+
+    pub filter_stage: &'static str,
+    pub filter_colour: &'static str,
+    pub filter_park: &'static str,
+    pub filter_text: &'static str,
+    pub filter_text_hint: &'static str,
+    pub filter_all: &'static str,
+    pub filter_apply: &'static str,
+    pub sort_label: &'static str,
+    pub sorts: [&'static str; 4],
+    pub col_red_yellow: &'static str,
+    pub col_next_deadline: &'static str,
+    pub page_prev: &'static str,
+    pub page_next: &'static str,
+    /// `{page}`, `{pages}`, `{total}`.
+    pub page_of: &'static str,
+    pub list_empty_filtered: &'static str,
+    pub new_project: &'static str,
+
+    pub edit_project: &'static str,
+    pub advance_stage: &'static str,
+    pub advance_to: &'static str,
+    pub advance_date: &'static str,
+    pub advance_submit: &'static str,
+    pub add_item: &'static str,
+    pub checklist_closed: &'static str,
+    pub col_closed_on: &'static str,
+    pub item_states: [&'static str; 3],
+    pub closed_late: &'static str,
+    pub closed_on_time: &'static str,
+    pub updates_heading: &'static str,
+    pub no_updates: &'static str,
+    pub history_heading: &'static str,
+    pub no_history: &'static str,
+    pub project_liaisons: &'static str,
+    pub col_source: &'static str,
+    pub sources: [&'static str; 4],
+    pub categories: [&'static str; 7],
+
+    pub form_new_project: &'static str,
+    pub form_section_project: &'static str,
+    pub form_section_task_force: &'static str,
+    pub form_section_planned: &'static str,
+    pub field_name: &'static str,
+    pub field_company: &'static str,
+    pub field_park: &'static str,
+    pub field_industry: &'static str,
+    pub field_investment_code: &'static str,
+    pub field_investment_code_hint: &'static str,
+    pub field_total_investment: &'static str,
+    pub field_stage: &'static str,
+    pub field_description: &'static str,
+    pub field_leader_name: &'static str,
+    pub field_lead_unit: &'static str,
+    pub field_member_units: &'static str,
+    pub field_liaisons: &'static str,
+    pub choose: &'static str,
+    pub save: &'static str,
+    pub cancel: &'static str,
+    pub form_has_errors: &'static str,
+
+    pub item_new_title: &'static str,
+    pub item_edit_title: &'static str,
+    pub edit_item: &'static str,
+    pub field_title: &'static str,
+    pub field_category: &'static str,
+    pub field_responsible_unit: &'static str,
+    pub field_deadline: &'static str,
+    pub field_note: &'static str,
+    pub field_deadline_reason: &'static str,
+    pub field_deadline_reason_hint: &'static str,
+    pub original_deadline: &'static str,
+    pub item_progress: &'static str,
+    pub post_update: &'static str,
+    pub field_update_body: &'static str,
+    pub close_heading: &'static str,
+    pub field_closing_note: &'static str,
+    pub close_submit: &'static str,
+    pub reopen_heading: &'static str,
+    pub field_reason: &'static str,
+    pub reopen_submit: &'static str,
+    pub cancel_heading: &'static str,
+    pub cancel_submit: &'static str,
+    pub item_closing_note: &'static str,
+    pub item_cancel_reason: &'static str,
+    pub item_state: &'static str,
+    pub item_history: &'static str,
+    /// `{days}`, `{limit}`.
+    pub item_reason_red: &'static str,
+    pub item_reason_yellow: &'static str,
+    /// `{days}` left.
+    pub item_reason_green: &'static str,
+    pub item_reason_today: &'static str,
+    pub item_reason_closed: &'static str,
+    pub item_not_allowed: &'static str,
+
+    pub conflict_title: &'static str,
+    pub conflict_body: &'static str,
+    pub conflict_current: &'static str,
+    pub conflict_yours: &'static str,
+    pub conflict_field: &'static str,
+
+    /// `{unit}`.
+    pub queue_title: &'static str,
+    pub queue_intro: &'static str,
+    pub queue_empty: &'static str,
+    pub units_title: &'static str,
+    pub units_intro: &'static str,
+    pub col_code: &'static str,
+    pub col_name: &'static str,
+    pub col_open: &'static str,
+    pub col_red: &'static str,
+    pub col_yellow: &'static str,
+
+    /// Audit actions, non-user actors and changed fields, by their stored names.
+    pub actions: &'static [(&'static str, &'static str)],
+    pub actors: &'static [(&'static str, &'static str)],
+    pub field_labels: &'static [(&'static str, &'static str)],
+    /// One message per [`Problem`], in its order; `{max}` for lengths.
+    pub problems: [&'static str; 13],
+
     pub error_back_home: &'static str,
     pub error_400: (&'static str, &'static str),
     pub error_401: (&'static str, &'static str),
@@ -150,6 +276,93 @@ pub struct Catalog {
 impl Catalog {
     pub fn stage(&self, s: Stage) -> &'static str {
         self.stages[s.index()]
+    }
+
+    pub fn category(&self, c: &Category) -> &'static str {
+        self.categories[c.index()]
+    }
+
+    pub fn source(&self, s: &Source) -> &'static str {
+        self.sources[s.index()]
+    }
+
+    pub fn item_state(&self, s: &ItemState) -> &'static str {
+        self.item_states[*s as usize]
+    }
+
+    pub fn sort(&self, s: Sort) -> &'static str {
+        self.sorts[Sort::ALL.iter().position(|x| *x == s).unwrap_or(0)]
+    }
+
+    /// The message for a field's problem.
+    pub fn problem(&self, p: Problem) -> String {
+        let index = match p {
+            Problem::Required => 0,
+            Problem::TooLong(_) => 1,
+            Problem::NotADate => 2,
+            Problem::NotANumber => 3,
+            Problem::UnknownUnit => 4,
+            Problem::UnknownChoice => 5,
+            Problem::BadInvestmentCode => 6,
+            Problem::DateInFuture => 7,
+            Problem::StageNotLater => 8,
+            Problem::TakenName => 9,
+            Problem::BadCharacters => 10,
+            Problem::ReasonRequired => 11,
+            Problem::ClosedItem => 12,
+        };
+        let max = if let Problem::TooLong(max) = p {
+            max.to_string()
+        } else {
+            String::new()
+        };
+        fill(self.problems[index], &[("max", &max)])
+    }
+
+    fn lookup(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
+        table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    pub fn action(&self, key: &str) -> String {
+        Self::lookup(self.actions, key).map_or_else(|| key.to_string(), str::to_string)
+    }
+
+    pub fn actor(&self, key: &str) -> String {
+        Self::lookup(self.actors, key).map_or_else(|| key.to_string(), str::to_string)
+    }
+
+    pub fn field_label(&self, key: &str) -> String {
+        Self::lookup(self.field_labels, key).map_or_else(|| key.to_string(), str::to_string)
+    }
+
+    pub fn pages(&self, page: i64, pages: i64, total: i64) -> String {
+        fill(
+            self.page_of,
+            &[
+                ("page", &page.to_string()),
+                ("pages", &pages.to_string()),
+                ("total", &total.to_string()),
+            ],
+        )
+    }
+
+    pub fn queue(&self, unit: &str) -> String {
+        fill(self.queue_title, &[("unit", unit)])
+    }
+
+    /// Why an item has its colour today.
+    pub fn item_reason(&self, status: Option<ItemStatus>, red_after_days: i64) -> String {
+        let Some(s) = status else {
+            return self.item_reason_closed.to_string();
+        };
+        let (days, limit) = (s.overdue_days.abs().to_string(), red_after_days.to_string());
+        let values = [("days", days.as_str()), ("limit", limit.as_str())];
+        match s.colour {
+            Colour::Red => fill(self.item_reason_red, &values),
+            Colour::Yellow => fill(self.item_reason_yellow, &values),
+            Colour::Green if s.overdue_days == 0 => self.item_reason_today.to_string(),
+            Colour::Green => fill(self.item_reason_green, &values),
+        }
     }
 
     pub fn colour(&self, c: Colour) -> &'static str {
@@ -206,11 +419,7 @@ impl Catalog {
     }
 
     /// Why a project has its colour, naming the item that decides it.
-    pub fn colour_reason(
-        &self,
-        colour: Colour,
-        worst: Option<(&str, i64, NaiveDate, &str)>,
-    ) -> String {
+    pub fn colour_reason(&self, colour: Colour, worst: Option<(&str, i64, NaiveDate, &str)>) -> String {
         let template = match colour {
             Colour::Red => self.reason_red,
             Colour::Yellow => self.reason_yellow,
@@ -238,10 +447,7 @@ impl Catalog {
 /// `value` with at most two decimals and no trailing zeros.
 fn decimal(value: f64) -> String {
     let shown = format!("{value:.2}");
-    shown
-        .trim_end_matches('0')
-        .trim_end_matches('.')
-        .to_string()
+    shown.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Replaces each `{name}` in `template` by its value.
@@ -263,11 +469,7 @@ mod tests {
             let t = lang.catalog();
             let day = NaiveDate::from_ymd_opt(2026, 11, 10).unwrap();
             let reason = t.colour_reason(Colour::Red, Some(("用地预审", 12, day, "县自然资源局")));
-            assert!(
-                reason.contains("12")
-                    && reason.contains("2026-11-10")
-                    && reason.contains("县自然资源局")
-            );
+            assert!(reason.contains("12") && reason.contains("2026-11-10") && reason.contains("县自然资源局"));
             assert!(!reason.contains('{'), "{reason}");
             assert!(!t.throttled(3).contains('{'));
             assert!(!t.demo_body("pw").contains('{'));
@@ -284,6 +486,60 @@ mod tests {
         assert_eq!(en.money(200_000), "CNY 2 bn");
         assert_eq!(en.money(15_000), "CNY 150 m");
         assert_eq!(en.money(50), "CNY 0.5 m");
+    }
+
+    #[test]
+    fn every_problem_has_a_message_without_placeholders() {
+        use crate::domain::input::Problem::*;
+        for lang in [Lang::Zh, Lang::En] {
+            let t = lang.catalog();
+            for p in [
+                Required,
+                TooLong(200),
+                NotADate,
+                NotANumber,
+                UnknownUnit,
+                UnknownChoice,
+                BadInvestmentCode,
+                DateInFuture,
+                StageNotLater,
+                TakenName,
+                BadCharacters,
+                ReasonRequired,
+                ClosedItem,
+            ] {
+                let m = t.problem(p);
+                assert!(!m.is_empty() && !m.contains('{'), "{m}");
+            }
+            assert!(t.problem(TooLong(200)).contains("200"));
+        }
+    }
+
+    #[test]
+    fn item_reasons_name_the_days() {
+        let t = Lang::Zh.catalog();
+        let s = |colour, overdue_days| {
+            Some(ItemStatus {
+                colour,
+                overdue_days,
+                due_soon: false,
+            })
+        };
+        assert!(t.item_reason(s(Colour::Red, 12), 7).contains("12"));
+        assert!(t.item_reason(s(Colour::Green, -3), 7).contains("3 天"));
+        assert_eq!(t.item_reason(s(Colour::Green, 0), 7), t.item_reason_today);
+        assert_eq!(t.item_reason(None, 7), t.item_reason_closed);
+    }
+
+    #[test]
+    fn audit_names_have_labels_in_both_languages() {
+        for lang in [Lang::Zh, Lang::En] {
+            let t = lang.catalog();
+            assert_eq!(t.actions.len(), Lang::Zh.catalog().actions.len());
+            assert_eq!(t.field_labels.len(), Lang::Zh.catalog().field_labels.len());
+            assert_ne!(t.action("item.close"), "item.close");
+            assert_ne!(t.field_label("deadline"), "deadline");
+        }
     }
 
     #[test]

@@ -1,0 +1,337 @@
+//! Checklist items in JSON, with the same rules as the pages: a stale `version` answers 409 with
+//! the current item and changes nothing.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::{CurrentUser, policy};
+use crate::db::audit::Actor;
+use crate::db::items::{self, Item, ItemEdit, NewItem, TransitionRequest, Written};
+use crate::db::settings::{self, Settings};
+use crate::db::{projects, units};
+use crate::domain::checklist::{self, Category, ItemDraft, ItemFields, Source, TEXT_MAX, Transition};
+use crate::domain::input::{self, FieldErrors, Problem};
+use crate::domain::status::{self, Colour, ItemState};
+use crate::web::AppState;
+use crate::web::context::RequestContext;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::IdPath;
+use crate::web::items::{load, may_change};
+
+#[derive(Serialize, ToSchema)]
+pub struct ItemJson {
+    id: Uuid,
+    project_id: Uuid,
+    title: String,
+    category: Category,
+    /// The responsible unit's code.
+    responsible_unit: String,
+    responsible_unit_name: String,
+    deadline: NaiveDate,
+    original_deadline: NaiveDate,
+    state: ItemState,
+    /// The colour today; `null` when the item is closed.
+    status: Option<Colour>,
+    /// Today minus the deadline; `null` when closed.
+    overdue_days: Option<i64>,
+    due_soon: bool,
+    source: Source,
+    /// Internal note; omitted for investors unless marked for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    closing_note: Option<String>,
+    closed_on: Option<NaiveDate>,
+    version: i32,
+}
+
+fn to_json(i: Item, settings: &Settings, internal: bool) -> ItemJson {
+    let s = status::item_status(i.state, i.deadline, settings.today(), settings.thresholds());
+    ItemJson {
+        status: s.map(|s| s.colour),
+        overdue_days: s.map(|s| s.overdue_days),
+        due_soon: s.is_some_and(|s| s.due_soon),
+        note: if internal || i.note_for_investor { i.note } else { None },
+        closing_note: if internal { i.closing_note } else { None },
+        id: i.id,
+        project_id: i.project_id,
+        title: i.title,
+        category: i.category,
+        responsible_unit: i.unit_code,
+        responsible_unit_name: i.unit_name,
+        deadline: i.deadline,
+        original_deadline: i.original_deadline,
+        state: i.state,
+        source: i.source,
+        closed_on: i.closed_on,
+        version: i.version,
+    }
+}
+
+/// The checklist of a project the caller may see: open items by urgency, then closed ones.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/items", params(("id" = Uuid, Path)),
+    responses((status = 200, body = [ItemJson]), (status = 404)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<Vec<ItemJson>>> {
+    let settings = settings::load(&state.db).await?;
+    projects::find_visible(
+        &state.db,
+        policy::project_scope(&user),
+        id,
+        settings.today(),
+        settings.thresholds(),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let internal = policy::sees_internal(&user);
+    let all = items::of_project(&state.db, id).await?;
+    Ok(Json(all.into_iter().map(|i| to_json(i, &settings, internal)).collect()))
+}
+
+/// One item.
+#[utoipa::path(get, path = "/api/v1/items/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = ItemJson), (status = 404)))]
+pub async fn show(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> AppResult<Json<ItemJson>> {
+    let settings = settings::load(&state.db).await?;
+    let (item, _) = load(&state, &user, id).await?;
+    Ok(Json(to_json(item, &settings, policy::sees_internal(&user))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewItemJson {
+    title: String,
+    /// The responsible unit's code.
+    responsible_unit: String,
+    /// `YYYY-MM-DD`; a past date is valid (the item is overdue from the start).
+    deadline: String,
+    category: Option<String>,
+    note: Option<String>,
+}
+
+/// Adds an item to a project's checklist (officials, and leads of its task force).
+#[utoipa::path(post, path = "/api/v1/projects/{id}/items", params(("id" = Uuid, Path)), request_body = NewItemJson,
+    responses((status = 201, body = ItemJson), (status = 403), (status = 404), (status = 422)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    Json(new): Json<NewItemJson>,
+) -> AppResult<(StatusCode, Json<ItemJson>)> {
+    let settings = settings::load(&state.db).await?;
+    projects::find_visible(
+        &state.db,
+        policy::project_scope(&user),
+        id,
+        settings.today(),
+        settings.thresholds(),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if !policy::may_edit_checklist(&user, projects::on_task_force(&state.db, id, user.id).await?) {
+        return Err(AppError::Forbidden);
+    }
+    let fields = ItemFields {
+        title: new.title,
+        category: new.category.unwrap_or_default(),
+        responsible_unit: new.responsible_unit,
+        deadline: new.deadline,
+        note: new.note.unwrap_or_default(),
+    };
+    let draft = ItemDraft::parse(&fields).map_err(|e| super::invalid(&e, &ctx))?;
+    let unit = units::by_code(&state.db, &draft.unit_code)
+        .await?
+        .ok_or_else(|| super::invalid(&FieldErrors(vec![("responsible_unit", Problem::UnknownUnit)]), &ctx))?;
+    let new = NewItem {
+        project_id: id,
+        title: &draft.title,
+        category: draft.category,
+        unit_id: unit.id,
+        deadline: draft.deadline,
+        note: draft.note.as_deref(),
+        source: Source::Plan,
+    };
+    let item = items::create(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
+    Ok((StatusCode::CREATED, Json(to_json(item, &settings, true))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ItemPatch {
+    /// The version the change is based on.
+    version: i32,
+    title: Option<String>,
+    category: Option<String>,
+    responsible_unit: Option<String>,
+    deadline: Option<String>,
+    /// Required when `deadline` changes.
+    deadline_reason: Option<String>,
+    note: Option<String>,
+}
+
+/// Changes an item's fields (officials, and leads of its task force).
+#[utoipa::path(patch, path = "/api/v1/items/{id}", params(("id" = Uuid, Path)), request_body = ItemPatch,
+    responses((status = 200, body = ItemJson), (status = 403), (status = 404),
+              (status = 409, description = "stale version: the body holds the current item"), (status = 422)))]
+pub async fn patch(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    Json(p): Json<ItemPatch>,
+) -> AppResult<Json<ItemJson>> {
+    let settings = settings::load(&state.db).await?;
+    let (item, on_task_force) = load(&state, &user, id).await?;
+    if !policy::may_edit_checklist(&user, on_task_force) {
+        return Err(AppError::Forbidden);
+    }
+    let fields = ItemFields {
+        title: p.title.unwrap_or_else(|| item.title.clone()),
+        category: p.category.unwrap_or_else(|| item.category.as_str().into()),
+        responsible_unit: p.responsible_unit.unwrap_or_else(|| item.unit_code.clone()),
+        deadline: p.deadline.unwrap_or_else(|| item.deadline.to_string()),
+        note: p.note.unwrap_or_else(|| item.note.clone().unwrap_or_default()),
+    };
+    let draft = ItemDraft::parse(&fields).map_err(|e| super::invalid(&e, &ctx))?;
+    let reason = p.deadline_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    checklist::check_deadline_change(item.deadline, draft.deadline, reason)
+        .map_err(|pr| super::invalid(&FieldErrors(vec![("deadline_reason", pr)]), &ctx))?;
+    let unit = units::by_code(&state.db, &draft.unit_code)
+        .await?
+        .ok_or_else(|| super::invalid(&FieldErrors(vec![("responsible_unit", Problem::UnknownUnit)]), &ctx))?;
+    let edit = ItemEdit {
+        title: &draft.title,
+        category: draft.category,
+        unit_id: unit.id,
+        deadline: draft.deadline,
+        note: draft.note.as_deref(),
+        deadline_reason: reason,
+    };
+    written(
+        items::update(&state.db, id, p.version, edit, Actor::User(user.id)).await?,
+        &settings,
+        &ctx,
+    )
+}
+
+fn written(w: Written, settings: &Settings, ctx: &RequestContext) -> AppResult<Json<ItemJson>> {
+    match w {
+        Written::Done(item) => Ok(Json(to_json(item, settings, true))),
+        Written::Conflict(current) => Err(AppError::Conflict(
+            serde_json::to_value(to_json(current, settings, true)).unwrap_or_default(),
+        )),
+        Written::NotAllowed(_) => Err(AppError::InvalidState(ctx.t().item_not_allowed.into())),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CloseItem {
+    version: i32,
+    /// How the matter was done.
+    note: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReopenItem {
+    version: i32,
+    reason: String,
+}
+
+/// Closes (销号) an item: its responsible unit, the task force's leads, or an official.
+#[utoipa::path(post, path = "/api/v1/items/{id}/close", params(("id" = Uuid, Path)), request_body = CloseItem,
+    responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn close(
+    state: State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    id: IdPath,
+    Json(c): Json<CloseItem>,
+) -> AppResult<Json<ItemJson>> {
+    change(state, ctx, user, id, c.version, &c.note, "note", Transition::Close).await
+}
+
+/// Reopens a closed or cancelled item, with a reason.
+#[utoipa::path(post, path = "/api/v1/items/{id}/reopen", params(("id" = Uuid, Path)), request_body = ReopenItem,
+    responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn reopen(
+    state: State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    id: IdPath,
+    Json(r): Json<ReopenItem>,
+) -> AppResult<Json<ItemJson>> {
+    change(state, ctx, user, id, r.version, &r.reason, "reason", Transition::Reopen).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn change(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    version: i32,
+    text: &str,
+    field: &'static str,
+    change: Transition,
+) -> AppResult<Json<ItemJson>> {
+    let settings = settings::load(&state.db).await?;
+    let (item, on_task_force) = load(&state, &user, id).await?;
+    if !may_change(&user, &item, on_task_force, change) {
+        return Err(AppError::Forbidden);
+    }
+    let text =
+        input::required_text(text, TEXT_MAX).map_err(|p| super::invalid(&FieldErrors(vec![(field, p)]), &ctx))?;
+    let request = TransitionRequest {
+        change,
+        text: &text,
+        today: settings.today(),
+    };
+    let w = items::transition(&state.db, id, version, request, Actor::User(user.id), Some(user.id)).await?;
+    written(w, &settings, &ctx)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewUpdate {
+    body: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UpdateJson {
+    id: Uuid,
+    item_id: Uuid,
+    author: Option<String>,
+    body: String,
+    created_at: DateTime<Utc>,
+}
+
+/// Posts progress on an item (internal: never shown to investors).
+#[utoipa::path(post, path = "/api/v1/items/{id}/updates", params(("id" = Uuid, Path)), request_body = NewUpdate,
+    responses((status = 201, body = UpdateJson), (status = 403), (status = 404), (status = 422)))]
+pub async fn post_update(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    Json(u): Json<NewUpdate>,
+) -> AppResult<(StatusCode, Json<UpdateJson>)> {
+    let (item, on_task_force) = load(&state, &user, id).await?;
+    if !policy::may_work_item(&user, on_task_force, item.responsible_unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    let body =
+        input::required_text(&u.body, TEXT_MAX).map_err(|p| super::invalid(&FieldErrors(vec![("body", p)]), &ctx))?;
+    let update = items::add_update(&state.db, &item, &body, Actor::User(user.id), Some(user.id)).await?;
+    let json = UpdateJson {
+        id: update.id,
+        item_id: update.item_id,
+        author: update.author,
+        body: update.body,
+        created_at: update.created_at,
+    };
+    Ok((StatusCode::CREATED, Json(json)))
+}

@@ -1,0 +1,74 @@
+//! Units in JSON.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{CurrentUser, policy};
+use crate::db::audit::Actor;
+use crate::db::units::{self, Created};
+use crate::domain::input::{self, FieldErrors, Problem};
+use crate::domain::names::UnitCode;
+use crate::web::AppState;
+use crate::web::context::RequestContext;
+use crate::web::error::{AppError, AppResult};
+
+#[derive(Serialize, ToSchema)]
+pub struct Unit {
+    code: String,
+    name: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewUnit {
+    /// Short code used in URLs: lowercase letters, digits, `_`, `-`.
+    code: String,
+    name: String,
+}
+
+/// Every unit.
+#[utoipa::path(get, path = "/api/v1/units", responses((status = 200, body = [Unit])))]
+pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> AppResult<Json<Vec<Unit>>> {
+    let all = units::all(&state.db).await?;
+    Ok(Json(
+        all.into_iter()
+            .map(|u| Unit {
+                code: u.code,
+                name: u.name,
+            })
+            .collect(),
+    ))
+}
+
+/// Adds a unit (admins and officials).
+#[utoipa::path(post, path = "/api/v1/units", request_body = NewUnit,
+    responses((status = 201, body = Unit), (status = 403), (status = 422, description = "invalid or taken code or name")))]
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    Json(new): Json<NewUnit>,
+) -> AppResult<(StatusCode, Json<Unit>)> {
+    if !policy::may_manage_units(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = FieldErrors::default();
+    let code = errors.check("code", UnitCode::parse(&new.code).ok_or(Problem::UnknownChoice));
+    let name = errors.check("name", input::required_text(&new.name, 100));
+    let (Some(code), Some(name)) = (code, name) else {
+        return Err(super::invalid(&errors, &ctx));
+    };
+    match units::create(&state.db, code.as_str(), &name, Actor::User(user.id)).await? {
+        Created::Unit(u) => Ok((
+            StatusCode::CREATED,
+            Json(Unit {
+                code: u.code,
+                name: u.name,
+            }),
+        )),
+        Created::CodeTaken => Err(super::invalid(&FieldErrors(vec![("code", Problem::TakenName)]), &ctx)),
+        Created::NameTaken => Err(super::invalid(&FieldErrors(vec![("name", Problem::TakenName)]), &ctx)),
+    }
+}

@@ -1,0 +1,424 @@
+//! Checklist items: reading them as the policy allows, and every change in one transaction with
+//! its audit record. Edits are optimistic: a stale version changes nothing and returns the current item.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::audit::{self, Actor, Entry};
+use super::projects::{IN_SCOPE, scope_params};
+use crate::auth::policy::ProjectScope;
+use crate::domain::checklist::{Category, Source, Transition};
+use crate::domain::status::ItemState;
+
+impl TryFrom<String> for Category {
+    type Error = String;
+    fn try_from(s: String) -> Result<Category, String> {
+        Category::parse(&s).ok_or_else(|| format!("unknown category {s:?}"))
+    }
+}
+
+impl TryFrom<String> for Source {
+    type Error = String;
+    fn try_from(s: String) -> Result<Source, String> {
+        Source::parse(&s).ok_or_else(|| format!("unknown source {s:?}"))
+    }
+}
+
+impl TryFrom<String> for ItemState {
+    type Error = String;
+    fn try_from(s: String) -> Result<ItemState, String> {
+        ItemState::parse(&s).ok_or_else(|| format!("unknown item state {s:?}"))
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Item {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub project_name: String,
+    pub title: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
+    pub responsible_unit_id: Uuid,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub deadline: NaiveDate,
+    pub original_deadline: NaiveDate,
+    #[sqlx(try_from = "String")]
+    pub state: ItemState,
+    #[sqlx(try_from = "String")]
+    pub source: Source,
+    pub note: Option<String>,
+    pub note_for_investor: bool,
+    pub closing_note: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Item {
+    /// What the audit log keeps of an item, before and after a change.
+    pub fn snapshot(&self) -> Value {
+        json!({
+            "title": self.title,
+            "category": self.category,
+            "responsible_unit": self.unit_code,
+            "deadline": self.deadline,
+            "original_deadline": self.original_deadline,
+            "state": self.state,
+            "note": self.note,
+            "closing_note": self.closing_note,
+            "cancel_reason": self.cancel_reason,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT i.id, i.project_id, p.name AS project_name, i.title, i.category, i.responsible_unit_id,
+        u.code AS unit_code, u.name AS unit_name, i.deadline, i.original_deadline, i.state, i.source, i.note,
+        i.note_for_investor, i.closing_note, i.cancel_reason, i.closed_on, i.version, i.updated_at
+    FROM checklist_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = i.responsible_unit_id";
+
+/// An item the scope allows, and whether `user` belongs to its project's task force.
+pub async fn find_visible(
+    pool: &PgPool,
+    scope: ProjectScope,
+    user: Uuid,
+    id: Uuid,
+) -> Result<Option<(Item, bool)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        item: Item,
+        on_task_force: bool,
+    }
+    let (kind, scope_id) = scope_params(scope);
+    let sql = SELECT.replacen(
+        "SELECT ",
+        "SELECT EXISTS (SELECT 1 FROM task_force_members m JOIN task_forces f ON f.id = m.task_force_id
+                        WHERE f.project_id = p.id AND m.user_id = $3) AS on_task_force, ",
+        1,
+    );
+    let row: Option<Row> = sqlx::query_as(&format!("{sql} WHERE {IN_SCOPE} AND i.id = $4"))
+        .bind(kind)
+        .bind(scope_id)
+        .bind(user)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| (r.item, r.on_task_force)))
+}
+
+async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Item, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE i.id = $1 FOR UPDATE OF i"))
+        .bind(id)
+        .fetch_one(conn)
+        .await
+}
+
+async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Item, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE i.id = $1"))
+        .bind(id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Every item of a project, open ones by urgency first, then closed ones, most recent first.
+pub async fn of_project(pool: &PgPool, project: Uuid) -> Result<Vec<Item>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE i.project_id = $1
+         ORDER BY i.state = 'open' DESC, CASE WHEN i.state = 'open' THEN i.deadline END, i.closed_on DESC, i.title"
+    ))
+    .bind(project)
+    .fetch_all(pool)
+    .await
+}
+
+/// One page of a unit's open items across all projects, most urgent first, and how many there are.
+pub async fn unit_queue(pool: &PgPool, unit: Uuid, limit: i64, offset: i64) -> Result<(Vec<Item>, i64), sqlx::Error> {
+    let items = sqlx::query_as(&format!(
+        "{SELECT} WHERE i.responsible_unit_id = $1 AND i.state = 'open'
+         ORDER BY i.deadline, p.name, i.title LIMIT $2 OFFSET $3"
+    ))
+    .bind(unit)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    let total =
+        sqlx::query_scalar("SELECT count(*) FROM checklist_items WHERE responsible_unit_id = $1 AND state = 'open'")
+            .bind(unit)
+            .fetch_one(pool)
+            .await?;
+    Ok((items, total))
+}
+
+pub struct NewItem<'a> {
+    pub project_id: Uuid,
+    pub title: &'a str,
+    pub category: Category,
+    pub unit_id: Uuid,
+    pub deadline: NaiveDate,
+    pub note: Option<&'a str>,
+    pub source: Source,
+}
+
+pub async fn create(
+    pool: &PgPool,
+    new: NewItem<'_>,
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<Item, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline, original_deadline,
+             note, source, created_by)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(new.project_id)
+    .bind(new.title)
+    .bind(new.category.as_str())
+    .bind(new.unit_id)
+    .bind(new.deadline)
+    .bind(new.note)
+    .bind(new.source.as_str())
+    .bind(user)
+    .fetch_one(&mut *tx)
+    .await?;
+    let item = get(&mut tx, id).await?;
+    record(&mut tx, actor, "item.create", &item, None, Some(item.snapshot())).await?;
+    tx.commit().await?;
+    Ok(item)
+}
+
+/// The outcome of an optimistic write.
+pub enum Written {
+    Done(Item),
+    /// The version given was stale; nothing changed. Carries the current item.
+    Conflict(Item),
+    /// The item's state does not allow this change.
+    NotAllowed(Item),
+}
+
+pub struct ItemEdit<'a> {
+    pub title: &'a str,
+    pub category: Category,
+    pub unit_id: Uuid,
+    pub deadline: NaiveDate,
+    pub note: Option<&'a str>,
+    /// Why the deadline moved, when it did.
+    pub deadline_reason: Option<&'a str>,
+}
+
+pub async fn update(
+    pool: &PgPool,
+    id: Uuid,
+    version: i32,
+    edit: ItemEdit<'_>,
+    actor: Actor<'_>,
+) -> Result<Written, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let before = lock(&mut tx, id).await?;
+    if before.version != version {
+        return Ok(Written::Conflict(before));
+    }
+    if before.state != ItemState::Open && edit.deadline != before.deadline {
+        return Ok(Written::NotAllowed(before));
+    }
+    sqlx::query(
+        "UPDATE checklist_items SET title = $2, category = $3, responsible_unit_id = $4, deadline = $5, note = $6,
+             version = version + 1, updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(edit.title)
+    .bind(edit.category.as_str())
+    .bind(edit.unit_id)
+    .bind(edit.deadline)
+    .bind(edit.note)
+    .execute(&mut *tx)
+    .await?;
+    let after = get(&mut tx, id).await?;
+    let mut after_json = after.snapshot();
+    if before.deadline != after.deadline {
+        after_json["deadline_reason"] = json!(edit.deadline_reason);
+    }
+    let action = if before.deadline != after.deadline {
+        "item.deadline"
+    } else {
+        "item.update"
+    };
+    record(
+        &mut tx,
+        actor,
+        action,
+        &after,
+        Some(before.snapshot()),
+        Some(after_json),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Written::Done(after))
+}
+
+/// A change of state with its text (closing note or reason) and the county's today.
+pub struct TransitionRequest<'a> {
+    pub change: Transition,
+    pub text: &'a str,
+    pub today: NaiveDate,
+}
+
+/// Closes (销号), reopens or cancels an item, with its note or reason.
+pub async fn transition(
+    pool: &PgPool,
+    id: Uuid,
+    version: i32,
+    request: TransitionRequest<'_>,
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<Written, sqlx::Error> {
+    let TransitionRequest { change, text, today } = request;
+    let mut tx = pool.begin().await?;
+    let before = lock(&mut tx, id).await?;
+    if before.version != version {
+        return Ok(Written::Conflict(before));
+    }
+    if !change.allowed_from(before.state) {
+        return Ok(Written::NotAllowed(before));
+    }
+    let query = match change {
+        Transition::Close => sqlx::query(
+            "UPDATE checklist_items SET state = 'done', closing_note = $2, closed_on = $3, closed_at = now(),
+                 closed_by = $4, version = version + 1, updated_at = now() WHERE id = $1",
+        )
+        .bind(id)
+        .bind(text)
+        .bind(today)
+        .bind(user),
+        Transition::Cancel => sqlx::query(
+            "UPDATE checklist_items SET state = 'cancelled', cancel_reason = $2, closed_on = $3, closed_at = now(),
+                 closed_by = $4, version = version + 1, updated_at = now() WHERE id = $1",
+        )
+        .bind(id)
+        .bind(text)
+        .bind(today)
+        .bind(user),
+        // The reason goes to the audit log, where the old closing note stays too.
+        Transition::Reopen => sqlx::query(
+            "UPDATE checklist_items SET state = 'open', closing_note = NULL, cancel_reason = NULL, closed_on = NULL,
+                 closed_at = NULL, closed_by = NULL, version = version + 1, updated_at = now() WHERE id = $1",
+        )
+        .bind(id),
+    };
+    query.execute(&mut *tx).await?;
+    let after = get(&mut tx, id).await?;
+    let mut after_json = after.snapshot();
+    let action = match change {
+        Transition::Close => "item.close",
+        Transition::Cancel => "item.cancel",
+        Transition::Reopen => {
+            after_json["reopen_reason"] = json!(text);
+            "item.reopen"
+        }
+    };
+    record(
+        &mut tx,
+        actor,
+        action,
+        &after,
+        Some(before.snapshot()),
+        Some(after_json),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Written::Done(after))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Update {
+    pub id: Uuid,
+    pub item_id: Uuid,
+    pub item_title: String,
+    pub author: Option<String>,
+    pub body: String,
+    pub for_investor: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+const UPDATES: &str = "SELECT pu.id, pu.item_id, i.title AS item_title, us.display_name AS author, pu.body,
+        pu.for_investor, pu.created_at
+    FROM progress_updates pu JOIN checklist_items i ON i.id = pu.item_id LEFT JOIN users us ON us.id = pu.author_id";
+
+pub async fn add_update(
+    pool: &PgPool,
+    item: &Item,
+    body: &str,
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<Update, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let id: Uuid =
+        sqlx::query_scalar("INSERT INTO progress_updates (item_id, author_id, body) VALUES ($1, $2, $3) RETURNING id")
+            .bind(item.id)
+            .bind(user)
+            .bind(body)
+            .fetch_one(&mut *tx)
+            .await?;
+    record(
+        &mut tx,
+        actor,
+        "item.progress",
+        item,
+        None,
+        Some(json!({ "progress": body })),
+    )
+    .await?;
+    let update = sqlx::query_as(&format!("{UPDATES} WHERE pu.id = $1"))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(update)
+}
+
+pub async fn updates_of_item(pool: &PgPool, item: Uuid) -> Result<Vec<Update>, sqlx::Error> {
+    sqlx::query_as(&format!("{UPDATES} WHERE pu.item_id = $1 ORDER BY pu.created_at DESC"))
+        .bind(item)
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn updates_of_project(pool: &PgPool, project: Uuid, limit: i64) -> Result<Vec<Update>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{UPDATES} WHERE i.project_id = $1 ORDER BY pu.created_at DESC LIMIT $2"
+    ))
+    .bind(project)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+async fn record(
+    conn: &mut PgConnection,
+    actor: Actor<'_>,
+    action: &str,
+    item: &Item,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<(), sqlx::Error> {
+    audit::record(
+        conn,
+        Entry {
+            actor,
+            action,
+            entity: "item",
+            entity_id: Some(item.id),
+            project_id: Some(item.project_id),
+            before,
+            after,
+        },
+    )
+    .await
+}

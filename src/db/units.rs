@@ -1,0 +1,104 @@
+//! Units (单位): the county departments that lead task forces and own checklist items.
+
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::audit::{self, Actor, Entry};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Unit {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+}
+
+pub async fn all(pool: &PgPool) -> Result<Vec<Unit>, sqlx::Error> {
+    sqlx::query_as("SELECT id, code, name FROM units ORDER BY code")
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn by_code(pool: &PgPool, code: &str) -> Result<Option<Unit>, sqlx::Error> {
+    sqlx::query_as("SELECT id, code, name FROM units WHERE code = $1")
+        .bind(code)
+        .fetch_optional(pool)
+        .await
+}
+
+/// The units with these codes, and the codes that name no unit.
+pub async fn resolve(conn: &mut PgConnection, codes: &[String]) -> Result<(Vec<Unit>, Vec<String>), sqlx::Error> {
+    let found: Vec<Unit> = sqlx::query_as("SELECT id, code, name FROM units WHERE code = ANY($1) ORDER BY code")
+        .bind(codes)
+        .fetch_all(conn)
+        .await?;
+    let missing = codes
+        .iter()
+        .filter(|c| !found.iter().any(|u| &u.code == *c))
+        .cloned()
+        .collect();
+    Ok((found, missing))
+}
+
+pub enum Created {
+    Unit(Unit),
+    CodeTaken,
+    NameTaken,
+}
+
+pub async fn create(pool: &PgPool, code: &str, name: &str, actor: Actor<'_>) -> Result<Created, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let inserted: Result<Unit, sqlx::Error> =
+        sqlx::query_as("INSERT INTO units (code, name) VALUES ($1, $2) RETURNING id, code, name")
+            .bind(code)
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await;
+    let unit = match inserted {
+        Ok(u) => u,
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("units_code_key") => return Ok(Created::CodeTaken),
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("units_name_key") => return Ok(Created::NameTaken),
+        Err(e) => return Err(e),
+    };
+    audit::record(
+        &mut tx,
+        Entry {
+            actor,
+            action: "unit.create",
+            entity: "unit",
+            entity_id: Some(unit.id),
+            project_id: None,
+            before: None,
+            after: Some(json!({ "code": unit.code, "name": unit.name })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Created::Unit(unit))
+}
+
+/// A unit with the figures of its open items on a given day.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UnitLoad {
+    pub code: String,
+    pub name: String,
+    pub open_items: i64,
+    pub red_items: i64,
+    pub yellow_items: i64,
+}
+
+/// Every unit with its open, red and yellow item counts (the colour rule of domain::status,
+/// counted set-based), the most burdened first.
+pub async fn loads(pool: &PgPool, today: chrono::NaiveDate, red_after_days: i64) -> Result<Vec<UnitLoad>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.code, u.name, count(i.id) AS open_items,
+                count(i.id) FILTER (WHERE $1::date - i.deadline > $2) AS red_items,
+                count(i.id) FILTER (WHERE $1::date - i.deadline BETWEEN 1 AND $2) AS yellow_items
+         FROM units u LEFT JOIN checklist_items i ON i.responsible_unit_id = u.id AND i.state = 'open'
+         GROUP BY u.id ORDER BY red_items DESC, yellow_items DESC, open_items DESC, u.code",
+    )
+    .bind(today)
+    .bind(red_after_days as i32)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,256 @@
+//! The advancement checklist (推进清单): item categories and sources, the shape of a valid item,
+//! and which state changes are allowed (销号, reopening, cancelling — never deleting).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::input::{self, FieldErrors, Problem};
+use super::status::ItemState;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Land,
+    PlanningApproval,
+    EnvironmentEnergy,
+    Construction,
+    Utilities,
+    FinanceTax,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::Land,
+        Category::PlanningApproval,
+        Category::EnvironmentEnergy,
+        Category::Construction,
+        Category::Utilities,
+        Category::FinanceTax,
+        Category::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Land => "land",
+            Category::PlanningApproval => "planning_approval",
+            Category::EnvironmentEnergy => "environment_energy",
+            Category::Construction => "construction",
+            Category::Utilities => "utilities",
+            Category::FinanceTax => "finance_tax",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Plan,
+    MeetingDecision,
+    InvestorRequest,
+    OnsiteDispatch,
+}
+
+impl Source {
+    pub const ALL: [Source; 4] = [
+        Source::Plan,
+        Source::MeetingDecision,
+        Source::InvestorRequest,
+        Source::OnsiteDispatch,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Plan => "plan",
+            Source::MeetingDecision => "meeting_decision",
+            Source::InvestorRequest => "investor_request",
+            Source::OnsiteDispatch => "onsite_dispatch",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+pub const TITLE_MAX: usize = 200;
+pub const TEXT_MAX: usize = 5000;
+
+/// A checklist item as typed, checked. The responsible unit is still a code: whether it exists
+/// is the database's to say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemDraft {
+    pub title: String,
+    pub category: Category,
+    pub unit_code: String,
+    pub deadline: NaiveDate,
+    pub note: Option<String>,
+}
+
+/// The raw fields of an item form or request.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ItemFields {
+    pub title: String,
+    pub category: String,
+    pub responsible_unit: String,
+    pub deadline: String,
+    pub note: String,
+}
+
+impl ItemDraft {
+    pub fn parse(f: &ItemFields) -> Result<ItemDraft, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let title = e.check("title", input::required_text(&f.title, TITLE_MAX));
+        let category = if f.category.trim().is_empty() {
+            Some(Category::Other)
+        } else {
+            e.check(
+                "category",
+                Category::parse(f.category.trim()).ok_or(Problem::UnknownChoice),
+            )
+        };
+        let unit_code = e.check("responsible_unit", input::required_text(&f.responsible_unit, 32));
+        let deadline = e.check("deadline", input::date(&f.deadline));
+        let note = e.check("note", input::optional_text(&f.note, TEXT_MAX));
+        match (title, category, unit_code, deadline, note) {
+            (Some(title), Some(category), Some(unit_code), Some(deadline), Some(note)) if e.is_empty() => {
+                Ok(ItemDraft {
+                    title,
+                    category,
+                    unit_code,
+                    deadline,
+                    note,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// A change of state of an item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transition {
+    /// 销号: the matter is done.
+    Close,
+    /// A closed or cancelled item comes back, with a reason.
+    Reopen,
+    /// The matter is no longer needed, with a reason.
+    Cancel,
+}
+
+impl Transition {
+    pub fn allowed_from(self, state: ItemState) -> bool {
+        match self {
+            Transition::Close | Transition::Cancel => state == ItemState::Open,
+            Transition::Reopen => state != ItemState::Open,
+        }
+    }
+
+    pub fn target(self) -> ItemState {
+        match self {
+            Transition::Close => ItemState::Done,
+            Transition::Reopen => ItemState::Open,
+            Transition::Cancel => ItemState::Cancelled,
+        }
+    }
+}
+
+/// A deadline change keeps the original deadline and needs a reason.
+pub fn check_deadline_change(old: NaiveDate, new: NaiveDate, reason: Option<&str>) -> Result<(), Problem> {
+    if old != new && reason.is_none_or(|r| r.trim().is_empty()) {
+        return Err(Problem::ReasonRequired);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(title: &str, category: &str, unit: &str, deadline: &str) -> ItemFields {
+        ItemFields {
+            title: title.into(),
+            category: category.into(),
+            responsible_unit: unit.into(),
+            deadline: deadline.into(),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_valid_item_is_trimmed_and_defaults_to_other() {
+        let d = ItemDraft::parse(&fields("  用地预审  ", "", "zrzyj", "2026-12-01")).unwrap();
+        assert_eq!(d.title, "用地预审");
+        assert_eq!(d.category, Category::Other);
+        assert_eq!(d.note, None);
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let e = ItemDraft::parse(&fields("", "weather", "", "2026-13-01")).unwrap_err();
+        assert_eq!(e.get("title"), Some(Problem::Required));
+        assert_eq!(e.get("category"), Some(Problem::UnknownChoice));
+        assert_eq!(e.get("responsible_unit"), Some(Problem::Required));
+        assert_eq!(e.get("deadline"), Some(Problem::NotADate));
+        let long = "事".repeat(TITLE_MAX + 1);
+        let e = ItemDraft::parse(&fields(&long, "land", "zrzyj", "2026-12-01")).unwrap_err();
+        assert_eq!(e.get("title"), Some(Problem::TooLong(TITLE_MAX)));
+    }
+
+    #[test]
+    fn past_deadlines_are_valid_input() {
+        assert!(ItemDraft::parse(&fields("补录事项", "land", "zrzyj", "2024-01-01")).is_ok());
+    }
+
+    #[test]
+    fn only_open_items_close_or_cancel_and_only_closed_ones_reopen() {
+        assert!(Transition::Close.allowed_from(ItemState::Open));
+        assert!(!Transition::Close.allowed_from(ItemState::Done));
+        assert!(!Transition::Cancel.allowed_from(ItemState::Cancelled));
+        assert!(Transition::Reopen.allowed_from(ItemState::Done));
+        assert!(Transition::Reopen.allowed_from(ItemState::Cancelled));
+        assert!(!Transition::Reopen.allowed_from(ItemState::Open));
+        assert_eq!(Transition::Close.target(), ItemState::Done);
+    }
+
+    #[test]
+    fn moving_a_deadline_needs_a_reason() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(check_deadline_change(d("2026-11-01"), d("2026-11-01"), None), Ok(()));
+        assert_eq!(
+            check_deadline_change(d("2026-11-01"), d("2026-11-09"), None),
+            Err(Problem::ReasonRequired)
+        );
+        assert_eq!(
+            check_deadline_change(d("2026-11-01"), d("2026-11-09"), Some("  ")),
+            Err(Problem::ReasonRequired)
+        );
+        assert_eq!(
+            check_deadline_change(d("2026-11-01"), d("2026-11-09"), Some("省厅退件")),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for c in Category::ALL {
+            assert_eq!(Category::parse(c.as_str()), Some(c));
+        }
+        for s in Source::ALL {
+            assert_eq!(Source::parse(s.as_str()), Some(s));
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Checking what people type: each check names its problem, so forms can say which field is
+//! wrong and keep what was typed.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// What is wrong with one field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    Required,
+    TooLong(usize),
+    NotADate,
+    NotANumber,
+    UnknownUnit,
+    UnknownChoice,
+    BadInvestmentCode,
+    DateInFuture,
+    StageNotLater,
+    TakenName,
+    BadCharacters,
+    ReasonRequired,
+    ClosedItem,
+}
+
+/// Problems by field name, in form order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<(&'static str, Problem)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, problem: Problem) {
+        self.0.push((field, problem));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, field: &str) -> Option<Problem> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, p)| *p)
+    }
+
+    /// Records the problem of `result` under `field`, returning its value if there was none.
+    pub fn check<T>(&mut self, field: &'static str, result: Result<T, Problem>) -> Option<T> {
+        result.map_err(|p| self.add(field, p)).ok()
+    }
+}
+
+/// Trimmed, non-empty text of at most `max` characters (NUL characters are refused: PostgreSQL
+/// cannot store them in text).
+pub fn required_text(value: &str, max: usize) -> Result<String, Problem> {
+    match optional_text(value, max)? {
+        Some(v) => Ok(v),
+        None => Err(Problem::Required),
+    }
+}
+
+/// Like [`required_text`], but empty means "none".
+pub fn optional_text(value: &str, max: usize) -> Result<Option<String>, Problem> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.chars().count() > max {
+        return Err(Problem::TooLong(max));
+    }
+    if v.contains('\0') {
+        return Err(Problem::BadCharacters);
+    }
+    Ok(Some(v.to_string()))
+}
+
+/// A real calendar date written `YYYY-MM-DD` (what `<input type=date>` sends).
+pub fn date(value: &str) -> Result<NaiveDate, Problem> {
+    optional_date(value)?.ok_or(Problem::Required)
+}
+
+pub fn optional_date(value: &str) -> Result<Option<NaiveDate>, Problem> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let parsed = NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| Problem::NotADate)?;
+    // Years outside this range are typing slips, and would not survive a spreadsheet either.
+    if !(1990..=2200).contains(&chrono::Datelike::year(&parsed)) {
+        return Err(Problem::NotADate);
+    }
+    Ok(Some(parsed))
+}
+
+/// A whole, non-negative number (investment in 万元), or none.
+pub fn optional_amount(value: &str) -> Result<Option<i64>, Problem> {
+    let v = value.trim().replace([',', '，'], "");
+    if v.is_empty() {
+        return Ok(None);
+    }
+    match v.parse::<i64>() {
+        Ok(n) if (0..=1_000_000_000).contains(&n) => Ok(Some(n)),
+        _ => Err(Problem::NotANumber),
+    }
+}
+
+/// The national investment project code (项目代码): `YYYY-RRRRRR-II-TT-NNNNNN`, 24 characters:
+/// year, 6-digit region code, 2-digit industry code, 2-digit type code, 6-digit serial.
+pub fn optional_investment_code(value: &str) -> Result<Option<String>, Problem> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let groups: Vec<&str> = v.split('-').collect();
+    let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+    let digits = groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
+    if lengths == [4, 6, 2, 2, 6] && digits {
+        Ok(Some(v.to_string()))
+    } else {
+        Err(Problem::BadInvestmentCode)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_limited() {
+        assert_eq!(required_text("  用地预审 ", 10), Ok("用地预审".into()));
+        assert_eq!(required_text("   ", 10), Err(Problem::Required));
+        assert_eq!(required_text(&"字".repeat(10), 10), Ok("字".repeat(10)));
+        assert_eq!(required_text(&"字".repeat(11), 10), Err(Problem::TooLong(10)));
+        assert_eq!(optional_text("", 10), Ok(None));
+        assert!(required_text("a\0b", 10).is_err());
+    }
+
+    #[test]
+    fn dates_must_be_real() {
+        assert_eq!(date("2026-11-30").unwrap().to_string(), "2026-11-30");
+        assert_eq!(date("2026-02-30"), Err(Problem::NotADate));
+        assert_eq!(date("30/11/2026"), Err(Problem::NotADate));
+        assert_eq!(date("0026-11-30"), Err(Problem::NotADate));
+        assert_eq!(date(""), Err(Problem::Required));
+        assert_eq!(optional_date(" "), Ok(None));
+    }
+
+    #[test]
+    fn amounts_are_whole_and_not_negative() {
+        assert_eq!(optional_amount("200,000"), Ok(Some(200_000)));
+        assert_eq!(optional_amount("0"), Ok(Some(0)));
+        assert_eq!(optional_amount("-1"), Err(Problem::NotANumber));
+        assert_eq!(optional_amount("1.5"), Err(Problem::NotANumber));
+        assert_eq!(optional_amount(""), Ok(None));
+    }
+
+    #[test]
+    fn investment_codes_have_the_national_shape() {
+        assert_eq!(
+            optional_investment_code("2023-360725-30-03-012345"),
+            Ok(Some("2023-360725-30-03-012345".into()))
+        );
+        for bad in [
+            "2023-360725-30-03-01234",
+            "2023-36072A-30-03-012345",
+            "2023360725300301234500",
+        ] {
+            assert_eq!(optional_investment_code(bad), Err(Problem::BadInvestmentCode), "{bad}");
+        }
+        assert_eq!(optional_investment_code(""), Ok(None));
+    }
+
+    #[test]
+    fn field_errors_remember_the_first_problem_of_a_field() {
+        let mut e = FieldErrors::default();
+        assert_eq!(e.check("title", required_text("", 5)), None);
+        assert_eq!(e.check("note", optional_text("ok", 5)), Some(Some("ok".into())));
+        assert_eq!(e.get("title"), Some(Problem::Required));
+        assert_eq!(e.get("note"), None);
+    }
+}

@@ -1,0 +1,316 @@
+//! Adding an item to a project's checklist and editing one (a deadline change keeps the original
+//! deadline and needs a reason).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use uuid::Uuid;
+
+use super::AppState;
+use super::context::RequestContext;
+use super::error::{AppError, AppResult};
+use super::extract::IdPath;
+use super::form::{Fields, Messages};
+use super::history::Change;
+use super::items::{category_options, load};
+use super::layout::Layout;
+use crate::auth::{CurrentUser, policy};
+use crate::db::audit::Actor;
+use crate::db::items::{self, Item, ItemEdit, NewItem, Written};
+use crate::db::units::{self, Unit};
+use crate::db::{projects, settings};
+use crate::domain::checklist::{self, ItemDraft, ItemFields, Source};
+use crate::domain::input::{FieldErrors, Problem};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "items/form.html")]
+pub struct ItemForm {
+    layout: Layout,
+    heading: &'static str,
+    action: String,
+    back: String,
+    project_name: String,
+    values: ItemFields,
+    deadline_reason: String,
+    /// Set when editing: the version the form was opened at.
+    version: Option<i32>,
+    units: Vec<Unit>,
+    categories: Vec<(&'static str, &'static str, bool)>,
+    errors: Messages,
+    conflict: Vec<Change>,
+}
+
+fn fields_of(f: &Fields) -> ItemFields {
+    ItemFields {
+        title: f.get("title"),
+        category: f.get("category"),
+        responsible_unit: f.get("responsible_unit"),
+        deadline: f.get("deadline"),
+        note: f.get("note"),
+    }
+}
+
+fn fields_from(item: &Item) -> ItemFields {
+    ItemFields {
+        title: item.title.clone(),
+        category: item.category.as_str().into(),
+        responsible_unit: item.unit_code.clone(),
+        deadline: item.deadline.to_string(),
+        note: item.note.clone().unwrap_or_default(),
+    }
+}
+
+struct FormSpec {
+    heading: &'static str,
+    action: String,
+    back: String,
+    project_name: String,
+    version: Option<i32>,
+}
+
+async fn form(
+    state: &AppState,
+    ctx: &RequestContext,
+    spec: FormSpec,
+    values: ItemFields,
+    deadline_reason: String,
+    errors: &FieldErrors,
+    conflict: Vec<Change>,
+) -> AppResult<ItemForm> {
+    let t = ctx.t();
+    Ok(ItemForm {
+        layout: Layout::new(ctx),
+        heading: spec.heading,
+        action: spec.action,
+        back: spec.back,
+        project_name: spec.project_name,
+        categories: category_options(t, &values.category),
+        values,
+        deadline_reason,
+        version: spec.version,
+        units: units::all(&state.db).await?,
+        errors: Messages::new(errors, t),
+        conflict,
+    })
+}
+
+/// The project, if the user may see it and edit its checklist.
+async fn checklist_project(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<projects::ProjectSummary> {
+    let settings = settings::load(&state.db).await?;
+    let project = projects::find_visible(
+        &state.db,
+        policy::project_scope(user),
+        id,
+        settings.today(),
+        settings.thresholds(),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let on_task_force = projects::on_task_force(&state.db, id, user.id).await?;
+    if !policy::may_edit_checklist(user, on_task_force) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(project)
+}
+
+fn new_spec(ctx: &RequestContext, project: &projects::ProjectSummary) -> FormSpec {
+    FormSpec {
+        heading: ctx.t().item_new_title,
+        action: format!("/projects/{}/items", project.id),
+        back: format!("/projects/{}", project.id),
+        project_name: project.name.clone(),
+        version: None,
+    }
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<ItemForm> {
+    let project = checklist_project(&state, &user, id).await?;
+    let values = ItemFields {
+        category: "other".into(),
+        ..Default::default()
+    };
+    form(
+        &state,
+        &ctx,
+        new_spec(&ctx, &project),
+        values,
+        String::new(),
+        &FieldErrors::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+/// Checks the typed item, resolving its unit: the draft and unit, or the problems by field.
+async fn check(state: &AppState, values: &ItemFields) -> AppResult<Result<(ItemDraft, Unit), FieldErrors>> {
+    let mut draft = ItemDraft::parse(values);
+    let code = match &draft {
+        Ok(d) => d.unit_code.clone(),
+        Err(_) => values.responsible_unit.trim().to_string(),
+    };
+    let unit = if code.is_empty() {
+        None
+    } else {
+        units::by_code(&state.db, &code).await?
+    };
+    if unit.is_none() && !code.is_empty() {
+        match &mut draft {
+            Ok(_) => draft = Err(FieldErrors(vec![("responsible_unit", Problem::UnknownUnit)])),
+            Err(e) => e.add("responsible_unit", Problem::UnknownUnit),
+        }
+    }
+    Ok(match (draft, unit) {
+        (Ok(d), Some(u)) => Ok((d, u)),
+        (Err(e), _) => Err(e),
+        (Ok(_), None) => Err(FieldErrors(vec![("responsible_unit", Problem::Required)])),
+    })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    let project = checklist_project(&state, &user, id).await?;
+    let values = fields_of(&fields);
+    match check(&state, &values).await? {
+        Ok((draft, unit)) => {
+            let new = NewItem {
+                project_id: id,
+                title: &draft.title,
+                category: draft.category,
+                unit_id: unit.id,
+                deadline: draft.deadline,
+                note: draft.note.as_deref(),
+                source: Source::Plan,
+            };
+            items::create(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
+            Ok(Redirect::to(&format!("/projects/{id}#checklist")).into_response())
+        }
+        Err(errors) => {
+            let page = form(
+                &state,
+                &ctx,
+                new_spec(&ctx, &project),
+                values,
+                String::new(),
+                &errors,
+                Vec::new(),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+fn edit_spec(ctx: &RequestContext, item: &Item, version: i32) -> FormSpec {
+    FormSpec {
+        heading: ctx.t().item_edit_title,
+        action: format!("/items/{}/edit", item.id),
+        back: format!("/items/{}", item.id),
+        project_name: item.project_name.clone(),
+        version: Some(version),
+    }
+}
+
+async fn editable_item(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<Item> {
+    let (item, on_task_force) = load(state, user, id).await?;
+    if !policy::may_edit_checklist(user, on_task_force) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(item)
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<ItemForm> {
+    let item = editable_item(&state, &user, id).await?;
+    let spec = edit_spec(&ctx, &item, item.version);
+    form(
+        &state,
+        &ctx,
+        spec,
+        fields_from(&item),
+        String::new(),
+        &FieldErrors::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    let t = ctx.t();
+    let item = editable_item(&state, &user, id).await?;
+    let values = fields_of(&fields);
+    let reason = fields.get("deadline_reason");
+    let again = async |status: StatusCode, version: i32, errors: FieldErrors, conflict: Vec<Change>| {
+        let spec = edit_spec(&ctx, &item, version);
+        let page = form(&state, &ctx, spec, values.clone(), reason.clone(), &errors, conflict).await?;
+        Ok::<_, AppError>((status, page).into_response())
+    };
+    let (draft, unit) = match check(&state, &values).await? {
+        Ok(ok) => ok,
+        Err(errors) => return again(StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()).await,
+    };
+    let reason_text = reason.trim();
+    if let Err(p) = checklist::check_deadline_change(item.deadline, draft.deadline, Some(reason_text)) {
+        let errors = FieldErrors(vec![("deadline_reason", p)]);
+        return again(StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()).await;
+    }
+    let edit = ItemEdit {
+        title: &draft.title,
+        category: draft.category,
+        unit_id: unit.id,
+        deadline: draft.deadline,
+        note: draft.note.as_deref(),
+        deadline_reason: (!reason_text.is_empty()).then_some(reason_text),
+    };
+    match items::update(&state.db, id, fields.version(), edit, Actor::User(user.id)).await? {
+        Written::Done(_) => Ok(Redirect::to(&format!("/items/{id}")).into_response()),
+        Written::Conflict(current) => {
+            let conflict = differences(t, &fields_from(&current), &values);
+            again(StatusCode::CONFLICT, current.version, FieldErrors::default(), conflict).await
+        }
+        Written::NotAllowed(_) => {
+            let errors = FieldErrors(vec![("deadline", Problem::ClosedItem)]);
+            again(StatusCode::CONFLICT, fields.version(), errors, Vec::new()).await
+        }
+    }
+}
+
+/// The fields where the current item and the submitted one differ.
+pub fn differences(t: &super::i18n::Catalog, current: &ItemFields, yours: &ItemFields) -> Vec<Change> {
+    [
+        ("title", &current.title, &yours.title),
+        ("category", &current.category, &yours.category),
+        ("responsible_unit", &current.responsible_unit, &yours.responsible_unit),
+        ("deadline", &current.deadline, &yours.deadline),
+        ("note", &current.note, &yours.note),
+    ]
+    .into_iter()
+    .filter(|(_, a, b)| a.trim() != b.trim())
+    .map(|(field, a, b)| Change {
+        field: t.field_label(field),
+        before: a.clone(),
+        after: b.clone(),
+    })
+    .collect()
+}

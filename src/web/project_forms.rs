@@ -1,0 +1,367 @@
+//! Officials create projects with their task forces, edit them and advance their stages.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use uuid::Uuid;
+
+use super::AppState;
+use super::context::RequestContext;
+use super::error::{AppError, AppResult};
+use super::extract::IdPath;
+use super::form::{Fields, Messages};
+use super::history::Change;
+use super::layout::Layout;
+use super::projects::project_page;
+use crate::auth::{CurrentUser, policy};
+use crate::db::audit::Actor;
+use crate::db::project_edits::{self, Advanced, EditableProject, Saved};
+use crate::db::units::{self, Unit};
+use crate::db::{settings, users};
+use crate::domain::input::{self, FieldErrors};
+use crate::domain::lifecycle::Stage;
+use crate::domain::project::{self, PLANNED_FIELDS, ProjectDraft, ProjectFields};
+
+pub struct PlannedField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "projects/form.html")]
+pub struct ProjectForm {
+    layout: Layout,
+    heading: String,
+    action: String,
+    back: String,
+    values: ProjectFields,
+    version: Option<i32>,
+    units: Vec<Unit>,
+    leads: Vec<(Uuid, String, bool)>,
+    stages: Vec<(&'static str, &'static str)>,
+    planned: Vec<PlannedField>,
+    errors: Messages,
+    conflict: Vec<Change>,
+}
+
+impl ProjectForm {
+    /// The plain text inputs: name, label, value, required, maximum length.
+    fn text_fields(&self) -> Vec<(&'static str, &'static str, &str, bool, usize)> {
+        let t = self.layout.t;
+        let v = &self.values;
+        vec![
+            ("name", t.field_name, v.name.as_str(), true, project::NAME_MAX),
+            ("company", t.field_company, v.company.as_str(), true, project::NAME_MAX),
+            ("park", t.field_park, v.park.as_str(), false, 100),
+            ("industry", t.field_industry, v.industry.as_str(), false, 100),
+            (
+                "total_investment",
+                t.field_total_investment,
+                v.total_investment.as_str(),
+                false,
+                20,
+            ),
+        ]
+    }
+
+    fn is_member(&self, code: &str) -> bool {
+        self.values.member_units.iter().any(|c| c == code)
+    }
+}
+
+fn fields_of(f: &Fields) -> (ProjectFields, Vec<Uuid>) {
+    let values = ProjectFields {
+        name: f.get("name"),
+        company: f.get("company"),
+        park: f.get("park"),
+        industry: f.get("industry"),
+        investment_code: f.get("investment_code"),
+        total_investment: f.get("total_investment"),
+        stage: f.get("stage"),
+        description: f.get("description"),
+        leader_name: f.get("leader_name"),
+        lead_unit: f.get("lead_unit"),
+        member_units: f.all("member_units"),
+        planned: PLANNED_FIELDS.map(|name| f.get(name)),
+    };
+    let liaisons = f
+        .all("liaisons")
+        .iter()
+        .filter_map(|v| Uuid::parse_str(v).ok())
+        .collect();
+    (values, liaisons)
+}
+
+fn fields_from(p: &EditableProject) -> (ProjectFields, Vec<Uuid>) {
+    let values = ProjectFields {
+        name: p.name.clone(),
+        company: p.company.clone(),
+        park: p.park.clone().unwrap_or_default(),
+        industry: p.industry.clone().unwrap_or_default(),
+        investment_code: p.investment_code.clone().unwrap_or_default(),
+        total_investment: p.total_investment_wan.map(|n| n.to_string()).unwrap_or_default(),
+        stage: p.stage.as_str().into(),
+        description: p.description.clone().unwrap_or_default(),
+        leader_name: p.leader_name.clone().unwrap_or_default(),
+        lead_unit: p.lead_unit.clone(),
+        member_units: p.member_units.clone(),
+        planned: Stage::ALL.map(|s| p.planned_on(s).map(|d| d.to_string()).unwrap_or_default()),
+    };
+    (values, p.liaisons.clone())
+}
+
+struct Spec {
+    heading: String,
+    action: String,
+    back: String,
+    version: Option<i32>,
+}
+
+async fn form(
+    state: &AppState,
+    ctx: &RequestContext,
+    spec: Spec,
+    values: ProjectFields,
+    liaisons: &[Uuid],
+    errors: &FieldErrors,
+    conflict: Vec<Change>,
+) -> AppResult<ProjectForm> {
+    let t = ctx.t();
+    let leads = users::leads(&state.db).await?;
+    Ok(ProjectForm {
+        layout: Layout::new(ctx),
+        heading: spec.heading,
+        action: spec.action,
+        back: spec.back,
+        version: spec.version,
+        units: units::all(&state.db).await?,
+        leads: leads
+            .into_iter()
+            .map(|(id, name)| (id, name, liaisons.contains(&id)))
+            .collect(),
+        stages: Stage::ALL.iter().map(|s| (s.as_str(), t.stage(*s))).collect(),
+        planned: PLANNED_FIELDS
+            .iter()
+            .zip(Stage::ALL)
+            .zip(values.planned.iter())
+            .map(|((name, stage), value)| PlannedField {
+                name,
+                label: t.stage(stage),
+                value: value.clone(),
+            })
+            .collect(),
+        values,
+        errors: Messages::new(errors, t),
+        conflict,
+    })
+}
+
+fn require_manager(user: &CurrentUser) -> AppResult<()> {
+    if policy::may_manage_projects(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn new_spec(ctx: &RequestContext) -> Spec {
+    Spec {
+        heading: ctx.t().form_new_project.into(),
+        action: "/projects".into(),
+        back: "/projects".into(),
+        version: None,
+    }
+}
+
+pub async fn new(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<ProjectForm> {
+    require_manager(&user)?;
+    form(
+        &state,
+        &ctx,
+        new_spec(&ctx),
+        ProjectFields::default(),
+        &[],
+        &FieldErrors::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    fields: Fields,
+) -> AppResult<Response> {
+    require_manager(&user)?;
+    let (values, liaisons) = fields_of(&fields);
+    let errors = match ProjectDraft::parse(&values) {
+        Ok(draft) => {
+            match project_edits::create(&state.db, &draft, &liaisons, Actor::User(user.id), Some(user.id)).await? {
+                Saved::Done(id) => return Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+                Saved::Invalid(errors) => errors,
+                Saved::Conflict(_) => FieldErrors::default(),
+            }
+        }
+        Err(errors) => errors,
+    };
+    let page = form(&state, &ctx, new_spec(&ctx), values, &liaisons, &errors, Vec::new()).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+fn edit_spec(ctx: &RequestContext, p: &EditableProject, version: i32) -> Spec {
+    Spec {
+        heading: format!("{} · {}", ctx.t().edit_project, p.name),
+        action: format!("/projects/{}/edit", p.id),
+        back: format!("/projects/{}", p.id),
+        version: Some(version),
+    }
+}
+
+async fn editable(state: &AppState, id: Uuid) -> AppResult<EditableProject> {
+    let mut conn = state.db.acquire().await?;
+    project_edits::editable(&mut conn, id, false)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<ProjectForm> {
+    require_manager(&user)?;
+    let p = editable(&state, id).await?;
+    let (values, liaisons) = fields_from(&p);
+    form(
+        &state,
+        &ctx,
+        edit_spec(&ctx, &p, p.version),
+        values,
+        &liaisons,
+        &FieldErrors::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    require_manager(&user)?;
+    let t = ctx.t();
+    let p = editable(&state, id).await?;
+    let (values, liaisons) = fields_of(&fields);
+    let (status, version, errors, conflict) = match ProjectDraft::parse(&values) {
+        Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()),
+        Ok(draft) => {
+            match project_edits::update(&state.db, id, fields.version(), &draft, &liaisons, Actor::User(user.id))
+                .await?
+            {
+                Saved::Done(id) => return Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+                Saved::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()),
+                Saved::Conflict(current) => {
+                    let (now, _) = fields_from(&current);
+                    (
+                        StatusCode::CONFLICT,
+                        current.version,
+                        FieldErrors::default(),
+                        differences(t, &now, &values),
+                    )
+                }
+            }
+        }
+    };
+    let page = form(
+        &state,
+        &ctx,
+        edit_spec(&ctx, &p, version),
+        values,
+        &liaisons,
+        &errors,
+        conflict,
+    )
+    .await?;
+    Ok((status, page).into_response())
+}
+
+/// The fields where the current project and the submitted one differ.
+fn differences(t: &super::i18n::Catalog, current: &ProjectFields, yours: &ProjectFields) -> Vec<Change> {
+    let pairs = [
+        ("name", &current.name, &yours.name),
+        ("company", &current.company, &yours.company),
+        ("park", &current.park, &yours.park),
+        ("industry", &current.industry, &yours.industry),
+        ("investment_code", &current.investment_code, &yours.investment_code),
+        (
+            "total_investment_wan",
+            &current.total_investment,
+            &yours.total_investment,
+        ),
+        ("description", &current.description, &yours.description),
+        ("leader_name", &current.leader_name, &yours.leader_name),
+        ("lead_unit", &current.lead_unit, &yours.lead_unit),
+    ];
+    let mut changes: Vec<Change> = pairs
+        .into_iter()
+        .filter(|(_, a, b)| a.trim() != b.trim())
+        .map(|(field, a, b)| Change {
+            field: t.field_label(field),
+            before: a.clone(),
+            after: b.clone(),
+        })
+        .collect();
+    let mut yours_members = yours.member_units.clone();
+    yours_members.sort();
+    if current.member_units != yours_members {
+        changes.push(Change {
+            field: t.field_label("member_units"),
+            before: current.member_units.join("、"),
+            after: yours_members.join("、"),
+        });
+    }
+    changes
+}
+
+pub async fn advance(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    require_manager(&user)?;
+    let t = ctx.t();
+    let settings = settings::load(&state.db).await?;
+    let current = editable(&state, id).await?;
+    let target = Stage::parse(fields.get("stage").trim());
+    let on = input::date(&fields.get("date"));
+    let problem = match (target, on) {
+        (None, _) => Some(t.problem(input::Problem::UnknownChoice)),
+        (_, Err(p)) => Some(t.problem(p)),
+        (Some(target), Ok(on)) => match project::check_advance(current.stage, target, on, settings.today()) {
+            Err((_, p)) => Some(t.problem(p)),
+            Ok(()) => {
+                match project_edits::advance_stage(&state.db, id, fields.version(), target, on, Actor::User(user.id))
+                    .await?
+                {
+                    Advanced::Done => return Ok(Redirect::to(&format!("/projects/{id}#timeline")).into_response()),
+                    Advanced::Conflict => {
+                        let page = project_page(&state, &ctx, &user, id, Some(t.conflict_body.into())).await?;
+                        return Ok((StatusCode::CONFLICT, page).into_response());
+                    }
+                }
+            }
+        },
+    };
+    let page = project_page(&state, &ctx, &user, id, problem).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}

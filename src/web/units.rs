@@ -1,0 +1,92 @@
+//! The unit work queue — the page unit staff live in — and the units overview for officials.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use serde::Deserialize;
+
+use super::AppState;
+use super::context::RequestContext;
+use super::error::{AppError, AppResult};
+use super::items::ItemRow;
+use super::layout::Layout;
+use crate::auth::{CurrentUser, policy};
+use crate::db::units::{self, UnitLoad};
+use crate::db::{items, settings};
+use crate::domain::role::Role;
+use crate::domain::status::{Colour, ItemState};
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize)]
+pub struct PageParam {
+    page: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "units/queue.html")]
+pub struct QueuePage {
+    layout: Layout,
+    heading: String,
+    rows: Vec<ItemRow>,
+    page: i64,
+    pages: i64,
+    total: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Query(q): Query<PageParam>,
+) -> AppResult<QueuePage> {
+    let unit = units::by_code(&state.db, &code).await?.ok_or(AppError::NotFound)?;
+    if !policy::may_view_unit_queue(&user, unit.id) {
+        return Err(AppError::Forbidden);
+    }
+    let settings = settings::load(&state.db).await?;
+    let page = q
+        .page
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, 100_000);
+    let (found, total) = items::unit_queue(&state.db, unit.id, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let t = ctx.t();
+    let href = |to: i64| format!("/units/{}?page={to}", unit.code);
+    Ok(QueuePage {
+        layout: Layout::new(&ctx),
+        heading: t.queue(&unit.name),
+        rows: found
+            .iter()
+            .map(|i| ItemRow::new(i, t, settings.today(), settings.thresholds()))
+            .collect(),
+        page,
+        pages,
+        total,
+        prev_href: (page > 1).then(|| href(page - 1)),
+        next_href: (page < pages).then(|| href(page + 1)),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "units/index.html")]
+pub struct UnitsPage {
+    layout: Layout,
+    units: Vec<UnitLoad>,
+}
+
+pub async fn index(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<UnitsPage> {
+    if !matches!(user.role, Role::Admin | Role::Official) {
+        return Err(AppError::Forbidden);
+    }
+    let settings = settings::load(&state.db).await?;
+    let units = units::loads(&state.db, settings.today(), settings.thresholds().red_after_days).await?;
+    Ok(UnitsPage {
+        layout: Layout::new(&ctx),
+        units,
+    })
+}
