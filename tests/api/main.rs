@@ -3,6 +3,8 @@
 
 mod api;
 mod auth;
+mod checklist_api;
+mod checklists;
 mod cli;
 mod harness;
 mod health;
