@@ -13,7 +13,7 @@ use crate::db::audit::Actor;
 use crate::db::users::{self, NewUser};
 use crate::domain::names::{UnitCode, Username};
 use crate::domain::role::Role;
-use crate::{demo, server};
+use crate::{demo, jobs, server};
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +39,12 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Run one recomputation of colours, figures and red/black lists, and print a summary.
+    Recompute {
+        /// Compute as of this day (YYYY-MM-DD) instead of today in the county.
+        #[arg(long)]
+        as_of: Option<String>,
     },
     /// Load demo data.
     Seed {
@@ -139,6 +145,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await?;
             added?;
             println!("{secret}");
+            Ok(())
+        }
+        Command::Recompute { as_of } => {
+            let as_of = as_of
+                .map(|d| {
+                    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                        .with_context(|| format!("{d:?} is not a date (YYYY-MM-DD)"))
+                })
+                .transpose()?;
+            let db = server::open_database(&config).await?;
+            let run = jobs::recompute::run_once(&db.pool, as_of).await;
+            db.close().await?;
+            match run? {
+                Some(summary) => println!("{summary}"),
+                None => bail!("another instance is recomputing right now; try again in a moment"),
+            }
             Ok(())
         }
         Command::Seed {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod jobs;
 pub mod server;
 pub mod telemetry;
 pub mod web;

@@ -7,14 +7,15 @@ use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::config::Config;
 use crate::db::{Database, settings};
-use crate::demo;
 use crate::web::login::DEMO_PASSWORD;
 use crate::web::{AppState, routes};
+use crate::{demo, jobs};
 
 /// Opens the database the way every command does; a private cluster created just now gets the demo.
 pub async fn open_database(config: &Config) -> anyhow::Result<Database> {
@@ -43,6 +44,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 
     let sweeper =
         tokio::spawn(PostgresStore::new(db.pool.clone()).continuously_delete_expired(Duration::from_secs(600)));
+    let (stop, stopped) = watch::channel(false);
+    let job = tokio::spawn(jobs::recompute::run_forever(db.pool.clone(), stopped));
     let state = AppState {
         db: db.pool.clone(),
         config: Arc::new(config),
@@ -53,8 +56,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await;
-    sweeper.abort();
     tracing::info!("shutting down");
+    sweeper.abort();
+    let _ = stop.send(true);
+    // A run in progress finishes (or the database rolls it back when we stop waiting).
+    let _ = tokio::time::timeout(Duration::from_secs(10), job).await;
     db.close().await?;
     served.context("server error")
 }

@@ -3,6 +3,7 @@
 
 pub mod items;
 pub mod projects;
+pub mod standings;
 pub mod units;
 
 use axum::Json;
@@ -33,7 +34,9 @@ use crate::web::error::AppError;
         items::patch,
         items::close,
         items::reopen,
-        items::post_update
+        items::post_update,
+        standings::rankings,
+        standings::dashboard
     ),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))

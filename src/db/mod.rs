@@ -6,7 +6,10 @@ pub mod cluster;
 pub mod items;
 pub mod project_edits;
 pub mod projects;
+pub mod recompute;
 pub mod settings;
+pub mod since;
+pub mod standings;
 pub mod units;
 pub mod users;
 

@@ -21,6 +21,7 @@ pub enum Problem {
     BadCharacters,
     ReasonRequired,
     ClosedItem,
+    OutOfRange(i64, i64),
 }
 
 /// Problems by field name, in form order.
@@ -100,6 +101,18 @@ pub fn optional_amount(value: &str) -> Result<Option<i64>, Problem> {
     }
 }
 
+/// A whole number from `min` to `max`.
+pub fn int_in_range(value: &str, min: i64, max: i64) -> Result<i64, Problem> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Problem::Required);
+    }
+    match v.parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(Problem::OutOfRange(min, max)),
+    }
+}
+
 /// The national investment project code (项目代码): `YYYY-RRRRRR-II-TT-NNNNNN`, 24 characters:
 /// year, 6-digit region code, 2-digit industry code, 2-digit type code, 6-digit serial.
 pub fn optional_investment_code(value: &str) -> Result<Option<String>, Problem> {
@@ -148,6 +161,16 @@ mod tests {
         assert_eq!(optional_amount("-1"), Err(Problem::NotANumber));
         assert_eq!(optional_amount("1.5"), Err(Problem::NotANumber));
         assert_eq!(optional_amount(""), Ok(None));
+    }
+
+    #[test]
+    fn numbers_in_range_include_their_bounds() {
+        assert_eq!(int_in_range("0", 0, 365), Ok(0));
+        assert_eq!(int_in_range(" 365 ", 0, 365), Ok(365));
+        assert_eq!(int_in_range("366", 0, 365), Err(Problem::OutOfRange(0, 365)));
+        assert_eq!(int_in_range("-1", 0, 365), Err(Problem::OutOfRange(0, 365)));
+        assert_eq!(int_in_range("七", 0, 365), Err(Problem::OutOfRange(0, 365)));
+        assert_eq!(int_in_range("", 0, 365), Err(Problem::Required));
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod input;
 pub mod lifecycle;
 pub mod names;
 pub mod project;
+pub mod ranking;
 pub mod role;
 pub mod status;
 pub mod throttle;

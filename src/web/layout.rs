@@ -33,12 +33,25 @@ impl Layout {
         let current_path = ctx.path.split('?').next().unwrap_or("/");
         let queue = |u: &CurrentUser| u.unit_code.as_ref().map(|c| (format!("/units/{c}"), t.nav_my_queue));
         let projects = ("/projects".to_string(), t.nav_projects);
+        let rankings = ("/rankings".to_string(), t.nav_rankings);
         let links: Vec<(String, &'static str)> = match &ctx.user {
             None => vec![],
             Some(u) => match u.role {
-                Role::Admin | Role::Official => vec![projects, ("/units".into(), t.nav_units)],
-                Role::Member => queue(u).into_iter().chain([projects]).collect(),
-                Role::Lead => [projects].into_iter().chain(queue(u)).collect(),
+                Role::Official => vec![
+                    ("/dashboard".into(), t.nav_dashboard),
+                    projects,
+                    ("/rankings".into(), t.nav_rankings),
+                    ("/since".into(), t.nav_since),
+                    ("/units".into(), t.nav_units),
+                ],
+                Role::Admin => vec![
+                    ("/dashboard".into(), t.nav_dashboard),
+                    projects,
+                    ("/units".into(), t.nav_units),
+                    ("/settings".into(), t.nav_settings),
+                ],
+                Role::Member => queue(u).into_iter().chain([projects, rankings]).collect(),
+                Role::Lead => [projects].into_iter().chain(queue(u)).chain([rankings]).collect(),
                 Role::Investor => vec![projects],
             },
         };

@@ -1,7 +1,9 @@
 //! The web application: state, middleware stack, pages.
 
 pub mod assets;
+pub mod charts;
 pub mod context;
+pub mod dashboard;
 pub mod error;
 pub mod extract;
 pub mod form;
@@ -15,8 +17,11 @@ pub mod layout;
 pub mod login;
 pub mod project_forms;
 pub mod projects;
+pub mod rankings;
 pub mod redirect;
 pub mod routes;
+pub mod settings;
+pub mod since;
 pub mod units;
 
 use std::sync::Arc;

@@ -18,7 +18,7 @@ use super::items::ItemRow;
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
 use crate::db::projects::{self, ListQuery, ProjectSummary, Sort};
-use crate::db::{items, settings};
+use crate::db::{items, settings, standings};
 use crate::domain::lifecycle::{Stage, duration_days};
 use crate::domain::role::Role;
 use crate::domain::status::{Colour, ItemState, Thresholds};
@@ -76,10 +76,12 @@ impl ProjectRow {
     }
 }
 
-/// Where each role starts: unit staff in their unit's queue, everyone else in the projects list.
+/// Where each role starts: officials on the dashboard, unit staff in their unit's queue, everyone
+/// else in the projects list.
 pub async fn home(user: CurrentUser) -> Response {
     match (user.role, user.unit_code) {
         (Role::Member, Some(code)) => Redirect::to(&format!("/units/{code}")).into_response(),
+        (Role::Official | Role::Admin, _) => Redirect::to("/dashboard").into_response(),
         _ => Redirect::to("/projects").into_response(),
     }
 }
@@ -249,6 +251,8 @@ pub struct ProjectPage {
     closed: Vec<ItemRow>,
     updates: Vec<items::Update>,
     history: Vec<HistoryView>,
+    /// The task force's figures and place in the live ranking (internal users only).
+    standing: Option<(standings::Entry, String)>,
     can_manage: bool,
     can_edit_checklist: bool,
     internal: bool,
@@ -294,6 +298,13 @@ pub async fn project_page(
     let people = projects::task_force_people(&state.db, id).await?;
     let all_items = items::of_project(&state.db, id).await?;
     let on_task_force = projects::on_task_force(&state.db, id, user.id).await?;
+    let standing = match standings::current(&state.db).await? {
+        Some(snapshot) if internal => standings::entry_of_project(&state.db, snapshot.id, id).await?.map(|e| {
+            let place = t.place(e.list.as_deref(), e.list_position);
+            (e, place)
+        }),
+        _ => None,
+    };
     let (updates, history) = if internal {
         let history = projects::history(&state.db, id, HISTORY_SHOWN).await?;
         (
@@ -346,6 +357,7 @@ pub async fn project_page(
         closed,
         updates,
         history,
+        standing,
         can_manage: policy::may_manage_projects(user),
         can_edit_checklist: policy::may_edit_checklist(user, on_task_force),
         internal,

@@ -18,8 +18,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 use super::{
-    AppState, BODY_LIMIT, SESSION_COOKIE, assets, context, health, item_forms, items, lang, login, project_forms,
-    projects, units,
+    AppState, BODY_LIMIT, SESSION_COOKIE, assets, context, dashboard, health, item_forms, items, lang, login,
+    project_forms, projects, rankings, settings, since, units,
 };
 use crate::api;
 
@@ -46,6 +46,11 @@ fn app_routes() -> Router<AppState> {
         .route("/items/{id}/close", post(items::close))
         .route("/items/{id}/reopen", post(items::reopen))
         .route("/items/{id}/cancel", post(items::cancel))
+        .route("/dashboard", get(dashboard::show))
+        .route("/rankings", get(rankings::show))
+        .route("/rankings/freeze", post(rankings::freeze))
+        .route("/settings", get(settings::show).post(settings::save))
+        .route("/since", get(since::show))
         .route("/units", get(units::index))
         .route("/units/{code}", get(units::queue))
         .route("/api/v1/openapi.json", get(api::openapi))
@@ -61,6 +66,8 @@ fn app_routes() -> Router<AppState> {
         .route("/api/v1/items/{id}/close", post(api::items::close))
         .route("/api/v1/items/{id}/reopen", post(api::items::reopen))
         .route("/api/v1/items/{id}/updates", post(api::items::post_update))
+        .route("/api/v1/rankings", get(api::standings::rankings))
+        .route("/api/v1/dashboard", get(api::standings::dashboard))
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \

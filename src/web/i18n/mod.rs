@@ -255,7 +255,77 @@ pub struct Catalog {
     pub actors: &'static [(&'static str, &'static str)],
     pub field_labels: &'static [(&'static str, &'static str)],
     /// One message per [`Problem`], in its order; `{max}` for lengths.
-    pub problems: [&'static str; 13],
+    pub problems: [&'static str; 14],
+
+    pub nav_dashboard: &'static str,
+    pub nav_rankings: &'static str,
+    pub nav_since: &'static str,
+    pub nav_settings: &'static str,
+    pub dashboard_title: &'static str,
+    pub not_computed: &'static str,
+    pub dash_by_colour: &'static str,
+    pub dash_by_stage: &'static str,
+    pub col_projects: &'static str,
+    pub dash_flagged: &'static str,
+    /// `{total}`, `{shown}`.
+    pub dash_flagged_more: &'static str,
+    pub red_list: &'static str,
+    pub black_list: &'static str,
+    pub dash_trend: &'static str,
+    pub dash_trend_desc: &'static str,
+    pub dash_funnel: &'static str,
+    pub dash_funnel_desc: &'static str,
+    pub dash_durations: &'static str,
+    pub col_filed_to_start: &'static str,
+    pub col_start_to_production: &'static str,
+    pub col_filed_to_production: &'static str,
+    /// `{n}`.
+    pub days_n: &'static str,
+    pub now_label: &'static str,
+    /// `{at}`, `{as_of}`, `{ms}`.
+    pub last_run: &'static str,
+    /// `{minutes}`.
+    pub run_stale: &'static str,
+    pub legend_red: &'static str,
+    pub legend_yellow: &'static str,
+    pub list_empty: &'static str,
+    pub rankings_title: &'static str,
+    /// `{size}`.
+    pub rankings_rule_red: &'static str,
+    pub rankings_rule_black: &'static str,
+    pub col_due: &'static str,
+    pub col_on_time: &'static str,
+    pub col_rate: &'static str,
+    pub col_overdue_total: &'static str,
+    pub col_place: &'static str,
+    pub rankings_all: &'static str,
+    pub rankings_units: &'static str,
+    pub rankings_weekly: &'static str,
+    /// `{date}`.
+    pub as_of_date: &'static str,
+    pub live: &'static str,
+    pub freeze_week: &'static str,
+    pub week_frozen: &'static str,
+    pub week_already: &'static str,
+    pub project_figures: &'static str,
+    /// `{n}`.
+    pub place_red: &'static str,
+    pub place_black: &'static str,
+    pub place_none: &'static str,
+    pub settings_title: &'static str,
+    pub settings_saved: &'static str,
+    /// Labels of the settings form, in the order of `web::settings::FIELDS`.
+    pub settings_fields: [&'static str; 9],
+    pub status_heading: &'static str,
+    pub since_title: &'static str,
+    /// `{date}`.
+    pub since_intro: &'static str,
+    pub since_none: &'static str,
+    pub since_by_project: &'static str,
+    pub since_by_unit: &'static str,
+    pub since_nothing: &'static str,
+    /// Kinds of change since last week, in the order of `db::since::ChangeKind`.
+    pub changes: [&'static str; 6],
 
     pub error_back_home: &'static str,
     pub error_400: (&'static str, &'static str),
@@ -310,6 +380,7 @@ impl Catalog {
             Problem::BadCharacters => 10,
             Problem::ReasonRequired => 11,
             Problem::ClosedItem => 12,
+            Problem::OutOfRange(..) => 13,
         };
         let max = if let Problem::TooLong(max) = p {
             max.to_string()
@@ -344,6 +415,49 @@ impl Catalog {
                 ("total", &total.to_string()),
             ],
         )
+    }
+
+    pub fn days(&self, n: i64) -> String {
+        fill(self.days_n, &[("n", &n.to_string())])
+    }
+
+    pub fn as_of(&self, date: &NaiveDate) -> String {
+        fill(self.as_of_date, &[("date", &date.to_string())])
+    }
+
+    pub fn flagged_more(&self, total: i64, shown: usize) -> String {
+        fill(
+            self.dash_flagged_more,
+            &[("total", &total.to_string()), ("shown", &shown.to_string())],
+        )
+    }
+
+    pub fn run_info(&self, at: &str, as_of: NaiveDate, ms: i32) -> String {
+        fill(
+            self.last_run,
+            &[("at", at), ("as_of", &as_of.to_string()), ("ms", &ms.to_string())],
+        )
+    }
+
+    pub fn stale(&self, minutes: i64) -> String {
+        fill(self.run_stale, &[("minutes", &minutes.to_string())])
+    }
+
+    pub fn red_rule(&self, size: i32) -> String {
+        fill(self.rankings_rule_red, &[("size", &size.to_string())])
+    }
+
+    pub fn place(&self, list: Option<&str>, position: Option<i32>) -> String {
+        let n = position.unwrap_or(0).to_string();
+        match list {
+            Some("red") => fill(self.place_red, &[("n", &n)]),
+            Some("black") => fill(self.place_black, &[("n", &n)]),
+            _ => self.place_none.to_string(),
+        }
+    }
+
+    pub fn since(&self, date: NaiveDate) -> String {
+        fill(self.since_intro, &[("date", &date.to_string())])
     }
 
     pub fn queue(&self, unit: &str) -> String {

@@ -1,0 +1,207 @@
+//! Rankings and the dashboard's counts in JSON, as the last recomputation left them (or, for a
+//! past day without a frozen week, computed on the spot without storing anything).
+
+use axum::Json;
+use axum::extract::{Query, State};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::{CurrentUser, policy};
+use crate::db::standings::{self, Entry};
+use crate::db::{recompute, settings};
+use crate::domain::ranking::{self, Standing};
+use crate::domain::role::Role;
+use crate::web::AppState;
+use crate::web::error::{AppError, AppResult};
+
+#[derive(Serialize, ToSchema)]
+pub struct RedListEntry {
+    task_force_id: Uuid,
+    project_id: Uuid,
+    name: String,
+    due: i64,
+    on_time: i64,
+    /// on_time / due.
+    rate: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BlackListEntry {
+    task_force_id: Uuid,
+    project_id: Uuid,
+    name: String,
+    red: i64,
+    yellow: i64,
+    overdue_total: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Rankings {
+    as_of: NaiveDate,
+    /// "live", "weekly" (frozen) or "computed" (a past day computed on request).
+    source: &'static str,
+    red_list: Vec<RedListEntry>,
+    black_list: Vec<BlackListEntry>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AsOf {
+    /// YYYY-MM-DD; default: the last recomputation.
+    as_of: Option<String>,
+}
+
+fn from_entries(entries: Vec<Entry>, as_of: NaiveDate, source: &'static str) -> Rankings {
+    let mut red_list = Vec::new();
+    let mut black_list = Vec::new();
+    for e in entries {
+        match e.list.as_deref() {
+            Some("red") => red_list.push(RedListEntry {
+                rate: (e.due > 0).then(|| f64::from(e.on_time) / f64::from(e.due)),
+                task_force_id: e.task_force_id,
+                project_id: e.project_id,
+                name: e.name,
+                due: e.due.into(),
+                on_time: e.on_time.into(),
+            }),
+            Some("black") => black_list.push(BlackListEntry {
+                task_force_id: e.task_force_id,
+                project_id: e.project_id,
+                name: e.name,
+                red: e.red.into(),
+                yellow: e.yellow.into(),
+                overdue_total: e.overdue_total.into(),
+            }),
+            _ => {}
+        }
+    }
+    Rankings {
+        as_of,
+        source,
+        red_list,
+        black_list,
+    }
+}
+
+fn from_standings(all: &[Standing<recompute::TaskForceKey>], size: usize, as_of: NaiveDate) -> Rankings {
+    Rankings {
+        as_of,
+        source: "computed",
+        red_list: ranking::red_list(all, size)
+            .into_iter()
+            .map(|s| RedListEntry {
+                task_force_id: s.key.0,
+                project_id: s.key.1,
+                rate: s.figures.rate(),
+                name: s.name,
+                due: s.figures.due,
+                on_time: s.figures.on_time,
+            })
+            .collect(),
+        black_list: ranking::black_list(all)
+            .into_iter()
+            .map(|s| BlackListEntry {
+                task_force_id: s.key.0,
+                project_id: s.key.1,
+                name: s.name,
+                red: s.figures.red,
+                yellow: s.figures.yellow,
+                overdue_total: s.figures.overdue_total,
+            })
+            .collect(),
+    }
+}
+
+/// The red and black lists as of a day (internal users).
+#[utoipa::path(get, path = "/api/v1/rankings", params(AsOf), responses((status = 200, body = Rankings), (status = 403)))]
+pub async fn rankings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<AsOf>,
+) -> AppResult<Json<Rankings>> {
+    if !policy::sees_internal(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let as_of = match q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::BadRequest)?),
+        None => None,
+    };
+    let current = standings::current(&state.db).await?;
+    if let Some(c) = current.as_ref().filter(|c| as_of.is_none_or(|d| d == c.as_of)) {
+        return Ok(Json(from_entries(
+            standings::lists(&state.db, c.id).await?,
+            c.as_of,
+            "live",
+        )));
+    }
+    let settings = settings::load(&state.db).await?;
+    let day = as_of.unwrap_or_else(|| settings.today());
+    if let Some(w) = standings::weekly_as_of(&state.db, day).await? {
+        return Ok(Json(from_entries(
+            standings::lists(&state.db, w.id).await?,
+            day,
+            "weekly",
+        )));
+    }
+    let mut conn = state.db.acquire().await?;
+    let all = recompute::standings(&mut conn, day, settings.thresholds(), &settings.time_zone).await?;
+    Ok(Json(from_standings(&all, settings.red_list_size.max(1) as usize, day)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Dashboard {
+    as_of: Option<NaiveDate>,
+    projects_by_colour: ColourCounts,
+    /// Stage → projects and total investment (万元).
+    projects_by_stage: Vec<StageFigures>,
+    red_items: i64,
+    yellow_items: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ColourCounts {
+    green: i64,
+    yellow: i64,
+    red: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StageFigures {
+    stage: String,
+    projects: i64,
+    investment_wan: i64,
+}
+
+/// The county dashboard's counts (officials and admins).
+#[utoipa::path(get, path = "/api/v1/dashboard", responses((status = 200, body = Dashboard), (status = 403)))]
+pub async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Dashboard>> {
+    if !matches!(user.role, Role::Admin | Role::Official) {
+        return Err(AppError::Forbidden);
+    }
+    let current = standings::current(&state.db).await?;
+    let counts = match &current {
+        Some(c) => standings::projects_by_colour(&state.db, c.id).await?,
+        None => Vec::new(),
+    };
+    let count = |c: &str| counts.iter().find(|x| x.colour == c).map_or(0, |x| x.projects);
+    let stages = standings::projects_by_stage(&state.db).await?;
+    Ok(Json(Dashboard {
+        as_of: current.as_ref().map(|c| c.as_of),
+        projects_by_colour: ColourCounts {
+            green: count("green"),
+            yellow: count("yellow"),
+            red: count("red"),
+        },
+        projects_by_stage: stages
+            .into_iter()
+            .map(|s| StageFigures {
+                stage: s.stage,
+                projects: s.projects,
+                investment_wan: s.investment_wan,
+            })
+            .collect(),
+        red_items: current.as_ref().map_or(0, |c| i64::from(c.red_items)),
+        yellow_items: current.as_ref().map_or(0, |c| i64::from(c.yellow_items)),
+    }))
+}

@@ -1,0 +1,287 @@
+//! The set-based half of the status engine: item colours, task-force figures and snapshots, each
+//! computed by one statement over all rows. The rules are domain::status and domain::ranking; the
+//! SQL here counts the same things and a test holds the two together.
+
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::domain::ranking::{self, Figures, Standing};
+use crate::domain::status::Thresholds;
+
+/// Only one instance computes at a time: an advisory lock held by the run's transaction.
+pub const LOCK_KEY: i64 = 0x7a68_7561_6e62;
+
+/// Takes the engine's lock for the current transaction; false when another run holds it.
+pub async fn try_lock(conn: &mut PgConnection) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+        .bind(LOCK_KEY)
+        .fetch_one(conn)
+        .await
+}
+
+/// Stores each item's colour as of `as_of`, writing only rows that changed; returns how many
+/// items there are and how many are red and yellow.
+pub async fn item_colours(
+    conn: &mut PgConnection,
+    as_of: NaiveDate,
+    t: Thresholds,
+) -> Result<(i64, i64, i64), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO item_status (item_id, as_of, colour, overdue_days, due_soon, computed_at)
+         SELECT i.id, $1,
+                CASE WHEN i.state <> 'open' THEN NULL
+                     WHEN $1::date - i.deadline > $2 THEN 'red'
+                     WHEN $1::date - i.deadline >= 1 THEN 'yellow'
+                     ELSE 'green' END,
+                CASE WHEN i.state = 'open' THEN $1::date - i.deadline ELSE 0 END,
+                i.state = 'open' AND $1::date - i.deadline BETWEEN -$3 AND 0,
+                now()
+         FROM checklist_items i
+         ON CONFLICT (item_id) DO UPDATE
+             SET as_of = EXCLUDED.as_of, colour = EXCLUDED.colour, overdue_days = EXCLUDED.overdue_days,
+                 due_soon = EXCLUDED.due_soon, computed_at = EXCLUDED.computed_at
+             WHERE (item_status.as_of, item_status.colour, item_status.overdue_days, item_status.due_soon)
+                   IS DISTINCT FROM (EXCLUDED.as_of, EXCLUDED.colour, EXCLUDED.overdue_days, EXCLUDED.due_soon)",
+    )
+    .bind(as_of)
+    .bind(t.red_after_days as i32)
+    .bind(t.due_soon_days as i32)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query_as(
+        "SELECT count(*), count(*) FILTER (WHERE colour = 'red'), count(*) FILTER (WHERE colour = 'yellow')
+         FROM item_status",
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Items as they stood on `$1` (recorded by then; closed later means open then), in the county's
+/// time zone `$3`.
+const FACTS: &str = "facts AS (
+    SELECT i.id, i.project_id, i.deadline, i.closed_on,
+           CASE WHEN i.state = 'open' OR i.closed_on > $1::date THEN 'open' ELSE i.state END AS st
+    FROM checklist_items i
+    WHERE (i.created_at AT TIME ZONE $3)::date <= $1::date)";
+
+/// Task-force identity: (task force, project).
+pub type TaskForceKey = (Uuid, Uuid);
+
+/// Every task force's figures as of `as_of` (domain::ranking::figures, counted set-based).
+pub async fn standings(
+    conn: &mut PgConnection,
+    as_of: NaiveDate,
+    t: Thresholds,
+    tz: &str,
+) -> Result<Vec<Standing<TaskForceKey>>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        task_force_id: Uuid,
+        project_id: Uuid,
+        name: String,
+        due: i64,
+        on_time: i64,
+        red: i64,
+        yellow: i64,
+        overdue_total: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "WITH {FACTS}
+         SELECT f.id AS task_force_id, f.project_id, p.name,
+                count(x.id) FILTER (WHERE x.st <> 'cancelled' AND x.deadline <= $1::date) AS due,
+                count(x.id) FILTER (WHERE x.st = 'done' AND x.deadline <= $1::date AND x.closed_on <= x.deadline) AS on_time,
+                count(x.id) FILTER (WHERE x.st = 'open' AND $1::date - x.deadline > $2) AS red,
+                count(x.id) FILTER (WHERE x.st = 'open' AND $1::date - x.deadline BETWEEN 1 AND $2) AS yellow,
+                coalesce(sum(GREATEST($1::date - x.deadline, 0)) FILTER (WHERE x.st = 'open'), 0)::bigint AS overdue_total
+         FROM task_forces f JOIN projects p ON p.id = f.project_id
+         LEFT JOIN facts x ON x.project_id = f.project_id
+         GROUP BY f.id, p.name"
+    ))
+    .bind(as_of)
+    .bind(t.red_after_days as i32)
+    .bind(tz)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Standing {
+            key: (r.task_force_id, r.project_id),
+            name: r.name,
+            figures: Figures {
+                due: r.due,
+                on_time: r.on_time,
+                red: r.red,
+                yellow: r.yellow,
+                overdue_total: r.overdue_total,
+            },
+        })
+        .collect())
+}
+
+/// What a snapshot holds besides its entries.
+pub struct SnapshotHead<'a> {
+    pub kind: &'a str,
+    pub as_of: NaiveDate,
+    pub meeting_id: Option<Uuid>,
+}
+
+/// Stores a snapshot of the standings with their lists; returns its id.
+pub async fn store_snapshot(
+    conn: &mut PgConnection,
+    head: SnapshotHead<'_>,
+    all: &[Standing<TaskForceKey>],
+    red_list_size: usize,
+) -> Result<Uuid, sqlx::Error> {
+    let red = ranking::red_list(all, red_list_size);
+    let black = ranking::black_list(all);
+    let position = |list: &[Standing<TaskForceKey>], key: TaskForceKey| list.iter().position(|s| s.key == key);
+    let (mut ids, mut projects, mut colours, mut lists, mut positions) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut due, mut on_time, mut reds, mut yellows, mut overdue) = (vec![], vec![], vec![], vec![], vec![]);
+    for s in all {
+        ids.push(s.key.0);
+        projects.push(s.key.1);
+        colours.push(s.figures.colour().as_str());
+        let place = match (position(&red, s.key), position(&black, s.key)) {
+            (Some(p), _) => (Some("red"), Some(p as i32 + 1)),
+            (_, Some(p)) => (Some("black"), Some(p as i32 + 1)),
+            _ => (None, None),
+        };
+        lists.push(place.0);
+        positions.push(place.1);
+        due.push(s.figures.due as i32);
+        on_time.push(s.figures.on_time as i32);
+        reds.push(s.figures.red as i32);
+        yellows.push(s.figures.yellow as i32);
+        overdue.push(s.figures.overdue_total as i32);
+    }
+    let count = |c: &str| colours.iter().filter(|x| **x == c).count() as i32;
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO ranking_snapshots (kind, as_of, meeting_id, red_items, yellow_items, red_projects, yellow_projects)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(head.kind)
+    .bind(head.as_of)
+    .bind(head.meeting_id)
+    .bind(reds.iter().sum::<i32>())
+    .bind(yellows.iter().sum::<i32>())
+    .bind(count("red"))
+    .bind(count("yellow"))
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO ranking_entries (snapshot_id, task_force_id, project_id, colour, due, on_time, red, yellow,
+             overdue_total, list, list_position)
+         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[],
+                                  $9::int[], $10::text[], $11::int[])",
+    )
+    .bind(id)
+    .bind(&ids)
+    .bind(&projects)
+    .bind(&colours)
+    .bind(&due)
+    .bind(&on_time)
+    .bind(&reds)
+    .bind(&yellows)
+    .bind(&overdue)
+    .bind(&lists)
+    .bind(&positions)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Replaces the live ('current') snapshot.
+pub async fn replace_current(
+    conn: &mut PgConnection,
+    as_of: NaiveDate,
+    all: &[Standing<TaskForceKey>],
+    red_list_size: usize,
+) -> Result<Uuid, sqlx::Error> {
+    sqlx::query("DELETE FROM ranking_snapshots WHERE kind = 'current'")
+        .execute(&mut *conn)
+        .await?;
+    store_snapshot(
+        conn,
+        SnapshotHead {
+            kind: "current",
+            as_of,
+            meeting_id: None,
+        },
+        all,
+        red_list_size,
+    )
+    .await
+}
+
+/// Whether a weekly snapshot exists for the week (Monday to Sunday) holding `day`.
+pub async fn weekly_exists(conn: &mut PgConnection, monday: NaiveDate, sunday: NaiveDate) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM ranking_snapshots WHERE kind = 'weekly' AND as_of BETWEEN $1 AND $2)",
+    )
+    .bind(monday)
+    .bind(sunday)
+    .fetch_one(conn)
+    .await
+}
+
+/// Freezes the week's snapshot as of `as_of`, with the items that were yellow or red then.
+pub async fn freeze_weekly(
+    conn: &mut PgConnection,
+    as_of: NaiveDate,
+    meeting_id: Option<Uuid>,
+    t: Thresholds,
+    tz: &str,
+    red_list_size: usize,
+) -> Result<Uuid, sqlx::Error> {
+    let all = standings(conn, as_of, t, tz).await?;
+    let id = store_snapshot(
+        conn,
+        SnapshotHead {
+            kind: "weekly",
+            as_of,
+            meeting_id,
+        },
+        &all,
+        red_list_size,
+    )
+    .await?;
+    sqlx::query(&format!(
+        "WITH {FACTS}
+         INSERT INTO snapshot_items (snapshot_id, item_id, colour, overdue_days)
+         SELECT $4, x.id, CASE WHEN $1::date - x.deadline > $2 THEN 'red' ELSE 'yellow' END, $1::date - x.deadline
+         FROM facts x WHERE x.st = 'open' AND $1::date - x.deadline >= 1"
+    ))
+    .bind(as_of)
+    .bind(t.red_after_days as i32)
+    .bind(tz)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Records a run.
+pub async fn record_run(
+    conn: &mut PgConnection,
+    as_of: NaiveDate,
+    started_at: chrono::DateTime<chrono::Utc>,
+    duration_ms: i32,
+    counts: (i64, i64, i64),
+    task_forces: i32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO recompute_runs (as_of, started_at, duration_ms, items, projects, red_items, yellow_items)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(as_of)
+    .bind(started_at)
+    .bind(duration_ms)
+    .bind(counts.0 as i32)
+    .bind(task_forces)
+    .bind(counts.1 as i32)
+    .bind(counts.2 as i32)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

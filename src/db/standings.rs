@@ -1,0 +1,223 @@
+//! Reading what the status engine computed: the live snapshot, weekly snapshots, the red and
+//! yellow items, the dashboard's figures. Each page's read is a fixed handful of queries.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Snapshot {
+    pub id: Uuid,
+    pub kind: String,
+    pub as_of: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    pub red_items: i32,
+    pub yellow_items: i32,
+    pub red_projects: i32,
+    pub yellow_projects: i32,
+}
+
+const SNAPSHOT: &str =
+    "SELECT id, kind, as_of, created_at, red_items, yellow_items, red_projects, yellow_projects FROM ranking_snapshots";
+
+pub async fn current(pool: &PgPool) -> Result<Option<Snapshot>, sqlx::Error> {
+    sqlx::query_as(&format!("{SNAPSHOT} WHERE kind = 'current'"))
+        .fetch_optional(pool)
+        .await
+}
+
+/// Weekly snapshots, newest first.
+pub async fn weekly(pool: &PgPool, limit: i64) -> Result<Vec<Snapshot>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SNAPSHOT} WHERE kind = 'weekly' ORDER BY as_of DESC LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn weekly_as_of(pool: &PgPool, as_of: NaiveDate) -> Result<Option<Snapshot>, sqlx::Error> {
+    sqlx::query_as(&format!("{SNAPSHOT} WHERE kind = 'weekly' AND as_of = $1"))
+        .bind(as_of)
+        .fetch_optional(pool)
+        .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Entry {
+    pub task_force_id: Uuid,
+    pub project_id: Uuid,
+    pub name: String,
+    pub colour: String,
+    pub due: i32,
+    pub on_time: i32,
+    pub red: i32,
+    pub yellow: i32,
+    pub overdue_total: i32,
+    pub list: Option<String>,
+    pub list_position: Option<i32>,
+}
+
+impl Entry {
+    /// On-time rate in percent, when anything is due.
+    pub fn rate_percent(&self) -> Option<i64> {
+        (self.due > 0).then(|| (f64::from(self.on_time) * 100.0 / f64::from(self.due)).round() as i64)
+    }
+}
+
+const ENTRY: &str = "SELECT e.task_force_id, e.project_id, p.name, e.colour, e.due, e.on_time, e.red, e.yellow,
+        e.overdue_total, e.list, e.list_position
+    FROM ranking_entries e JOIN projects p ON p.id = e.project_id";
+
+/// The red and black lists of a snapshot, in list order.
+pub async fn lists(pool: &PgPool, snapshot: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{ENTRY} WHERE e.snapshot_id = $1 AND e.list IS NOT NULL ORDER BY e.list DESC, e.list_position"
+    ))
+    .bind(snapshot)
+    .fetch_all(pool)
+    .await
+}
+
+/// Every task force of a snapshot, worst first.
+pub async fn entries(pool: &PgPool, snapshot: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{ENTRY} WHERE e.snapshot_id = $1 ORDER BY e.red DESC, e.yellow DESC, e.overdue_total DESC, p.name"
+    ))
+    .bind(snapshot)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn entry_of_project(pool: &PgPool, snapshot: Uuid, project: Uuid) -> Result<Option<Entry>, sqlx::Error> {
+    sqlx::query_as(&format!("{ENTRY} WHERE e.snapshot_id = $1 AND e.project_id = $2"))
+        .bind(snapshot)
+        .bind(project)
+        .fetch_optional(pool)
+        .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FlaggedItem {
+    pub id: Uuid,
+    pub title: String,
+    pub project_id: Uuid,
+    pub project_name: String,
+    pub unit: String,
+    pub deadline: NaiveDate,
+    pub colour: String,
+    pub overdue_days: i32,
+}
+
+/// The red and yellow items of the last run, most overdue first, and how many there are.
+pub async fn flagged_items(pool: &PgPool, limit: i64) -> Result<(Vec<FlaggedItem>, i64), sqlx::Error> {
+    let items = sqlx::query_as(
+        "SELECT i.id, i.title, i.project_id, p.name AS project_name, u.name AS unit, i.deadline, s.colour, s.overdue_days
+         FROM item_status s JOIN checklist_items i ON i.id = s.item_id JOIN projects p ON p.id = i.project_id
+         JOIN units u ON u.id = i.responsible_unit_id
+         WHERE s.colour IN ('red', 'yellow') ORDER BY s.overdue_days DESC, p.name, i.title LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let total = sqlx::query_scalar("SELECT count(*) FROM item_status WHERE colour IN ('red', 'yellow')")
+        .fetch_one(pool)
+        .await?;
+    Ok((items, total))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ColourCount {
+    pub colour: String,
+    pub projects: i64,
+}
+
+pub async fn projects_by_colour(pool: &PgPool, snapshot: Uuid) -> Result<Vec<ColourCount>, sqlx::Error> {
+    sqlx::query_as("SELECT colour, count(*) AS projects FROM ranking_entries WHERE snapshot_id = $1 GROUP BY colour")
+        .bind(snapshot)
+        .fetch_all(pool)
+        .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StageCount {
+    pub stage: String,
+    pub projects: i64,
+    pub investment_wan: i64,
+}
+
+pub async fn projects_by_stage(pool: &PgPool) -> Result<Vec<StageCount>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT stage, count(*) AS projects, coalesce(sum(total_investment_wan), 0)::bigint AS investment_wan
+         FROM projects GROUP BY stage",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StageDates {
+    pub project_id: Uuid,
+    pub name: String,
+    pub filed: Option<NaiveDate>,
+    pub construction_started: Option<NaiveDate>,
+    pub in_production: Option<NaiveDate>,
+}
+
+/// Actual dates of the measured stages, for the projects that have been filed, latest first.
+pub async fn measured_dates(pool: &PgPool, limit: i64) -> Result<Vec<StageDates>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id AS project_id, p.name,
+                max(d.actual_on) FILTER (WHERE d.stage = 'filed') AS filed,
+                max(d.actual_on) FILTER (WHERE d.stage = 'construction_started') AS construction_started,
+                max(d.actual_on) FILTER (WHERE d.stage = 'in_production') AS in_production
+         FROM project_stage_dates d JOIN projects p ON p.id = d.project_id
+         WHERE d.actual_on IS NOT NULL AND d.stage IN ('filed', 'construction_started', 'in_production')
+         GROUP BY p.id HAVING max(d.actual_on) FILTER (WHERE d.stage = 'filed') IS NOT NULL
+         ORDER BY filed DESC, p.name LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UnitStanding {
+    pub code: String,
+    pub name: String,
+    pub red: i64,
+    pub yellow: i64,
+    pub overdue_total: i64,
+}
+
+/// Which responsible units hold the red and yellow items of the last run.
+pub async fn units(pool: &PgPool) -> Result<Vec<UnitStanding>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.code, u.name, count(*) FILTER (WHERE s.colour = 'red') AS red,
+                count(*) FILTER (WHERE s.colour = 'yellow') AS yellow,
+                coalesce(sum(s.overdue_days), 0)::bigint AS overdue_total
+         FROM item_status s JOIN checklist_items i ON i.id = s.item_id JOIN units u ON u.id = i.responsible_unit_id
+         WHERE s.colour IN ('red', 'yellow') GROUP BY u.id ORDER BY red DESC, overdue_total DESC, u.name",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Run {
+    pub as_of: NaiveDate,
+    pub started_at: DateTime<Utc>,
+    pub duration_ms: i32,
+    pub items: i32,
+    pub red_items: i32,
+    pub yellow_items: i32,
+}
+
+pub async fn last_run(pool: &PgPool) -> Result<Option<Run>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT as_of, started_at, duration_ms, items, red_items, yellow_items FROM recompute_runs
+         ORDER BY started_at DESC LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await
+}

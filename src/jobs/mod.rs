@@ -1,0 +1,3 @@
+//! Background work that runs beside the server under the same shutdown signal.
+
+pub mod recompute;

@@ -1,0 +1,195 @@
+//! The recomputation job: colours, figures and red/black lists, promptly after every change
+//! (LISTEN/NOTIFY), at least every minute, and just after midnight in the county's time zone.
+//! Safe with several server instances: one computes at a time, each run is one transaction, and
+//! a run killed halfway leaves the previous results intact.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use crate::db::{recompute, settings};
+use crate::domain::ranking;
+
+/// What one run did, in one line.
+#[derive(Debug)]
+pub struct RunSummary {
+    pub as_of: NaiveDate,
+    pub items: i64,
+    pub red_items: i64,
+    pub yellow_items: i64,
+    pub task_forces: usize,
+    pub red_list: Vec<String>,
+    pub black_list: Vec<String>,
+    pub weekly_frozen: Option<NaiveDate>,
+    pub duration: Duration,
+}
+
+impl fmt::Display for RunSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "recomputed as of {}: {} items ({} red, {} yellow), {} task forces; red list: {}; black list: {}{}; {} ms",
+            self.as_of,
+            self.items,
+            self.red_items,
+            self.yellow_items,
+            self.task_forces,
+            if self.red_list.is_empty() {
+                "-".into()
+            } else {
+                self.red_list.join(", ")
+            },
+            if self.black_list.is_empty() {
+                "-".into()
+            } else {
+                self.black_list.join(", ")
+            },
+            self.weekly_frozen
+                .map(|d| format!("; froze the week ending {d}"))
+                .unwrap_or_default(),
+            self.duration.as_millis()
+        )
+    }
+}
+
+/// One recomputation as of `as_of` (default: today in the county). `None` when another instance
+/// is computing right now.
+pub async fn run_once(pool: &PgPool, as_of: Option<NaiveDate>) -> anyhow::Result<Option<RunSummary>> {
+    let settings = settings::load(pool).await?;
+    let as_of = as_of.unwrap_or_else(|| settings.today());
+    let (th, tz, size) = (
+        settings.thresholds(),
+        settings.time_zone.as_str(),
+        settings.red_list_size.max(1) as usize,
+    );
+    let started_at = Utc::now();
+    let clock = Instant::now();
+    let mut tx = pool.begin().await?;
+    if !recompute::try_lock(&mut tx).await? {
+        return Ok(None);
+    }
+    let counts = recompute::item_colours(&mut tx, as_of, th).await?;
+    let all = recompute::standings(&mut tx, as_of, th, tz).await?;
+    recompute::replace_current(&mut tx, as_of, &all, size).await?;
+    // Only a run for today freezes last week: a run as of another day must not write history.
+    let (monday, sunday) = ranking::last_week(as_of);
+    let weekly_frozen = if as_of != settings.today() || recompute::weekly_exists(&mut tx, monday, sunday).await? {
+        None
+    } else {
+        recompute::freeze_weekly(&mut tx, sunday, None, th, tz, size).await?;
+        Some(sunday)
+    };
+    let duration = clock.elapsed();
+    let ms = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
+    recompute::record_run(&mut tx, as_of, started_at, ms, counts, all.len() as i32).await?;
+    tx.commit().await?;
+    Ok(Some(RunSummary {
+        as_of,
+        items: counts.0,
+        red_items: counts.1,
+        yellow_items: counts.2,
+        task_forces: all.len(),
+        red_list: ranking::red_list(&all, size).into_iter().map(|s| s.name).collect(),
+        black_list: ranking::black_list(&all).into_iter().map(|s| s.name).collect(),
+        weekly_frozen,
+        duration,
+    }))
+}
+
+/// Freezes this week's snapshot now (at the weekly dispatch meeting), unless the week has one.
+/// Returns the snapshot's id, or `None` when the week was frozen already.
+pub async fn freeze_this_week(pool: &PgPool, meeting_id: Option<Uuid>) -> anyhow::Result<Option<Uuid>> {
+    let settings = settings::load(pool).await?;
+    let today = settings.today();
+    let (last_monday, _) = ranking::last_week(today);
+    let (monday, sunday) = (
+        last_monday + chrono::Duration::days(7),
+        last_monday + chrono::Duration::days(13),
+    );
+    let mut tx = pool.begin().await?;
+    // Wait for a running recomputation rather than race it.
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(recompute::LOCK_KEY)
+        .execute(&mut *tx)
+        .await?;
+    if recompute::weekly_exists(&mut tx, monday, sunday).await? {
+        return Ok(None);
+    }
+    let size = settings.red_list_size.max(1) as usize;
+    let id = recompute::freeze_weekly(
+        &mut tx,
+        today,
+        meeting_id,
+        settings.thresholds(),
+        &settings.time_zone,
+        size,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+/// The longest the job sleeps between runs.
+const POLL: Duration = Duration::from_secs(60);
+/// Changes often come in bursts (a form saves several rows): wait this long for the burst to end.
+const SETTLE: Duration = Duration::from_millis(300);
+pub const CHANNEL: &str = "zhuanban_recompute";
+
+/// Runs until `stop` turns true.
+pub async fn run_forever(pool: PgPool, mut stop: watch::Receiver<bool>) {
+    let mut listener = listen(&pool).await;
+    loop {
+        match run_once(&pool, None).await {
+            Ok(Some(summary)) => tracing::debug!("{summary}"),
+            Ok(None) => tracing::debug!("another instance is recomputing"),
+            Err(e) => tracing::warn!("recomputation failed: {e:#}"),
+        }
+        let wait = until_next_midnight(&pool).await.unwrap_or(POLL).min(POLL);
+        tokio::select! {
+            _ = stop.changed() => return,
+            () = tokio::time::sleep(wait) => {}
+            woke = wake_up(&mut listener) => if !woke {
+                // No listener (yet): poll, and try to listen again next time.
+                tokio::time::sleep(wait).await;
+                listener = listen(&pool).await;
+            },
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
+}
+
+async fn listen(pool: &PgPool) -> Option<PgListener> {
+    let mut listener = PgListener::connect_with(pool).await.ok()?;
+    listener.listen(CHANNEL).await.ok()?;
+    Some(listener)
+}
+
+/// Waits for a notification and lets its burst settle; false when there is no listener.
+async fn wake_up(listener: &mut Option<PgListener>) -> bool {
+    let Some(l) = listener.as_mut() else {
+        return false;
+    };
+    if l.recv().await.is_err() {
+        *listener = None;
+        return false;
+    }
+    tokio::time::sleep(SETTLE).await;
+    while let Ok(Some(_)) = l.try_recv().await {}
+    true
+}
+
+/// Time until just after the next midnight in the county, when deadlines pass.
+async fn until_next_midnight(pool: &PgPool) -> Option<Duration> {
+    let settings = settings::load(pool).await.ok()?;
+    let tz = settings.tz();
+    let tomorrow = settings.today().succ_opt()?.and_hms_opt(0, 0, 1)?;
+    let at = tomorrow.and_local_timezone(tz).earliest()?;
+    (at.with_timezone(&Utc) - Utc::now()).to_std().ok()
+}

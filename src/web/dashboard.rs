@@ -1,0 +1,183 @@
+//! The county dashboard: the officials' home page, read from the last recomputation.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use chrono::Utc;
+
+use super::AppState;
+use super::charts::{self, Chart, Group};
+use super::context::RequestContext;
+use super::error::{AppError, AppResult};
+use super::layout::Layout;
+use crate::auth::CurrentUser;
+use crate::db::settings;
+use crate::db::standings::{self, Entry, FlaggedItem};
+use crate::domain::lifecycle::{Stage, duration_days};
+use crate::domain::role::Role;
+use crate::domain::status::Colour;
+
+/// How long without a run before the pages warn that colours may be stale.
+pub const STALE_MINUTES: i64 = 3;
+const FLAGGED_SHOWN: i64 = 30;
+const TREND_WEEKS: i64 = 12;
+const DURATIONS_SHOWN: i64 = 50;
+
+pub struct StageRow {
+    pub label: &'static str,
+    pub projects: i64,
+    pub investment: String,
+}
+
+pub struct DurationRow {
+    pub project_id: uuid::Uuid,
+    pub name: String,
+    /// Filing to construction, construction to production, filing to production; "—" when unknown.
+    pub spans: [String; 3],
+}
+
+pub struct FlaggedRow {
+    pub item: FlaggedItem,
+    pub overdue: String,
+}
+
+/// Whether the last run is recent enough, and the line that says when it was.
+pub struct RunStatus {
+    pub line: String,
+    pub stale: Option<String>,
+}
+
+pub async fn run_status(state: &AppState, ctx: &RequestContext, tz: chrono_tz::Tz) -> AppResult<RunStatus> {
+    let t = ctx.t();
+    Ok(match standings::last_run(&state.db).await? {
+        None => RunStatus {
+            line: t.not_computed.into(),
+            stale: None,
+        },
+        Some(run) => {
+            let at = run
+                .started_at
+                .with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string();
+            let old = (Utc::now() - run.started_at).num_minutes() >= STALE_MINUTES;
+            RunStatus {
+                line: t.run_info(&at, run.as_of, run.duration_ms),
+                stale: old.then(|| t.stale(STALE_MINUTES)),
+            }
+        }
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    layout: Layout,
+    computed: bool,
+    by_colour: Vec<(Colour, &'static str, i64)>,
+    by_stage: Vec<StageRow>,
+    flagged: Vec<FlaggedRow>,
+    flagged_note: String,
+    red_list: Vec<Entry>,
+    black_list: Vec<Entry>,
+    trend: Chart,
+    funnel: Chart,
+    durations: Vec<DurationRow>,
+    run: RunStatus,
+}
+
+pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<DashboardPage> {
+    if !matches!(user.role, Role::Admin | Role::Official) {
+        return Err(AppError::Forbidden);
+    }
+    let t = ctx.t();
+    let settings = settings::load(&state.db).await?;
+    let current = standings::current(&state.db).await?;
+    let (counts, lists) = match &current {
+        Some(c) => (
+            standings::projects_by_colour(&state.db, c.id).await?,
+            standings::lists(&state.db, c.id).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let stages = standings::projects_by_stage(&state.db).await?;
+    let (flagged, flagged_total) = standings::flagged_items(&state.db, FLAGGED_SHOWN).await?;
+    let weekly = standings::weekly(&state.db, TREND_WEEKS).await?;
+    let measured = standings::measured_dates(&state.db, DURATIONS_SHOWN).await?;
+
+    let count_of = |c: Colour| counts.iter().find(|x| x.colour == c.as_str()).map_or(0, |x| x.projects);
+    let stage_count = |s: Stage| stages.iter().find(|x| x.stage == s.as_str());
+    let mut groups: Vec<Group> = weekly
+        .iter()
+        .rev()
+        .map(|w| Group {
+            label: w.as_of.format("%m-%d").to_string(),
+            values: vec![("red", i64::from(w.red_items)), ("yellow", i64::from(w.yellow_items))],
+        })
+        .collect();
+    if let Some(c) = &current {
+        groups.push(Group {
+            label: t.now_label.into(),
+            values: vec![("red", i64::from(c.red_items)), ("yellow", i64::from(c.yellow_items))],
+        });
+    }
+    // The funnel counts every project that has reached a stage, wherever it is now.
+    let reached: Vec<(String, i64)> = Stage::ALL
+        .iter()
+        .map(|s| {
+            let n = Stage::ALL
+                .iter()
+                .filter(|x| *x >= s)
+                .filter_map(|x| stage_count(*x))
+                .map(|c| c.projects)
+                .sum();
+            (t.stage(*s).to_string(), n)
+        })
+        .collect();
+    let (red_list, black_list): (Vec<Entry>, Vec<Entry>) =
+        lists.into_iter().partition(|e| e.list.as_deref() == Some("red"));
+    Ok(DashboardPage {
+        layout: Layout::new(&ctx),
+        computed: current.is_some(),
+        by_colour: [Colour::Red, Colour::Yellow, Colour::Green]
+            .iter()
+            .map(|c| (*c, t.colour(*c), count_of(*c)))
+            .collect(),
+        by_stage: Stage::ALL
+            .iter()
+            .map(|s| StageRow {
+                label: t.stage(*s),
+                projects: stage_count(*s).map_or(0, |c| c.projects),
+                investment: t.money(stage_count(*s).map_or(0, |c| c.investment_wan)),
+            })
+            .collect(),
+        flagged_note: t.flagged_more(flagged_total, flagged.len()),
+        flagged: flagged
+            .into_iter()
+            .map(|item| FlaggedRow {
+                overdue: t.overdue(i64::from(item.overdue_days)),
+                item,
+            })
+            .collect(),
+        red_list,
+        black_list,
+        trend: charts::grouped_bars(&groups),
+        funnel: charts::horizontal_bars(&reached, "stage"),
+        durations: measured
+            .into_iter()
+            .map(|m| {
+                let span = |a, b| duration_days(a, b).map_or_else(|| "—".to_string(), |n| t.days(n));
+                DurationRow {
+                    spans: [
+                        span(m.filed, m.construction_started),
+                        span(m.construction_started, m.in_production),
+                        span(m.filed, m.in_production),
+                    ],
+                    project_id: m.project_id,
+                    name: m.name,
+                }
+            })
+            .collect(),
+        run: run_status(&state, &ctx, settings.tz()).await?,
+    })
+}

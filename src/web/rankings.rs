@@ -1,0 +1,126 @@
+//! The red and black lists (红黑榜): live, and as frozen each week; the figures behind them; and
+//! which responsible units hold the red items.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::AppState;
+use super::context::RequestContext;
+use super::dashboard::{RunStatus, run_status};
+use super::error::{AppError, AppResult};
+use super::layout::Layout;
+use crate::auth::{CurrentUser, policy};
+use crate::db::settings;
+use crate::db::standings::{self, Entry, Snapshot, UnitStanding};
+use crate::domain::role::Role;
+use crate::jobs;
+
+const WEEKS_LISTED: i64 = 52;
+
+#[derive(Deserialize)]
+pub struct WeekParam {
+    week: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "rankings.html")]
+pub struct RankingsPage {
+    layout: Layout,
+    heading: String,
+    live: bool,
+    rule_red: String,
+    red_list: Vec<Entry>,
+    black_list: Vec<Entry>,
+    all: Vec<(Entry, String)>,
+    units: Vec<UnitStanding>,
+    weeks: Vec<Snapshot>,
+    can_freeze: bool,
+    run: RunStatus,
+}
+
+/// Rankings are internal: every role but investors reads them.
+fn require_internal(user: &CurrentUser) -> AppResult<()> {
+    if policy::sees_internal(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    Query(q): Query<WeekParam>,
+) -> AppResult<RankingsPage> {
+    require_internal(&user)?;
+    let t = ctx.t();
+    let settings = settings::load(&state.db).await?;
+    let week = q
+        .week
+        .as_deref()
+        .and_then(|w| NaiveDate::parse_from_str(w.trim(), "%Y-%m-%d").ok());
+    let snapshot = match week {
+        Some(day) => Some(
+            standings::weekly_as_of(&state.db, day)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => standings::current(&state.db).await?,
+    };
+    let live = week.is_none();
+    let (entries, units) = match &snapshot {
+        Some(s) => (
+            standings::entries(&state.db, s.id).await?,
+            if live {
+                standings::units(&state.db).await?
+            } else {
+                Vec::new()
+            },
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let listed = |name: &str| {
+        let mut l: Vec<Entry> = entries
+            .iter()
+            .filter(|e| e.list.as_deref() == Some(name))
+            .cloned()
+            .collect();
+        l.sort_by_key(|e| e.list_position);
+        l
+    };
+    let heading = match &snapshot {
+        Some(s) if live => format!("{} · {} · {}", t.rankings_title, t.live, t.as_of(&s.as_of)),
+        Some(s) => format!("{} · {}", t.rankings_title, t.as_of(&s.as_of)),
+        None => t.rankings_title.to_string(),
+    };
+    Ok(RankingsPage {
+        layout: Layout::new(&ctx),
+        heading,
+        live,
+        rule_red: t.red_rule(settings.red_list_size),
+        red_list: listed("red"),
+        black_list: listed("black"),
+        all: entries
+            .iter()
+            .map(|e| (e.clone(), t.place(e.list.as_deref(), e.list_position)))
+            .collect(),
+        units,
+        weeks: standings::weekly(&state.db, WEEKS_LISTED).await?,
+        can_freeze: user.role == Role::Official,
+        run: run_status(&state, &ctx, settings.tz()).await?,
+    })
+}
+
+/// Freezes this week's lists now (at the weekly dispatch meeting).
+pub async fn freeze(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    if user.role != Role::Official {
+        return Err(AppError::Forbidden);
+    }
+    jobs::recompute::freeze_this_week(&state.db, None).await?;
+    Ok(Redirect::to("/rankings#weekly").into_response())
+}

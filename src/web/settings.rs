@@ -1,0 +1,153 @@
+//! The admin's settings page: thresholds, list size, time zone, request service levels and session
+//! limits. A change takes effect at the next recomputation (the change itself wakes the job).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::AppState;
+use super::context::RequestContext;
+use super::dashboard::{RunStatus, run_status};
+use super::error::{AppError, AppResult};
+use super::form::{Fields, Messages};
+use super::layout::Layout;
+use crate::auth::CurrentUser;
+use crate::db::audit::Actor;
+use crate::db::settings::{self, FIELDS};
+use crate::domain::input::{self, FieldErrors, Problem};
+use crate::domain::role::Role;
+
+pub struct SettingField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub numeric: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    layout: Layout,
+    fields: Vec<SettingField>,
+    errors: Messages,
+    saved: bool,
+    run: RunStatus,
+}
+
+fn require_admin(user: &CurrentUser) -> AppResult<()> {
+    if user.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &RequestContext,
+    values: Vec<String>,
+    errors: &FieldErrors,
+    saved: bool,
+) -> AppResult<SettingsPage> {
+    let t = ctx.t();
+    let tz = settings::load(&state.db).await?.tz();
+    Ok(SettingsPage {
+        layout: Layout::new(ctx),
+        fields: FIELDS
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(|(i, ((name, bounds), value))| SettingField {
+                name,
+                label: t.settings_fields[i],
+                value,
+                numeric: bounds.is_some(),
+            })
+            .collect(),
+        errors: Messages::new(errors, t),
+        saved,
+        run: run_status(state, ctx, tz).await?,
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct SavedParam {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<SavedParam>,
+) -> AppResult<SettingsPage> {
+    require_admin(&user)?;
+    let values = settings::form_values(&state.db).await?;
+    page(&state, &ctx, values, &FieldErrors::default(), q.saved.is_some()).await
+}
+
+/// Checks each setting against its range; a time zone must be one the tz database knows.
+pub fn check(values: &[String]) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    for ((name, bounds), value) in FIELDS.iter().zip(values) {
+        let result = match (name, bounds) {
+            (_, Some((min, max))) => input::int_in_range(value, *min, *max).map(drop),
+            (&"time_zone", None) => value
+                .trim()
+                .parse::<chrono_tz::Tz>()
+                .map(drop)
+                .map_err(|_| Problem::UnknownChoice),
+            _ => input::required_text(value, 100).map(drop),
+        };
+        errors.check(name, result);
+    }
+    errors
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    fields: Fields,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let values: Vec<String> = FIELDS
+        .iter()
+        .map(|(name, _)| fields.get(name).trim().to_string())
+        .collect();
+    let errors = check(&values);
+    if !errors.is_empty() {
+        let page = page(&state, &ctx, values, &errors, false).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    settings::save(&state.db, &values, Actor::User(user.id)).await?;
+    Ok(Redirect::to("/settings?saved=1").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(red_after: &str, tz: &str) -> Vec<String> {
+        [red_after, "3", "3", tz, "2", "5", "30", "12", "崇义县"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn good_settings_pass() {
+        assert!(check(&values("7", "Asia/Shanghai")).is_empty());
+        assert!(check(&values("0", "Asia/Urumqi")).is_empty());
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let e = check(&values("366", "Mars/Olympus"));
+        assert_eq!(e.get("red_after_days"), Some(Problem::OutOfRange(0, 365)));
+        assert_eq!(e.get("time_zone"), Some(Problem::UnknownChoice));
+        assert_eq!(e.get("due_soon_days"), None);
+    }
+}
