@@ -181,7 +181,7 @@ async fn wake_up(listener: &mut Option<PgListener>) -> bool {
         return false;
     }
     tokio::time::sleep(SETTLE).await;
-    while let Ok(Some(_)) = l.try_recv().await {}
+    while l.next_buffered().is_some() {}
     true
 }
 

@@ -29,9 +29,12 @@ pub struct Line {
 pub struct SincePage {
     layout: Layout,
     intro: Option<String>,
-    /// By project, then by unit: heading, and the changes under each name.
-    sections: Vec<(&'static str, Vec<(String, Vec<Line>)>)>,
+    /// By project, then by unit.
+    sections: Vec<(&'static str, Groups)>,
 }
+
+/// Changes under each name (a project's or a unit's).
+type Groups = Vec<(String, Vec<Line>)>;
 
 pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<SincePage> {
     if !policy::sees_internal(&user) {

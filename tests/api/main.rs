@@ -6,6 +6,7 @@ mod auth;
 mod checklist_api;
 mod checklists;
 mod cli;
+mod engine;
 mod harness;
 mod health;
 mod migrations;

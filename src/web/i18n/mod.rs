@@ -382,12 +382,12 @@ impl Catalog {
             Problem::ClosedItem => 12,
             Problem::OutOfRange(..) => 13,
         };
-        let max = if let Problem::TooLong(max) = p {
-            max.to_string()
-        } else {
-            String::new()
+        let (min, max) = match p {
+            Problem::TooLong(max) => (String::new(), max.to_string()),
+            Problem::OutOfRange(min, max) => (min.to_string(), max.to_string()),
+            _ => (String::new(), String::new()),
         };
-        fill(self.problems[index], &[("max", &max)])
+        fill(self.problems[index], &[("min", &min), ("max", &max)])
     }
 
     fn lookup(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
@@ -621,6 +621,7 @@ mod tests {
                 BadCharacters,
                 ReasonRequired,
                 ClosedItem,
+                OutOfRange(1, 9),
             ] {
                 let m = t.problem(p);
                 assert!(!m.is_empty() && !m.contains('{'), "{m}");

@@ -1,0 +1,433 @@
+//! The status engine: recomputation, lists, weekly snapshots, the job, and the pages that read them.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use reqwest::StatusCode;
+use serde_json::Value;
+use uuid::Uuid;
+use zhuanban::db::{recompute, settings};
+use zhuanban::domain::ranking::{self, ItemFacts};
+use zhuanban::domain::status::ItemState;
+use zhuanban::jobs::recompute::{run_forever, run_once};
+
+use crate::harness::{TestApp, spawn_demo_app};
+
+const CNNC: &str = "中核南方新材料独居石项目";
+const JINZHU: &str = "金竹矿业萤石矿项目";
+const QISHENG: &str = "祺胜新材料项目";
+const ZHANGYUAN: &str = "章源钨业三期碳化钨粉项目";
+
+async fn today(app: &TestApp) -> NaiveDate {
+    settings::load(&app.pool).await.unwrap().today()
+}
+
+async fn add_item(app: &TestApp, project: &str, title: &str, deadline: NaiveDate) -> Uuid {
+    sqlx::query_scalar(
+        "INSERT INTO checklist_items (project_id, title, responsible_unit_id, deadline, original_deadline)
+         SELECT p.id, $2, (SELECT id FROM units WHERE code = 'zrzyj'), $3, $3 FROM projects p WHERE p.name = $1
+         RETURNING id",
+    )
+    .bind(project)
+    .bind(title)
+    .bind(deadline)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn lists(app: &TestApp) -> (Vec<String>, Vec<String>) {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT e.list, p.name FROM ranking_entries e JOIN ranking_snapshots s ON s.id = e.snapshot_id
+         JOIN projects p ON p.id = e.project_id WHERE s.kind = 'current' AND e.list IS NOT NULL ORDER BY e.list_position",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let of = |l: &str| rows.iter().filter(|(x, _)| x == l).map(|(_, n)| n.clone()).collect();
+    (of("red"), of("black"))
+}
+
+#[tokio::test]
+async fn the_demo_shows_both_lists_and_every_colour() {
+    let app = spawn_demo_app().await;
+    let run = run_once(&app.pool, None)
+        .await
+        .unwrap()
+        .expect("no other run holds the lock");
+    assert_eq!((run.red_items, run.yellow_items), (3, 2), "{run}");
+    let (red, black) = lists(&app).await;
+    assert_eq!(red, vec![QISHENG, ZHANGYUAN], "祺胜 100% on time before 章源 5 of 6");
+    assert_eq!(black, vec![CNNC, JINZHU], "two red items before one");
+    assert!(run.weekly_frozen.is_some(), "the first run freezes last week");
+    assert!(run.to_string().starts_with("recomputed as of "));
+}
+
+#[tokio::test]
+async fn sql_figures_agree_with_the_domain_rules() {
+    let app = spawn_demo_app().await;
+    let day = today(&app).await;
+    // Extra items at the boundaries: due today, 1, 7 and 8 days late, closed late, cancelled.
+    for (title, late) in [("边界0", 0), ("边界1", 1), ("边界7", 7), ("边界8", 8)] {
+        add_item(&app, QISHENG, title, day - chrono::Duration::days(late)).await;
+    }
+    let s = settings::load(&app.pool).await.unwrap();
+    for as_of in [day, day - chrono::Duration::days(40), day + chrono::Duration::days(9)] {
+        let mut conn = app.pool.acquire().await.unwrap();
+        let sql = recompute::standings(&mut conn, as_of, s.thresholds(), &s.time_zone)
+            .await
+            .unwrap();
+        for standing in &sql {
+            let facts: Vec<(String, NaiveDate, Option<NaiveDate>, NaiveDate)> = sqlx::query_as(
+                "SELECT state, deadline, closed_on, (created_at AT TIME ZONE 'Asia/Shanghai')::date
+                 FROM checklist_items WHERE project_id = $1",
+            )
+            .bind(standing.key.1)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+            let facts: Vec<ItemFacts> = facts
+                .into_iter()
+                .map(|(state, deadline, closed_on, created_on)| ItemFacts {
+                    state: ItemState::parse(&state).unwrap(),
+                    deadline,
+                    closed_on,
+                    created_on,
+                })
+                .collect();
+            assert_eq!(
+                standing.figures,
+                ranking::figures(&facts, as_of, s.thresholds()),
+                "{} as of {as_of}",
+                standing.name
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn lateness_moves_colours_and_lists_and_closing_moves_them_back() {
+    let app = spawn_demo_app().await;
+    let day = today(&app).await;
+    run_once(&app.pool, None).await.unwrap();
+    let frozen: Vec<(Uuid, i32, i32)> = sqlx::query_as(
+        "SELECT e.task_force_id, e.red, e.yellow FROM ranking_entries e JOIN ranking_snapshots s ON s.id = e.snapshot_id
+         WHERE s.kind = 'weekly' ORDER BY 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+
+    let yesterday = add_item(&app, QISHENG, "昨天到期的事项", day - chrono::Duration::days(1)).await;
+    run_once(&app.pool, None).await.unwrap();
+    let colour: Option<String> = sqlx::query_scalar("SELECT colour FROM item_status WHERE item_id = $1")
+        .bind(yesterday)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(colour.as_deref(), Some("yellow"));
+    let (red, _) = lists(&app).await;
+    assert_eq!(red, vec![ZHANGYUAN], "a yellow item takes 祺胜 off the red list");
+
+    let late = add_item(&app, QISHENG, "逾期八天的事项", day - chrono::Duration::days(8)).await;
+    run_once(&app.pool, None).await.unwrap();
+    let (_, black) = lists(&app).await;
+    assert!(black.contains(&QISHENG.to_string()), "{black:?}");
+
+    for id in [late, yesterday] {
+        sqlx::query(
+            "UPDATE checklist_items SET state = 'done', closing_note = '已办', closed_on = $2, closed_at = now(),
+                 version = version + 1 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(day)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    run_once(&app.pool, None).await.unwrap();
+    let (_, black) = lists(&app).await;
+    assert!(
+        !black.contains(&QISHENG.to_string()),
+        "closing moves it off the black list"
+    );
+    let still: Vec<(Uuid, i32, i32)> = sqlx::query_as(
+        "SELECT e.task_force_id, e.red, e.yellow FROM ranking_entries e JOIN ranking_snapshots s ON s.id = e.snapshot_id
+         WHERE s.kind = 'weekly' ORDER BY 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(frozen, still, "last week's snapshot stays as it was");
+}
+
+#[tokio::test]
+async fn only_one_instance_computes_at_a_time() {
+    let app = spawn_demo_app().await;
+    let mut other = app.pool.begin().await.unwrap();
+    assert!(recompute::try_lock(&mut other).await.unwrap());
+    assert!(
+        run_once(&app.pool, None).await.unwrap().is_none(),
+        "the second instance backs off"
+    );
+    let runs: i64 = sqlx::query_scalar("SELECT count(*) FROM recompute_runs")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(runs, 0);
+    other.rollback().await.unwrap();
+    assert!(run_once(&app.pool, None).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn the_job_follows_a_change_within_seconds() {
+    let app = spawn_demo_app().await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let job = tokio::spawn(run_forever(app.pool.clone(), stopped));
+    let day = today(&app).await;
+    // Wait for the first run, then change something and watch the colour follow.
+    for _ in 0..50 {
+        let runs: i64 = sqlx::query_scalar("SELECT count(*) FROM recompute_runs")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        if runs > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let id = add_item(&app, QISHENG, "刚录入的逾期事项", day - chrono::Duration::days(10)).await;
+    let mut colour = None;
+    for _ in 0..50 {
+        colour = sqlx::query_scalar::<_, Option<String>>("SELECT colour FROM item_status WHERE item_id = $1")
+            .bind(id)
+            .fetch_optional(&app.pool)
+            .await
+            .unwrap()
+            .flatten();
+        if colour.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let runs: i64 = sqlx::query_scalar("SELECT count(*) FROM recompute_runs")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        colour.as_deref(),
+        Some("red"),
+        "recomputed within five seconds of the change ({runs} runs)"
+    );
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), job)
+        .await
+        .expect("the job stops when told")
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_week_is_frozen_once() {
+    let app = spawn_demo_app().await;
+    run_once(&app.pool, None).await.unwrap();
+    let first = zhuanban::jobs::recompute::freeze_this_week(&app.pool, None)
+        .await
+        .unwrap();
+    assert!(first.is_some());
+    let second = zhuanban::jobs::recompute::freeze_this_week(&app.pool, None)
+        .await
+        .unwrap();
+    assert!(second.is_none(), "the week already has its snapshot");
+    let runs_again = run_once(&app.pool, None).await.unwrap().unwrap();
+    assert!(runs_again.weekly_frozen.is_none());
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_counts_lists_and_charts_with_words() {
+    let app = spawn_demo_app().await;
+    run_once(&app.pool, None).await.unwrap();
+    let official = app.demo_login("official").await;
+    let home = official.get("/").await;
+    assert_eq!(home.headers()["location"], "/dashboard");
+    let (status, body) = official.get_text("/dashboard").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("全县项目总览") && body.contains("红榜") && body.contains("黑榜"));
+    assert!(
+        body.contains("伴生放射性监测方案备案") && body.contains("逾期 20 天"),
+        "red items with their lateness"
+    );
+    assert!(body.contains("<svg") && body.contains("<title id=\"trend-title\">") && body.contains("红黄事项周趋势"));
+    assert!(
+        body.contains("备案至投产") && body.contains("37 天"),
+        "measured durations"
+    );
+    assert!(body.contains("26.5亿元"), "investment by stage");
+    for user in ["lead", "member", "investor"] {
+        assert_eq!(
+            app.demo_login(user).await.get("/dashboard").await.status(),
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_rankings_page_explains_the_rule_and_keeps_past_weeks() {
+    let app = spawn_demo_app().await;
+    let run = run_once(&app.pool, None).await.unwrap().unwrap();
+    let member = app.demo_login("member").await;
+    let (status, body) = member.get_text("/rankings").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("按按期完成率") && body.contains("累计逾期天数"));
+    assert!(body.contains("黑榜第 1 名") && body.contains("红榜第 1 名"));
+    assert!(
+        body.contains("市生态环境局崇义分局"),
+        "the unit view names who holds red items"
+    );
+    let week = run.weekly_frozen.unwrap();
+    assert!(body.contains(&format!("/rankings?week={week}")));
+    let (status, past) = member.get_text(&format!("/rankings?week={week}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(past.contains(&format!("截至 {week}")));
+    assert_eq!(
+        member.get("/rankings?week=1999-01-01").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.demo_login("investor").await.get("/rankings").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let project = app.project_id(CNNC).await;
+    let (_, page) = member.get_text(&format!("/projects/{project}")).await;
+    assert!(
+        page.contains("专班指标") && page.contains("黑榜第 1 名"),
+        "a task force's place on its page"
+    );
+}
+
+#[tokio::test]
+async fn since_last_week_lists_what_changed() {
+    let app = spawn_demo_app().await;
+    run_once(&app.pool, None).await.unwrap();
+    let day = today(&app).await;
+    add_item(&app, QISHENG, "上周之后新增的事项", day - chrono::Duration::days(9)).await;
+    run_once(&app.pool, None).await.unwrap();
+    let (status, body) = app.demo_login("official").await.get_text("/since").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("自上周以来的变化") && body.contains("上周之后新增的事项"));
+    assert!(body.contains("新增") && body.contains("转为红色"));
+}
+
+#[tokio::test]
+async fn settings_are_for_admins_and_take_effect_at_the_next_run() {
+    let app = spawn_demo_app().await;
+    run_once(&app.pool, None).await.unwrap();
+    assert_eq!(
+        app.demo_login("official").await.get("/settings").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let admin = app.demo_login("admin").await;
+    let (status, form) = admin.get_text("/settings").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("value=\"7\"") && form.contains("Asia/Shanghai"));
+    let fields = |red_after: &'static str, tz: &'static str| {
+        vec![
+            ("red_after_days", red_after),
+            ("due_soon_days", "3"),
+            ("red_list_size", "3"),
+            ("time_zone", tz),
+            ("request_triage_days", "2"),
+            ("request_resolve_days", "5"),
+            ("session_idle_minutes", "30"),
+            ("session_max_hours", "12"),
+            ("county_name", "崇义县"),
+        ]
+    };
+    let bad = admin.submit("/settings", &fields("999", "Mars/Olympus")).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = bad.text().await.unwrap();
+    assert!(
+        body.contains("应为 0 到 365 之间的整数") && body.contains("Olympus"),
+        "{body}"
+    );
+    let ok = admin.submit("/settings", &fields("2", "Asia/Shanghai")).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let run = run_once(&app.pool, None).await.unwrap().unwrap();
+    assert_eq!(
+        (run.red_items, run.yellow_items),
+        (5, 0),
+        "the 3- and 4-day-late items are red after 2 days"
+    );
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'settings.update'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn the_api_gives_rankings_and_dashboard_counts() {
+    let app = spawn_demo_app().await;
+    run_once(&app.pool, None).await.unwrap();
+    let official = app.demo_login("official").await;
+    let r: Value = official.get("/api/v1/rankings").await.json().await.unwrap();
+    assert_eq!(r["source"], "live");
+    let black: Vec<&str> = r["black_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(black, vec![CNNC, JINZHU]);
+    assert_eq!(r["black_list"][0]["red"], 2);
+    assert_eq!(r["red_list"][0]["rate"], 1.0);
+    let past: Value = official
+        .get("/api/v1/rankings?as_of=2020-01-01")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(past["source"], "computed");
+    assert_eq!(past["black_list"].as_array().unwrap().len(), 0, "nothing existed yet");
+    assert_eq!(
+        official.get("/api/v1/rankings?as_of=someday").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let d: Value = official.get("/api/v1/dashboard").await.json().await.unwrap();
+    assert_eq!(d["projects_by_colour"]["red"], 2);
+    assert_eq!(d["red_items"], 3);
+    let investor = app.demo_login("investor").await;
+    assert_eq!(investor.get("/api/v1/rankings").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(investor.get("/api/v1/dashboard").await.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn healthz_reports_whether_the_job_runs() {
+    let app = spawn_demo_app().await;
+    let before = reqwest::get(format!("{}/healthz", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(before.contains("recompute: not run yet"), "{before}");
+    run_once(&app.pool, None).await.unwrap();
+    let after = reqwest::get(format!("{}/healthz", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(after.contains("recompute: ok"), "{after}");
+    sqlx::query("UPDATE recompute_runs SET started_at = started_at - interval '1 hour'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let stale = reqwest::get(format!("{}/healthz", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(stale.contains("recompute: stale"), "{stale}");
+}
