@@ -17,7 +17,16 @@ CREATE TABLE snapshot_items (
     PRIMARY KEY (snapshot_id, item_id)
 );
 
-CREATE INDEX item_status_colour_idx ON item_status (colour) WHERE colour IN ('yellow', 'red');
+-- The red and yellow items, most overdue first, read without a sort.
+CREATE INDEX item_status_flagged_idx ON item_status (overdue_days DESC) WHERE colour IN ('yellow', 'red');
+
+-- Red and yellow items per responsible unit, as of the last run.
+CREATE TABLE unit_standings (
+    unit_id        uuid PRIMARY KEY REFERENCES units (id),
+    red            integer NOT NULL CHECK (red >= 0),
+    yellow         integer NOT NULL CHECK (yellow >= 0),
+    overdue_total  integer NOT NULL CHECK (overdue_total >= 0)
+);
 CREATE INDEX checklist_items_closed_idx ON checklist_items (closed_at) WHERE closed_at IS NOT NULL;
 CREATE INDEX checklist_items_created_idx ON checklist_items (created_at);
 

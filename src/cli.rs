@@ -155,11 +155,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 })
                 .transpose()?;
             let db = server::open_database(&config).await?;
-            let run = jobs::recompute::run_once(&db.pool, as_of).await;
+            // A running server may be computing this very moment: wait for its run to end.
+            let mut run = jobs::recompute::run_once(&db.pool, as_of).await;
+            for _ in 0..150 {
+                if !matches!(run, Ok(None)) {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                run = jobs::recompute::run_once(&db.pool, as_of).await;
+            }
             db.close().await?;
             match run? {
                 Some(summary) => println!("{summary}"),
-                None => bail!("another instance is recomputing right now; try again in a moment"),
+                None => bail!("another instance kept recomputing for 30 seconds; try again later"),
             }
             Ok(())
         }

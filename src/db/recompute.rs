@@ -27,22 +27,27 @@ pub async fn item_colours(
     as_of: NaiveDate,
     t: Thresholds,
 ) -> Result<(i64, i64, i64), sqlx::Error> {
+    // Compare first and write only what changed: on most runs that is nothing at all.
     sqlx::query(
-        "INSERT INTO item_status (item_id, as_of, colour, overdue_days, due_soon, computed_at)
-         SELECT i.id, $1,
-                CASE WHEN i.state <> 'open' THEN NULL
-                     WHEN $1::date - i.deadline > $2 THEN 'red'
-                     WHEN $1::date - i.deadline >= 1 THEN 'yellow'
-                     ELSE 'green' END,
-                CASE WHEN i.state = 'open' THEN $1::date - i.deadline ELSE 0 END,
-                i.state = 'open' AND $1::date - i.deadline BETWEEN -$3 AND 0,
-                now()
-         FROM checklist_items i
+        "WITH computed AS (
+             SELECT i.id AS item_id,
+                    CASE WHEN i.state <> 'open' THEN NULL
+                         WHEN $1::date - i.deadline > $2 THEN 'red'
+                         WHEN $1::date - i.deadline >= 1 THEN 'yellow'
+                         ELSE 'green' END AS colour,
+                    CASE WHEN i.state = 'open' THEN $1::date - i.deadline ELSE 0 END AS overdue_days,
+                    i.state = 'open' AND $1::date - i.deadline BETWEEN -$3 AND 0 AS due_soon
+             FROM checklist_items i),
+         changed AS (
+             SELECT c.* FROM computed c LEFT JOIN item_status s ON s.item_id = c.item_id
+             WHERE s.item_id IS NULL
+                OR (s.as_of, s.colour, s.overdue_days, s.due_soon)
+                   IS DISTINCT FROM ($1::date, c.colour, c.overdue_days, c.due_soon))
+         INSERT INTO item_status (item_id, as_of, colour, overdue_days, due_soon, computed_at)
+         SELECT item_id, $1, colour, overdue_days, due_soon, now() FROM changed
          ON CONFLICT (item_id) DO UPDATE
              SET as_of = EXCLUDED.as_of, colour = EXCLUDED.colour, overdue_days = EXCLUDED.overdue_days,
-                 due_soon = EXCLUDED.due_soon, computed_at = EXCLUDED.computed_at
-             WHERE (item_status.as_of, item_status.colour, item_status.overdue_days, item_status.due_soon)
-                   IS DISTINCT FROM (EXCLUDED.as_of, EXCLUDED.colour, EXCLUDED.overdue_days, EXCLUDED.due_soon)",
+                 due_soon = EXCLUDED.due_soon, computed_at = EXCLUDED.computed_at",
     )
     .bind(as_of)
     .bind(t.red_after_days as i32)
@@ -55,6 +60,21 @@ pub async fn item_colours(
     )
     .fetch_one(conn)
     .await
+}
+
+/// Replaces the per-unit figures from the item colours just stored.
+pub async fn unit_standings(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM unit_standings").execute(&mut *conn).await?;
+    sqlx::query(
+        "INSERT INTO unit_standings (unit_id, red, yellow, overdue_total)
+         SELECT i.responsible_unit_id, count(*) FILTER (WHERE s.colour = 'red'),
+                count(*) FILTER (WHERE s.colour = 'yellow'), sum(s.overdue_days)
+         FROM item_status s JOIN checklist_items i ON i.id = s.item_id
+         WHERE s.colour IN ('red', 'yellow') GROUP BY i.responsible_unit_id",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Items as they stood on `$1` (recorded by then; closed later means open then), in the county's

@@ -40,6 +40,9 @@ pub struct Change {
     pub what: String,
 }
 
+/// At most this many changes are listed (a week's changes in one county are far fewer).
+pub const LIMIT: i64 = 1000;
+
 /// Every change since `snapshot` (frozen at `frozen_at`), compared with the last recomputation.
 pub async fn changes(pool: &PgPool, snapshot: Uuid, frozen_at: DateTime<Utc>) -> Result<Vec<Change>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
@@ -73,10 +76,12 @@ pub async fn changes(pool: &PgPool, snapshot: Uuid, frozen_at: DateTime<Utc>) ->
          UNION ALL
          SELECT 'stage', p.id, p.name, NULL, NULL, a.after->>'stage'
          FROM audit_log a JOIN projects p ON p.id = a.project_id
-         WHERE a.action = 'project.stage' AND a.at > $2",
+         WHERE a.action = 'project.stage' AND a.at > $2
+         LIMIT $3",
     )
     .bind(snapshot)
     .bind(frozen_at)
+    .bind(LIMIT)
     .fetch_all(pool)
     .await?;
     let mut changes: Vec<Change> = rows

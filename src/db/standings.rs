@@ -71,20 +71,28 @@ const ENTRY: &str = "SELECT e.task_force_id, e.project_id, p.name, e.colour, e.d
 
 /// The red and black lists of a snapshot, in list order.
 pub async fn lists(pool: &PgPool, snapshot: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
+    lists_limited(pool, snapshot, i32::MAX).await
+}
+
+/// The red list and the first `black` places of the black list.
+pub async fn lists_limited(pool: &PgPool, snapshot: Uuid, black: i32) -> Result<Vec<Entry>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{ENTRY} WHERE e.snapshot_id = $1 AND e.list IS NOT NULL ORDER BY e.list DESC, e.list_position"
+        "{ENTRY} WHERE e.snapshot_id = $1 AND (e.list = 'red' OR (e.list = 'black' AND e.list_position <= $2))
+         ORDER BY e.list DESC, e.list_position"
     ))
     .bind(snapshot)
+    .bind(black)
     .fetch_all(pool)
     .await
 }
 
-/// Every task force of a snapshot, worst first.
-pub async fn entries(pool: &PgPool, snapshot: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
+/// The task forces of a snapshot, worst first, at most `limit`.
+pub async fn entries(pool: &PgPool, snapshot: Uuid, limit: i64) -> Result<Vec<Entry>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{ENTRY} WHERE e.snapshot_id = $1 ORDER BY e.red DESC, e.yellow DESC, e.overdue_total DESC, p.name"
+        "{ENTRY} WHERE e.snapshot_id = $1 ORDER BY e.red DESC, e.yellow DESC, e.overdue_total DESC, p.name LIMIT $2"
     ))
     .bind(snapshot)
+    .bind(limit)
     .fetch_all(pool)
     .await
 }
@@ -109,9 +117,9 @@ pub struct FlaggedItem {
     pub overdue_days: i32,
 }
 
-/// The red and yellow items of the last run, most overdue first, and how many there are.
-pub async fn flagged_items(pool: &PgPool, limit: i64) -> Result<(Vec<FlaggedItem>, i64), sqlx::Error> {
-    let items = sqlx::query_as(
+/// The most overdue red and yellow items of the last run.
+pub async fn flagged_items(pool: &PgPool, limit: i64) -> Result<Vec<FlaggedItem>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT i.id, i.title, i.project_id, p.name AS project_name, u.name AS unit, i.deadline, s.colour, s.overdue_days
          FROM item_status s JOIN checklist_items i ON i.id = s.item_id JOIN projects p ON p.id = i.project_id
          JOIN units u ON u.id = i.responsible_unit_id
@@ -119,11 +127,7 @@ pub async fn flagged_items(pool: &PgPool, limit: i64) -> Result<(Vec<FlaggedItem
     )
     .bind(limit)
     .fetch_all(pool)
-    .await?;
-    let total = sqlx::query_scalar("SELECT count(*) FROM item_status WHERE colour IN ('red', 'yellow')")
-        .fetch_one(pool)
-        .await?;
-    Ok((items, total))
+    .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -193,11 +197,8 @@ pub struct UnitStanding {
 /// Which responsible units hold the red and yellow items of the last run.
 pub async fn units(pool: &PgPool) -> Result<Vec<UnitStanding>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.code, u.name, count(*) FILTER (WHERE s.colour = 'red') AS red,
-                count(*) FILTER (WHERE s.colour = 'yellow') AS yellow,
-                coalesce(sum(s.overdue_days), 0)::bigint AS overdue_total
-         FROM item_status s JOIN checklist_items i ON i.id = s.item_id JOIN units u ON u.id = i.responsible_unit_id
-         WHERE s.colour IN ('red', 'yellow') GROUP BY u.id ORDER BY red DESC, overdue_total DESC, u.name",
+        "SELECT u.code, u.name, s.red::bigint AS red, s.yellow::bigint AS yellow, s.overdue_total::bigint AS overdue_total
+         FROM unit_standings s JOIN units u ON u.id = s.unit_id ORDER BY s.red DESC, s.overdue_total DESC, u.name",
     )
     .fetch_all(pool)
     .await

@@ -29,6 +29,16 @@ pub struct RunSummary {
     pub duration: Duration,
 }
 
+/// The first few names of a list, and how many more there are.
+fn names(list: &[String]) -> String {
+    const SHOWN: usize = 5;
+    match list.len() {
+        0 => "-".into(),
+        n if n <= SHOWN => list.join(", "),
+        n => format!("{} (+{} more)", list[..SHOWN].join(", "), n - SHOWN),
+    }
+}
+
 impl fmt::Display for RunSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -39,16 +49,8 @@ impl fmt::Display for RunSummary {
             self.red_items,
             self.yellow_items,
             self.task_forces,
-            if self.red_list.is_empty() {
-                "-".into()
-            } else {
-                self.red_list.join(", ")
-            },
-            if self.black_list.is_empty() {
-                "-".into()
-            } else {
-                self.black_list.join(", ")
-            },
+            names(&self.red_list),
+            names(&self.black_list),
             self.weekly_frozen
                 .map(|d| format!("; froze the week ending {d}"))
                 .unwrap_or_default(),
@@ -74,6 +76,7 @@ pub async fn run_once(pool: &PgPool, as_of: Option<NaiveDate>) -> anyhow::Result
         return Ok(None);
     }
     let counts = recompute::item_colours(&mut tx, as_of, th).await?;
+    recompute::unit_standings(&mut tx).await?;
     let all = recompute::standings(&mut tx, as_of, th, tz).await?;
     recompute::replace_current(&mut tx, as_of, &all, size).await?;
     // Only a run for today freezes last week: a run as of another day must not write history.

@@ -22,6 +22,8 @@ pub const STALE_MINUTES: i64 = 3;
 const FLAGGED_SHOWN: i64 = 30;
 const TREND_WEEKS: i64 = 12;
 const DURATIONS_SHOWN: i64 = 50;
+/// The dashboard shows the top of the black list; the rankings page has all of it.
+const BLACK_SHOWN: i32 = 10;
 
 pub struct StageRow {
     pub label: &'static str,
@@ -96,12 +98,13 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
     let (counts, lists) = match &current {
         Some(c) => (
             standings::projects_by_colour(&state.db, c.id).await?,
-            standings::lists(&state.db, c.id).await?,
+            standings::lists_limited(&state.db, c.id, BLACK_SHOWN).await?,
         ),
         None => (Vec::new(), Vec::new()),
     };
     let stages = standings::projects_by_stage(&state.db).await?;
-    let (flagged, flagged_total) = standings::flagged_items(&state.db, FLAGGED_SHOWN).await?;
+    let flagged = standings::flagged_items(&state.db, FLAGGED_SHOWN).await?;
+    let flagged_total = current.as_ref().map_or(0, |c| i64::from(c.red_items + c.yellow_items));
     let weekly = standings::weekly(&state.db, TREND_WEEKS).await?;
     let measured = standings::measured_dates(&state.db, DURATIONS_SHOWN).await?;
 

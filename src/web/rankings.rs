@@ -20,6 +20,8 @@ use crate::domain::role::Role;
 use crate::jobs;
 
 const WEEKS_LISTED: i64 = 52;
+/// The figures table shows the worst task forces; the projects list filters all of them.
+const ENTRIES_SHOWN: i64 = 200;
 
 #[derive(Deserialize)]
 pub struct WeekParam {
@@ -75,7 +77,7 @@ pub async fn show(
     let live = week.is_none();
     let (entries, units) = match &snapshot {
         Some(s) => (
-            standings::entries(&state.db, s.id).await?,
+            standings::entries(&state.db, s.id, ENTRIES_SHOWN).await?,
             if live {
                 standings::units(&state.db).await?
             } else {
@@ -84,14 +86,16 @@ pub async fn show(
         ),
         None => (Vec::new(), Vec::new()),
     };
+    let lists = match &snapshot {
+        Some(s) => standings::lists(&state.db, s.id).await?,
+        None => Vec::new(),
+    };
     let listed = |name: &str| {
-        let mut l: Vec<Entry> = entries
+        lists
             .iter()
             .filter(|e| e.list.as_deref() == Some(name))
             .cloned()
-            .collect();
-        l.sort_by_key(|e| e.list_position);
-        l
+            .collect::<Vec<_>>()
     };
     let heading = match &snapshot {
         Some(s) if live => format!("{} · {} · {}", t.rankings_title, t.live, t.as_of(&s.as_of)),
