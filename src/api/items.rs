@@ -21,6 +21,7 @@ use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::IdPath;
+use crate::web::item_forms::checklist_project;
 use crate::web::items::{load, may_change};
 
 #[derive(Serialize, ToSchema)]
@@ -125,18 +126,7 @@ pub async fn create(
     Json(new): Json<NewItemJson>,
 ) -> AppResult<(StatusCode, Json<ItemJson>)> {
     let settings = settings::load(&state.db).await?;
-    projects::find_visible(
-        &state.db,
-        policy::project_scope(&user),
-        id,
-        settings.today(),
-        settings.thresholds(),
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
-    if !policy::may_edit_checklist(&user, projects::on_task_force(&state.db, id, user.id).await?) {
-        return Err(AppError::Forbidden);
-    }
+    checklist_project(&state, &user, id).await?;
     let fields = ItemFields {
         title: new.title,
         category: new.category.unwrap_or_default(),

@@ -97,7 +97,7 @@ async fn form(
 }
 
 /// The project, if the user may see it and edit its checklist.
-async fn checklist_project(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<projects::ProjectSummary> {
+pub async fn checklist_project(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<projects::ProjectSummary> {
     let settings = settings::load(&state.db).await?;
     let project = projects::find_visible(
         &state.db,
