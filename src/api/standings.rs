@@ -12,7 +12,6 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::standings::{self, Entry};
 use crate::db::{recompute, settings};
 use crate::domain::ranking::{self, Standing};
-use crate::domain::role::Role;
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 
@@ -176,7 +175,7 @@ pub struct StageFigures {
 /// The county dashboard's counts (officials and admins).
 #[utoipa::path(get, path = "/api/v1/dashboard", responses((status = 200, body = Dashboard), (status = 403)))]
 pub async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Dashboard>> {
-    if !matches!(user.role, Role::Admin | Role::Official) {
+    if !policy::may_oversee_county(&user) {
         return Err(AppError::Forbidden);
     }
     let current = standings::current(&state.db).await?;

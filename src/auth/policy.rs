@@ -65,6 +65,21 @@ pub fn may_view_unit_queue(user: &CurrentUser, unit: Uuid) -> bool {
     }
 }
 
+/// The county dashboard and the units overview: officials, and admins who support them.
+pub fn may_oversee_county(user: &CurrentUser) -> bool {
+    matches!(user.role, Role::Admin | Role::Official)
+}
+
+/// Freezing the week's red and black lists is the dispatch office's act at the weekly meeting.
+pub fn may_freeze_rankings(user: &CurrentUser) -> bool {
+    user.role == Role::Official
+}
+
+/// Thresholds, time zone and session limits are the admin's.
+pub fn may_change_settings(user: &CurrentUser) -> bool {
+    user.role == Role::Admin
+}
+
 /// Investors never see internal information: notes, progress updates, notices, other units' work.
 pub fn sees_internal(user: &CurrentUser) -> bool {
     user.role != Role::Investor
@@ -147,6 +162,20 @@ mod tests {
         ));
         assert!(may_view_unit_queue(&user(Role::Official, None), unit));
         assert!(!may_view_unit_queue(&user(Role::Investor, None), unit));
+    }
+
+    #[test]
+    fn county_oversight_freezing_and_settings_belong_to_their_roles() {
+        for role in Role::ALL {
+            let u = user(role, Some(Uuid::from_u128(7)));
+            assert_eq!(
+                may_oversee_county(&u),
+                matches!(role, Role::Admin | Role::Official),
+                "{role:?}"
+            );
+            assert_eq!(may_freeze_rankings(&u), role == Role::Official, "{role:?}");
+            assert_eq!(may_change_settings(&u), role == Role::Admin, "{role:?}");
+        }
     }
 
     #[test]

@@ -10,11 +10,10 @@ use super::charts::{self, Chart, Group};
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::layout::Layout;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, policy};
 use crate::db::settings;
 use crate::db::standings::{self, Entry, FlaggedItem};
 use crate::domain::lifecycle::{Stage, duration_days};
-use crate::domain::role::Role;
 use crate::domain::status::Colour;
 
 /// How long without a run before the pages warn that colours may be stale.
@@ -89,7 +88,7 @@ pub struct DashboardPage {
 }
 
 pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<DashboardPage> {
-    if !matches!(user.role, Role::Admin | Role::Official) {
+    if !policy::may_oversee_county(&user) {
         return Err(AppError::Forbidden);
     }
     let t = ctx.t();

@@ -16,7 +16,6 @@ use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
 use crate::db::settings;
 use crate::db::standings::{self, Entry, Snapshot, UnitStanding};
-use crate::domain::role::Role;
 use crate::jobs;
 
 const WEEKS_LISTED: i64 = 52;
@@ -115,14 +114,14 @@ pub async fn show(
             .collect(),
         units,
         weeks: standings::weekly(&state.db, WEEKS_LISTED).await?,
-        can_freeze: user.role == Role::Official,
+        can_freeze: policy::may_freeze_rankings(&user),
         run: run_status(&state, &ctx, settings.tz()).await?,
     })
 }
 
 /// Freezes this week's lists now (at the weekly dispatch meeting).
 pub async fn freeze(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    if user.role != Role::Official {
+    if !policy::may_freeze_rankings(&user) {
         return Err(AppError::Forbidden);
     }
     jobs::recompute::freeze_this_week(&state.db, None).await?;

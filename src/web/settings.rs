@@ -13,11 +13,10 @@ use super::dashboard::{RunStatus, run_status};
 use super::error::{AppError, AppResult};
 use super::form::{Fields, Messages};
 use super::layout::Layout;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::settings::{self, FIELDS};
 use crate::domain::input::{self, FieldErrors, Problem};
-use crate::domain::role::Role;
 
 pub struct SettingField {
     pub name: &'static str,
@@ -37,7 +36,7 @@ pub struct SettingsPage {
 }
 
 fn require_admin(user: &CurrentUser) -> AppResult<()> {
-    if user.role == Role::Admin {
+    if policy::may_change_settings(user) {
         Ok(())
     } else {
         Err(AppError::Forbidden)

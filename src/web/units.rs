@@ -13,7 +13,6 @@ use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
 use crate::db::units::{self, UnitLoad};
 use crate::db::{items, settings};
-use crate::domain::role::Role;
 use crate::domain::status::{Colour, ItemState};
 
 const PAGE_SIZE: i64 = 50;
@@ -80,7 +79,7 @@ pub struct UnitsPage {
 }
 
 pub async fn index(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<UnitsPage> {
-    if !matches!(user.role, Role::Admin | Role::Official) {
+    if !policy::may_oversee_county(&user) {
         return Err(AppError::Forbidden);
     }
     let settings = settings::load(&state.db).await?;
