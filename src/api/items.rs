@@ -146,6 +146,7 @@ pub async fn create(
         deadline: draft.deadline,
         note: draft.note.as_deref(),
         source: Source::Plan,
+        meeting_id: None,
     };
     let item = items::create(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
     Ok((StatusCode::CREATED, Json(to_json(item, &settings, true))))

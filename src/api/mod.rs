@@ -2,6 +2,7 @@
 //! OpenAPI document at `/api/v1/openapi.json`.
 
 pub mod items;
+pub mod meetings;
 pub mod projects;
 pub mod standings;
 pub mod units;
@@ -36,7 +37,12 @@ use crate::web::error::AppError;
         items::reopen,
         items::post_update,
         standings::rankings,
-        standings::dashboard
+        standings::dashboard,
+        meetings::create,
+        meetings::show,
+        meetings::decide,
+        meetings::publish,
+        meetings::notice
     ),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))

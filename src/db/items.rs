@@ -136,6 +136,39 @@ pub async fn of_project(pool: &PgPool, project: Uuid) -> Result<Vec<Item>, sqlx:
     .await
 }
 
+/// The items a meeting decided, in the order they were recorded.
+pub async fn of_meeting(pool: &PgPool, meeting: Uuid) -> Result<Vec<Item>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} JOIN meeting_decisions d ON d.item_id = i.id WHERE d.meeting_id = $1 ORDER BY d.created_at, i.title"
+    ))
+    .bind(meeting)
+    .fetch_all(pool)
+    .await
+}
+
+/// Open decisions of meetings other than `except`, among `projects`, most urgent first.
+pub async fn open_decisions(pool: &PgPool, projects: &[Uuid], except: Uuid) -> Result<Vec<Item>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE i.project_id = ANY($1) AND i.source = 'meeting_decision' AND i.state = 'open'
+           AND i.meeting_id IS DISTINCT FROM $2 ORDER BY i.deadline, i.title"
+    ))
+    .bind(projects)
+    .bind(except)
+    .fetch_all(pool)
+    .await
+}
+
+/// Open items of `projects` whose deadline has passed by `today`, most overdue first.
+pub async fn overdue_of_projects(pool: &PgPool, projects: &[Uuid], today: NaiveDate) -> Result<Vec<Item>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE i.project_id = ANY($1) AND i.state = 'open' AND i.deadline < $2 ORDER BY i.deadline, i.title"
+    ))
+    .bind(projects)
+    .bind(today)
+    .fetch_all(pool)
+    .await
+}
+
 /// One page of a unit's open items across all projects, most urgent first, and how many there are.
 pub async fn unit_queue(pool: &PgPool, unit: Uuid, limit: i64, offset: i64) -> Result<(Vec<Item>, i64), sqlx::Error> {
     let items = sqlx::query_as(&format!(
@@ -163,6 +196,8 @@ pub struct NewItem<'a> {
     pub deadline: NaiveDate,
     pub note: Option<&'a str>,
     pub source: Source,
+    /// The meeting whose decision this item is.
+    pub meeting_id: Option<Uuid>,
 }
 
 pub async fn create(
@@ -174,8 +209,8 @@ pub async fn create(
     let mut tx = pool.begin().await?;
     let id: Uuid = sqlx::query_scalar(
         "INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline, original_deadline,
-             note, source, created_by)
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8) RETURNING id",
+             note, source, created_by, meeting_id)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(new.project_id)
     .bind(new.title)
@@ -185,6 +220,7 @@ pub async fn create(
     .bind(new.note)
     .bind(new.source.as_str())
     .bind(user)
+    .bind(new.meeting_id)
     .fetch_one(&mut *tx)
     .await?;
     let item = get(&mut tx, id).await?;

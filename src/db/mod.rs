@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod cluster;
 pub mod items;
+pub mod meetings;
+pub mod notices;
 pub mod project_edits;
 pub mod projects;
 pub mod recompute;

@@ -352,3 +352,33 @@ pub async fn on_task_force(pool: &PgPool, project: Uuid, user: Uuid) -> Result<b
     .fetch_one(pool)
     .await
 }
+
+/// Names of the projects with these ids that the scope allows, in the given order.
+pub async fn visible_names(
+    pool: &PgPool,
+    scope: ProjectScope,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    let (kind, scope_id) = scope_params(scope);
+    sqlx::query_as(&format!(
+        "SELECT p.id, p.name FROM unnest($3::uuid[]) WITH ORDINALITY AS x(id, o) JOIN projects p ON p.id = x.id
+         WHERE {IN_SCOPE} ORDER BY x.o"
+    ))
+    .bind(kind)
+    .bind(scope_id)
+    .bind(ids)
+    .fetch_all(pool)
+    .await
+}
+
+/// Every project the scope allows, by name: id and name only (for choosing).
+pub async fn names(pool: &PgPool, scope: ProjectScope) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    let (kind, scope_id) = scope_params(scope);
+    sqlx::query_as(&format!(
+        "SELECT p.id, p.name FROM projects p WHERE {IN_SCOPE} ORDER BY p.name"
+    ))
+    .bind(kind)
+    .bind(scope_id)
+    .fetch_all(pool)
+    .await
+}

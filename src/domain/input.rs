@@ -89,6 +89,21 @@ pub fn optional_date(value: &str) -> Result<Option<NaiveDate>, Problem> {
     Ok(Some(parsed))
 }
 
+/// A local date and time as `<input type=datetime-local>` sends it (`YYYY-MM-DDTHH:MM`).
+pub fn local_datetime(value: &str) -> Result<chrono::NaiveDateTime, Problem> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Problem::Required);
+    }
+    let parsed = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| Problem::NotADate)?;
+    if !(1990..=2200).contains(&chrono::Datelike::year(&parsed)) {
+        return Err(Problem::NotADate);
+    }
+    Ok(parsed)
+}
+
 /// A whole, non-negative number (investment in 万元), or none.
 pub fn optional_amount(value: &str) -> Result<Option<i64>, Problem> {
     let v = value.trim().replace([',', '，'], "");
@@ -152,6 +167,17 @@ mod tests {
         assert_eq!(date("0026-11-30"), Err(Problem::NotADate));
         assert_eq!(date(""), Err(Problem::Required));
         assert_eq!(optional_date(" "), Ok(None));
+    }
+
+    #[test]
+    fn local_times_come_from_datetime_inputs() {
+        assert_eq!(
+            local_datetime("2026-11-30T09:00").unwrap().to_string(),
+            "2026-11-30 09:00:00"
+        );
+        assert_eq!(local_datetime("2026-11-30 09:00"), Err(Problem::NotADate));
+        assert_eq!(local_datetime("2026-02-30T09:00"), Err(Problem::NotADate));
+        assert_eq!(local_datetime(""), Err(Problem::Required));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod checklist;
 pub mod input;
 pub mod lifecycle;
+pub mod meeting;
 pub mod names;
 pub mod project;
 pub mod ranking;

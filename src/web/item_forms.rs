@@ -192,6 +192,7 @@ pub async fn create(
                 deadline: draft.deadline,
                 note: draft.note.as_deref(),
                 source: Source::Plan,
+                meeting_id: None,
             };
             items::create(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
             Ok(Redirect::to(&format!("/projects/{id}#checklist")).into_response())

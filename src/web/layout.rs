@@ -34,12 +34,16 @@ impl Layout {
         let queue = |u: &CurrentUser| u.unit_code.as_ref().map(|c| (format!("/units/{c}"), t.nav_my_queue));
         let projects = ("/projects".to_string(), t.nav_projects);
         let rankings = ("/rankings".to_string(), t.nav_rankings);
+        let meetings = ("/meetings".to_string(), t.nav_meetings);
+        let notices = ("/notices".to_string(), t.nav_notices);
         let links: Vec<(String, &'static str)> = match &ctx.user {
             None => vec![],
             Some(u) => match u.role {
                 Role::Official => vec![
                     ("/dashboard".into(), t.nav_dashboard),
                     projects,
+                    ("/meetings".into(), t.nav_meetings),
+                    ("/notices".into(), t.nav_notices),
                     ("/rankings".into(), t.nav_rankings),
                     ("/since".into(), t.nav_since),
                     ("/units".into(), t.nav_units),
@@ -50,8 +54,12 @@ impl Layout {
                     ("/units".into(), t.nav_units),
                     ("/settings".into(), t.nav_settings),
                 ],
-                Role::Member => queue(u).into_iter().chain([projects, rankings]).collect(),
-                Role::Lead => [projects].into_iter().chain(queue(u)).chain([rankings]).collect(),
+                Role::Member => queue(u).into_iter().chain([projects, rankings, notices]).collect(),
+                Role::Lead => [projects]
+                    .into_iter()
+                    .chain(queue(u))
+                    .chain([meetings, rankings, notices])
+                    .collect(),
                 Role::Investor => vec![projects],
             },
         };

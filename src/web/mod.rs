@@ -15,6 +15,8 @@ pub mod items;
 pub mod lang;
 pub mod layout;
 pub mod login;
+pub mod meetings;
+pub mod notices;
 pub mod project_forms;
 pub mod projects;
 pub mod rankings;

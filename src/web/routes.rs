@@ -18,8 +18,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 use super::{
-    AppState, BODY_LIMIT, SESSION_COOKIE, assets, context, dashboard, health, item_forms, items, lang, login,
-    project_forms, projects, rankings, settings, since, units,
+    AppState, BODY_LIMIT, SESSION_COOKIE, assets, context, dashboard, health, item_forms, items, lang, login, meetings,
+    notices, project_forms, projects, rankings, settings, since, units,
 };
 use crate::api;
 
@@ -47,6 +47,14 @@ fn app_routes() -> Router<AppState> {
         .route("/items/{id}/reopen", post(items::reopen))
         .route("/items/{id}/cancel", post(items::cancel))
         .route("/dashboard", get(dashboard::show))
+        .route("/meetings", get(meetings::list).post(meetings::create))
+        .route("/meetings/new", get(meetings::new))
+        .route("/meetings/{id}", get(meetings::show))
+        .route("/meetings/{id}/record", post(meetings::record))
+        .route("/meetings/{id}/decisions", post(meetings::decide))
+        .route("/meetings/{id}/publish", post(meetings::publish))
+        .route("/notices", get(notices::list).post(notices::publish_week))
+        .route("/notices/{id}", get(notices::show))
         .route("/rankings", get(rankings::show))
         .route("/rankings/freeze", post(rankings::freeze))
         .route("/settings", get(settings::show).post(settings::save))
@@ -68,6 +76,11 @@ fn app_routes() -> Router<AppState> {
         .route("/api/v1/items/{id}/updates", post(api::items::post_update))
         .route("/api/v1/rankings", get(api::standings::rankings))
         .route("/api/v1/dashboard", get(api::standings::dashboard))
+        .route("/api/v1/meetings", post(api::meetings::create))
+        .route("/api/v1/meetings/{id}", get(api::meetings::show))
+        .route("/api/v1/meetings/{id}/decisions", post(api::meetings::decide))
+        .route("/api/v1/meetings/{id}/publish", post(api::meetings::publish))
+        .route("/api/v1/notices/{id}", get(api::meetings::notice))
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \

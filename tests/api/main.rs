@@ -9,5 +9,6 @@ mod cli;
 mod engine;
 mod harness;
 mod health;
+mod meetings;
 mod migrations;
 mod pages;

@@ -10,6 +10,7 @@ use crate::db::projects::Sort;
 use crate::domain::checklist::{Category, Source};
 use crate::domain::input::Problem;
 use crate::domain::lifecycle::Stage;
+use crate::domain::meeting::{MeetingKind, Outcome};
 use crate::domain::role::Role;
 use crate::domain::status::{Colour, ItemState, ItemStatus};
 
@@ -327,6 +328,57 @@ pub struct Catalog {
     /// Kinds of change since last week, in the order of `db::since::ChangeKind`.
     pub changes: [&'static str; 6],
 
+    pub nav_meetings: &'static str,
+    pub nav_notices: &'static str,
+    pub meetings_title: &'static str,
+    pub meetings_intro: &'static str,
+    pub schedule_meeting: &'static str,
+    pub meeting_kinds: [&'static str; 3],
+    pub col_when: &'static str,
+    pub col_venue: &'static str,
+    pub col_chair: &'static str,
+    pub col_kind: &'static str,
+    pub no_meetings: &'static str,
+    pub field_kind: &'static str,
+    pub field_meeting_title: &'static str,
+    pub field_starts_at: &'static str,
+    pub field_place: &'static str,
+    pub field_chair: &'static str,
+    pub field_projects: &'static str,
+    pub field_units: &'static str,
+    pub agenda: &'static str,
+    pub agenda_flagged: &'static str,
+    pub agenda_open_decisions: &'static str,
+    pub agenda_requests: &'static str,
+    pub agenda_stage_changes: &'static str,
+    pub agenda_nothing: &'static str,
+    pub last_decisions: &'static str,
+    /// In the order of `domain::meeting::Outcome`.
+    pub outcomes: [&'static str; 4],
+    pub record_heading: &'static str,
+    pub field_attendees: &'static str,
+    pub field_minutes: &'static str,
+    pub save_record: &'static str,
+    pub decisions_heading: &'static str,
+    pub add_decision: &'static str,
+    pub publish_heading: &'static str,
+    pub field_notice_title: &'static str,
+    pub field_notice_body: &'static str,
+    pub publish_submit: &'static str,
+    pub notices_title: &'static str,
+    pub notices_intro: &'static str,
+    /// `{year}`, `{number}`.
+    pub notice_number: &'static str,
+    pub filter_week: &'static str,
+    pub publish_week: &'static str,
+    pub no_notices: &'static str,
+    pub notice_red_items: &'static str,
+    pub notice_yellow_items: &'static str,
+    /// `{county}`.
+    pub notice_heading: &'static str,
+    pub print: &'static str,
+    pub meeting_held: &'static str,
+
     pub error_back_home: &'static str,
     pub error_400: (&'static str, &'static str),
     pub error_401: (&'static str, &'static str),
@@ -458,6 +510,25 @@ impl Catalog {
 
     pub fn since(&self, date: NaiveDate) -> String {
         fill(self.since_intro, &[("date", &date.to_string())])
+    }
+
+    pub fn meeting_kind(&self, k: &MeetingKind) -> &'static str {
+        self.meeting_kinds[k.index()]
+    }
+
+    pub fn outcome(&self, o: Outcome) -> &'static str {
+        self.outcomes[o.index()]
+    }
+
+    pub fn notice_no(&self, year: i32, number: i32) -> String {
+        fill(
+            self.notice_number,
+            &[("year", &year.to_string()), ("number", &number.to_string())],
+        )
+    }
+
+    pub fn notice_title(&self, county: &str) -> String {
+        fill(self.notice_heading, &[("county", county)])
     }
 
     pub fn queue(&self, unit: &str) -> String {

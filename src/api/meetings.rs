@@ -1,0 +1,315 @@
+//! Meetings and notices in JSON, with the pages' permissions.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::{CurrentUser, policy};
+use crate::db::audit::Actor;
+use crate::db::items::NewItem;
+use crate::db::notices::{self, NoticeContent};
+use crate::db::{meetings, settings, units};
+use crate::domain::checklist::{ItemDraft, ItemFields, Source};
+use crate::domain::input::{FieldErrors, Problem};
+use crate::domain::meeting::MeetingKind;
+use crate::web::AppState;
+use crate::web::context::RequestContext;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::IdPath;
+use crate::web::items::ItemRow;
+use crate::web::meetings::{MeetingInput, agenda, check};
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewMeetingJson {
+    kind: MeetingKind,
+    /// RFC 3339, or `YYYY-MM-DDTHH:MM` in the county's time zone.
+    starts_at: String,
+    title: Option<String>,
+    place: Option<String>,
+    chair: Option<String>,
+    project_ids: Vec<Uuid>,
+    #[serde(default)]
+    unit_codes: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    id: Uuid,
+}
+
+/// Schedules a meeting (officials).
+#[utoipa::path(post, path = "/api/v1/meetings", request_body = NewMeetingJson,
+    responses((status = 201, body = Created), (status = 403), (status = 422)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    Json(m): Json<NewMeetingJson>,
+) -> AppResult<(StatusCode, Json<Created>)> {
+    if !policy::may_manage_projects(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let settings = settings::load(&state.db).await?;
+    let starts_at = match DateTime::parse_from_rfc3339(m.starts_at.trim()) {
+        Ok(t) => t.with_timezone(&settings.tz()).format("%Y-%m-%dT%H:%M").to_string(),
+        Err(_) => m.starts_at.clone(),
+    };
+    let t = ctx.t();
+    let typed = MeetingInput {
+        kind: m.kind.as_str().into(),
+        title: m
+            .title
+            .unwrap_or_else(|| format!("{} {}", t.meeting_kind(&m.kind), starts_at.get(..10).unwrap_or(""))),
+        starts_at,
+        place: m.place.unwrap_or_default(),
+        chair: m.chair.unwrap_or_default(),
+        projects: m.project_ids.iter().map(Uuid::to_string).collect(),
+        units: m.unit_codes,
+    };
+    let draft = check(&state, &settings, &typed)
+        .await?
+        .map_err(|e| super::invalid(&e, &ctx))?;
+    let new = meetings::NewMeeting {
+        kind: draft.kind,
+        title: &draft.title,
+        starts_at: draft.starts_at,
+        place: draft.place.as_deref(),
+        chair_name: draft.chair.as_deref(),
+        project_ids: &draft.projects,
+        unit_ids: &draft.units,
+    };
+    let id = meetings::create(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgendaItem {
+    id: Uuid,
+    title: String,
+    responsible_unit: String,
+    deadline: NaiveDate,
+    /// "green", "yellow", "red"; null when closed.
+    status: Option<String>,
+    reason: String,
+}
+
+fn item(r: &ItemRow) -> AgendaItem {
+    AgendaItem {
+        id: r.id,
+        title: r.title.clone(),
+        responsible_unit: r.unit.clone(),
+        deadline: r.deadline,
+        status: r.colour.map(|c| c.as_str().to_string()),
+        reason: r.reason.clone(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgendaProjectJson {
+    id: Uuid,
+    name: String,
+    flagged: Vec<AgendaItem>,
+    open_decisions: Vec<AgendaItem>,
+    pending_requests: Vec<String>,
+    stage_changes: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Outcome {
+    item: AgendaItem,
+    outcome: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeetingJson {
+    id: Uuid,
+    kind: MeetingKind,
+    title: String,
+    starts_at: DateTime<Utc>,
+    place: Option<String>,
+    state: String,
+    agenda: Vec<AgendaProjectJson>,
+    decisions: Vec<AgendaItem>,
+    last_meeting_decisions: Vec<Outcome>,
+}
+
+/// A meeting with its agenda.
+#[utoipa::path(get, path = "/api/v1/meetings/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = MeetingJson), (status = 404)))]
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<MeetingJson>> {
+    let a = agenda(&state, ctx.t(), &user, id).await?;
+    Ok(Json(MeetingJson {
+        id: a.meeting.id,
+        kind: a.meeting.kind,
+        title: a.meeting.title.clone(),
+        starts_at: a.meeting.starts_at,
+        place: a.meeting.place.clone(),
+        state: a.meeting.state.clone(),
+        agenda: a
+            .projects
+            .iter()
+            .map(|p| AgendaProjectJson {
+                id: p.id,
+                name: p.name.clone(),
+                flagged: p.flagged.iter().map(item).collect(),
+                open_decisions: p.open_decisions.iter().map(item).collect(),
+                pending_requests: p.requests.clone(),
+                stage_changes: p.stage_changes.clone(),
+            })
+            .collect(),
+        decisions: a.decisions.iter().map(item).collect(),
+        last_meeting_decisions: a
+            .last
+            .iter()
+            .map(|(r, o)| Outcome {
+                item: item(r),
+                outcome: o.to_string(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewDecision {
+    project_id: Uuid,
+    title: String,
+    /// The responsible unit's code.
+    responsible_unit: String,
+    /// YYYY-MM-DD.
+    deadline: String,
+    category: Option<String>,
+}
+
+/// Records a decision: a new checklist item of the project (officials; leads for their task forces).
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/decisions", params(("id" = Uuid, Path)), request_body = NewDecision,
+    responses((status = 201, body = Created), (status = 403), (status = 404), (status = 422)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    Json(d): Json<NewDecision>,
+) -> AppResult<(StatusCode, Json<Created>)> {
+    let a = agenda(&state, ctx.t(), &user, id).await?;
+    if !a.meeting.project_ids.contains(&d.project_id) {
+        return Err(super::invalid(
+            &FieldErrors(vec![("project_id", Problem::UnknownChoice)]),
+            &ctx,
+        ));
+    }
+    let on_task_force = crate::db::projects::on_task_force(&state.db, d.project_id, user.id).await?;
+    if !policy::may_edit_checklist(&user, on_task_force) {
+        return Err(AppError::Forbidden);
+    }
+    let fields = ItemFields {
+        title: d.title,
+        category: d.category.unwrap_or_default(),
+        responsible_unit: d.responsible_unit,
+        deadline: d.deadline,
+        note: String::new(),
+    };
+    let draft = ItemDraft::parse(&fields).map_err(|e| super::invalid(&e, &ctx))?;
+    let unit = units::by_code(&state.db, &draft.unit_code)
+        .await?
+        .ok_or_else(|| super::invalid(&FieldErrors(vec![("responsible_unit", Problem::UnknownUnit)]), &ctx))?;
+    let source = if a.meeting.kind == MeetingKind::Onsite {
+        Source::OnsiteDispatch
+    } else {
+        Source::MeetingDecision
+    };
+    let new = NewItem {
+        project_id: d.project_id,
+        title: &draft.title,
+        category: draft.category,
+        unit_id: unit.id,
+        deadline: draft.deadline,
+        note: None,
+        source,
+        meeting_id: Some(id),
+    };
+    let item = meetings::add_decision(&state.db, id, new, Actor::User(user.id), Some(user.id)).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: item.id })))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct PublishJson {
+    title: Option<String>,
+    body: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Published {
+    notice_id: Uuid,
+}
+
+/// Publishes a notice from the meeting (officials): its content is frozen.
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/publish", params(("id" = Uuid, Path)), request_body = PublishJson,
+    responses((status = 201, body = Published), (status = 403), (status = 404)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    body: Option<Json<PublishJson>>,
+) -> AppResult<(StatusCode, Json<Published>)> {
+    let a = agenda(&state, ctx.t(), &user, id).await?;
+    if !policy::may_manage_projects(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let p = body.map(|Json(p)| p).unwrap_or_default();
+    let title = p
+        .title
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| a.meeting.title.clone());
+    let title: String = title.trim().chars().take(200).collect();
+    let body: Option<String> = p.body.map(|b| b.chars().take(20_000).collect());
+    let notice_id =
+        crate::web::notices::publish_for(&state, &user, &a.meeting.project_ids, Some(id), &title, body.as_deref())
+            .await?;
+    Ok((StatusCode::CREATED, Json(Published { notice_id })))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NoticeJson {
+    id: Uuid,
+    year: i32,
+    number: i32,
+    title: String,
+    body: Option<String>,
+    as_of: NaiveDate,
+    meeting_id: Option<Uuid>,
+    published_at: DateTime<Utc>,
+    content: NoticeContent,
+}
+
+/// A published notice: the content frozen at publication.
+#[utoipa::path(get, path = "/api/v1/notices/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = NoticeJson), (status = 404)))]
+pub async fn notice(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<NoticeJson>> {
+    let (all, unit) = crate::web::notices::reader(&user)?;
+    let n = notices::get(&state.db, id, unit, all)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(NoticeJson {
+        id: n.id,
+        year: n.year,
+        number: n.number,
+        title: n.title,
+        body: n.body,
+        as_of: n.as_of,
+        meeting_id: n.meeting_id,
+        published_at: n.published_at,
+        content: n.content.0,
+    }))
+}

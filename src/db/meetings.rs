@@ -1,0 +1,267 @@
+//! Dispatch meetings: scheduling, the agenda built from the checklists, the record (attendance,
+//! minutes), and decisions that become checklist items — each write with its audit entry.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::audit::{self, Actor, Entry};
+use super::items::{self, Item, NewItem};
+use crate::domain::meeting::MeetingKind;
+
+impl TryFrom<String> for MeetingKind {
+    type Error = String;
+    fn try_from(s: String) -> Result<MeetingKind, String> {
+        MeetingKind::parse(&s).ok_or_else(|| format!("unknown meeting kind {s:?}"))
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Meeting {
+    pub id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub kind: MeetingKind,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub place: Option<String>,
+    pub chair_name: Option<String>,
+    pub state: String,
+    pub minutes: Option<String>,
+    pub version: i32,
+    pub project_ids: Vec<Uuid>,
+    pub unit_ids: Vec<Uuid>,
+    pub attendees: Vec<String>,
+}
+
+const MEETING: &str = "SELECT m.id, m.kind, m.title, m.starts_at, m.place, m.chair_name, m.state, m.minutes, m.version,
+        coalesce((SELECT array_agg(mp.project_id ORDER BY mp.position) FROM meeting_projects mp WHERE mp.meeting_id = m.id), '{}') AS project_ids,
+        coalesce((SELECT array_agg(mu.unit_id) FROM meeting_units mu WHERE mu.meeting_id = m.id), '{}') AS unit_ids,
+        coalesce((SELECT array_agg(a.name ORDER BY a.name) FROM meeting_attendees a WHERE a.meeting_id = m.id AND a.present), '{}') AS attendees
+    FROM meetings m";
+
+pub async fn get(pool: &PgPool, id: Uuid) -> Result<Option<Meeting>, sqlx::Error> {
+    sqlx::query_as(&format!("{MEETING} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Meetings whose projects include one of `projects` (`None`: all), newest first.
+pub async fn list(pool: &PgPool, projects: Option<&[Uuid]>, limit: i64) -> Result<Vec<Meeting>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{MEETING} WHERE $1::uuid[] IS NULL
+            OR EXISTS (SELECT 1 FROM meeting_projects mp WHERE mp.meeting_id = m.id AND mp.project_id = ANY($1))
+         ORDER BY m.starts_at DESC LIMIT $2"
+    ))
+    .bind(projects)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+pub struct NewMeeting<'a> {
+    pub kind: MeetingKind,
+    pub title: &'a str,
+    pub starts_at: DateTime<Utc>,
+    pub place: Option<&'a str>,
+    pub chair_name: Option<&'a str>,
+    pub project_ids: &'a [Uuid],
+    pub unit_ids: &'a [Uuid],
+}
+
+pub async fn create(
+    pool: &PgPool,
+    new: NewMeeting<'_>,
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<Uuid, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO meetings (kind, title, starts_at, place, chair_name, created_by) VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING id",
+    )
+    .bind(new.kind.as_str())
+    .bind(new.title)
+    .bind(new.starts_at)
+    .bind(new.place)
+    .bind(new.chair_name)
+    .bind(user)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO meeting_projects (meeting_id, project_id, position)
+         SELECT $1, p, (o - 1)::int FROM unnest($2::uuid[]) WITH ORDINALITY AS x(p, o)",
+    )
+    .bind(id)
+    .bind(new.project_ids)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO meeting_units (meeting_id, unit_id) SELECT $1, unnest($2::uuid[])")
+        .bind(id)
+        .bind(new.unit_ids)
+        .execute(&mut *tx)
+        .await?;
+    let after = json!({
+        "kind": new.kind, "title": new.title, "starts_at": new.starts_at, "place": new.place,
+        "projects": new.project_ids, "units": new.unit_ids,
+    });
+    record(&mut tx, actor, "meeting.create", id, None, after).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records who attended and the minutes (general and per project); the meeting is then held.
+pub async fn record_minutes(
+    pool: &PgPool,
+    meeting: &Meeting,
+    attendees: &[String],
+    minutes: Option<&str>,
+    per_project: &[(Uuid, Option<String>)],
+    actor: Actor<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE meetings SET minutes = $2, state = 'held', version = version + 1 WHERE id = $1")
+        .bind(meeting.id)
+        .bind(minutes)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM meeting_attendees WHERE meeting_id = $1")
+        .bind(meeting.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO meeting_attendees (meeting_id, name, present) SELECT $1, unnest($2::text[]), true")
+        .bind(meeting.id)
+        .bind(attendees)
+        .execute(&mut *tx)
+        .await?;
+    for (project, text) in per_project {
+        sqlx::query("UPDATE meeting_projects SET minutes = $3 WHERE meeting_id = $1 AND project_id = $2")
+            .bind(meeting.id)
+            .bind(project)
+            .bind(text)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let before = json!({ "minutes": meeting.minutes, "attendees": meeting.attendees });
+    let after = json!({ "minutes": minutes, "attendees": attendees });
+    record(&mut tx, actor, "meeting.minutes", meeting.id, Some(before), after).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The minutes of each project of a meeting.
+pub async fn project_minutes(pool: &PgPool, meeting: Uuid) -> Result<Vec<(Uuid, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("SELECT project_id, minutes FROM meeting_projects WHERE meeting_id = $1 ORDER BY position")
+        .bind(meeting)
+        .fetch_all(pool)
+        .await
+}
+
+/// A decision: a new checklist item of the project (`new.source` names the meeting), linked to
+/// the meeting both ways.
+pub async fn add_decision(
+    pool: &PgPool,
+    meeting: Uuid,
+    new: NewItem<'_>,
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<Item, sqlx::Error> {
+    let project = new.project_id;
+    let item = items::create(pool, new, actor, user).await?;
+    sqlx::query("INSERT INTO meeting_decisions (meeting_id, project_id, item_id) VALUES ($1, $2, $3)")
+        .bind(meeting)
+        .bind(project)
+        .bind(item.id)
+        .execute(pool)
+        .await?;
+    Ok(item)
+}
+
+/// The decisions of a meeting as items.
+pub async fn decisions(pool: &PgPool, meeting: Uuid) -> Result<Vec<Item>, sqlx::Error> {
+    items::of_meeting(pool, meeting).await
+}
+
+/// The meeting before this one that shared a project with it.
+pub async fn previous(pool: &PgPool, meeting: &Meeting) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT m.id FROM meetings m
+         WHERE m.starts_at < $1 AND m.id <> $2 AND m.state <> 'cancelled'
+           AND EXISTS (SELECT 1 FROM meeting_projects mp WHERE mp.meeting_id = m.id AND mp.project_id = ANY($3))
+         ORDER BY m.starts_at DESC LIMIT 1",
+    )
+    .bind(meeting.starts_at)
+    .bind(meeting.id)
+    .bind(&meeting.project_ids)
+    .fetch_optional(pool)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PendingRequest {
+    pub project_id: Uuid,
+    pub title: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn pending_requests(pool: &PgPool, projects: &[Uuid]) -> Result<Vec<PendingRequest>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT project_id, title, created_at FROM investor_requests
+         WHERE state = 'pending' AND project_id = ANY($1) ORDER BY created_at",
+    )
+    .bind(projects)
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StageChange {
+    pub project_id: Uuid,
+    pub stage: String,
+    pub on: Option<NaiveDate>,
+}
+
+/// Stage changes of the projects since `since`.
+pub async fn stage_changes(
+    pool: &PgPool,
+    projects: &[Uuid],
+    since: DateTime<Utc>,
+) -> Result<Vec<StageChange>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT project_id, after->>'stage' AS stage, (after->>'actual_on')::date AS on
+         FROM audit_log WHERE action = 'project.stage' AND project_id = ANY($1) AND at > $2 ORDER BY at",
+    )
+    .bind(projects)
+    .bind(since)
+    .fetch_all(pool)
+    .await
+}
+
+async fn record(
+    conn: &mut PgConnection,
+    actor: Actor<'_>,
+    action: &str,
+    meeting: Uuid,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    audit::record(
+        conn,
+        Entry {
+            actor,
+            action,
+            entity: "meeting",
+            entity_id: Some(meeting),
+            project_id: None,
+            before,
+            after: Some(after),
+        },
+    )
+    .await
+}
+
+/// Items open with a decision from an earlier meeting, among these projects.
+pub async fn open_earlier_decisions(pool: &PgPool, meeting: &Meeting) -> Result<Vec<Item>, sqlx::Error> {
+    items::open_decisions(pool, &meeting.project_ids, meeting.id).await
+}

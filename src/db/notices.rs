@@ -1,0 +1,282 @@
+//! Published notices (通报): their content is assembled and frozen at publication, so later edits
+//! of items never change a published notice.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::audit::{self, Actor, Entry};
+use super::items::Item;
+use super::recompute::TaskForceKey;
+use crate::domain::ranking::{self, Standing};
+use crate::domain::status::{self, Colour, Thresholds};
+
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NoticeItem {
+    pub project: String,
+    pub title: String,
+    pub unit: String,
+    pub deadline: NaiveDate,
+    pub overdue_days: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NoticeEntry {
+    pub project: String,
+    pub due: i64,
+    pub on_time: i64,
+    pub red: i64,
+    pub yellow: i64,
+    pub overdue_total: i64,
+}
+
+/// What a notice says, frozen at publication.
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NoticeContent {
+    pub county: String,
+    pub as_of: NaiveDate,
+    pub red_items: Vec<NoticeItem>,
+    pub yellow_items: Vec<NoticeItem>,
+    pub red_list: Vec<NoticeEntry>,
+    pub black_list: Vec<NoticeEntry>,
+}
+
+fn entry(s: Standing<TaskForceKey>) -> NoticeEntry {
+    NoticeEntry {
+        project: s.name,
+        due: s.figures.due,
+        on_time: s.figures.on_time,
+        red: s.figures.red,
+        yellow: s.figures.yellow,
+        overdue_total: s.figures.overdue_total,
+    }
+}
+
+/// Assembles a notice from the overdue items of its projects and the standings as of `as_of`.
+pub fn content(
+    county: &str,
+    as_of: NaiveDate,
+    overdue: &[Item],
+    standings: &[Standing<TaskForceKey>],
+    projects: &[Uuid],
+    t: Thresholds,
+    red_list_size: usize,
+) -> NoticeContent {
+    let mut red_items = Vec::new();
+    let mut yellow_items = Vec::new();
+    for i in overdue {
+        let days = status::overdue_days(as_of, i.deadline);
+        let item = NoticeItem {
+            project: i.project_name.clone(),
+            title: i.title.clone(),
+            unit: i.unit_name.clone(),
+            deadline: i.deadline,
+            overdue_days: days,
+        };
+        match status::colour_for_overdue(days, t) {
+            Colour::Red => red_items.push(item),
+            Colour::Yellow => yellow_items.push(item),
+            Colour::Green => {}
+        }
+    }
+    red_items.sort_by_key(|i| std::cmp::Reverse(i.overdue_days));
+    yellow_items.sort_by_key(|i| std::cmp::Reverse(i.overdue_days));
+    let in_scope: Vec<Standing<TaskForceKey>> = standings
+        .iter()
+        .filter(|s| projects.contains(&s.key.1))
+        .cloned()
+        .collect();
+    NoticeContent {
+        county: county.to_string(),
+        as_of,
+        red_items,
+        yellow_items,
+        red_list: ranking::red_list(&in_scope, red_list_size)
+            .into_iter()
+            .map(entry)
+            .collect(),
+        black_list: ranking::black_list(&in_scope).into_iter().map(entry).collect(),
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Notice {
+    pub id: Uuid,
+    pub year: i32,
+    pub number: i32,
+    pub title: String,
+    pub body: Option<String>,
+    pub as_of: NaiveDate,
+    pub meeting_id: Option<Uuid>,
+    pub content: sqlx::types::Json<NoticeContent>,
+    pub published_at: DateTime<Utc>,
+}
+
+pub struct NewNotice<'a> {
+    pub title: &'a str,
+    pub body: Option<&'a str>,
+    pub meeting_id: Option<Uuid>,
+    pub content: &'a NoticeContent,
+    pub project_ids: &'a [Uuid],
+    /// The units the notice names (responsible for its red and yellow items).
+    pub unit_ids: &'a [Uuid],
+}
+
+/// Publishes a notice with the next number of its year (第N期).
+pub async fn publish(
+    pool: &PgPool,
+    new: NewNotice<'_>,
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<(Uuid, i32), sqlx::Error> {
+    let year = new.content.as_of.year();
+    let mut tx = pool.begin().await?;
+    // Numbers are per year and gapless: one publisher at a time takes the next.
+    sqlx::query("SELECT pg_advisory_xact_lock(7426002, $1)")
+        .bind(year)
+        .execute(&mut *tx)
+        .await?;
+    let (id, number): (Uuid, i32) = sqlx::query_as(
+        "INSERT INTO notices (year, number, title, body, as_of, meeting_id, content, published_by, project_ids)
+         SELECT $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8 FROM notices WHERE year = $1
+         RETURNING id, number",
+    )
+    .bind(year)
+    .bind(new.title)
+    .bind(new.body)
+    .bind(new.content.as_of)
+    .bind(new.meeting_id)
+    .bind(sqlx::types::Json(new.content))
+    .bind(user)
+    .bind(new.project_ids)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO notice_units (notice_id, unit_id) SELECT $1, unnest($2::uuid[])")
+        .bind(id)
+        .bind(new.unit_ids)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            actor,
+            action: "notice.publish",
+            entity: "notice",
+            entity_id: Some(id),
+            project_id: None,
+            before: None,
+            after: Some(serde_json::json!({ "year": year, "number": number, "title": new.title })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((id, number))
+}
+
+const NOTICE: &str =
+    "SELECT n.id, n.year, n.number, n.title, n.body, n.as_of, n.meeting_id, n.content, n.published_at FROM notices n";
+
+/// A notice, if `unit` is `None` (officials) or the notice names that unit.
+pub async fn get(pool: &PgPool, id: Uuid, unit: Option<Uuid>, all: bool) -> Result<Option<Notice>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{NOTICE} WHERE n.id = $1
+           AND ($2 OR EXISTS (SELECT 1 FROM notice_units nu WHERE nu.notice_id = n.id AND nu.unit_id = $3))"
+    ))
+    .bind(id)
+    .bind(all)
+    .bind(unit)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Notices the reader may see, newest first, optionally of the week holding `week` and naming `project`.
+pub async fn list(
+    pool: &PgPool,
+    all: bool,
+    unit: Option<Uuid>,
+    week: Option<(NaiveDate, NaiveDate)>,
+    project: Option<Uuid>,
+) -> Result<Vec<Notice>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{NOTICE} WHERE ($1 OR EXISTS (SELECT 1 FROM notice_units nu WHERE nu.notice_id = n.id AND nu.unit_id = $2))
+           AND ($3::date IS NULL OR n.as_of BETWEEN $3 AND $4)
+           AND ($5::uuid IS NULL OR n.project_ids @> ARRAY[$5::uuid])
+         ORDER BY n.year DESC, n.number DESC LIMIT 200"
+    ))
+    .bind(all)
+    .bind(unit)
+    .bind(week.map(|w| w.0))
+    .bind(week.map(|w| w.1))
+    .bind(project)
+    .fetch_all(pool)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::checklist::{Category, Source};
+    use crate::domain::ranking::Figures;
+    use crate::domain::status::ItemState;
+
+    fn item(project: &str, title: &str, deadline: NaiveDate) -> Item {
+        Item {
+            id: Uuid::new_v4(),
+            project_id: Uuid::nil(),
+            project_name: project.into(),
+            title: title.into(),
+            category: Category::Other,
+            responsible_unit_id: Uuid::nil(),
+            unit_code: "gdgs".into(),
+            unit_name: "供电公司".into(),
+            deadline,
+            original_deadline: deadline,
+            state: ItemState::Open,
+            source: Source::Plan,
+            note: None,
+            note_for_investor: false,
+            closing_note: None,
+            cancel_reason: None,
+            closed_on: None,
+            version: 1,
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_notice_sorts_items_by_colour_and_lateness_and_lists_only_its_projects() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let ago = |n| day - chrono::Duration::days(n);
+        let overdue = [
+            item("甲", "一", ago(3)),
+            item("甲", "二", ago(12)),
+            item("乙", "三", ago(9)),
+            item("乙", "四", ago(1)),
+        ];
+        let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let standing = |key, name: &str, red| Standing {
+            key,
+            name: name.into(),
+            figures: Figures {
+                due: 1,
+                on_time: 0,
+                red,
+                yellow: 0,
+                overdue_total: red * 10,
+            },
+        };
+        let all = [
+            standing((a, a), "甲", 1),
+            standing((b, b), "乙", 2),
+            standing((c, c), "丙", 5),
+        ];
+        let t = Thresholds::default();
+        let n = content("崇义县", day, &overdue, &all, &[a, b], t, 3);
+        let titles = |v: &[NoticeItem]| v.iter().map(|i| i.title.clone()).collect::<Vec<_>>();
+        assert_eq!(titles(&n.red_items), vec!["二", "三"]);
+        assert_eq!(titles(&n.yellow_items), vec!["一", "四"]);
+        let black: Vec<_> = n.black_list.iter().map(|e| e.project.as_str()).collect();
+        assert_eq!(black, vec!["乙", "甲"], "丙 is not one of the notice's projects");
+    }
+}

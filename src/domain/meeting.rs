@@ -1,0 +1,87 @@
+//! Dispatch meetings (每周调度, 随时现场调度): their kinds, and how a decision turned out.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::status::ItemState;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MeetingKind {
+    /// The weekly county-wide dispatch.
+    Weekly,
+    /// On-site dispatch for one project, at any time.
+    Onsite,
+    Special,
+}
+
+impl MeetingKind {
+    pub const ALL: [MeetingKind; 3] = [MeetingKind::Weekly, MeetingKind::Onsite, MeetingKind::Special];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeetingKind::Weekly => "weekly",
+            MeetingKind::Onsite => "onsite",
+            MeetingKind::Special => "special",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MeetingKind> {
+        MeetingKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// How a meeting's decision (an item it created) has gone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    DoneOnTime,
+    DoneLate,
+    StillOpen,
+    Cancelled,
+}
+
+impl Outcome {
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+pub fn outcome(state: ItemState, deadline: NaiveDate, closed_on: Option<NaiveDate>) -> Outcome {
+    match (state, closed_on) {
+        (ItemState::Open, _) => Outcome::StillOpen,
+        (ItemState::Cancelled, _) => Outcome::Cancelled,
+        (ItemState::Done, Some(day)) if day > deadline => Outcome::DoneLate,
+        (ItemState::Done, _) => Outcome::DoneOnTime,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_decision_done_on_its_deadline_is_on_time_and_a_day_later_is_late() {
+        let d = day("2026-11-20");
+        assert_eq!(outcome(ItemState::Done, d, Some(d)), Outcome::DoneOnTime);
+        assert_eq!(outcome(ItemState::Done, d, Some(day("2026-11-21"))), Outcome::DoneLate);
+        assert_eq!(outcome(ItemState::Open, d, None), Outcome::StillOpen);
+        assert_eq!(outcome(ItemState::Cancelled, d, Some(d)), Outcome::Cancelled);
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in MeetingKind::ALL {
+            assert_eq!(MeetingKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(MeetingKind::parse("party"), None);
+    }
+}

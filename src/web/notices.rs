@@ -1,0 +1,190 @@
+//! Notices (红黄色通报): publish, list (by week and project), and the printable page.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::AppState;
+use super::context::RequestContext;
+use super::error::{AppError, AppResult};
+use super::extract::IdPath;
+use super::form::Fields;
+use super::layout::Layout;
+use crate::auth::{CurrentUser, policy};
+use crate::db::audit::Actor;
+use crate::db::notices::{self, NewNotice, Notice};
+use crate::db::{items, projects, recompute, settings};
+use crate::domain::input;
+use crate::domain::ranking;
+
+/// Who reads which notices: officials and admins all of them; unit staff and leads those that
+/// name their unit; investors none.
+pub fn reader(user: &CurrentUser) -> AppResult<(bool, Option<Uuid>)> {
+    if !policy::sees_internal(user) {
+        return Err(AppError::NotFound);
+    }
+    Ok((policy::may_oversee_county(user), user.unit_id))
+}
+
+/// Publishes a notice over `project_ids` as of today, frozen; returns its id.
+pub async fn publish_for(
+    state: &AppState,
+    user: &CurrentUser,
+    project_ids: &[Uuid],
+    meeting: Option<Uuid>,
+    title: &str,
+    body: Option<&str>,
+) -> AppResult<Uuid> {
+    let settings = settings::load(&state.db).await?;
+    let (today, th) = (settings.today(), settings.thresholds());
+    let overdue = items::overdue_of_projects(&state.db, project_ids, today).await?;
+    let mut conn = state.db.acquire().await?;
+    let standings = recompute::standings(&mut conn, today, th, &settings.time_zone).await?;
+    drop(conn);
+    let size = settings.red_list_size.max(1) as usize;
+    let content = notices::content(
+        &settings.county_name,
+        today,
+        &overdue,
+        &standings,
+        project_ids,
+        th,
+        size,
+    );
+    // Every overdue item is yellow or red: the notice names each of their units.
+    let mut unit_ids: Vec<Uuid> = overdue.iter().map(|i| i.responsible_unit_id).collect();
+    unit_ids.sort();
+    unit_ids.dedup();
+    let new = NewNotice {
+        title,
+        body,
+        meeting_id: meeting,
+        content: &content,
+        project_ids,
+        unit_ids: &unit_ids,
+    };
+    let (id, _) = notices::publish(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
+    Ok(id)
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    week: Option<String>,
+    project: Option<String>,
+}
+
+pub struct NoticeRow {
+    pub id: Uuid,
+    pub number: String,
+    pub title: String,
+    pub as_of: NaiveDate,
+    pub red: usize,
+    pub yellow: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notices/list.html")]
+pub struct ListPage {
+    layout: Layout,
+    rows: Vec<NoticeRow>,
+    week: String,
+    project: String,
+    projects: Vec<(Uuid, String)>,
+    can_publish: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    Query(q): Query<ListParams>,
+) -> AppResult<ListPage> {
+    let (all, unit) = reader(&user).map_err(|_| AppError::Forbidden)?;
+    let t = ctx.t();
+    let day = q
+        .week
+        .as_deref()
+        .and_then(|w| NaiveDate::parse_from_str(w.trim(), "%Y-%m-%d").ok());
+    let week = day.map(|d| {
+        let (monday, _) = ranking::last_week(d + chrono::Duration::days(7));
+        (monday, monday + chrono::Duration::days(6))
+    });
+    let project = q.project.as_deref().and_then(|p| Uuid::parse_str(p.trim()).ok());
+    let found = notices::list(&state.db, all, unit, week, project).await?;
+    Ok(ListPage {
+        layout: Layout::new(&ctx),
+        rows: found
+            .iter()
+            .map(|n| NoticeRow {
+                id: n.id,
+                number: t.notice_no(n.year, n.number),
+                title: n.title.clone(),
+                as_of: n.as_of,
+                red: n.content.red_items.len(),
+                yellow: n.content.yellow_items.len(),
+            })
+            .collect(),
+        week: day.map(|d| d.to_string()).unwrap_or_default(),
+        project: project.map(|p| p.to_string()).unwrap_or_default(),
+        projects: projects::names(&state.db, policy::project_scope(&user)).await?,
+        can_publish: policy::may_manage_projects(&user),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notices/show.html")]
+pub struct NoticePage {
+    layout: Layout,
+    notice: Notice,
+    number: String,
+    heading: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<NoticePage> {
+    let (all, unit) = reader(&user)?;
+    let notice = notices::get(&state.db, id, unit, all)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let t = ctx.t();
+    Ok(NoticePage {
+        number: t.notice_no(notice.year, notice.number),
+        heading: t.notice_title(&notice.content.county),
+        layout: Layout::new(&ctx),
+        notice,
+    })
+}
+
+/// Publishes this week's notice over every project.
+pub async fn publish_week(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    fields: Fields,
+) -> AppResult<Response> {
+    if !policy::may_manage_projects(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let settings = settings::load(&state.db).await?;
+    let default_title = ctx.t().notice_title(&settings.county_name);
+    let title = input::optional_text(&fields.get("title"), 200)
+        .ok()
+        .flatten()
+        .unwrap_or(default_title);
+    let body = input::optional_text(&fields.get("body"), 20_000).ok().flatten();
+    let all: Vec<Uuid> = projects::names(&state.db, policy::ProjectScope::All)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let id = publish_for(&state, &user, &all, None, &title, body.as_deref()).await?;
+    Ok(Redirect::to(&format!("/notices/{id}")).into_response())
+}

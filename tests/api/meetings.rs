@@ -1,0 +1,396 @@
+//! Dispatch meetings, decisions that become items, and frozen notices.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+use zhuanban::db::settings;
+
+use crate::harness::{Client, TestApp, spawn_demo_app};
+
+const CNNC: &str = "中核南方新材料独居石项目";
+const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+async fn schedule(app: &TestApp, client: &Client, when: &str, projects: &[&str]) -> String {
+    let ids: Vec<String> = {
+        let mut v = Vec::new();
+        for p in projects {
+            v.push(app.project_id(p).await.to_string());
+        }
+        v
+    };
+    let mut fields = vec![
+        ("kind", "weekly"),
+        ("title", "重点工业项目每周调度会"),
+        ("starts_at", when),
+        ("place", "县政府三楼"),
+    ];
+    for id in &ids {
+        fields.push(("projects", id.as_str()));
+    }
+    fields.push(("units", "zrzyj"));
+    let r = client.submit("/meetings", &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    location(&r)
+}
+
+async fn today(app: &TestApp) -> chrono::NaiveDate {
+    settings::load(&app.pool).await.unwrap().today()
+}
+
+#[tokio::test]
+async fn the_agenda_is_built_from_the_checklists_and_decisions_become_items() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let meeting = schedule(
+        &app,
+        &official,
+        &format!("{}T09:00", day + chrono::Duration::days(1)),
+        &[CNNC, QIXIANG],
+    )
+    .await;
+    let (status, page) = official.get_text(&meeting).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("伴生放射性监测方案备案") && page.contains("施工临时用电增容"),
+        "red and yellow items on the agenda"
+    );
+    assert!(
+        page.contains("补正监测方案并报省厅复核"),
+        "an earlier decision still open"
+    );
+    assert!(page.contains("申请协调员工宿舍配套用地"), "a pending investor request");
+    assert!(
+        page.contains("上次会议决定事项落实情况") && page.contains("仍未完成"),
+        "how the last meeting's decisions went"
+    );
+
+    let cnnc = app.project_id(CNNC).await.to_string();
+    let qixiang = app.project_id(QIXIANG).await.to_string();
+    let deadline = (day + chrono::Duration::days(10)).to_string();
+    let bad = official
+        .submit(
+            &format!("{meeting}/decisions"),
+            &[
+                ("project", &cnnc),
+                ("title", ""),
+                ("responsible_unit", "nope"),
+                ("deadline", "2026-02-30"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = bad.text().await.unwrap();
+    assert!(body.contains("必填") && body.contains("没有这个单位") && body.contains("请输入有效日期"));
+    for (project, title, unit) in [
+        (&cnnc, "三日内完成线路迁改方案会审", "gdgs"),
+        (&qixiang, "协调增容停电计划", "gdgs"),
+    ] {
+        let r = official
+            .submit(
+                &format!("{meeting}/decisions"),
+                &[
+                    ("project", project),
+                    ("title", title),
+                    ("responsible_unit", unit),
+                    ("deadline", &deadline),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let made: Vec<(String, String, Option<Uuid>)> = sqlx::query_as(
+        "SELECT i.title, i.source, i.meeting_id FROM checklist_items i JOIN meeting_decisions d ON d.item_id = i.id ORDER BY i.title",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let meeting_id = Uuid::parse_str(meeting.trim_start_matches("/meetings/")).unwrap();
+    assert!(
+        made.iter()
+            .any(|(t, s, m)| t == "协调增容停电计划" && s == "meeting_decision" && *m == Some(meeting_id))
+    );
+    let (_, project_page) = official.get_text(&format!("/projects/{qixiang}")).await;
+    assert!(
+        project_page.contains("协调增容停电计划"),
+        "the decision is on the project's checklist"
+    );
+    let (_, queue) = official.get_text("/units/gdgs").await;
+    assert!(queue.contains("三日内完成线路迁改方案会审"), "and in its unit's queue");
+
+    // The next meeting shows how these decisions went.
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM checklist_items WHERE title = '协调增容停电计划'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let member_like = official
+        .submit(
+            &format!("/items/{id}/close"),
+            &[("version", "1"), ("text", "停电计划已批复")],
+        )
+        .await;
+    assert_eq!(member_like.status(), StatusCode::SEE_OTHER);
+    // Later the same day (before the demo's on-site meeting), so this one is "the last meeting".
+    let next = schedule(
+        &app,
+        &official,
+        &format!("{}T18:00", day + chrono::Duration::days(1)),
+        &[CNNC, QIXIANG],
+    )
+    .await;
+    let (_, next_page) = official.get_text(&next).await;
+    assert!(next_page.contains("按期完成") && next_page.contains("协调增容停电计划"));
+    assert!(next_page.contains("仍未完成") && next_page.contains("三日内完成线路迁改方案会审"));
+}
+
+#[tokio::test]
+async fn a_bad_meeting_form_names_its_fields() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let r = official
+        .submit(
+            "/meetings",
+            &[("kind", "party"), ("title", ""), ("starts_at", "tomorrow")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("请从列表中选择") && body.contains("必填") && body.contains("请输入有效日期"));
+    assert!(body.contains("value=\"tomorrow\""), "input kept");
+}
+
+#[tokio::test]
+async fn a_published_notice_is_numbered_printable_and_frozen() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let meeting = schedule(&app, &official, &format!("{day}T09:00"), &[CNNC, QIXIANG]).await;
+    let r = official
+        .submit(
+            &format!("{meeting}/publish"),
+            &[("title", "关于重点项目推进情况的通报"), ("body", "请各单位抓紧整改。")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let notice = location(&r);
+    let (status, page) = official.get_text(&notice).await;
+    assert_eq!(status, StatusCode::OK);
+    let number = format!("{}年第1期", chrono::Datelike::year(&day));
+    assert!(page.contains(&number) && page.contains("崇义县重点工业项目推进情况通报"));
+    assert!(page.contains("伴生放射性监测方案备案") && page.contains("施工临时用电增容"));
+    assert!(
+        page.contains("中核南方新材料独居石项目（红色"),
+        "the black list of the meeting's projects"
+    );
+    // Later changes never change a published notice.
+    sqlx::query("UPDATE checklist_items SET title = '改过的标题' WHERE title = '伴生放射性监测方案备案'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, again) = official.get_text(&notice).await;
+    assert!(again.contains("伴生放射性监测方案备案") && !again.contains("改过的标题"));
+    // Numbers follow each other; the list finds notices by week and project.
+    let r = official.submit("/notices", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, list) = official.get_text("/notices").await;
+    assert!(list.contains(&number) && list.contains(&format!("{}年第2期", chrono::Datelike::year(&day))));
+    let qixiang = app.project_id(QIXIANG).await;
+    let zhangyuan = app.project_id("章源钨业三期碳化钨粉项目").await;
+    let (_, by_project) = official.get_text(&format!("/notices?project={zhangyuan}")).await;
+    assert!(
+        !by_project.contains(&number) && by_project.contains("第2期"),
+        "only the county-wide notice names 章源"
+    );
+    let (_, by_week) = official
+        .get_text(&format!("/notices?week={day}&project={qixiang}"))
+        .await;
+    assert!(by_week.contains(&number));
+    let (_, old_week) = official.get_text("/notices?week=2020-01-01").await;
+    assert!(old_week.contains("暂无通报"));
+}
+
+#[tokio::test]
+async fn investors_see_no_meeting_or_notice_and_units_see_notices_naming_them() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let meeting = schedule(&app, &official, &format!("{day}T15:00"), &[QIXIANG]).await;
+    let r = official.submit(&format!("{meeting}/publish"), &[]).await;
+    let notice = location(&r);
+    let investor = app.demo_login("investor").await;
+    assert_eq!(investor.get("/meetings").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(investor.get("/notices").await.status(), StatusCode::FORBIDDEN);
+    for path in [meeting.clone(), notice.clone()] {
+        let (status, body) = investor.get_text(&path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!body.contains("施工临时用电增容"));
+    }
+    // The notice names 国网崇义县供电公司 (its yellow item), not 县自然资源局.
+    let member = app.demo_login("member").await;
+    assert_eq!(member.get(&notice).await.status(), StatusCode::NOT_FOUND);
+    app.add_user("power.staff", zhuanban::domain::role::Role::Member, Some("gdgs"), &[])
+        .await;
+    let power = app.login("power.staff").await;
+    assert_eq!(power.get(&notice).await.status(), StatusCode::OK);
+    let (_, list) = power.get_text("/notices").await;
+    assert!(list.contains("第1期"));
+    // Leads add decisions for their own task forces; only officials record and publish.
+    let lead = app.demo_login("lead").await;
+    let qixiang = app.project_id(QIXIANG).await.to_string();
+    let deadline = (day + chrono::Duration::days(5)).to_string();
+    let r = lead
+        .submit(
+            &format!("{meeting}/decisions"),
+            &[
+                ("project", &qixiang),
+                ("title", "联络员跟进"),
+                ("responsible_unit", "gyyq"),
+                ("deadline", &deadline),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        lead.submit(&format!("{meeting}/publish"), &[]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        lead.submit(&format!("{meeting}/record"), &[("minutes", "x")])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(lead.get("/meetings/new").await.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_record_keeps_attendance_and_minutes() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let meeting = schedule(&app, &official, &format!("{day}T09:00"), &[QIXIANG]).await;
+    let qixiang = app.project_id(QIXIANG).await;
+    let r = official
+        .submit(
+            &format!("{meeting}/record"),
+            &[
+                ("attendees", "周海峰\n张华\n\n"),
+                ("minutes", "听取汇报。"),
+                (&format!("minutes_{qixiang}"), "用电增容本周完成。"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = official.get_text(&meeting).await;
+    assert!(
+        page.contains("周海峰\n张华")
+            && page.contains("听取汇报。")
+            && page.contains("用电增容本周完成。")
+            && page.contains("已召开")
+    );
+}
+
+#[tokio::test]
+async fn the_meetings_api_schedules_decides_and_publishes() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let cnnc = app.project_id(CNNC).await;
+    let r = official
+        .http
+        .post(format!("{}/api/v1/meetings", app.base))
+        .json(
+            &json!({"kind": "onsite", "starts_at": format!("{day}T10:00"), "place": "项目现场", "project_ids": [cnnc]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let m: Value = official
+        .get(&format!("/api/v1/meetings/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m["kind"], "onsite");
+    let flagged = m["agenda"][0]["flagged"].as_array().unwrap();
+    assert!(
+        flagged
+            .iter()
+            .any(|i| i["title"] == "伴生放射性监测方案备案" && i["status"] == "red")
+    );
+    let r = official
+        .http
+        .post(format!("{}/api/v1/meetings/{id}/decisions", app.base))
+        .json(&json!({"project_id": cnnc, "title": "现场确定迁改路径", "responsible_unit": "gdgs", "deadline": (day + chrono::Duration::days(3)).to_string()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let source: String = sqlx::query_scalar("SELECT source FROM checklist_items WHERE title = '现场确定迁改路径'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(source, "onsite_dispatch", "an on-site meeting's decisions say so");
+    let bad = official
+        .http
+        .post(format!("{}/api/v1/meetings/{id}/decisions", app.base))
+        .json(&json!({"project_id": Uuid::nil(), "title": "x", "responsible_unit": "gdgs", "deadline": "2026-12-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = official
+        .http
+        .post(format!("{}/api/v1/meetings/{id}/publish", app.base))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let notice_id = r.json::<Value>().await.unwrap()["notice_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let n: Value = official
+        .get(&format!("/api/v1/notices/{notice_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(n["number"], 1);
+    assert!(
+        n["content"]["red_items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["title"] == "伴生放射性监测方案备案")
+    );
+    let investor = app.demo_login("investor").await;
+    assert_eq!(
+        investor.get(&format!("/api/v1/meetings/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        investor.get(&format!("/api/v1/notices/{notice_id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let bad = official
+        .http
+        .post(format!("{}/api/v1/meetings", app.base))
+        .json(&json!({"kind": "weekly", "starts_at": "soon", "project_ids": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: Value = bad.json().await.unwrap();
+    assert!(err["fields"]["starts_at"].is_string() && err["fields"]["projects"].is_string());
+}
