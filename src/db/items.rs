@@ -258,9 +258,12 @@ pub async fn update(
     let mut tx = pool.begin().await?;
     let before = lock(&mut tx, id).await?;
     if before.version != version {
+        // Roll back now: a dropped transaction would hold its locks until the pool got round to it.
+        tx.rollback().await?;
         return Ok(Written::Conflict(before));
     }
     if before.state != ItemState::Open && edit.deadline != before.deadline {
+        tx.rollback().await?;
         return Ok(Written::NotAllowed(before));
     }
     sqlx::query(
@@ -319,9 +322,11 @@ pub async fn transition(
     let mut tx = pool.begin().await?;
     let before = lock(&mut tx, id).await?;
     if before.version != version {
+        tx.rollback().await?;
         return Ok(Written::Conflict(before));
     }
     if !change.allowed_from(before.state) {
+        tx.rollback().await?;
         return Ok(Written::NotAllowed(before));
     }
     let query = match change {

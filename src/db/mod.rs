@@ -2,6 +2,7 @@
 //! private cluster; either way the embedded migrations are applied before anything else runs.
 
 pub mod audit;
+pub mod calendar;
 pub mod cluster;
 pub mod items;
 pub mod meetings;

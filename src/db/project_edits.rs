@@ -120,7 +120,10 @@ pub async fn create(
     let mut tx = pool.begin().await?;
     let (lead_unit, members) = match unit_ids(&mut tx, draft).await? {
         Ok(ids) => ids,
-        Err(errors) => return Ok(Saved::Invalid(errors)),
+        Err(errors) => {
+            tx.rollback().await?;
+            return Ok(Saved::Invalid(errors));
+        }
     };
     let inserted = sqlx::query_scalar(
         "INSERT INTO projects (name, company, park, industry, investment_code, total_investment_wan, stage, description,
@@ -140,7 +143,10 @@ pub async fn create(
     .await;
     let id: Uuid = match inserted {
         Ok(id) => id,
-        Err(e) => return taken(e),
+        Err(e) => {
+            tx.rollback().await?;
+            return taken(e);
+        }
     };
     let task_force = sqlx::query_scalar(
         "INSERT INTO task_forces (project_id, name, leader_name, lead_unit_id) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -153,7 +159,10 @@ pub async fn create(
     .await;
     let task_force: Uuid = match task_force {
         Ok(tf) => tf,
-        Err(e) => return taken(e),
+        Err(e) => {
+            tx.rollback().await?;
+            return taken(e);
+        }
     };
     write_task_force(&mut tx, task_force, &members, liaisons).await?;
     write_planned(&mut tx, id, draft).await?;
@@ -180,14 +189,20 @@ pub async fn update(
 ) -> Result<Saved, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let Some(before) = editable(&mut tx, id, true).await? else {
+        // Roll back now: a dropped transaction would hold its locks until the pool got round to it.
+        tx.rollback().await?;
         return Err(sqlx::Error::RowNotFound);
     };
     if before.version != version {
+        tx.rollback().await?;
         return Ok(Saved::Conflict(Box::new(before)));
     }
     let (lead_unit, members) = match unit_ids(&mut tx, draft).await? {
         Ok(ids) => ids,
-        Err(errors) => return Ok(Saved::Invalid(errors)),
+        Err(errors) => {
+            tx.rollback().await?;
+            return Ok(Saved::Invalid(errors));
+        }
     };
     // The stage moves through its own action, with its actual date; the form does not change it.
     let updated = sqlx::query(
@@ -206,6 +221,7 @@ pub async fn update(
     .execute(&mut *tx)
     .await;
     if let Err(e) = updated {
+        tx.rollback().await?;
         return taken(e);
     }
     let task_force: Uuid = sqlx::query_scalar(
@@ -310,9 +326,11 @@ pub async fn advance_stage(
         .fetch_optional(&mut *tx)
         .await?;
     let Some((old_stage, current_version)) = before else {
+        tx.rollback().await?;
         return Err(sqlx::Error::RowNotFound);
     };
     if current_version != version {
+        tx.rollback().await?;
         return Ok(Advanced::Conflict);
     }
     sqlx::query("UPDATE projects SET stage = $2, version = version + 1, updated_at = now() WHERE id = $1")

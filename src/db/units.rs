@@ -56,8 +56,14 @@ pub async fn create(pool: &PgPool, code: &str, name: &str, actor: Actor<'_>) -> 
             .await;
     let unit = match inserted {
         Ok(u) => u,
-        Err(sqlx::Error::Database(e)) if e.constraint() == Some("units_code_key") => return Ok(Created::CodeTaken),
-        Err(sqlx::Error::Database(e)) if e.constraint() == Some("units_name_key") => return Ok(Created::NameTaken),
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("units_code_key") => {
+            tx.rollback().await?;
+            return Ok(Created::CodeTaken);
+        }
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("units_name_key") => {
+            tx.rollback().await?;
+            return Ok(Created::NameTaken);
+        }
         Err(e) => return Err(e),
     };
     audit::record(

@@ -1,6 +1,7 @@
 //! The product's own rules, as pure functions over plain data: no I/O here.
 
 pub mod checklist;
+pub mod ical;
 pub mod input;
 pub mod lifecycle;
 pub mod meeting;

@@ -73,6 +73,8 @@ pub async fn run_once(pool: &PgPool, as_of: Option<NaiveDate>) -> anyhow::Result
     let clock = Instant::now();
     let mut tx = pool.begin().await?;
     if !recompute::try_lock(&mut tx).await? {
+        // Roll back now: a dropped transaction would hold its locks until the pool got round to it.
+        tx.rollback().await?;
         return Ok(None);
     }
     let counts = recompute::item_colours(&mut tx, as_of, th).await?;
@@ -121,6 +123,7 @@ pub async fn freeze_this_week(pool: &PgPool, meeting_id: Option<Uuid>) -> anyhow
         .execute(&mut *tx)
         .await?;
     if recompute::weekly_exists(&mut tx, monday, sunday).await? {
+        tx.rollback().await?;
         return Ok(None);
     }
     let size = settings.red_list_size.max(1) as usize;

@@ -20,6 +20,8 @@ pub struct NavLink {
 
 pub struct Layout {
     pub t: &'static Catalog,
+    /// Internal users have a calendar feed.
+    pub calendar: bool,
     pub user: Option<CurrentUser>,
     pub csrf_token: String,
     pub nav: Vec<NavLink>,
@@ -73,6 +75,7 @@ impl Layout {
             .collect();
         Layout {
             t,
+            calendar: ctx.user.as_ref().is_some_and(crate::auth::policy::sees_internal),
             user: ctx.user.clone(),
             csrf_token: ctx.csrf_token.clone(),
             nav,

@@ -1,6 +1,7 @@
 //! The web application: state, middleware stack, pages.
 
 pub mod assets;
+pub mod calendar;
 pub mod charts;
 pub mod context;
 pub mod dashboard;
@@ -16,6 +17,7 @@ pub mod lang;
 pub mod layout;
 pub mod login;
 pub mod meetings;
+pub mod notice_xlsx;
 pub mod notices;
 pub mod project_forms;
 pub mod projects;

@@ -18,8 +18,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 use super::{
-    AppState, BODY_LIMIT, SESSION_COOKIE, assets, context, dashboard, health, item_forms, items, lang, login, meetings,
-    notices, project_forms, projects, rankings, settings, since, units,
+    AppState, BODY_LIMIT, SESSION_COOKIE, assets, calendar, context, dashboard, health, item_forms, items, lang, login,
+    meetings, notice_xlsx, notices, project_forms, projects, rankings, settings, since, units,
 };
 use crate::api;
 
@@ -46,6 +46,9 @@ fn app_routes() -> Router<AppState> {
         .route("/items/{id}/close", post(items::close))
         .route("/items/{id}/reopen", post(items::reopen))
         .route("/items/{id}/cancel", post(items::cancel))
+        .route("/calendar", get(calendar::show).post(calendar::renew))
+        .route("/calendar/revoke", post(calendar::revoke))
+        .route("/ics/{file}", get(calendar::feed))
         .route("/dashboard", get(dashboard::show))
         .route("/meetings", get(meetings::list).post(meetings::create))
         .route("/meetings/new", get(meetings::new))
@@ -55,6 +58,7 @@ fn app_routes() -> Router<AppState> {
         .route("/meetings/{id}/publish", post(meetings::publish))
         .route("/notices", get(notices::list).post(notices::publish_week))
         .route("/notices/{id}", get(notices::show))
+        .route("/notices/{id}/xlsx", get(notice_xlsx::download))
         .route("/rankings", get(rankings::show))
         .route("/rankings/freeze", post(rankings::freeze))
         .route("/settings", get(settings::show).post(settings::save))

@@ -411,6 +411,15 @@ pub static CATALOG: Catalog = Catalog {
     print: "Print",
     meeting_held: "Held",
 
+    calendar_title: "Calendar feed",
+    calendar_intro: "Subscribe to this address in your phone's calendar to see your meetings and your unit's deadlines. The address is secret: do not share it; making a new one or revoking it ends the old one at once.",
+    calendar_new_url: "Your new address (shown only this once: copy it into your calendar):",
+    calendar_active: "Feed address made on",
+    calendar_none: "No feed address yet.",
+    calendar_renew: "Make a new address",
+    calendar_revoke: "Revoke the address",
+    nav_calendar: "Calendar",
+
     error_back_home: "Back to the home page",
     error_400: ("Bad request", "The request was not in the expected form."),
     error_401: ("Login required", "Please log in first."),

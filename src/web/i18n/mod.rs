@@ -379,6 +379,15 @@ pub struct Catalog {
     pub print: &'static str,
     pub meeting_held: &'static str,
 
+    pub calendar_title: &'static str,
+    pub calendar_intro: &'static str,
+    pub calendar_new_url: &'static str,
+    pub calendar_active: &'static str,
+    pub calendar_none: &'static str,
+    pub calendar_renew: &'static str,
+    pub calendar_revoke: &'static str,
+    pub nav_calendar: &'static str,
+
     pub error_back_home: &'static str,
     pub error_400: (&'static str, &'static str),
     pub error_401: (&'static str, &'static str),

@@ -376,6 +376,15 @@ pub static CATALOG: Catalog = Catalog {
     print: "打印",
     meeting_held: "已召开",
 
+    calendar_title: "日历订阅",
+    calendar_intro: "在手机日历中订阅此地址，即可看到您的调度会和本单位事项的完成期限。地址是私密的，请勿转发；重新生成或停用后旧地址立即失效。",
+    calendar_new_url: "新的订阅地址（只显示这一次，请复制到手机日历）：",
+    calendar_active: "订阅地址已生成于",
+    calendar_none: "尚未生成订阅地址。",
+    calendar_renew: "生成新的订阅地址",
+    calendar_revoke: "停用订阅地址",
+    nav_calendar: "日历",
+
     error_back_home: "返回首页",
     error_400: ("请求有误", "请求的格式不正确。"),
     error_401: ("需要登录", "请先登录。"),

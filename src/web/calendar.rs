@@ -1,0 +1,119 @@
+//! The personal calendar feed (iCalendar): the user's meetings and their unit's deadlines, at a
+//! secret URL that phones subscribe to; renewing or revoking it ends the old URL.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, Utc};
+
+use super::AppState;
+use super::context::RequestContext;
+use super::error::{AppError, AppResult};
+use super::layout::Layout;
+use crate::auth::{CurrentUser, policy, token};
+use crate::db::{calendar, meetings, projects, settings};
+use crate::domain::ical::{self, Event, When};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "calendar.html")]
+pub struct CalendarPage {
+    layout: Layout,
+    since: Option<String>,
+    /// The new URL, shown once right after it is made.
+    url: Option<String>,
+}
+
+fn require_internal(user: &CurrentUser) -> AppResult<()> {
+    if policy::sees_internal(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<CalendarPage> {
+    require_internal(&user)?;
+    let tz = settings::load(&state.db).await?.tz();
+    let since = calendar::created(&state.db, user.id)
+        .await?
+        .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string());
+    Ok(CalendarPage {
+        layout: Layout::new(&ctx),
+        since,
+        url: None,
+    })
+}
+
+/// Makes a new secret URL (the old one stops working) and shows it once.
+pub async fn renew(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<CalendarPage> {
+    require_internal(&user)?;
+    let secret = token::new_csrf_token();
+    calendar::renew(&state.db, user.id, &token::api_token_hash(&secret)).await?;
+    Ok(CalendarPage {
+        layout: Layout::new(&ctx),
+        since: None,
+        url: Some(format!("/ics/{secret}.ics")),
+    })
+}
+
+pub async fn revoke(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    require_internal(&user)?;
+    calendar::revoke(&state.db, user.id).await?;
+    Ok(Redirect::to("/calendar").into_response())
+}
+
+/// How far back and ahead the feed reaches.
+const PAST_DAYS: i64 = 30;
+const AHEAD_DAYS: i64 = 180;
+
+/// The feed itself: no session, the secret in the URL is the key.
+pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
+    let secret = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
+    let user = calendar::owner(&state.db, &token::api_token_hash(secret))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let scope = policy::project_scope(&user);
+    let visible: Vec<uuid::Uuid> = projects::names(&state.db, scope)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let now = Utc::now();
+    let mut events: Vec<Event> = meetings::list(&state.db, Some(&visible), 500)
+        .await?
+        .into_iter()
+        .filter(|m| m.starts_at > now - Duration::days(PAST_DAYS) && m.starts_at < now + Duration::days(AHEAD_DAYS))
+        .map(|m| Event {
+            uid: format!("meeting-{}@zhuanban", m.id),
+            when: When::At(m.starts_at, m.starts_at + Duration::hours(2)),
+            summary: m.title,
+            location: m.place,
+            description: None,
+        })
+        .collect();
+    if let Some(unit) = user.unit_id {
+        events.extend(
+            calendar::unit_deadlines(&state.db, unit)
+                .await?
+                .into_iter()
+                .map(|d| Event {
+                    uid: format!("item-{}@zhuanban", d.id),
+                    when: When::Day(d.deadline),
+                    summary: format!("{} · {}", d.title, d.project_name),
+                    location: None,
+                    description: None,
+                }),
+        );
+    }
+    let body = ical::calendar("项目专班", now, &events);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,171 @@
+//! A notice as an XLSX workbook: a heading, the red and yellow items (colours as cell fills and as
+//! words), the red and black lists; dates as dates, readable column widths.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+
+use super::AppState;
+use super::context::RequestContext;
+use super::error::{AppError, AppResult};
+use super::extract::IdPath;
+use super::i18n::Catalog;
+use super::notices::reader;
+use crate::auth::CurrentUser;
+use crate::db::notices::{self, Notice, NoticeItem};
+
+const RED: u32 = 0xFDE7E7;
+const YELLOW: u32 = 0xFFF4D6;
+
+fn items(
+    ws: &mut Worksheet,
+    row: &mut u32,
+    heading: &str,
+    list: &[NoticeItem],
+    fill: u32,
+    word: &str,
+    t: &Catalog,
+) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let cell = Format::new().set_background_color(Color::RGB(fill));
+    let date = Format::new()
+        .set_background_color(Color::RGB(fill))
+        .set_num_format("yyyy-mm-dd");
+    ws.write_string_with_format(*row, 0, heading, &bold)?;
+    *row += 1;
+    for (c, h) in [
+        t.col_status,
+        t.col_project,
+        t.col_item,
+        t.col_unit,
+        t.col_deadline,
+        t.col_overdue_total,
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(*row, c as u16, *h, &bold)?;
+    }
+    *row += 1;
+    for i in list {
+        ws.write_string_with_format(*row, 0, word, &cell)?;
+        ws.write_string_with_format(*row, 1, &i.project, &cell)?;
+        ws.write_string_with_format(*row, 2, &i.title, &cell)?;
+        ws.write_string_with_format(*row, 3, &i.unit, &cell)?;
+        ws.write_date_with_format(*row, 4, i.deadline, &date)?;
+        ws.write_number_with_format(*row, 5, i.overdue_days as f64, &cell)?;
+        *row += 1;
+    }
+    *row += 1;
+    Ok(())
+}
+
+pub fn workbook(n: &Notice, number: &str, heading: &str, t: &Catalog) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(number)?;
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center)
+        .set_font_color(Color::RGB(0xB3141B));
+    ws.merge_range(0, 0, 0, 5, heading, &title)?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        5,
+        &format!("{number} · {}", t.as_of(&n.as_of)),
+        &Format::new().set_align(FormatAlign::Center),
+    )?;
+    ws.merge_range(
+        2,
+        0,
+        2,
+        5,
+        &n.title,
+        &Format::new().set_bold().set_align(FormatAlign::Center),
+    )?;
+    let mut row = 4;
+    if let Some(body) = &n.body {
+        ws.merge_range(3, 0, 3, 5, body, &Format::new().set_text_wrap())?;
+        row = 5;
+    }
+    let c = &n.content;
+    items(ws, &mut row, t.notice_red_items, &c.red_items, RED, t.colours[2], t)?;
+    items(
+        ws,
+        &mut row,
+        t.notice_yellow_items,
+        &c.yellow_items,
+        YELLOW,
+        t.colours[1],
+        t,
+    )?;
+    let bold = Format::new().set_bold();
+    for (heading, list) in [(t.red_list, &c.red_list), (t.black_list, &c.black_list)] {
+        ws.write_string_with_format(row, 0, heading, &bold)?;
+        row += 1;
+        for (col, h) in [
+            t.col_place,
+            t.col_project,
+            t.col_due,
+            t.col_on_time,
+            t.col_red,
+            t.col_overdue_total,
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string_with_format(row, col as u16, *h, &bold)?;
+        }
+        row += 1;
+        for (place, e) in list.iter().enumerate() {
+            ws.write_number(row, 0, (place + 1) as f64)?;
+            ws.write_string(row, 1, &e.project)?;
+            ws.write_number(row, 2, e.due as f64)?;
+            ws.write_number(row, 3, e.on_time as f64)?;
+            ws.write_number(row, 4, e.red as f64)?;
+            ws.write_number(row, 5, e.overdue_total as f64)?;
+            row += 1;
+        }
+        row += 1;
+    }
+    for (col, width) in [(0, 12), (1, 34), (2, 36), (3, 22), (4, 13), (5, 14)] {
+        ws.set_column_width(col, width)?;
+    }
+    ws.set_paper_size(9); // A4
+    book.save_to_buffer()
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let (all, unit) = reader(&user)?;
+    let notice = notices::get(&state.db, id, unit, all)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let t = ctx.t();
+    let number = t.notice_no(notice.year, notice.number);
+    let bytes = workbook(&notice, &number, &t.notice_title(&notice.content.county), t)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
+    let filename = format!("notice-{}-{}.xlsx", notice.year, notice.number);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
