@@ -132,6 +132,8 @@ pub struct MeetingJson {
     starts_at: DateTime<Utc>,
     place: Option<String>,
     state: String,
+    /// Points the chair added, in order.
+    points: Vec<String>,
     agenda: Vec<AgendaProjectJson>,
     decisions: Vec<AgendaItem>,
     last_meeting_decisions: Vec<Outcome>,
@@ -153,6 +155,7 @@ pub async fn show(
         starts_at: a.meeting.starts_at,
         place: a.meeting.place.clone(),
         state: a.meeting.state.clone(),
+        points: a.points.iter().map(|p| p.text.clone()).collect(),
         agenda: a
             .projects
             .iter()

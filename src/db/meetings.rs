@@ -265,3 +265,103 @@ async fn record(
 pub async fn open_earlier_decisions(pool: &PgPool, meeting: &Meeting) -> Result<Vec<Item>, sqlx::Error> {
     items::open_decisions(pool, &meeting.project_ids, meeting.id).await
 }
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Point {
+    pub id: Uuid,
+    pub project_id: Option<Uuid>,
+    pub position: i32,
+    pub text: String,
+}
+
+/// The points the chair added to the agenda, in their order.
+pub async fn points(pool: &PgPool, meeting: Uuid) -> Result<Vec<Point>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, project_id, position, text FROM meeting_agenda_points WHERE meeting_id = $1 ORDER BY position, id",
+    )
+    .bind(meeting)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn add_point(
+    pool: &PgPool,
+    meeting: Uuid,
+    project: Option<Uuid>,
+    text: &str,
+    actor: Actor<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT id FROM meetings WHERE id = $1 FOR UPDATE")
+        .bind(meeting)
+        .execute(&mut *tx)
+        .await?;
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO meeting_agenda_points (meeting_id, project_id, position, text)
+         SELECT $1, $2, coalesce(max(position), 0) + 1, $3 FROM meeting_agenda_points WHERE meeting_id = $1 RETURNING id",
+    )
+    .bind(meeting)
+    .bind(project)
+    .bind(text)
+    .fetch_one(&mut *tx)
+    .await?;
+    record(
+        &mut tx,
+        actor,
+        "meeting.point",
+        meeting,
+        None,
+        json!({ "point": id, "text": text, "project": project }),
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Moves a point one place up or down by swapping it with its neighbour.
+pub async fn move_point(
+    pool: &PgPool,
+    meeting: Uuid,
+    point: Uuid,
+    up: bool,
+    actor: Actor<'_>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let all: Vec<(Uuid, i32)> = sqlx::query_as(
+        "SELECT id, position FROM meeting_agenda_points WHERE meeting_id = $1 ORDER BY position, id FOR UPDATE",
+    )
+    .bind(meeting)
+    .fetch_all(&mut *tx)
+    .await?;
+    let Some(at) = all.iter().position(|(id, _)| *id == point) else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    let other = if up {
+        at.checked_sub(1)
+    } else {
+        Some(at + 1).filter(|o| *o < all.len())
+    };
+    if let Some(o) = other {
+        // Renumber densely, with the two swapped, so equal positions cannot tie.
+        let mut order: Vec<Uuid> = all.iter().map(|(id, _)| *id).collect();
+        order.swap(at, o);
+        sqlx::query(
+            "UPDATE meeting_agenda_points p SET position = x.o::int
+             FROM unnest($1::uuid[]) WITH ORDINALITY AS x(id, o) WHERE p.id = x.id",
+        )
+        .bind(&order)
+        .execute(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            "meeting.reorder",
+            meeting,
+            None,
+            json!({ "order": order }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}

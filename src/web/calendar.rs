@@ -47,14 +47,26 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
 }
 
 /// Makes a new secret URL (the old one stops working) and shows it once.
-pub async fn renew(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<CalendarPage> {
+pub async fn renew(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    headers: axum::http::HeaderMap,
+) -> AppResult<CalendarPage> {
     require_internal(&user)?;
     let secret = token::new_csrf_token();
     calendar::renew(&state.db, user.id, &token::api_token_hash(&secret)).await?;
+    // Phones need the whole address; the request's own host is the one the user reached us by.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    let url = format!("{scheme}://{host}/ics/{secret}.ics");
     Ok(CalendarPage {
         layout: Layout::new(&ctx),
         since: None,
-        url: Some(format!("/ics/{secret}.ics")),
+        url: Some(url),
     })
 }
 

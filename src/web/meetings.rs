@@ -267,6 +267,8 @@ pub struct AgendaProject {
 /// A meeting with its agenda, as the page and the API show it.
 pub struct Agenda {
     pub meeting: Meeting,
+    /// Points the chair added, in order.
+    pub points: Vec<meetings::Point>,
     pub projects: Vec<AgendaProject>,
     pub decisions: Vec<ItemRow>,
     pub last: Vec<(ItemRow, &'static str)>,
@@ -336,8 +338,10 @@ pub async fn agenda(state: &AppState, t: &'static Catalog, user: &CurrentUser, i
         .filter(|u| meeting.unit_ids.contains(&u.id))
         .map(|u| u.name.clone())
         .collect();
+    let points = meetings::points(&state.db, id).await?;
     Ok(Agenda {
         meeting,
+        points,
         projects,
         decisions,
         last,
@@ -556,4 +560,56 @@ pub async fn publish(
     )
     .await?;
     Ok(Redirect::to(&format!("/notices/{notice}")).into_response())
+}
+
+/// The chair adds a point to the agenda.
+pub async fn add_point(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    let a = agenda(&state, ctx.t(), &user, id).await?;
+    if !policy::may_manage_projects(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let project = Uuid::parse_str(fields.get("project").trim())
+        .ok()
+        .filter(|p| a.meeting.project_ids.contains(p));
+    match input::required_text(&fields.get("text"), 1000) {
+        Ok(text) => {
+            meetings::add_point(&state.db, id, project, &text, Actor::User(user.id)).await?;
+            Ok(Redirect::to(&format!("/meetings/{id}#points")).into_response())
+        }
+        Err(p) => {
+            let decision = ItemFields {
+                category: "other".into(),
+                ..Default::default()
+            };
+            let errors = FieldErrors(vec![("point", p)]);
+            let page = page(&state, &ctx, &user, id, decision, String::new(), &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// The chair moves a point up or down.
+pub async fn move_point(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    agenda(&state, ctx.t(), &user, id).await?;
+    if !policy::may_manage_projects(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let point = Uuid::parse_str(fields.get("point").trim()).map_err(|_| AppError::NotFound)?;
+    let up = fields.get("direction") == "up";
+    if !meetings::move_point(&state.db, id, point, up, Actor::User(user.id)).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to(&format!("/meetings/{id}#points")).into_response())
 }

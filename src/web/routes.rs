@@ -56,6 +56,8 @@ fn app_routes() -> Router<AppState> {
         .route("/meetings/{id}/record", post(meetings::record))
         .route("/meetings/{id}/decisions", post(meetings::decide))
         .route("/meetings/{id}/publish", post(meetings::publish))
+        .route("/meetings/{id}/points", post(meetings::add_point))
+        .route("/meetings/{id}/points/move", post(meetings::move_point))
         .route("/notices", get(notices::list).post(notices::publish_week))
         .route("/notices/{id}", get(notices::show))
         .route("/notices/{id}/xlsx", get(notice_xlsx::download))

@@ -394,3 +394,134 @@ async fn the_meetings_api_schedules_decides_and_publishes() {
     let err: Value = bad.json().await.unwrap();
     assert!(err["fields"]["starts_at"].is_string() && err["fields"]["projects"].is_string());
 }
+
+#[tokio::test]
+async fn the_chair_adds_and_orders_agenda_points() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let meeting = schedule(&app, &official, &format!("{day}T09:00"), &[QIXIANG]).await;
+    for text in ["听取园区汇报", "研究宿舍用地"] {
+        assert_eq!(
+            official
+                .submit(&format!("{meeting}/points"), &[("text", text)])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+    let empty = official.submit(&format!("{meeting}/points"), &[("text", " ")]).await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let second: Uuid = sqlx::query_scalar("SELECT id FROM meeting_agenda_points WHERE text = '研究宿舍用地'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let r = official
+        .submit(
+            &format!("{meeting}/points/move"),
+            &[("point", &second.to_string()), ("direction", "up")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = official.get_text(&meeting).await;
+    assert!(
+        page.find("研究宿舍用地").unwrap() < page.find("听取园区汇报").unwrap(),
+        "moved up"
+    );
+    let lead = app.demo_login("lead").await;
+    assert_eq!(
+        lead.submit(&format!("{meeting}/points"), &[("text", "x")])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE entity = 'meeting'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 4, "schedule, two points, one reorder");
+}
+
+#[tokio::test]
+async fn a_notice_downloads_as_xlsx() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let r = official.submit("/notices", &[]).await;
+    let notice = location(&r);
+    let r = official.get(&format!("{notice}/xlsx")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"notice-")
+    );
+    let bytes = r.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip archive");
+    assert_eq!(
+        app.demo_login("investor")
+            .await
+            .get(&format!("{notice}/xlsx"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_calendar_feed_shows_meetings_and_deadlines_until_revoked() {
+    let app = spawn_demo_app().await;
+    let member = app.demo_login("member").await;
+    let (status, page) = member.get_text("/calendar").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("尚未生成订阅地址"));
+    let r = member.submit("/calendar", &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = r.text().await.unwrap();
+    let start = body.find("id=\"feed-url\">").unwrap() + "id=\"feed-url\">".len();
+    let url = body[start..]
+        .split('<')
+        .next()
+        .unwrap()
+        .replace("&#x2f;", "/")
+        .replace("&#47;", "/");
+    assert!(url.starts_with("http"), "{url}");
+    assert!(url.ends_with(".ics"));
+    let feed = reqwest::get(&url).await.unwrap();
+    assert_eq!(feed.status(), StatusCode::OK);
+    assert!(
+        feed.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let ics = feed.text().await.unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR"));
+    assert!(ics.contains("宿舍楼规划方案调整"), "the unit's deadlines");
+    assert!(
+        ics.contains("重点工业项目每周调度会"),
+        "meetings of projects the member may see"
+    );
+    assert!(!ics.contains("施工临时用电增容"), "not other units' deadlines");
+    // Revoking ends the URL; a made-up one never worked.
+    assert_eq!(
+        member.submit("/calendar/revoke", &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(reqwest::get(&url).await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        reqwest::get(format!("{}/ics/nonsense.ics", app.base))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.demo_login("investor").await.get("/calendar").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}

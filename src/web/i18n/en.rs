@@ -420,6 +420,10 @@ pub static CATALOG: Catalog = Catalog {
     calendar_revoke: "Revoke the address",
     nav_calendar: "Calendar",
 
+    agenda_points: "Further points",
+    add_point: "Add a point",
+    move_up: "Move up",
+    move_down: "Move down",
     error_back_home: "Back to the home page",
     error_400: ("Bad request", "The request was not in the expected form."),
     error_401: ("Login required", "Please log in first."),

@@ -388,6 +388,10 @@ pub struct Catalog {
     pub calendar_revoke: &'static str,
     pub nav_calendar: &'static str,
 
+    pub agenda_points: &'static str,
+    pub add_point: &'static str,
+    pub move_up: &'static str,
+    pub move_down: &'static str,
     pub error_back_home: &'static str,
     pub error_400: (&'static str, &'static str),
     pub error_401: (&'static str, &'static str),

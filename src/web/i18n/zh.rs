@@ -385,6 +385,10 @@ pub static CATALOG: Catalog = Catalog {
     calendar_revoke: "停用订阅地址",
     nav_calendar: "日历",
 
+    agenda_points: "其他议题",
+    add_point: "增加议题",
+    move_up: "上移",
+    move_down: "下移",
     error_back_home: "返回首页",
     error_400: ("请求有误", "请求的格式不正确。"),
     error_401: ("需要登录", "请先登录。"),
