@@ -34,6 +34,9 @@ pub struct NewMeetingJson {
     project_ids: Vec<Uuid>,
     #[serde(default)]
     unit_codes: Vec<String>,
+    /// People invited by name.
+    #[serde(default)]
+    invitees: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -69,6 +72,7 @@ pub async fn create(
         chair: m.chair.unwrap_or_default(),
         projects: m.project_ids.iter().map(Uuid::to_string).collect(),
         units: m.unit_codes,
+        invitees: m.invitees.join("\n"),
     };
     let draft = check(&state, &settings, &typed)
         .await?
@@ -81,6 +85,7 @@ pub async fn create(
         chair_name: draft.chair.as_deref(),
         project_ids: &draft.projects,
         unit_ids: &draft.units,
+        invitees: &draft.invitees,
     };
     let id = meetings::create(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))

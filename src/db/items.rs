@@ -57,6 +57,8 @@ pub struct Item {
     pub closed_on: Option<NaiveDate>,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
+    /// The meeting whose decision this item is.
+    pub meeting_id: Option<Uuid>,
 }
 
 impl Item {
@@ -78,7 +80,8 @@ impl Item {
 
 const SELECT: &str = "SELECT i.id, i.project_id, p.name AS project_name, i.title, i.category, i.responsible_unit_id,
         u.code AS unit_code, u.name AS unit_name, i.deadline, i.original_deadline, i.state, i.source, i.note,
-        i.note_for_investor, i.closing_note, i.cancel_reason, i.closed_on, i.version, i.updated_at
+        i.note_for_investor, i.closing_note, i.cancel_reason, i.closed_on, i.version, i.updated_at,
+        i.meeting_id
     FROM checklist_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = i.responsible_unit_id";
 
 /// An item the scope allows, and whether `user` belongs to its project's task force.

@@ -32,12 +32,14 @@ pub struct Meeting {
     pub project_ids: Vec<Uuid>,
     pub unit_ids: Vec<Uuid>,
     pub attendees: Vec<String>,
+    pub invitees: Vec<String>,
 }
 
 const MEETING: &str = "SELECT m.id, m.kind, m.title, m.starts_at, m.place, m.chair_name, m.state, m.minutes, m.version,
         coalesce((SELECT array_agg(mp.project_id ORDER BY mp.position) FROM meeting_projects mp WHERE mp.meeting_id = m.id), '{}') AS project_ids,
         coalesce((SELECT array_agg(mu.unit_id) FROM meeting_units mu WHERE mu.meeting_id = m.id), '{}') AS unit_ids,
-        coalesce((SELECT array_agg(a.name ORDER BY a.name) FROM meeting_attendees a WHERE a.meeting_id = m.id AND a.present), '{}') AS attendees
+        coalesce((SELECT array_agg(a.name ORDER BY a.name) FROM meeting_attendees a WHERE a.meeting_id = m.id AND a.present), '{}') AS attendees,
+        coalesce((SELECT array_agg(a.name ORDER BY a.name) FROM meeting_attendees a WHERE a.meeting_id = m.id AND a.invited), '{}') AS invitees
     FROM meetings m";
 
 pub async fn get(pool: &PgPool, id: Uuid) -> Result<Option<Meeting>, sqlx::Error> {
@@ -68,6 +70,8 @@ pub struct NewMeeting<'a> {
     pub chair_name: Option<&'a str>,
     pub project_ids: &'a [Uuid],
     pub unit_ids: &'a [Uuid],
+    /// People invited by name.
+    pub invitees: &'a [String],
 }
 
 pub async fn create(
@@ -102,9 +106,14 @@ pub async fn create(
         .bind(new.unit_ids)
         .execute(&mut *tx)
         .await?;
+    sqlx::query("INSERT INTO meeting_attendees (meeting_id, name, invited) SELECT $1, unnest($2::text[]), true")
+        .bind(id)
+        .bind(new.invitees)
+        .execute(&mut *tx)
+        .await?;
     let after = json!({
         "kind": new.kind, "title": new.title, "starts_at": new.starts_at, "place": new.place,
-        "projects": new.project_ids, "units": new.unit_ids,
+        "projects": new.project_ids, "units": new.unit_ids, "invitees": new.invitees,
     });
     record(&mut tx, actor, "meeting.create", id, None, after).await?;
     tx.commit().await?;
@@ -126,15 +135,18 @@ pub async fn record_minutes(
         .bind(minutes)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM meeting_attendees WHERE meeting_id = $1")
+    // The invitations stay; the record of who was present is replaced.
+    sqlx::query("DELETE FROM meeting_attendees WHERE meeting_id = $1 AND present")
         .bind(meeting.id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("INSERT INTO meeting_attendees (meeting_id, name, present) SELECT $1, unnest($2::text[]), true")
-        .bind(meeting.id)
-        .bind(attendees)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO meeting_attendees (meeting_id, name, invited, present) SELECT $1, unnest($2::text[]), false, true",
+    )
+    .bind(meeting.id)
+    .bind(attendees)
+    .execute(&mut *tx)
+    .await?;
     for (project, text) in per_project {
         sqlx::query("UPDATE meeting_projects SET minutes = $3 WHERE meeting_id = $1 AND project_id = $2")
             .bind(meeting.id)

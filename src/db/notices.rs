@@ -241,6 +241,7 @@ mod tests {
             closed_on: None,
             version: 1,
             updated_at: Utc::now(),
+            meeting_id: None,
         }
     }
 

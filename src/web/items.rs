@@ -46,6 +46,7 @@ pub struct ItemRow {
     pub due_soon: bool,
     pub closed_on: Option<NaiveDate>,
     pub closed_late: bool,
+    pub meeting_id: Option<Uuid>,
 }
 
 impl ItemRow {
@@ -74,6 +75,7 @@ impl ItemRow {
             timing,
             due_soon: s.is_some_and(|s| s.due_soon),
             closed_on: i.closed_on,
+            meeting_id: i.meeting_id,
             closed_late: i
                 .closed_on
                 .is_some_and(|c| i.state == ItemState::Done && status::closed_late(i.deadline, c)),

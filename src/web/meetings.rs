@@ -141,6 +141,7 @@ pub struct MeetingDraft {
     pub chair: Option<String>,
     pub projects: Vec<Uuid>,
     pub units: Vec<Uuid>,
+    pub invitees: Vec<String>,
 }
 
 /// A meeting as typed into the form or the API.
@@ -153,6 +154,8 @@ pub struct MeetingInput {
     pub chair: String,
     pub projects: Vec<String>,
     pub units: Vec<String>,
+    /// People invited by name, one per line in the form.
+    pub invitees: String,
 }
 
 pub async fn check(
@@ -168,6 +171,7 @@ pub async fn check(
         chair,
         projects: project_ids,
         units: unit_codes,
+        invitees,
     } = input;
     let mut e = FieldErrors::default();
     let kind = e.check("kind", MeetingKind::parse(kind.trim()).ok_or(Problem::UnknownChoice));
@@ -207,6 +211,7 @@ pub async fn check(
             chair,
             projects: known.into_iter().map(|(id, _)| id).collect(),
             units: found.into_iter().map(|u| u.id).collect(),
+            invitees: names_of(invitees),
         }),
         _ => Err(e),
     })
@@ -230,6 +235,7 @@ pub async fn create(
         chair: fields.get("chair"),
         projects: fields.all("projects"),
         units: fields.all("units"),
+        invitees: fields.get("invitees"),
     };
     let checked = check(&state, &settings, &typed).await?;
     match checked {
@@ -242,6 +248,7 @@ pub async fn create(
                 chair_name: d.chair.as_deref(),
                 project_ids: &d.projects,
                 unit_ids: &d.units,
+                invitees: &d.invitees,
             };
             let id = meetings::create(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
             Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
@@ -252,6 +259,14 @@ pub async fn create(
         )
             .into_response()),
     }
+}
+
+/// Names typed one per line: trimmed, at most 100 characters each, blank lines dropped.
+fn names_of(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.trim().chars().take(100).collect::<String>())
+        .filter(|l| !l.is_empty() && !l.contains('\0'))
+        .collect()
 }
 
 pub struct AgendaProject {
@@ -440,12 +455,7 @@ pub async fn record(
     if !policy::may_manage_projects(&user) {
         return Err(AppError::Forbidden);
     }
-    let attendees: Vec<String> = fields
-        .get("attendees")
-        .lines()
-        .map(|l| l.trim().chars().take(100).collect::<String>())
-        .filter(|l| !l.is_empty() && !l.contains('\0'))
-        .collect();
+    let attendees = names_of(&fields.get("attendees"));
     let minutes = input::optional_text(&fields.get("minutes"), 20_000).unwrap_or(None);
     let per_project: Vec<(Uuid, Option<String>)> = agenda
         .projects

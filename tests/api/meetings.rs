@@ -35,6 +35,7 @@ async fn schedule(app: &TestApp, client: &Client, when: &str, projects: &[&str])
         fields.push(("projects", id.as_str()));
     }
     fields.push(("units", "zrzyj"));
+    fields.push(("invitees", "周海峰\n张华"));
     let r = client.submit("/meetings", &fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
     location(&r)
@@ -70,6 +71,10 @@ async fn the_agenda_is_built_from_the_checklists_and_decisions_become_items() {
     assert!(
         page.contains("上次会议决定事项落实情况") && page.contains("仍未完成"),
         "how the last meeting's decisions went"
+    );
+    assert!(
+        page.contains("受邀人员") && page.contains("周海峰、张华"),
+        "invited people"
     );
 
     let cnnc = app.project_id(CNNC).await.to_string();
@@ -121,6 +126,15 @@ async fn the_agenda_is_built_from_the_checklists_and_decisions_become_items() {
     assert!(
         project_page.contains("协调增容停电计划"),
         "the decision is on the project's checklist"
+    );
+    let decision: Uuid = sqlx::query_scalar("SELECT id FROM checklist_items WHERE title = '协调增容停电计划'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (_, item_page) = official.get_text(&format!("/items/{decision}")).await;
+    assert!(
+        item_page.contains(&format!("href=\"{meeting}\"")),
+        "the item links back to its meeting"
     );
     let (_, queue) = official.get_text("/units/gdgs").await;
     assert!(queue.contains("三日内完成线路迁改方案会审"), "and in its unit's queue");
