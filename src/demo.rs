@@ -446,9 +446,11 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<()> {
             Closing::Cancelled(reason) => ("cancelled", Some(day(*deadline - 10)), Some(*reason), None),
         };
         sqlx::query(
+            // Recorded three months before their deadline (or now), so last week's snapshot has them.
             "INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline,
-                 original_deadline, state, note, closing_note, cancel_reason, closed_on, closed_at, created_by)
-             SELECT $1, $2, $3, u.id, $5, $5, $6, $7, $8, $9, $10, $10::timestamp AT TIME ZONE 'Asia/Shanghai', $11
+                 original_deadline, state, note, closing_note, cancel_reason, closed_on, closed_at, created_by, created_at)
+             SELECT $1, $2, $3, u.id, $5, $5, $6, $7, $8, $9, $10, $10::timestamp AT TIME ZONE 'Asia/Shanghai', $11,
+                    least(now(), ($5::date - 90)::timestamp AT TIME ZONE 'Asia/Shanghai')
              FROM units u WHERE u.code = $4",
         )
         .bind(project_ids[*project])

@@ -40,7 +40,7 @@ fn items(
         t.col_item,
         t.col_unit,
         t.col_deadline,
-        t.col_overdue_total,
+        t.col_overdue_days,
     ]
     .iter()
     .enumerate()

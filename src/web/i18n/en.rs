@@ -425,6 +425,7 @@ pub static CATALOG: Catalog = Catalog {
     move_up: "Move up",
     move_down: "Move down",
     field_invitees: "Invited people (one per line)",
+    col_overdue_days: "Days overdue",
     error_back_home: "Back to the home page",
     error_400: ("Bad request", "The request was not in the expected form."),
     error_401: ("Login required", "Please log in first."),

@@ -393,6 +393,7 @@ pub struct Catalog {
     pub move_up: &'static str,
     pub move_down: &'static str,
     pub field_invitees: &'static str,
+    pub col_overdue_days: &'static str,
     pub error_back_home: &'static str,
     pub error_400: (&'static str, &'static str),
     pub error_401: (&'static str, &'static str),

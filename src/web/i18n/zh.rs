@@ -390,6 +390,7 @@ pub static CATALOG: Catalog = Catalog {
     move_up: "上移",
     move_down: "下移",
     field_invitees: "受邀人员（每行一人）",
+    col_overdue_days: "逾期天数",
     error_back_home: "返回首页",
     error_400: ("请求有误", "请求的格式不正确。"),
     error_401: ("需要登录", "请先登录。"),
