@@ -48,7 +48,6 @@ fn app_routes() -> Router<AppState> {
         .route("/items/{id}/cancel", post(items::cancel))
         .route("/calendar", get(calendar::show).post(calendar::renew))
         .route("/calendar/revoke", post(calendar::revoke))
-        .route("/ics/{file}", get(calendar::feed))
         .route("/dashboard", get(dashboard::show))
         .route("/meetings", get(meetings::list).post(meetings::create))
         .route("/meetings/new", get(meetings::new))
@@ -118,6 +117,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/static/{name}", get(assets::file))
+        // Calendar apps fetch the feed without a session: it must not start one on every poll.
+        .route("/ics/{file}", get(calendar::feed))
         .merge(app)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
