@@ -21,13 +21,6 @@ pub struct CurrentUser {
     pub unit_name: Option<String>,
 }
 
-impl TryFrom<String> for Role {
-    type Error = String;
-    fn try_from(s: String) -> Result<Role, String> {
-        Role::parse(&s).ok_or_else(|| format!("unknown role {s:?}"))
-    }
-}
-
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = AppError;
 

@@ -12,27 +12,6 @@ use crate::auth::policy::ProjectScope;
 use crate::domain::checklist::{Category, Source, Transition};
 use crate::domain::status::ItemState;
 
-impl TryFrom<String> for Category {
-    type Error = String;
-    fn try_from(s: String) -> Result<Category, String> {
-        Category::parse(&s).ok_or_else(|| format!("unknown category {s:?}"))
-    }
-}
-
-impl TryFrom<String> for Source {
-    type Error = String;
-    fn try_from(s: String) -> Result<Source, String> {
-        Source::parse(&s).ok_or_else(|| format!("unknown source {s:?}"))
-    }
-}
-
-impl TryFrom<String> for ItemState {
-    type Error = String;
-    fn try_from(s: String) -> Result<ItemState, String> {
-        ItemState::parse(&s).ok_or_else(|| format!("unknown item state {s:?}"))
-    }
-}
-
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Item {
     pub id: Uuid,

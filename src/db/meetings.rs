@@ -10,13 +10,6 @@ use super::audit::{self, Actor, Entry};
 use super::items::{self, Item, NewItem};
 use crate::domain::meeting::MeetingKind;
 
-impl TryFrom<String> for MeetingKind {
-    type Error = String;
-    fn try_from(s: String) -> Result<MeetingKind, String> {
-        MeetingKind::parse(&s).ok_or_else(|| format!("unknown meeting kind {s:?}"))
-    }
-}
-
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Meeting {
     pub id: Uuid,

@@ -8,13 +8,6 @@ use crate::auth::policy::ProjectScope;
 use crate::domain::lifecycle::Stage;
 use crate::domain::status::{self, Colour, Thresholds};
 
-impl TryFrom<String> for Stage {
-    type Error = String;
-    fn try_from(s: String) -> Result<Stage, String> {
-        Stage::parse(&s).ok_or_else(|| format!("unknown stage {s:?}"))
-    }
-}
-
 /// The visibility rule of [`ProjectScope`] as a predicate on `projects p`; `$1` kind, `$2` id.
 pub(crate) const IN_SCOPE: &str = "($1 = 'all'
     OR ($1 = 'lead' AND EXISTS (

@@ -11,3 +11,24 @@ pub mod ranking;
 pub mod role;
 pub mod status;
 pub mod throttle;
+
+/// Lets the database read an enumeration stored as text (`#[sqlx(try_from = "String")]`)
+/// through the enumeration's own `parse`.
+macro_rules! read_from_text {
+    ($($name:ident),*) => {$(
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<$name, String> {
+                $name::parse(&s).ok_or_else(|| format!("unknown {} {s:?}", stringify!($name)))
+            }
+        }
+    )*};
+}
+
+use checklist::{Category, Source};
+use lifecycle::Stage;
+use meeting::MeetingKind;
+use role::Role;
+use status::ItemState;
+
+read_from_text!(Category, Source, Stage, MeetingKind, Role, ItemState);
