@@ -14,7 +14,7 @@ use crate::db::items::NewItem;
 use crate::db::notices::{self, NoticeContent};
 use crate::db::{meetings, settings, units};
 use crate::domain::checklist::{ItemDraft, ItemFields, Source};
-use crate::domain::input::{FieldErrors, Problem};
+use crate::domain::input::{FieldErrors, Problem, free_text};
 use crate::domain::meeting::MeetingKind;
 use crate::web::AppState;
 use crate::web::context::RequestContext;
@@ -275,10 +275,9 @@ pub async fn publish(
     let p = body.map(|Json(p)| p).unwrap_or_default();
     let title = p
         .title
-        .filter(|t| !t.trim().is_empty())
+        .and_then(|t| free_text(&t, 200))
         .unwrap_or_else(|| a.meeting.title.clone());
-    let title: String = title.trim().chars().take(200).collect();
-    let body: Option<String> = p.body.map(|b| b.chars().take(20_000).collect());
+    let body = p.body.and_then(|b| free_text(&b, 20_000));
     let notice_id =
         crate::web::notices::publish_for(&state, &user, &a.meeting.project_ids, Some(id), &title, body.as_deref())
             .await?;

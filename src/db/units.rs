@@ -5,6 +5,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
+use crate::domain::names::UnitCode;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Unit {
@@ -19,17 +20,27 @@ pub async fn all(pool: &PgPool) -> Result<Vec<Unit>, sqlx::Error> {
         .await
 }
 
+/// The unit with this code; a string that cannot be a code (say, with a NUL in it) names none.
 pub async fn by_code(pool: &PgPool, code: &str) -> Result<Option<Unit>, sqlx::Error> {
+    let Some(code) = UnitCode::parse(code) else {
+        return Ok(None);
+    };
     sqlx::query_as("SELECT id, code, name FROM units WHERE code = $1")
-        .bind(code)
+        .bind(code.as_str())
         .fetch_optional(pool)
         .await
 }
 
 /// The units with these codes, and the codes that name no unit.
 pub async fn resolve(conn: &mut PgConnection, codes: &[String]) -> Result<(Vec<Unit>, Vec<String>), sqlx::Error> {
+    // Only strings shaped like codes reach the database; the rest are simply not found.
+    let valid: Vec<&str> = codes
+        .iter()
+        .filter(|c| UnitCode::parse(c).is_some())
+        .map(|c| c.trim())
+        .collect();
     let found: Vec<Unit> = sqlx::query_as("SELECT id, code, name FROM units WHERE code = ANY($1) ORDER BY code")
-        .bind(codes)
+        .bind(&valid)
         .fetch_all(conn)
         .await?;
     let missing = codes

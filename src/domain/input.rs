@@ -71,6 +71,13 @@ pub fn optional_text(value: &str, max: usize) -> Result<Option<String>, Problem>
     Ok(Some(v.to_string()))
 }
 
+/// Free text where nothing typed may be lost (minutes, notice text): trimmed, NUL characters
+/// (which PostgreSQL cannot store) removed, at most `max` characters kept; empty means none.
+pub fn free_text(value: &str, max: usize) -> Option<String> {
+    let cleaned: String = value.trim().chars().filter(|c| *c != '\0').take(max).collect();
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
 /// A real calendar date written `YYYY-MM-DD` (what `<input type=date>` sends).
 pub fn date(value: &str) -> Result<NaiveDate, Problem> {
     optional_date(value)?.ok_or(Problem::Required)
@@ -157,6 +164,13 @@ mod tests {
         assert_eq!(required_text(&"字".repeat(11), 10), Err(Problem::TooLong(10)));
         assert_eq!(optional_text("", 10), Ok(None));
         assert!(required_text("a\0b", 10).is_err());
+    }
+
+    #[test]
+    fn free_text_keeps_what_can_be_stored() {
+        assert_eq!(free_text("  纪要\0正文 ", 10), Some("纪要正文".into()));
+        assert_eq!(free_text(&"字".repeat(12), 10), Some("字".repeat(10)));
+        assert_eq!(free_text(" \0 ", 10), None);
     }
 
     #[test]

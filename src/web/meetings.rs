@@ -456,14 +456,14 @@ pub async fn record(
         return Err(AppError::Forbidden);
     }
     let attendees = names_of(&fields.get("attendees"));
-    let minutes = input::optional_text(&fields.get("minutes"), 20_000).unwrap_or(None);
+    let minutes = input::free_text(&fields.get("minutes"), 20_000);
     let per_project: Vec<(Uuid, Option<String>)> = agenda
         .projects
         .iter()
         .map(|p| {
             (
                 p.id,
-                input::optional_text(&fields.get(&format!("minutes_{}", p.id)), 20_000).unwrap_or(None),
+                input::free_text(&fields.get(&format!("minutes_{}", p.id)), 20_000),
             )
         })
         .collect();
@@ -555,11 +555,8 @@ pub async fn publish(
     if !policy::may_manage_projects(&user) {
         return Err(AppError::Forbidden);
     }
-    let title = input::optional_text(&fields.get("title"), 200)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| agenda.meeting.title.clone());
-    let body = input::optional_text(&fields.get("body"), 20_000).ok().flatten();
+    let title = input::free_text(&fields.get("title"), 200).unwrap_or_else(|| agenda.meeting.title.clone());
+    let body = input::free_text(&fields.get("body"), 20_000);
     let notice = notices::publish_for(
         &state,
         &user,

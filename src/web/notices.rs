@@ -175,11 +175,8 @@ pub async fn publish_week(
     }
     let settings = settings::load(&state.db).await?;
     let default_title = ctx.t().notice_title(&settings.county_name);
-    let title = input::optional_text(&fields.get("title"), 200)
-        .ok()
-        .flatten()
-        .unwrap_or(default_title);
-    let body = input::optional_text(&fields.get("body"), 20_000).ok().flatten();
+    let title = input::free_text(&fields.get("title"), 200).unwrap_or(default_title);
+    let body = input::free_text(&fields.get("body"), 20_000);
     let all: Vec<Uuid> = projects::names(&state.db, policy::ProjectScope::All)
         .await?
         .into_iter()

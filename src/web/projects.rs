@@ -135,11 +135,12 @@ pub async fn list(
     let settings = settings::load(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let scope = policy::project_scope(&user);
+    // NUL cannot be stored or searched for in PostgreSQL text: it is dropped from the filters.
     let nonempty = |v: &Option<String>| {
         v.as_deref()
-            .map(str::trim)
+            .map(|s| s.replace('\0', ""))
+            .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
-            .map(str::to_string)
     };
     let stage = nonempty(&params.stage).and_then(|s| Stage::parse(&s));
     let colour = nonempty(&params.colour).and_then(|c| ["green", "yellow", "red"].iter().position(|x| *x == c));

@@ -726,3 +726,40 @@ async fn an_empty_county_shows_a_helpful_empty_list() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("暂无可查看的项目") && body.contains("新建项目"));
 }
+
+#[tokio::test]
+async fn nul_characters_in_input_never_cause_a_500() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    for path in [
+        "/projects?q=a%00b",
+        "/projects?park=%00",
+        "/units/zr%00zyj",
+        "/rankings?week=%00",
+        "/notices?project=%00",
+    ] {
+        let status = official.get(path).await.status();
+        assert!(
+            status.is_success() || status == StatusCode::NOT_FOUND,
+            "{path}: {status}"
+        );
+    }
+    let qixiang = app.project_id(QIXIANG).await;
+    let r = official
+        .submit(
+            &format!("/projects/{qixiang}/items"),
+            &[
+                ("title", "a\0b"),
+                ("responsible_unit", "zr\0zyj"),
+                ("deadline", "2026-12-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let mut fields = project_fields("带\0空字符", &[]).await;
+    fields.push(("member_units", "x\0y"));
+    assert_eq!(
+        official.submit("/projects", &fields).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
