@@ -12,15 +12,16 @@ use uuid::Uuid;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::items::{self, Item, ItemEdit, NewItem, TransitionRequest, Written};
+use crate::db::projects;
 use crate::db::settings::{self, Settings};
-use crate::db::{projects, units};
-use crate::domain::checklist::{self, Category, ItemDraft, ItemFields, Source, TEXT_MAX, Transition};
-use crate::domain::input::{self, FieldErrors, Problem};
+use crate::domain::checklist::{self, Category, ItemFields, Source, TEXT_MAX, Transition};
+use crate::domain::input::{self, FieldErrors};
 use crate::domain::status::{self, Colour, ItemState};
 use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::IdPath;
+use crate::web::item_forms::checked_item;
 use crate::web::item_forms::checklist_project;
 use crate::web::items::{load, may_change};
 
@@ -134,10 +135,9 @@ pub async fn create(
         deadline: new.deadline,
         note: new.note.unwrap_or_default(),
     };
-    let draft = ItemDraft::parse(&fields).map_err(|e| super::invalid(&e, &ctx))?;
-    let unit = units::by_code(&state.db, &draft.unit_code)
+    let (draft, unit) = checked_item(&state, &fields)
         .await?
-        .ok_or_else(|| super::invalid(&FieldErrors(vec![("responsible_unit", Problem::UnknownUnit)]), &ctx))?;
+        .map_err(|e| super::invalid(&e, &ctx))?;
     let new = NewItem {
         project_id: id,
         title: &draft.title,
@@ -188,13 +188,12 @@ pub async fn patch(
         deadline: p.deadline.unwrap_or_else(|| item.deadline.to_string()),
         note: p.note.unwrap_or_else(|| item.note.clone().unwrap_or_default()),
     };
-    let draft = ItemDraft::parse(&fields).map_err(|e| super::invalid(&e, &ctx))?;
+    let (draft, unit) = checked_item(&state, &fields)
+        .await?
+        .map_err(|e| super::invalid(&e, &ctx))?;
     let reason = p.deadline_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
     checklist::check_deadline_change(item.deadline, draft.deadline, reason)
         .map_err(|pr| super::invalid(&FieldErrors(vec![("deadline_reason", pr)]), &ctx))?;
-    let unit = units::by_code(&state.db, &draft.unit_code)
-        .await?
-        .ok_or_else(|| super::invalid(&FieldErrors(vec![("responsible_unit", Problem::UnknownUnit)]), &ctx))?;
     let edit = ItemEdit {
         title: &draft.title,
         category: draft.category,

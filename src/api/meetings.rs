@@ -12,14 +12,15 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::items::NewItem;
 use crate::db::notices::{self, NoticeContent};
-use crate::db::{meetings, settings, units};
-use crate::domain::checklist::{ItemDraft, ItemFields, Source};
+use crate::db::{meetings, settings};
+use crate::domain::checklist::ItemFields;
 use crate::domain::input::{FieldErrors, Problem, free_text};
 use crate::domain::meeting::MeetingKind;
 use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::IdPath;
+use crate::web::item_forms::checked_item;
 use crate::web::items::ItemRow;
 use crate::web::meetings::{MeetingInput, agenda, check};
 
@@ -224,15 +225,10 @@ pub async fn decide(
         deadline: d.deadline,
         note: String::new(),
     };
-    let draft = ItemDraft::parse(&fields).map_err(|e| super::invalid(&e, &ctx))?;
-    let unit = units::by_code(&state.db, &draft.unit_code)
+    let (draft, unit) = checked_item(&state, &fields)
         .await?
-        .ok_or_else(|| super::invalid(&FieldErrors(vec![("responsible_unit", Problem::UnknownUnit)]), &ctx))?;
-    let source = if a.meeting.kind == MeetingKind::Onsite {
-        Source::OnsiteDispatch
-    } else {
-        Source::MeetingDecision
-    };
+        .map_err(|e| super::invalid(&e, &ctx))?;
+    let source = a.meeting.kind.decision_source();
     let new = NewItem {
         project_id: d.project_id,
         title: &draft.title,

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::checklist::Source;
 use super::status::ItemState;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -32,6 +33,14 @@ impl MeetingKind {
 
     pub fn index(self) -> usize {
         self as usize
+    }
+
+    /// What the items this meeting decides record as their source.
+    pub fn decision_source(self) -> Source {
+        match self {
+            MeetingKind::Onsite => Source::OnsiteDispatch,
+            MeetingKind::Weekly | MeetingKind::Special => Source::MeetingDecision,
+        }
     }
 }
 
@@ -75,6 +84,12 @@ mod tests {
         assert_eq!(outcome(ItemState::Done, d, Some(day("2026-11-21"))), Outcome::DoneLate);
         assert_eq!(outcome(ItemState::Open, d, None), Outcome::StillOpen);
         assert_eq!(outcome(ItemState::Cancelled, d, Some(d)), Outcome::Cancelled);
+    }
+
+    #[test]
+    fn on_site_decisions_say_so() {
+        assert_eq!(MeetingKind::Onsite.decision_source(), Source::OnsiteDispatch);
+        assert_eq!(MeetingKind::Weekly.decision_source(), Source::MeetingDecision);
     }
 
     #[test]

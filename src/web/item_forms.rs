@@ -148,28 +148,20 @@ pub async fn new(
     .await
 }
 
-/// Checks the typed item, resolving its unit: the draft and unit, or the problems by field.
-async fn check(state: &AppState, values: &ItemFields) -> AppResult<Result<(ItemDraft, Unit), FieldErrors>> {
-    let mut draft = ItemDraft::parse(values);
-    let code = match &draft {
-        Ok(d) => d.unit_code.clone(),
-        Err(_) => values.responsible_unit.trim().to_string(),
-    };
-    let unit = if code.is_empty() {
-        None
-    } else {
-        units::by_code(&state.db, &code).await?
-    };
-    if unit.is_none() && !code.is_empty() {
-        match &mut draft {
-            Ok(_) => draft = Err(FieldErrors(vec![("responsible_unit", Problem::UnknownUnit)])),
-            Err(e) => e.add("responsible_unit", Problem::UnknownUnit),
+/// Checks a typed item and resolves its unit: the draft and unit, or the problems by field.
+/// Pages and the API (items and meeting decisions) all check items here.
+pub async fn checked_item(state: &AppState, values: &ItemFields) -> AppResult<Result<(ItemDraft, Unit), FieldErrors>> {
+    let unit = units::by_code(&state.db, &values.responsible_unit).await?;
+    let found = unit.is_some();
+    Ok(match (ItemDraft::parse(values), unit) {
+        (Ok(draft), Some(unit)) => Ok((draft, unit)),
+        (parsed, _) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            if !found && errors.get("responsible_unit").is_none() {
+                errors.add("responsible_unit", Problem::UnknownUnit);
+            }
+            Err(errors)
         }
-    }
-    Ok(match (draft, unit) {
-        (Ok(d), Some(u)) => Ok((d, u)),
-        (Err(e), _) => Err(e),
-        (Ok(_), None) => Err(FieldErrors(vec![("responsible_unit", Problem::Required)])),
     })
 }
 
@@ -182,7 +174,7 @@ pub async fn create(
 ) -> AppResult<Response> {
     let project = checklist_project(&state, &user, id).await?;
     let values = fields_of(&fields);
-    match check(&state, &values).await? {
+    match checked_item(&state, &values).await? {
         Ok((draft, unit)) => {
             let new = NewItem {
                 project_id: id,
@@ -267,7 +259,7 @@ pub async fn update(
         let page = form(&state, &ctx, spec, values.clone(), reason.clone(), &errors, conflict).await?;
         Ok::<_, AppError>((status, page).into_response())
     };
-    let (draft, unit) = match check(&state, &values).await? {
+    let (draft, unit) = match checked_item(&state, &values).await? {
         Ok(ok) => ok,
         Err(errors) => return again(StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()).await,
     };

@@ -17,6 +17,7 @@ use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::{Fields, Messages};
 use super::i18n::Catalog;
+use super::item_forms::checked_item;
 use super::items::{ItemRow, category_options};
 use super::layout::Layout;
 use super::notices;
@@ -27,7 +28,7 @@ use crate::db::meetings::{self, Meeting, NewMeeting};
 use crate::db::settings::{self, Settings};
 use crate::db::units::{self, Unit};
 use crate::db::{items, projects};
-use crate::domain::checklist::{ItemDraft, ItemFields, Source};
+use crate::domain::checklist::ItemFields;
 use crate::domain::input::{self, FieldErrors, Problem};
 use crate::domain::lifecycle::Stage;
 use crate::domain::meeting::{self, MeetingKind};
@@ -509,21 +510,14 @@ pub async fn decide(
         deadline: fields.get("deadline"),
         note: fields.get("note"),
     };
-    let mut errors = ItemDraft::parse(&values).err().unwrap_or_default();
+    let checked = checked_item(&state, &values).await?;
+    let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
     if project.is_none() {
         errors.add("project", Problem::UnknownChoice);
     }
-    let unit = units::by_code(&state.db, values.responsible_unit.trim()).await?;
-    if unit.is_none() && errors.get("responsible_unit").is_none() {
-        errors.add("responsible_unit", Problem::UnknownUnit);
-    }
-    match (ItemDraft::parse(&values), project, unit) {
-        (Ok(d), Some(project), Some(unit)) if errors.is_empty() => {
-            let source = if agenda.meeting.kind == MeetingKind::Onsite {
-                Source::OnsiteDispatch
-            } else {
-                Source::MeetingDecision
-            };
+    match (checked, project) {
+        (Ok((d, unit)), Some(project)) => {
+            let source = agenda.meeting.kind.decision_source();
             let new = NewItem {
                 project_id: project,
                 title: &d.title,
