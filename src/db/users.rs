@@ -31,9 +31,11 @@ pub async fn session_user(pool: &PgPool, id: Uuid) -> Result<Option<(CurrentUser
 /// The user an API token belongs to, unless it is revoked or the user is inactive.
 pub async fn by_api_token(pool: &PgPool, token_hash: &[u8]) -> Result<Option<CurrentUser>, sqlx::Error> {
     sqlx::query_as(
-        "WITH used AS (
-             UPDATE api_tokens SET last_used_at = now()
-             WHERE token_hash = $1 AND revoked_at IS NULL RETURNING user_id)
+        // last_used_at is refreshed at most every five minutes, not written on every API call.
+        "WITH used AS (SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL),
+              touched AS (UPDATE api_tokens SET last_used_at = now()
+                          WHERE id IN (SELECT id FROM used)
+                            AND (last_used_at IS NULL OR last_used_at < now() - interval '5 minutes'))
          SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name
          FROM users u JOIN used ON used.user_id = u.id LEFT JOIN units n ON n.id = u.unit_id WHERE u.active",
     )

@@ -397,8 +397,7 @@ async fn page(
     let agenda = agenda(state, t, user, id).await?;
     let settings = settings::load(&state.db).await?;
     let m = &agenda.meeting;
-    let can_decide = policy::may_manage_projects(user)
-        || (policy::may_edit_checklist(user, true) && !lead_projects(state, user, &m.project_ids).await?.is_empty());
+    let can_decide = !decidable(state, user, m).await?.is_empty();
     Ok(MeetingPage {
         summary: row(m, t, settings.tz()),
         chair: m.chair_name.clone().unwrap_or_default(),
@@ -417,10 +416,38 @@ async fn page(
     })
 }
 
-/// The projects among `ids` whose task force the user belongs to.
-async fn lead_projects(state: &AppState, user: &CurrentUser, ids: &[Uuid]) -> AppResult<Vec<Uuid>> {
+/// The meeting's projects to whose checklists the user may add decisions (a decision is an item).
+async fn decidable(state: &AppState, user: &CurrentUser, meeting: &Meeting) -> AppResult<Vec<Uuid>> {
+    let ids = &meeting.project_ids;
     let mine = projects::visible_names(&state.db, policy::ProjectScope::TaskForcesOf(user.id), ids).await?;
-    Ok(mine.into_iter().map(|(id, _)| id).collect())
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|p| policy::may_edit_checklist(user, mine.iter().any(|(m, _)| m == p)))
+        .collect())
+}
+
+/// The meeting, for its chair (officials) only.
+async fn chaired(state: &AppState, t: &'static Catalog, user: &CurrentUser, id: Uuid) -> AppResult<Agenda> {
+    let agenda = agenda(state, t, user, id).await?;
+    if !policy::may_manage_projects(user) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(agenda)
+}
+
+/// The project a form names, if it is one of the meeting's.
+fn form_project(fields: &Fields, meeting: &Meeting) -> Option<Uuid> {
+    Uuid::parse_str(fields.get("project").trim())
+        .ok()
+        .filter(|p| meeting.project_ids.contains(p))
+}
+
+fn blank_decision() -> ItemFields {
+    ItemFields {
+        category: "other".into(),
+        ..Default::default()
+    }
 }
 
 pub async fn show(
@@ -429,16 +456,12 @@ pub async fn show(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<MeetingPage> {
-    let decision = ItemFields {
-        category: "other".into(),
-        ..Default::default()
-    };
     page(
         &state,
         &ctx,
         &user,
         id,
-        decision,
+        blank_decision(),
         String::new(),
         &FieldErrors::default(),
     )
@@ -452,10 +475,7 @@ pub async fn record(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let agenda = agenda(&state, ctx.t(), &user, id).await?;
-    if !policy::may_manage_projects(&user) {
-        return Err(AppError::Forbidden);
-    }
+    let agenda = chaired(&state, ctx.t(), &user, id).await?;
     let attendees = names_of(&fields.get("attendees"));
     let minutes = input::free_text(&fields.get("minutes"), 20_000);
     let per_project: Vec<(Uuid, Option<String>)> = agenda
@@ -488,19 +508,9 @@ pub async fn decide(
     fields: Fields,
 ) -> AppResult<Response> {
     let agenda = agenda(&state, ctx.t(), &user, id).await?;
-    let project = Uuid::parse_str(fields.get("project").trim())
-        .ok()
-        .filter(|p| agenda.meeting.project_ids.contains(p));
-    let allowed = match project {
-        Some(p) => policy::may_manage_projects(&user) || lead_projects(&state, &user, &[p]).await?.contains(&p),
-        None => {
-            policy::may_manage_projects(&user)
-                || !lead_projects(&state, &user, &agenda.meeting.project_ids)
-                    .await?
-                    .is_empty()
-        }
-    };
-    if !allowed {
+    let allowed = decidable(&state, &user, &agenda.meeting).await?;
+    let project = form_project(&fields, &agenda.meeting);
+    if allowed.is_empty() || project.is_some_and(|p| !allowed.contains(&p)) {
         return Err(AppError::Forbidden);
     }
     let values = ItemFields {
@@ -545,10 +555,7 @@ pub async fn publish(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let agenda = agenda(&state, ctx.t(), &user, id).await?;
-    if !policy::may_manage_projects(&user) {
-        return Err(AppError::Forbidden);
-    }
+    let agenda = chaired(&state, ctx.t(), &user, id).await?;
     let title = input::free_text(&fields.get("title"), 200).unwrap_or_else(|| agenda.meeting.title.clone());
     let body = input::free_text(&fields.get("body"), 20_000);
     let notice = notices::publish_for(
@@ -571,25 +578,16 @@ pub async fn add_point(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let a = agenda(&state, ctx.t(), &user, id).await?;
-    if !policy::may_manage_projects(&user) {
-        return Err(AppError::Forbidden);
-    }
-    let project = Uuid::parse_str(fields.get("project").trim())
-        .ok()
-        .filter(|p| a.meeting.project_ids.contains(p));
+    let a = chaired(&state, ctx.t(), &user, id).await?;
+    let project = form_project(&fields, &a.meeting);
     match input::required_text(&fields.get("text"), 1000) {
         Ok(text) => {
             meetings::add_point(&state.db, id, project, &text, Actor::User(user.id)).await?;
             Ok(Redirect::to(&format!("/meetings/{id}#points")).into_response())
         }
         Err(p) => {
-            let decision = ItemFields {
-                category: "other".into(),
-                ..Default::default()
-            };
             let errors = FieldErrors(vec![("point", p)]);
-            let page = page(&state, &ctx, &user, id, decision, String::new(), &errors).await?;
+            let page = page(&state, &ctx, &user, id, blank_decision(), String::new(), &errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
@@ -603,10 +601,7 @@ pub async fn move_point(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    agenda(&state, ctx.t(), &user, id).await?;
-    if !policy::may_manage_projects(&user) {
-        return Err(AppError::Forbidden);
-    }
+    chaired(&state, ctx.t(), &user, id).await?;
     let point = Uuid::parse_str(fields.get("point").trim()).map_err(|_| AppError::NotFound)?;
     let up = fields.get("direction") == "up";
     if !meetings::move_point(&state.db, id, point, up, Actor::User(user.id)).await? {
