@@ -652,7 +652,9 @@ async fn insert_meetings(
     Ok(())
 }
 
-/// One request of the Qixiang investor accepted into an item, one waiting for triage.
+/// The Qixiang investor's requests in every state: one accepted and overdue on its promise (its
+/// item open, with an update for the investor), one resolved and rated, one declined with a
+/// reason, one waiting for triage.
 async fn insert_requests(
     tx: &mut PgConnection,
     project: Uuid,
@@ -671,22 +673,71 @@ async fn insert_requests(
     .bind(users.lead)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
+    let item: Uuid = sqlx::query_scalar(
         "INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline, original_deadline,
              source, investor_request_id, created_by)
          SELECT $1, '进场道路临时占用审批（帮办代办）', 'construction', id, $2, $2, 'investor_request', $3, $4
-         FROM units WHERE code = 'zjj'",
+         FROM units WHERE code = 'zjj' RETURNING id",
     )
     .bind(project)
     .bind(day(6))
     .bind(accepted)
     .bind(users.lead)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO progress_updates (item_id, author_id, body, for_investor, created_at)
+         VALUES ($1, $2, '已与县住建局对接，占道审批材料已受理，正在会同交警部门现场踏勘。', true,
+                 now() - interval '6 days')",
+    )
+    .bind(item)
+    .bind(users.lead)
     .execute(&mut *tx)
     .await?;
+
+    let resolved: Uuid = sqlx::query_scalar(
+        "INSERT INTO investor_requests (project_id, submitted_by, title, body, category, state, triaged_by, triaged_at,
+             created_at, rating, rating_comment, rated_at)
+         VALUES ($1, $2, '协调接入施工临时用电', '项目一期土建开工在即，需要 630kVA 临时用电。', 'utilities',
+                 'accepted', $3, now() - interval '40 days', now() - interval '41 days', 5,
+                 '供电所上门服务，三天就接上了临时电。', now() - interval '35 days') RETURNING id",
+    )
+    .bind(project)
+    .bind(users.investor)
+    .bind(users.lead)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline, original_deadline,
+             source, investor_request_id, created_by, state, closing_note, closed_on, closed_at, closed_by, created_at)
+         SELECT $1, '施工临时用电接入（帮办代办）', 'utilities', id, $2, $2, 'investor_request', $3, $4, 'done',
+                '630kVA 临时变压器已投运。', $5, now() - interval '37 days', $4, now() - interval '40 days'
+         FROM units WHERE code = 'gdgs'",
+    )
+    .bind(project)
+    .bind(day(-35))
+    .bind(resolved)
+    .bind(users.lead)
+    .bind(day(-37))
+    .execute(&mut *tx)
+    .await?;
+
+    sqlx::query(
+        "INSERT INTO investor_requests (project_id, submitted_by, title, category, state, triaged_by, triaged_at,
+             decline_reason, created_at)
+         VALUES ($1, $2, '申请减免城市基础设施配套费', 'finance_tax', 'declined', $3, now() - interval '19 days',
+                 '配套费减免不属于县级事权，专班已协助企业按省级政策准备申报材料。', now() - interval '20 days')",
+    )
+    .bind(project)
+    .bind(users.investor)
+    .bind(users.official)
+    .execute(&mut *tx)
+    .await?;
+
     sqlx::query(
         "INSERT INTO investor_requests (project_id, submitted_by, title, body, category, wished_on, created_at)
          VALUES ($1, $2, '申请协调员工宿舍配套用地', '二期员工约 300 人，希望园区统筹宿舍用地。', 'land', $3,
-                 now() - interval '3 days')",
+                 now() - interval '6 days')",
     )
     .bind(project)
     .bind(users.investor)

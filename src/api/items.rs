@@ -288,6 +288,9 @@ async fn change(
 #[derive(Deserialize, ToSchema)]
 pub struct NewUpdate {
     body: String,
+    /// Whether the project's investors may read it (default: internal).
+    #[serde(default)]
+    for_investor: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -296,10 +299,11 @@ pub struct UpdateJson {
     item_id: Uuid,
     author: Option<String>,
     body: String,
+    for_investor: bool,
     created_at: DateTime<Utc>,
 }
 
-/// Posts progress on an item (internal: never shown to investors).
+/// Posts progress on an item; investors read only updates marked `for_investor`.
 #[utoipa::path(post, path = "/api/v1/items/{id}/updates", params(("id" = Uuid, Path)), request_body = NewUpdate,
     responses((status = 201, body = UpdateJson), (status = 403), (status = 404), (status = 422)))]
 pub async fn post_update(
@@ -315,12 +319,17 @@ pub async fn post_update(
     }
     let body =
         input::required_text(&u.body, TEXT_MAX).map_err(|p| super::invalid(&FieldErrors(vec![("body", p)]), &ctx))?;
-    let update = items::add_update(&state.db, &item, &body, Actor::User(user.id), Some(user.id)).await?;
+    let new = items::NewUpdate {
+        body: &body,
+        for_investor: u.for_investor,
+    };
+    let update = items::add_update(&state.db, &item, new, Actor::User(user.id), Some(user.id)).await?;
     let json = UpdateJson {
         id: update.id,
         item_id: update.item_id,
         author: update.author,
         body: update.body,
+        for_investor: update.for_investor,
         created_at: update.created_at,
     };
     Ok((StatusCode::CREATED, Json(json)))

@@ -4,6 +4,7 @@
 pub mod items;
 pub mod meetings;
 pub mod projects;
+pub mod requests;
 pub mod standings;
 pub mod units;
 
@@ -42,7 +43,13 @@ use crate::web::error::AppError;
         meetings::show,
         meetings::decide,
         meetings::publish,
-        meetings::notice
+        meetings::notice,
+        requests::list,
+        requests::create,
+        requests::show,
+        requests::accept,
+        requests::decline,
+        requests::rate
     ),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))

@@ -80,6 +80,16 @@ pub fn may_change_settings(user: &CurrentUser) -> bool {
     user.role == Role::Admin
 }
 
+/// Raising a request (诉求) is the investor's: on their own projects, which the scope decides.
+pub fn may_raise_request(user: &CurrentUser) -> bool {
+    user.role == Role::Investor
+}
+
+/// Rating the help is the investor's, once their request is resolved.
+pub fn may_rate_request(user: &CurrentUser) -> bool {
+    user.role == Role::Investor
+}
+
 /// Investors never see internal information: notes, progress updates, notices, other units' work.
 pub fn sees_internal(user: &CurrentUser) -> bool {
     user.role != Role::Investor
@@ -175,6 +185,15 @@ mod tests {
             );
             assert_eq!(may_freeze_rankings(&u), role == Role::Official, "{role:?}");
             assert_eq!(may_change_settings(&u), role == Role::Admin, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn only_investors_raise_and_rate_requests() {
+        for role in Role::ALL {
+            let u = user(role, None);
+            assert_eq!(may_raise_request(&u), role == Role::Investor, "{role:?}");
+            assert_eq!(may_rate_request(&u), role == Role::Investor, "{role:?}");
         }
     }
 

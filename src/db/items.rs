@@ -109,11 +109,17 @@ async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Item, sqlx::Error> {
 
 /// Every item of a project, open ones by urgency first, then closed ones, most recent first.
 pub async fn of_project(pool: &PgPool, project: Uuid) -> Result<Vec<Item>, sqlx::Error> {
+    of_projects(pool, &[project]).await
+}
+
+/// The items of these projects: each project's open items by deadline, then its closed ones.
+pub async fn of_projects(pool: &PgPool, projects: &[Uuid]) -> Result<Vec<Item>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{SELECT} WHERE i.project_id = $1
-         ORDER BY i.state = 'open' DESC, CASE WHEN i.state = 'open' THEN i.deadline END, i.closed_on DESC, i.title"
+        "{SELECT} WHERE i.project_id = ANY($1)
+         ORDER BY i.project_id, i.state = 'open' DESC, CASE WHEN i.state = 'open' THEN i.deadline END,
+                  i.closed_on DESC, i.title"
     ))
-    .bind(project)
+    .bind(projects)
     .fetch_all(pool)
     .await
 }
@@ -189,10 +195,23 @@ pub async fn create(
     user: Option<Uuid>,
 ) -> Result<Item, sqlx::Error> {
     let mut tx = pool.begin().await?;
+    let item = insert(&mut tx, &new, None, actor, user).await?;
+    tx.commit().await?;
+    Ok(item)
+}
+
+/// Adds an item inside the caller's transaction; `request` links the investor request it answers.
+pub async fn insert(
+    conn: &mut PgConnection,
+    new: &NewItem<'_>,
+    request: Option<Uuid>,
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<Item, sqlx::Error> {
     let id: Uuid = sqlx::query_scalar(
         "INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline, original_deadline,
-             note, source, created_by, meeting_id)
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9) RETURNING id",
+             note, source, created_by, meeting_id, investor_request_id)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(new.project_id)
     .bind(new.title)
@@ -203,11 +222,11 @@ pub async fn create(
     .bind(new.source.as_str())
     .bind(user)
     .bind(new.meeting_id)
-    .fetch_one(&mut *tx)
+    .bind(request)
+    .fetch_one(&mut *conn)
     .await?;
-    let item = get(&mut tx, id).await?;
-    record(&mut tx, actor, "item.create", &item, None, Some(item.snapshot())).await?;
-    tx.commit().await?;
+    let item = get(conn, id).await?;
+    record(conn, actor, "item.create", &item, None, Some(item.snapshot())).await?;
     Ok(item)
 }
 
@@ -374,28 +393,37 @@ const UPDATES: &str = "SELECT pu.id, pu.item_id, i.title AS item_title, us.displ
         pu.for_investor, pu.created_at
     FROM progress_updates pu JOIN checklist_items i ON i.id = pu.item_id LEFT JOIN users us ON us.id = pu.author_id";
 
+/// A progress update to post; `for_investor` lets the project's investors read it.
+pub struct NewUpdate<'a> {
+    pub body: &'a str,
+    pub for_investor: bool,
+}
+
 pub async fn add_update(
     pool: &PgPool,
     item: &Item,
-    body: &str,
+    update: NewUpdate<'_>,
     actor: Actor<'_>,
     user: Option<Uuid>,
 ) -> Result<Update, sqlx::Error> {
+    let NewUpdate { body, for_investor } = update;
     let mut tx = pool.begin().await?;
-    let id: Uuid =
-        sqlx::query_scalar("INSERT INTO progress_updates (item_id, author_id, body) VALUES ($1, $2, $3) RETURNING id")
-            .bind(item.id)
-            .bind(user)
-            .bind(body)
-            .fetch_one(&mut *tx)
-            .await?;
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO progress_updates (item_id, author_id, body, for_investor) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(item.id)
+    .bind(user)
+    .bind(body)
+    .bind(for_investor)
+    .fetch_one(&mut *tx)
+    .await?;
     record(
         &mut tx,
         actor,
         "item.progress",
         item,
         None,
-        Some(json!({ "progress": body })),
+        Some(json!({ "progress": body, "for_investor": for_investor })),
     )
     .await?;
     let update = sqlx::query_as(&format!("{UPDATES} WHERE pu.id = $1"))
@@ -406,11 +434,15 @@ pub async fn add_update(
     Ok(update)
 }
 
-pub async fn updates_of_item(pool: &PgPool, item: Uuid) -> Result<Vec<Update>, sqlx::Error> {
-    sqlx::query_as(&format!("{UPDATES} WHERE pu.item_id = $1 ORDER BY pu.created_at DESC"))
-        .bind(item)
-        .fetch_all(pool)
-        .await
+/// The item's updates, newest first; only those meant for investors unless `internal`.
+pub async fn updates_of_item(pool: &PgPool, item: Uuid, internal: bool) -> Result<Vec<Update>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{UPDATES} WHERE pu.item_id = $1 AND ($2 OR pu.for_investor) ORDER BY pu.created_at DESC"
+    ))
+    .bind(item)
+    .bind(internal)
+    .fetch_all(pool)
+    .await
 }
 
 pub async fn updates_of_project(pool: &PgPool, project: Uuid, limit: i64) -> Result<Vec<Update>, sqlx::Error> {

@@ -10,6 +10,7 @@ pub mod notices;
 pub mod project_edits;
 pub mod projects;
 pub mod recompute;
+pub mod requests;
 pub mod settings;
 pub mod since;
 pub mod standings;

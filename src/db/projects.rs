@@ -241,8 +241,22 @@ pub async fn find_visible(
         .await
 }
 
+/// Whether the scope allows the project (cheaper than reading its summary).
+pub async fn is_visible(pool: &PgPool, scope: ProjectScope, id: Uuid) -> Result<bool, sqlx::Error> {
+    let (kind, scope_id) = scope_params(scope);
+    sqlx::query_scalar(&format!(
+        "SELECT EXISTS (SELECT 1 FROM projects p WHERE p.id = $3 AND {IN_SCOPE})"
+    ))
+    .bind(kind)
+    .bind(scope_id)
+    .bind(id)
+    .fetch_one(pool)
+    .await
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct StageDate {
+    pub project_id: Uuid,
     #[sqlx(try_from = "String")]
     pub stage: Stage,
     pub planned_on: Option<NaiveDate>,
@@ -250,10 +264,16 @@ pub struct StageDate {
 }
 
 pub async fn stage_dates(pool: &PgPool, project: Uuid) -> Result<Vec<StageDate>, sqlx::Error> {
-    sqlx::query_as("SELECT stage, planned_on, actual_on FROM project_stage_dates WHERE project_id = $1")
-        .bind(project)
-        .fetch_all(pool)
-        .await
+    stage_dates_of(pool, &[project]).await
+}
+
+pub async fn stage_dates_of(pool: &PgPool, projects: &[Uuid]) -> Result<Vec<StageDate>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT project_id, stage, planned_on, actual_on FROM project_stage_dates WHERE project_id = ANY($1)",
+    )
+    .bind(projects)
+    .fetch_all(pool)
+    .await
 }
 
 /// The member units and the liaisons of a project's task force, by name.

@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, Utc};
 use sqlx::PgPool;
 
+use crate::domain::request::ServiceLevel;
 use crate::domain::status::Thresholds;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -13,6 +14,8 @@ pub struct Settings {
     pub time_zone: String,
     pub county_name: String,
     pub session_idle_minutes: i32,
+    pub request_triage_days: i32,
+    pub request_resolve_days: i32,
     pub is_demo: bool,
 }
 
@@ -21,6 +24,14 @@ impl Settings {
         Thresholds {
             red_after_days: i64::from(self.red_after_days),
             due_soon_days: i64::from(self.due_soon_days),
+        }
+    }
+
+    /// The service level promised to investors, in working days.
+    pub fn service_level(&self) -> ServiceLevel {
+        ServiceLevel {
+            triage_days: i64::from(self.request_triage_days),
+            resolve_days: i64::from(self.request_resolve_days),
         }
     }
 
@@ -38,7 +49,7 @@ impl Settings {
 pub async fn load(pool: &PgPool) -> Result<Settings, sqlx::Error> {
     sqlx::query_as(
         "SELECT red_after_days, due_soon_days, red_list_size, time_zone, county_name, session_idle_minutes,
-                demo_seeded_at IS NOT NULL AS is_demo
+                request_triage_days, request_resolve_days, demo_seeded_at IS NOT NULL AS is_demo
          FROM settings",
     )
     .fetch_one(pool)

@@ -16,6 +16,7 @@ pub enum Problem {
     UnknownChoice,
     BadInvestmentCode,
     DateInFuture,
+    DateInPast,
     StageNotLater,
     TakenName,
     BadCharacters,

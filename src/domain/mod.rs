@@ -8,9 +8,11 @@ pub mod meeting;
 pub mod names;
 pub mod project;
 pub mod ranking;
+pub mod request;
 pub mod role;
 pub mod status;
 pub mod throttle;
+pub mod working_days;
 
 /// Lets the database read an enumeration stored as text (`#[sqlx(try_from = "String")]`)
 /// through the enumeration's own `parse`.
@@ -28,7 +30,8 @@ macro_rules! read_from_text {
 use checklist::{Category, Source};
 use lifecycle::Stage;
 use meeting::MeetingKind;
+use request::RequestState;
 use role::Role;
 use status::ItemState;
 
-read_from_text!(Category, Source, Stage, MeetingKind, Role, ItemState);
+read_from_text!(Category, Source, Stage, MeetingKind, Role, ItemState, RequestState);

@@ -10,9 +10,10 @@ use super::charts::{self, Chart, Group};
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::layout::Layout;
+use super::requests::RequestRow;
 use crate::auth::{CurrentUser, policy};
-use crate::db::settings;
 use crate::db::standings::{self, Entry, FlaggedItem};
+use crate::db::{requests, settings};
 use crate::domain::lifecycle::{Stage, duration_days};
 use crate::domain::status::Colour;
 
@@ -23,6 +24,8 @@ const TREND_WEEKS: i64 = 12;
 const DURATIONS_SHOWN: i64 = 50;
 /// The dashboard shows the top of the black list; the rankings page has all of it.
 const BLACK_SHOWN: i32 = 10;
+/// Open requests read to find the late ones: far more than a county has waiting at once.
+const OPEN_REQUESTS_READ: i64 = 2000;
 
 pub struct StageRow {
     pub label: &'static str,
@@ -85,6 +88,8 @@ pub struct DashboardPage {
     funnel: Chart,
     durations: Vec<DurationRow>,
     run: RunStatus,
+    /// Requests that broke their service level and still wait.
+    late_requests: Vec<RequestRow>,
 }
 
 pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<DashboardPage> {
@@ -106,6 +111,12 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
     let flagged_total = current.as_ref().map_or(0, |c| i64::from(c.red_items + c.yellow_items));
     let weekly = standings::weekly(&state.db, TREND_WEEKS).await?;
     let measured = standings::measured_dates(&state.db, DURATIONS_SHOWN).await?;
+    let late_requests = requests::open(&state.db, policy::project_scope(&user), OPEN_REQUESTS_READ)
+        .await?
+        .iter()
+        .map(|r| RequestRow::new(r, t, &settings))
+        .filter(|r| r.late.is_some())
+        .collect();
 
     let count_of = |c: Colour| counts.iter().find(|x| x.colour == c.as_str()).map_or(0, |x| x.projects);
     let stage_count = |s: Stage| stages.iter().find(|x| x.stage == s.as_str());
@@ -181,5 +192,6 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
             })
             .collect(),
         run: run_status(&state, &ctx, settings.tz()).await?,
+        late_requests,
     })
 }

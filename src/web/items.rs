@@ -18,7 +18,7 @@ use super::i18n::Catalog;
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
-use crate::db::items::{self, Item, Written};
+use crate::db::items::{self, Item, NewUpdate, Written};
 use crate::db::projects;
 use crate::db::settings::{self, Settings};
 use crate::domain::checklist::{Category, TEXT_MAX, Transition};
@@ -176,28 +176,30 @@ async fn page(
     let Feedback { kept, conflict } = feedback;
     let t = ctx.t();
     let can = permissions(user, &item, on_task_force);
-    let (updates, history) = if can.internal {
-        let updates = items::updates_of_item(&state.db, item.id).await?;
+    let updates = items::updates_of_item(&state.db, item.id, can.internal).await?;
+    let history = if can.internal {
         let history = projects::item_history(&state.db, item.id).await?;
-        (
-            updates,
-            history.iter().map(|h| HistoryView::new(h, t, settings.tz())).collect(),
-        )
+        history.iter().map(|h| HistoryView::new(h, t, settings.tz())).collect()
     } else {
-        (Vec::new(), Vec::new())
+        Vec::new()
     };
-    let note = if can.internal || item.note_for_investor {
-        item.note.clone().unwrap_or_default()
-    } else {
-        String::new()
+    // Investors read the note only when it was written for them, and never the closing or
+    // cancelling remarks, which are the units' own words to each other.
+    let visible = |text: &Option<String>, shown: bool| {
+        if shown {
+            text.clone().unwrap_or_default()
+        } else {
+            String::new()
+        }
     };
+    let note = visible(&item.note, can.internal || item.note_for_investor);
     Ok(ItemPage {
         layout: Layout::new(ctx),
         item: ItemRow::new(&item, t, settings.today(), settings.thresholds()),
         version: item.version,
         note,
-        closing_note: item.closing_note.clone().unwrap_or_default(),
-        cancel_reason: item.cancel_reason.clone().unwrap_or_default(),
+        closing_note: visible(&item.closing_note, can.internal),
+        cancel_reason: visible(&item.cancel_reason, can.internal),
         can,
         updates,
         history,
@@ -241,7 +243,11 @@ pub async fn post_update(
     let body = fields.get("body");
     match input::required_text(&body, TEXT_MAX) {
         Ok(text) => {
-            items::add_update(&state.db, &item, &text, Actor::User(user.id), Some(user.id)).await?;
+            let update = NewUpdate {
+                body: &text,
+                for_investor: fields.get("for_investor") == "on",
+            };
+            items::add_update(&state.db, &item, update, Actor::User(user.id), Some(user.id)).await?;
             Ok(Redirect::to(&format!("/items/{id}#updates")).into_response())
         }
         Err(p) => {

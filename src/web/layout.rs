@@ -38,12 +38,14 @@ impl Layout {
         let rankings = ("/rankings".to_string(), t.nav_rankings);
         let meetings = ("/meetings".to_string(), t.nav_meetings);
         let notices = ("/notices".to_string(), t.nav_notices);
+        let requests = ("/requests".to_string(), t.nav_requests);
         let links: Vec<(String, &'static str)> = match &ctx.user {
             None => vec![],
             Some(u) => match u.role {
                 Role::Official => vec![
                     ("/dashboard".into(), t.nav_dashboard),
                     projects,
+                    requests.clone(),
                     ("/meetings".into(), t.nav_meetings),
                     ("/notices".into(), t.nav_notices),
                     ("/rankings".into(), t.nav_rankings),
@@ -60,9 +62,9 @@ impl Layout {
                 Role::Lead => [projects]
                     .into_iter()
                     .chain(queue(u))
-                    .chain([meetings, rankings, notices])
+                    .chain([requests, meetings, rankings, notices])
                     .collect(),
-                Role::Investor => vec![projects],
+                Role::Investor => vec![("/portal".into(), t.nav_portal), requests],
             },
         };
         let nav = links

@@ -14,12 +14,12 @@ use super::extract::IdPath;
 use super::form::{Fields, Messages};
 use super::history::Change;
 use super::layout::Layout;
-use super::projects::project_page;
+use super::projects::{Feedback, project_page};
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::project_edits::{self, Advanced, EditableProject, Saved};
 use crate::db::units::{self, Unit};
-use crate::db::{settings, users};
+use crate::db::{projects, requests, settings, users};
 use crate::domain::input::{self, FieldErrors};
 use crate::domain::lifecycle::Stage;
 use crate::domain::project::{self, PLANNED_FIELDS, ProjectDraft, ProjectFields};
@@ -221,7 +221,17 @@ fn edit_spec(ctx: &RequestContext, p: &EditableProject, version: i32) -> Spec {
     }
 }
 
-async fn editable(state: &AppState, id: Uuid) -> AppResult<EditableProject> {
+/// The project to manage: 404 when the user may not even see it (so its existence stays
+/// private), 403 when they see it but may not manage it.
+async fn managed(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<EditableProject> {
+    if !policy::may_manage_projects(user) {
+        let visible = projects::is_visible(&state.db, policy::project_scope(user), id).await?;
+        return Err(if visible {
+            AppError::Forbidden
+        } else {
+            AppError::NotFound
+        });
+    }
     let mut conn = state.db.acquire().await?;
     project_edits::editable(&mut conn, id, false)
         .await?
@@ -234,8 +244,7 @@ pub async fn edit(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<ProjectForm> {
-    require_manager(&user)?;
-    let p = editable(&state, id).await?;
+    let p = managed(&state, &user, id).await?;
     let (values, liaisons) = fields_from(&p);
     form(
         &state,
@@ -256,9 +265,8 @@ pub async fn update(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    require_manager(&user)?;
     let t = ctx.t();
-    let p = editable(&state, id).await?;
+    let p = managed(&state, &user, id).await?;
     let (values, liaisons) = fields_of(&fields);
     let (status, version, errors, conflict) = match ProjectDraft::parse(&values) {
         Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()),
@@ -338,10 +346,9 @@ pub async fn advance(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    require_manager(&user)?;
     let t = ctx.t();
     let settings = settings::load(&state.db).await?;
-    let current = editable(&state, id).await?;
+    let current = managed(&state, &user, id).await?;
     let target = Stage::parse(fields.get("stage").trim());
     let on = input::date(&fields.get("date"));
     let problem = match (target, on) {
@@ -355,13 +362,32 @@ pub async fn advance(
                 {
                     Advanced::Done => return Ok(Redirect::to(&format!("/projects/{id}#timeline")).into_response()),
                     Advanced::Conflict => {
-                        let page = project_page(&state, &ctx, &user, id, Some(t.conflict_body.into())).await?;
+                        let feedback = Some(Feedback::Stage(t.conflict_body.into()));
+                        let page = project_page(&state, &ctx, &user, id, feedback).await?;
                         return Ok((StatusCode::CONFLICT, page).into_response());
                     }
                 }
             }
         },
     };
-    let page = project_page(&state, &ctx, &user, id, problem).await?;
+    let page = project_page(&state, &ctx, &user, id, problem.map(Feedback::Stage)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// Links an investor account to the project, or unlinks it (`action=unlink`).
+pub async fn link_investor(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    managed(&state, &user, id).await?;
+    let linked = fields.get("action") != "unlink";
+    if requests::set_investor_link(&state.db, id, fields.get("username").trim(), linked, user.id).await? {
+        return Ok(Redirect::to(&format!("/projects/{id}#investors")).into_response());
+    }
+    let feedback = Some(Feedback::Investors(ctx.t().investor_not_found.into()));
+    let page = project_page(&state, &ctx, &user, id, feedback).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

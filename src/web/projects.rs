@@ -16,10 +16,12 @@ use super::history::HistoryView;
 use super::i18n::Catalog;
 use super::items::ItemRow;
 use super::layout::Layout;
+use super::requests::RequestRow;
 use crate::auth::{CurrentUser, policy};
 use crate::db::projects::{self, ListQuery, ProjectSummary, Sort};
-use crate::db::{items, settings, standings};
+use crate::db::{items, requests, settings, standings};
 use crate::domain::lifecycle::{Stage, duration_days};
+use crate::domain::request;
 use crate::domain::role::Role;
 use crate::domain::status::{Colour, ItemState, Thresholds};
 
@@ -82,6 +84,7 @@ pub async fn home(user: CurrentUser) -> Response {
     match (user.role, user.unit_code) {
         (Role::Member, Some(code)) => Redirect::to(&format!("/units/{code}")).into_response(),
         (Role::Official | Role::Admin, _) => Redirect::to("/dashboard").into_response(),
+        (Role::Investor, _) => Redirect::to("/portal").into_response(),
         _ => Redirect::to("/projects").into_response(),
     }
 }
@@ -232,11 +235,28 @@ pub struct StageView {
     pub current: bool,
 }
 
+/// The lifecycle as a timeline: every stage with its planned and actual dates.
+pub fn stage_views(dates: &[projects::StageDate], current: Stage, t: &'static Catalog) -> Vec<StageView> {
+    let date_of = |s: Stage| dates.iter().find(|d| d.stage == s);
+    Stage::ALL
+        .into_iter()
+        .map(|s| StageView {
+            stage: s,
+            label: t.stage(s),
+            planned: date_of(s).and_then(|d| d.planned_on),
+            actual: date_of(s).and_then(|d| d.actual_on),
+            reached: s <= current,
+            current: s == current,
+        })
+        .collect()
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "projects/show.html")]
 pub struct ProjectPage {
     layout: Layout,
     stage_error: Option<String>,
+    investor_error: Option<String>,
     project: ProjectRow,
     industry: String,
     investment_code: String,
@@ -258,6 +278,18 @@ pub struct ProjectPage {
     can_edit_checklist: bool,
     internal: bool,
     tz: chrono_tz::Tz,
+    requests: Vec<RequestRow>,
+    /// How the task force serves the investor (internal users only).
+    service: Option<request::Figures>,
+    can_request: bool,
+    /// Linked investor accounts (for those who manage projects).
+    investors: Vec<requests::LinkedInvestor>,
+}
+
+/// A form of the project page that came back with a problem.
+pub enum Feedback {
+    Stage(String),
+    Investors(String),
 }
 
 /// Spans the county measures ("filing to production: 37 days").
@@ -270,6 +302,7 @@ const MEASURED: [(Stage, Stage); 4] = [
 
 const HISTORY_SHOWN: i64 = 100;
 const UPDATES_SHOWN: i64 = 20;
+const REQUESTS_SHOWN: i64 = 100;
 
 pub async fn show(
     State(state): State<AppState>,
@@ -286,7 +319,7 @@ pub async fn project_page(
     ctx: &RequestContext,
     user: &CurrentUser,
     id: Uuid,
-    stage_error: Option<String>,
+    feedback: Option<Feedback>,
 ) -> AppResult<ProjectPage> {
     let settings = settings::load(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
@@ -315,18 +348,28 @@ pub async fn project_page(
     } else {
         (Vec::new(), Vec::new())
     };
+    let all_requests = requests::list(&state.db, policy::project_scope(user), Some(id), REQUESTS_SHOWN).await?;
+    let service = internal.then(|| {
+        let mut figures = request::Figures::default();
+        for r in &all_requests {
+            let timing = request::timing(r.state, r.dates(settings.tz()), today, settings.service_level());
+            figures.add(r.state, timing, r.rating);
+        }
+        figures
+    });
+    let can_manage = policy::may_manage_projects(user);
+    let investors = if can_manage {
+        requests::investors_of(&state.db, id).await?
+    } else {
+        Vec::new()
+    };
+    let (stage_error, investor_error) = match feedback {
+        Some(Feedback::Stage(m)) => (Some(m), None),
+        Some(Feedback::Investors(m)) => (None, Some(m)),
+        None => (None, None),
+    };
     let date_of = |s: Stage| dates.iter().find(|d| d.stage == s);
-    let stages = Stage::ALL
-        .into_iter()
-        .map(|s| StageView {
-            stage: s,
-            label: t.stage(s),
-            planned: date_of(s).and_then(|d| d.planned_on),
-            actual: date_of(s).and_then(|d| d.actual_on),
-            reached: s <= summary.stage,
-            current: s == summary.stage,
-        })
-        .collect();
+    let stages = stage_views(&dates, summary.stage, t);
     let actual = |s: Stage| date_of(s).and_then(|d| d.actual_on);
     let durations = MEASURED
         .into_iter()
@@ -359,9 +402,14 @@ pub async fn project_page(
         updates,
         history,
         standing,
-        can_manage: policy::may_manage_projects(user),
+        can_manage,
         can_edit_checklist: policy::may_edit_checklist(user, on_task_force),
         internal,
         tz: settings.tz(),
+        requests: all_requests.iter().map(|r| RequestRow::new(r, t, &settings)).collect(),
+        service,
+        can_request: policy::may_raise_request(user),
+        investors,
+        investor_error,
     })
 }

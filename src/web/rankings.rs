@@ -13,10 +13,15 @@ use super::context::RequestContext;
 use super::dashboard::{RunStatus, run_status};
 use super::error::{AppError, AppResult};
 use super::layout::Layout;
+use super::requests::figures_by;
+use crate::auth::policy::ProjectScope;
 use crate::auth::{CurrentUser, policy};
-use crate::db::settings;
 use crate::db::standings::{self, Entry, Snapshot, UnitStanding};
+use crate::db::{requests, settings};
+use crate::domain::request;
 use crate::jobs;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 const WEEKS_LISTED: i64 = 52;
 /// The figures table shows the worst task forces; the projects list filters all of them.
@@ -41,6 +46,14 @@ pub struct RankingsPage {
     weeks: Vec<Snapshot>,
     can_freeze: bool,
     run: RunStatus,
+    /// How each task force serves its investors (live view only), most late requests first.
+    service: Vec<ServiceRow>,
+}
+
+pub struct ServiceRow {
+    pub project_id: Uuid,
+    pub name: String,
+    pub figures: request::Figures,
 }
 
 /// Rankings are internal: every role but investors reads them.
@@ -96,6 +109,25 @@ pub async fn show(
             .cloned()
             .collect::<Vec<_>>()
     };
+    let mut service: Vec<ServiceRow> = if live {
+        let facts = requests::facts(&state.db, ProjectScope::All).await?;
+        let names: HashMap<Uuid, &str> = facts.iter().map(|f| (f.project_id, f.project_name.as_str())).collect();
+        figures_by(&facts, &settings, |f| Some(f.project_id))
+            .into_iter()
+            .map(|(project_id, figures)| ServiceRow {
+                project_id,
+                name: names.get(&project_id).copied().unwrap_or_default().to_string(),
+                figures,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    service.sort_by(|a, b| {
+        (b.figures.late, b.figures.pending)
+            .cmp(&(a.figures.late, a.figures.pending))
+            .then_with(|| a.name.cmp(&b.name))
+    });
     let heading = match &snapshot {
         Some(s) if live => format!("{} · {} · {}", t.rankings_title, t.live, t.as_of(&s.as_of)),
         Some(s) => format!("{} · {}", t.rankings_title, t.as_of(&s.as_of)),
@@ -116,6 +148,7 @@ pub async fn show(
         weeks: standings::weekly(&state.db, WEEKS_LISTED).await?,
         can_freeze: policy::may_freeze_rankings(&user),
         run: run_status(&state, &ctx, settings.tz()).await?,
+        service,
     })
 }
 

@@ -19,7 +19,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use super::{
     AppState, BODY_LIMIT, SESSION_COOKIE, assets, calendar, context, dashboard, health, item_forms, items, lang, login,
-    meetings, notice_xlsx, notices, project_forms, projects, rankings, settings, since, units,
+    meetings, notice_xlsx, notices, portal, project_forms, projects, rankings, requests, settings, since, units,
 };
 use crate::api;
 
@@ -38,6 +38,15 @@ fn app_routes() -> Router<AppState> {
             get(project_forms::edit).post(project_forms::update),
         )
         .route("/projects/{id}/stage", post(project_forms::advance))
+        .route("/projects/{id}/investors", post(project_forms::link_investor))
+        .route("/projects/{id}/requests/new", get(requests::new))
+        .route("/projects/{id}/requests", post(requests::create))
+        .route("/portal", get(portal::show))
+        .route("/requests", get(requests::list))
+        .route("/requests/{id}", get(requests::show))
+        .route("/requests/{id}/accept", post(requests::accept))
+        .route("/requests/{id}/decline", post(requests::decline))
+        .route("/requests/{id}/rate", post(requests::rate))
         .route("/projects/{id}/items/new", get(item_forms::new))
         .route("/projects/{id}/items", post(item_forms::create))
         .route("/items/{id}", get(items::show))
@@ -79,6 +88,14 @@ fn app_routes() -> Router<AppState> {
         .route("/api/v1/items/{id}/close", post(api::items::close))
         .route("/api/v1/items/{id}/reopen", post(api::items::reopen))
         .route("/api/v1/items/{id}/updates", post(api::items::post_update))
+        .route(
+            "/api/v1/projects/{id}/requests",
+            get(api::requests::list).post(api::requests::create),
+        )
+        .route("/api/v1/requests/{id}", get(api::requests::show))
+        .route("/api/v1/requests/{id}/accept", post(api::requests::accept))
+        .route("/api/v1/requests/{id}/decline", post(api::requests::decline))
+        .route("/api/v1/requests/{id}/rating", post(api::requests::rate))
         .route("/api/v1/rankings", get(api::standings::rankings))
         .route("/api/v1/dashboard", get(api::standings::dashboard))
         .route("/api/v1/meetings", post(api::meetings::create))

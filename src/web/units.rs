@@ -10,9 +10,12 @@ use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::items::ItemRow;
 use super::layout::Layout;
+use super::requests::figures_by;
+use crate::auth::policy::ProjectScope;
 use crate::auth::{CurrentUser, policy};
 use crate::db::units::{self, UnitLoad};
-use crate::db::{items, settings};
+use crate::db::{items, requests, settings};
+use crate::domain::request;
 use crate::domain::status::{Colour, ItemState};
 
 const PAGE_SIZE: i64 = 50;
@@ -75,7 +78,8 @@ pub async fn queue(
 #[template(path = "units/index.html")]
 pub struct UnitsPage {
     layout: Layout,
-    units: Vec<UnitLoad>,
+    /// Each unit's load, with the figures of the investors' requests it was given.
+    units: Vec<(UnitLoad, request::Figures)>,
 }
 
 pub async fn index(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<UnitsPage> {
@@ -83,9 +87,17 @@ pub async fn index(State(state): State<AppState>, ctx: RequestContext, user: Cur
         return Err(AppError::Forbidden);
     }
     let settings = settings::load(&state.db).await?;
-    let units = units::loads(&state.db, settings.today(), settings.thresholds().red_after_days).await?;
+    let loads = units::loads(&state.db, settings.today(), settings.thresholds().red_after_days).await?;
+    let facts = requests::facts(&state.db, ProjectScope::All).await?;
+    let mut service = figures_by(&facts, &settings, |f| f.unit_code.clone());
     Ok(UnitsPage {
         layout: Layout::new(&ctx),
-        units,
+        units: loads
+            .into_iter()
+            .map(|u| {
+                let figures = service.remove(&u.code).unwrap_or_default();
+                (u, figures)
+            })
+            .collect(),
     })
 }

@@ -9,6 +9,7 @@ mod cli;
 mod engine;
 mod harness;
 mod health;
+mod investors;
 mod meetings;
 mod migrations;
 mod pages;

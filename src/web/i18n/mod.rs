@@ -11,6 +11,7 @@ use crate::domain::checklist::{Category, Source};
 use crate::domain::input::Problem;
 use crate::domain::lifecycle::Stage;
 use crate::domain::meeting::{MeetingKind, Outcome};
+use crate::domain::request::{ServiceLevel, Standing};
 use crate::domain::role::Role;
 use crate::domain::status::{Colour, ItemState, ItemStatus};
 
@@ -256,7 +257,7 @@ pub struct Catalog {
     pub actors: &'static [(&'static str, &'static str)],
     pub field_labels: &'static [(&'static str, &'static str)],
     /// One message per [`Problem`], in its order; `{max}` for lengths.
-    pub problems: [&'static str; 14],
+    pub problems: [&'static str; 15],
 
     pub nav_dashboard: &'static str,
     pub nav_rankings: &'static str,
@@ -408,6 +409,70 @@ pub struct Catalog {
     pub error_500: (&'static str, &'static str),
     pub error_503: (&'static str, &'static str),
     pub error_csrf: &'static str,
+
+    // issue 6: investor portal and requests
+    pub nav_portal: &'static str,
+    pub nav_requests: &'static str,
+    pub portal_none: &'static str,
+    pub portal_progress: &'static str,
+    pub portal_progress_line: &'static str,
+    pub portal_open_items: &'static str,
+    pub portal_no_open_items: &'static str,
+    pub portal_milestones: &'static str,
+    pub portal_no_milestones: &'static str,
+    pub portal_details: &'static str,
+    pub requests_title: &'static str,
+    pub requests_promise: &'static str,
+    pub requests_pending: &'static str,
+    pub requests_triaged: &'static str,
+    pub requests_none: &'static str,
+    pub request_new: &'static str,
+    pub request_new_intro: &'static str,
+    pub field_request_title: &'static str,
+    pub field_request_body: &'static str,
+    pub field_wished_date: &'static str,
+    pub request_submit: &'static str,
+    pub col_request: &'static str,
+    pub col_submitted: &'static str,
+    pub col_waited: &'static str,
+    pub col_request_state: &'static str,
+    pub request_standings: [&'static str; 5],
+    pub working_days: &'static str,
+    pub triage_by: &'static str,
+    pub resolve_by: &'static str,
+    pub triage_late: &'static str,
+    pub resolve_late: &'static str,
+    pub triage_was_late: &'static str,
+    pub request_item: &'static str,
+    pub request_decline_reason: &'static str,
+    pub request_submitter: &'static str,
+    pub request_triager: &'static str,
+    pub request_accept_heading: &'static str,
+    pub request_accept_submit: &'static str,
+    pub request_decline_heading: &'static str,
+    pub request_decline_submit: &'static str,
+    pub request_rate_heading: &'static str,
+    pub field_rating: &'static str,
+    pub field_rating_comment: &'static str,
+    pub request_rate_submit: &'static str,
+    pub request_rating: &'static str,
+    pub request_already_triaged: &'static str,
+    pub request_cannot_rate: &'static str,
+    pub request_progress: &'static str,
+    pub col_requests: &'static str,
+    pub col_requests_late: &'static str,
+    pub col_rating: &'static str,
+    pub service_heading: &'static str,
+    pub dashboard_requests: &'static str,
+    pub dashboard_requests_none: &'static str,
+    pub update_for_investor: &'static str,
+    pub shown_to_investor: &'static str,
+    pub investors_heading: &'static str,
+    pub investors_none: &'static str,
+    pub field_investor_username: &'static str,
+    pub investor_link_submit: &'static str,
+    pub investor_unlink_submit: &'static str,
+    pub investor_not_found: &'static str,
 }
 
 impl Catalog {
@@ -448,6 +513,7 @@ impl Catalog {
             Problem::ReasonRequired => 11,
             Problem::ClosedItem => 12,
             Problem::OutOfRange(..) => 13,
+            Problem::DateInPast => 14,
         };
         let (min, max) = match p {
             Problem::TooLong(max) => (String::new(), max.to_string()),
@@ -597,6 +663,44 @@ impl Catalog {
 
     pub fn demo_body(&self, password: &str) -> String {
         fill(self.login_demo_body, &[("password", password)])
+    }
+
+    pub fn request_standing(&self, s: Standing) -> &'static str {
+        self.request_standings[s as usize]
+    }
+
+    pub fn working_days_n(&self, n: i64) -> String {
+        fill(self.working_days, &[("n", &n.to_string())])
+    }
+
+    pub fn promise(&self, level: ServiceLevel) -> String {
+        fill(
+            self.requests_promise,
+            &[
+                ("triage", &level.triage_days.to_string()),
+                ("resolve", &level.resolve_days.to_string()),
+            ],
+        )
+    }
+
+    pub fn request_intro(&self, level: ServiceLevel) -> String {
+        fill(self.request_new_intro, &[("triage", &level.triage_days.to_string())])
+    }
+
+    pub fn progress_line(&self, total: usize, done: usize, open: usize) -> String {
+        fill(
+            self.portal_progress_line,
+            &[
+                ("total", &total.to_string()),
+                ("done", &done.to_string()),
+                ("open", &open.to_string()),
+            ],
+        )
+    }
+
+    pub fn due_by(&self, resolve: bool, date: NaiveDate) -> String {
+        let template = if resolve { self.resolve_by } else { self.triage_by };
+        fill(template, &[("date", &date.to_string())])
     }
 
     pub fn overdue(&self, days: i64) -> String {

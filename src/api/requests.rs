@@ -1,0 +1,306 @@
+//! Investors' requests in JSON: raising them, triage into a checklist item or a decline, the
+//! investor's rating. The same policy as the pages; investors see only their own projects' requests.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::{CurrentUser, policy};
+use crate::db::items::NewItem;
+use crate::db::projects;
+use crate::db::requests::{self, Request, Triaged};
+use crate::db::settings::{self, Settings};
+use crate::domain::checklist::{Category, ItemFields, Source};
+use crate::domain::input::FieldErrors;
+use crate::domain::request::{self, RequestDraft, RequestFields, RequestState, Standing};
+use crate::domain::status::ItemState;
+use crate::web::AppState;
+use crate::web::context::RequestContext;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::IdPath;
+use crate::web::item_forms::checked_item;
+
+#[derive(Serialize, ToSchema)]
+pub struct RequestItem {
+    id: Uuid,
+    title: Option<String>,
+    responsible_unit: Option<String>,
+    deadline: Option<NaiveDate>,
+    state: Option<ItemState>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RequestJson {
+    id: Uuid,
+    project_id: Uuid,
+    title: String,
+    body: Option<String>,
+    category: Category,
+    wished_date: Option<NaiveDate>,
+    /// The triage decision.
+    state: RequestState,
+    /// Where it stands, following its item once accepted.
+    standing: Standing,
+    submitted_at: DateTime<Utc>,
+    triaged_at: Option<DateTime<Utc>>,
+    decline_reason: Option<String>,
+    /// The checklist item an accepted request became.
+    item: Option<RequestItem>,
+    /// Working days waited for triage (so far, while pending).
+    waited_working_days: i64,
+    /// Whether it broke its service level (triage or resolution late).
+    late: bool,
+    rating: Option<i16>,
+    rating_comment: Option<String>,
+    version: i32,
+}
+
+fn to_json(r: Request, settings: &Settings) -> RequestJson {
+    let timing = request::timing(
+        r.state,
+        r.dates(settings.tz()),
+        settings.today(),
+        settings.service_level(),
+    );
+    RequestJson {
+        standing: r.standing(),
+        id: r.id,
+        project_id: r.project_id,
+        title: r.title,
+        body: r.body,
+        category: r.category,
+        wished_date: r.wished_on,
+        state: r.state,
+        submitted_at: r.created_at,
+        triaged_at: r.triaged_at,
+        decline_reason: r.decline_reason,
+        item: r.item_id.map(|id| RequestItem {
+            id,
+            title: r.item_title,
+            responsible_unit: r.item_unit,
+            deadline: r.item_deadline,
+            state: r.item_state.0,
+        }),
+        waited_working_days: timing.waited,
+        late: timing.late(),
+        rating: r.rating,
+        rating_comment: r.rating_comment,
+        version: r.version,
+    }
+}
+
+async fn visible_project(state: &AppState, user: &CurrentUser, id: Uuid, settings: &Settings) -> AppResult<()> {
+    projects::find_visible(
+        &state.db,
+        policy::project_scope(user),
+        id,
+        settings.today(),
+        settings.thresholds(),
+    )
+    .await?
+    .ok_or(AppError::NotFound)
+    .map(|_| ())
+}
+
+/// How many requests one project's list returns.
+const LIST_LIMIT: i64 = 1000;
+
+/// A project's requests, pending ones first.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/requests", params(("id" = Uuid, Path)),
+    responses((status = 200, body = [RequestJson]), (status = 404)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<Vec<RequestJson>>> {
+    let settings = settings::load(&state.db).await?;
+    visible_project(&state, &user, id, &settings).await?;
+    let all = requests::list(&state.db, policy::project_scope(&user), Some(id), LIST_LIMIT).await?;
+    Ok(Json(all.into_iter().map(|r| to_json(r, &settings)).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewRequest {
+    title: String,
+    body: Option<String>,
+    /// `YYYY-MM-DD`, not in the past.
+    wished_date: Option<String>,
+    category: Option<String>,
+}
+
+/// Raises a request on one's own project (investors).
+#[utoipa::path(post, path = "/api/v1/projects/{id}/requests", params(("id" = Uuid, Path)), request_body = NewRequest,
+    responses((status = 201, body = RequestJson), (status = 403), (status = 404), (status = 422)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    Json(new): Json<NewRequest>,
+) -> AppResult<(StatusCode, Json<RequestJson>)> {
+    let settings = settings::load(&state.db).await?;
+    visible_project(&state, &user, id, &settings).await?;
+    if !policy::may_raise_request(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let fields = RequestFields {
+        title: new.title,
+        body: new.body.unwrap_or_default(),
+        wished_date: new.wished_date.unwrap_or_default(),
+        category: new.category.unwrap_or_default(),
+    };
+    let draft = RequestDraft::parse(&fields, settings.today()).map_err(|e| super::invalid(&e, &ctx))?;
+    let created = requests::create(&state.db, id, user.id, &draft).await?;
+    Ok((StatusCode::CREATED, Json(to_json(created, &settings))))
+}
+
+async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Request, bool)> {
+    requests::find_visible(&state.db, policy::project_scope(user), user.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// One request.
+#[utoipa::path(get, path = "/api/v1/requests/{id}", params(("id" = Uuid, Path)),
+    responses((status = 200, body = RequestJson), (status = 404)))]
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<RequestJson>> {
+    let settings = settings::load(&state.db).await?;
+    let (request, _) = load(&state, &user, id).await?;
+    Ok(Json(to_json(request, &settings)))
+}
+
+/// Loads a request for triage: officials and leads of its task force only.
+async fn triageable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<Request> {
+    let (request, on_task_force) = load(state, user, id).await?;
+    if !policy::may_edit_checklist(user, on_task_force) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(request)
+}
+
+fn triaged(outcome: Triaged, settings: &Settings) -> AppResult<Json<RequestJson>> {
+    match outcome {
+        Triaged::Done(r) => Ok(Json(to_json(r, settings))),
+        Triaged::Conflict(r) => Err(AppError::Conflict(
+            serde_json::to_value(to_json(r, settings)).map_err(anyhow::Error::from)?,
+        )),
+        Triaged::NotPending(_) => Err(AppError::InvalidState("the request has been triaged already".into())),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AcceptRequest {
+    /// The responsible unit's code.
+    responsible_unit: String,
+    /// `YYYY-MM-DD`.
+    deadline: String,
+    /// The item's title; the request's own by default.
+    title: Option<String>,
+    category: Option<String>,
+    note: Option<String>,
+    /// The version triage is based on; without it, any pending version.
+    version: Option<i32>,
+}
+
+/// Accepts a request: it becomes a checklist item (officials, and leads of its task force).
+#[utoipa::path(post, path = "/api/v1/requests/{id}/accept", params(("id" = Uuid, Path)), request_body = AcceptRequest,
+    responses((status = 200, body = RequestJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn accept(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    Json(a): Json<AcceptRequest>,
+) -> AppResult<Json<RequestJson>> {
+    let settings = settings::load(&state.db).await?;
+    let request = triageable(&state, &user, id).await?;
+    let fields = ItemFields {
+        title: a.title.unwrap_or_else(|| request.title.clone()),
+        category: a.category.unwrap_or_else(|| request.category.as_str().into()),
+        responsible_unit: a.responsible_unit,
+        deadline: a.deadline,
+        note: a.note.or_else(|| request.body.clone()).unwrap_or_default(),
+    };
+    let (draft, unit) = checked_item(&state, &fields)
+        .await?
+        .map_err(|e| super::invalid(&e, &ctx))?;
+    let item = NewItem {
+        project_id: request.project_id,
+        title: &draft.title,
+        category: draft.category,
+        unit_id: unit.id,
+        deadline: draft.deadline,
+        note: draft.note.as_deref(),
+        source: Source::InvestorRequest,
+        meeting_id: None,
+    };
+    let version = a.version.unwrap_or(request.version);
+    let (outcome, _) = requests::accept(&state.db, id, version, item, user.id).await?;
+    triaged(outcome, &settings)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DeclineRequest {
+    /// Why, in words the investor reads.
+    reason: String,
+    version: Option<i32>,
+}
+
+/// Declines a request with a reason (officials, and leads of its task force).
+#[utoipa::path(post, path = "/api/v1/requests/{id}/decline", params(("id" = Uuid, Path)), request_body = DeclineRequest,
+    responses((status = 200, body = RequestJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn decline(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    Json(d): Json<DeclineRequest>,
+) -> AppResult<Json<RequestJson>> {
+    let settings = settings::load(&state.db).await?;
+    let request = triageable(&state, &user, id).await?;
+    let reason =
+        request::decline_reason(&d.reason).map_err(|p| super::invalid(&FieldErrors(vec![("reason", p)]), &ctx))?;
+    let version = d.version.unwrap_or(request.version);
+    let outcome = requests::decline(&state.db, id, version, &reason, user.id).await?;
+    triaged(outcome, &settings)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Rating {
+    /// 1 (poor) to 5 (excellent).
+    rating: i64,
+    comment: Option<String>,
+}
+
+/// Rates the help once the request is resolved (the project's investors; once).
+#[utoipa::path(post, path = "/api/v1/requests/{id}/rating", params(("id" = Uuid, Path)), request_body = Rating,
+    responses((status = 200, body = RequestJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn rate(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    Json(r): Json<Rating>,
+) -> AppResult<Json<RequestJson>> {
+    let settings = settings::load(&state.db).await?;
+    load(&state, &user, id).await?;
+    if !policy::may_rate_request(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let (score, comment) = request::rating(&r.rating.to_string(), r.comment.as_deref().unwrap_or_default())
+        .map_err(|e| super::invalid(&e, &ctx))?;
+    match requests::rate(&state.db, id, score, comment.as_deref(), user.id).await? {
+        Some(rated) => Ok(Json(to_json(rated, &settings))),
+        None => Err(AppError::InvalidState(
+            "only a resolved request can be rated, once".into(),
+        )),
+    }
+}

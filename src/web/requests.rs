@@ -1,0 +1,494 @@
+//! Investors' requests (企业诉求): the investor raises one, the task force accepts it as a checklist
+//! item or declines it with a reason, and the investor follows it to the end and rates the help.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::AppState;
+use super::context::RequestContext;
+use super::error::{AppError, AppResult};
+use super::extract::IdPath;
+use super::form::{Fields, Messages};
+use super::i18n::Catalog;
+use super::item_forms::checked_item;
+use super::items::category_options;
+use super::layout::Layout;
+use crate::auth::{CurrentUser, policy};
+use crate::db::items::{self, NewItem, Update};
+use crate::db::projects;
+use crate::db::requests::{self, Fact, Request, Triaged};
+use crate::db::settings::{self, Settings};
+use crate::db::units::{self, Unit};
+use crate::domain::checklist::{ItemFields, Source};
+use crate::domain::input::FieldErrors;
+use crate::domain::request::{self, RequestDraft, RequestFields, Standing};
+use crate::domain::working_days;
+
+/// How many requests a list shows; the oldest triaged ones drop off first.
+const LIST_LIMIT: i64 = 500;
+
+/// A request as a row of a list or the head of its page.
+pub struct RequestRow {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub project_name: String,
+    pub title: String,
+    pub category: &'static str,
+    pub submitted: NaiveDate,
+    pub waited: String,
+    pub standing: Standing,
+    pub standing_label: &'static str,
+    /// The promise still to keep ("triage due …"), if any.
+    pub due: String,
+    /// Why it is flagged, if it broke its service level.
+    pub late: Option<&'static str>,
+    pub item_id: Option<Uuid>,
+    pub item_title: Option<String>,
+}
+
+impl RequestRow {
+    pub fn new(r: &Request, t: &'static Catalog, settings: &Settings) -> RequestRow {
+        let dates = r.dates(settings.tz());
+        let timing = request::timing(r.state, dates, settings.today(), settings.service_level());
+        let standing = r.standing();
+        let due = match (standing, timing.resolve_by) {
+            (Standing::Pending, _) => t.due_by(false, timing.triage_by),
+            (Standing::InProgress, Some(by)) => t.due_by(true, by),
+            _ => String::new(),
+        };
+        let late = if timing.triage_late && standing == Standing::Pending {
+            Some(t.triage_late)
+        } else if timing.resolve_late {
+            Some(t.resolve_late)
+        } else if timing.triage_late {
+            Some(t.triage_was_late)
+        } else {
+            None
+        };
+        RequestRow {
+            id: r.id,
+            project_id: r.project_id,
+            project_name: r.project_name.clone(),
+            title: r.title.clone(),
+            category: t.category(&r.category),
+            submitted: dates.submitted,
+            waited: t.working_days_n(timing.waited),
+            standing,
+            standing_label: t.request_standing(standing),
+            due,
+            late,
+            item_id: r.item_id,
+            item_title: r.item_title.clone(),
+        }
+    }
+}
+
+/// Request figures per `key` (a task force's project, a responsible unit), judged today.
+pub fn figures_by<K: Eq + Hash>(
+    facts: &[Fact],
+    settings: &Settings,
+    key: impl Fn(&Fact) -> Option<K>,
+) -> HashMap<K, request::Figures> {
+    let mut by: HashMap<K, request::Figures> = HashMap::new();
+    for f in facts {
+        if let Some(k) = key(f) {
+            let timing = request::timing(
+                f.state,
+                f.dates(settings.tz()),
+                settings.today(),
+                settings.service_level(),
+            );
+            by.entry(k).or_default().add(f.state, timing, f.rating);
+        }
+    }
+    by
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "requests/list.html")]
+pub struct ListPage {
+    layout: Layout,
+    promise: String,
+    pending: Vec<RequestRow>,
+    triaged: Vec<RequestRow>,
+}
+
+/// The requests the user may see: pending ones first, longest waiting first.
+pub async fn list(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<ListPage> {
+    let settings = settings::load(&state.db).await?;
+    let t = ctx.t();
+    let all = requests::list(&state.db, policy::project_scope(&user), None, LIST_LIMIT).await?;
+    let (pending, triaged) = all
+        .iter()
+        .map(|r| RequestRow::new(r, t, &settings))
+        .partition(|r| r.standing == Standing::Pending);
+    Ok(ListPage {
+        layout: Layout::new(&ctx),
+        promise: t.promise(settings.service_level()),
+        pending,
+        triaged,
+    })
+}
+
+/// A form of the request page that came back, keeping what was typed.
+#[derive(Default)]
+struct Kept {
+    form: &'static str,
+    accept: Option<ItemFields>,
+    text: String,
+    rating: String,
+    errors: Messages,
+    /// A refusal that concerns the whole request (someone triaged it first).
+    notice: Option<&'static str>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "requests/show.html")]
+pub struct RequestPage {
+    layout: Layout,
+    r: RequestRow,
+    request: Request,
+    can_triage: bool,
+    can_rate: bool,
+    accept: ItemFields,
+    kept: Kept,
+    units: Vec<Unit>,
+    categories: Vec<(&'static str, &'static str, bool)>,
+    updates: Vec<Update>,
+    internal: bool,
+    tz: chrono_tz::Tz,
+}
+
+impl RequestPage {
+    fn error(&self, form: &str, field: &str) -> Option<&str> {
+        (self.kept.form == form).then(|| self.kept.errors.get(field)).flatten()
+    }
+
+    fn kept_text(&self, form: &str) -> &str {
+        if self.kept.form == form { &self.kept.text } else { "" }
+    }
+}
+
+async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Request, bool)> {
+    requests::find_visible(&state.db, policy::project_scope(user), user.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    (request, on_task_force): (Request, bool),
+    kept: Kept,
+) -> AppResult<RequestPage> {
+    let settings = settings::load(&state.db).await?;
+    let t = ctx.t();
+    let internal = policy::sees_internal(user);
+    let can_triage = request.standing() == Standing::Pending && policy::may_edit_checklist(user, on_task_force);
+    let accept = kept.accept.clone().unwrap_or_else(|| ItemFields {
+        title: request.title.clone(),
+        category: request.category.as_str().into(),
+        responsible_unit: String::new(),
+        // The promise of resolution, unless the investor wished for later.
+        deadline: working_days::add(settings.today(), settings.service_level().resolve_days)
+            .max(request.wished_on.unwrap_or_default())
+            .to_string(),
+        note: request.body.clone().unwrap_or_default(),
+    });
+    let updates = match request.item_id {
+        Some(item) => items::updates_of_item(&state.db, item, internal).await?,
+        None => Vec::new(),
+    };
+    Ok(RequestPage {
+        layout: Layout::new(ctx),
+        r: RequestRow::new(&request, t, &settings),
+        can_triage,
+        can_rate: policy::may_rate_request(user) && request::may_rate(request.standing(), request.rating.is_some()),
+        categories: category_options(t, &accept.category),
+        accept,
+        kept,
+        units: if can_triage {
+            units::all(&state.db).await?
+        } else {
+            Vec::new()
+        },
+        updates,
+        internal,
+        tz: settings.tz(),
+        request,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<RequestPage> {
+    let loaded = load(&state, &user, id).await?;
+    page(&state, &ctx, &user, loaded, Kept::default()).await
+}
+
+/// Re-shows the page with the form's problems (422) or with the news that someone was first (409).
+async fn refused(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    id: Uuid,
+    status: StatusCode,
+    kept: Kept,
+) -> AppResult<Response> {
+    let loaded = load(state, user, id).await?;
+    Ok((status, page(state, ctx, user, loaded, kept).await?).into_response())
+}
+
+fn already_triaged(ctx: &RequestContext, form: &'static str) -> Kept {
+    Kept {
+        form,
+        notice: Some(ctx.t().request_already_triaged),
+        ..Kept::default()
+    }
+}
+
+/// Triage: only an official, or a lead of the project's task force, and only while pending.
+async fn triageable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Request, bool)> {
+    let (request, on_task_force) = load(state, user, id).await?;
+    if !policy::may_edit_checklist(user, on_task_force) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((request, on_task_force))
+}
+
+pub async fn accept(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    let (request, _) = triageable(&state, &user, id).await?;
+    let values = ItemFields {
+        title: fields.get("title"),
+        category: fields.get("category"),
+        responsible_unit: fields.get("responsible_unit"),
+        deadline: fields.get("deadline"),
+        note: fields.get("note"),
+    };
+    let (draft, unit) = match checked_item(&state, &values).await? {
+        Ok(checked) => checked,
+        Err(errors) => {
+            let kept = Kept {
+                form: "accept",
+                errors: Messages::new(&errors, ctx.t()),
+                accept: Some(values),
+                ..Kept::default()
+            };
+            return refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await;
+        }
+    };
+    let item = NewItem {
+        project_id: request.project_id,
+        title: &draft.title,
+        category: draft.category,
+        unit_id: unit.id,
+        deadline: draft.deadline,
+        note: draft.note.as_deref(),
+        source: Source::InvestorRequest,
+        meeting_id: None,
+    };
+    match requests::accept(&state.db, id, fields.version(), item, user.id)
+        .await?
+        .0
+    {
+        Triaged::Done(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Triaged::Conflict(_) | Triaged::NotPending(_) => {
+            refused(
+                &state,
+                &ctx,
+                &user,
+                id,
+                StatusCode::CONFLICT,
+                already_triaged(&ctx, "accept"),
+            )
+            .await
+        }
+    }
+}
+
+pub async fn decline(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    triageable(&state, &user, id).await?;
+    let text = fields.get("reason");
+    let reason = match request::decline_reason(&text) {
+        Ok(r) => r,
+        Err(p) => {
+            let kept = Kept {
+                form: "decline",
+                errors: Messages::new(&FieldErrors(vec![("reason", p)]), ctx.t()),
+                text,
+                ..Kept::default()
+            };
+            return refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await;
+        }
+    };
+    match requests::decline(&state.db, id, fields.version(), &reason, user.id).await? {
+        Triaged::Done(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Triaged::Conflict(_) | Triaged::NotPending(_) => {
+            refused(
+                &state,
+                &ctx,
+                &user,
+                id,
+                StatusCode::CONFLICT,
+                already_triaged(&ctx, "decline"),
+            )
+            .await
+        }
+    }
+}
+
+pub async fn rate(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    load(&state, &user, id).await?;
+    if !policy::may_rate_request(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let (score, comment) = (fields.get("rating"), fields.get("comment"));
+    let kept = |errors: &FieldErrors, notice| Kept {
+        form: "rate",
+        errors: Messages::new(errors, ctx.t()),
+        text: comment.clone(),
+        rating: score.clone(),
+        notice,
+        ..Kept::default()
+    };
+    match request::rating(&score, &comment) {
+        Err(errors) => {
+            let kept = kept(&errors, None);
+            refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await
+        }
+        Ok((score, comment)) => match requests::rate(&state.db, id, score, comment.as_deref(), user.id).await? {
+            Some(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+            None => {
+                let kept = kept(&FieldErrors::default(), Some(ctx.t().request_cannot_rate));
+                refused(&state, &ctx, &user, id, StatusCode::CONFLICT, kept).await
+            }
+        },
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "requests/new.html")]
+pub struct NewRequestPage {
+    layout: Layout,
+    project_id: Uuid,
+    project_name: String,
+    intro: String,
+    today: NaiveDate,
+    values: RequestFields,
+    errors: Messages,
+    categories: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// The project an investor may raise a request on: theirs (404 otherwise), and only investors.
+async fn requesting_project(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    settings: &Settings,
+) -> AppResult<projects::ProjectSummary> {
+    let project = projects::find_visible(
+        &state.db,
+        policy::project_scope(user),
+        id,
+        settings.today(),
+        settings.thresholds(),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if !policy::may_raise_request(user) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(project)
+}
+
+fn new_page(
+    ctx: &RequestContext,
+    settings: &Settings,
+    project: projects::ProjectSummary,
+    values: RequestFields,
+    errors: &FieldErrors,
+) -> NewRequestPage {
+    let t = ctx.t();
+    NewRequestPage {
+        layout: Layout::new(ctx),
+        project_id: project.id,
+        project_name: project.name,
+        intro: t.request_intro(settings.service_level()),
+        today: settings.today(),
+        categories: category_options(t, &values.category),
+        values,
+        errors: Messages::new(errors, t),
+    }
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<NewRequestPage> {
+    let settings = settings::load(&state.db).await?;
+    let project = requesting_project(&state, &user, id, &settings).await?;
+    let values = RequestFields {
+        category: "other".into(),
+        ..RequestFields::default()
+    };
+    Ok(new_page(&ctx, &settings, project, values, &FieldErrors::default()))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    let settings = settings::load(&state.db).await?;
+    let project = requesting_project(&state, &user, id, &settings).await?;
+    let values = RequestFields {
+        title: fields.get("title"),
+        body: fields.get("body"),
+        wished_date: fields.get("wished_date"),
+        category: fields.get("category"),
+    };
+    match RequestDraft::parse(&values, settings.today()) {
+        Ok(draft) => {
+            let created = requests::create(&state.db, id, user.id, &draft).await?;
+            Ok(Redirect::to(&format!("/requests/{}", created.id)).into_response())
+        }
+        Err(errors) => {
+            let page = new_page(&ctx, &settings, project, values, &errors);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
