@@ -305,7 +305,11 @@ async fn officials_link_investor_accounts_to_projects() {
     let r = lead
         .submit(&format!("/projects/{jinzhu}/investors"), &[("username", "jinzhu-co")])
         .await;
-    assert_eq!(r.status(), StatusCode::NOT_FOUND, "not their task force: not theirs to see");
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_FOUND,
+        "not their task force: not theirs to see"
+    );
     let official = app.demo_login("official").await;
     let r = official
         .submit(&format!("/projects/{jinzhu}/investors"), &[("username", "member")])

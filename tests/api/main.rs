@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+mod authz;
 mod checklist_api;
 mod checklists;
 mod cli;
