@@ -5,6 +5,7 @@ use sqlx::PgPool;
 
 use crate::domain::request::ServiceLevel;
 use crate::domain::status::Thresholds;
+use crate::domain::working_days::WorkCalendar;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Settings {
@@ -17,6 +18,11 @@ pub struct Settings {
     pub request_triage_days: i32,
     pub request_resolve_days: i32,
     pub is_demo: bool,
+    /// The year's exceptions to Monday–Friday: weekdays off (holidays) and weekend days worked.
+    days_off: Vec<NaiveDate>,
+    days_worked: Vec<NaiveDate>,
+    #[sqlx(skip)]
+    service: ServiceLevel,
 }
 
 impl Settings {
@@ -28,11 +34,8 @@ impl Settings {
     }
 
     /// The service level promised to investors, in working days.
-    pub fn service_level(&self) -> ServiceLevel {
-        ServiceLevel {
-            triage_days: i64::from(self.request_triage_days),
-            resolve_days: i64::from(self.request_resolve_days),
-        }
+    pub fn service_level(&self) -> &ServiceLevel {
+        &self.service
     }
 
     /// The county's time zone (Asia/Shanghai unless set otherwise).
@@ -47,13 +50,23 @@ impl Settings {
 }
 
 pub async fn load(pool: &PgPool) -> Result<Settings, sqlx::Error> {
-    sqlx::query_as(
+    let mut settings: Settings = sqlx::query_as(
         "SELECT red_after_days, due_soon_days, red_list_size, time_zone, county_name, session_idle_minutes,
-                request_triage_days, request_resolve_days, demo_seeded_at IS NOT NULL AS is_demo
+                request_triage_days, request_resolve_days, demo_seeded_at IS NOT NULL AS is_demo,
+                ARRAY(SELECT day FROM working_day_exceptions WHERE NOT working) AS days_off,
+                ARRAY(SELECT day FROM working_day_exceptions WHERE working) AS days_worked
          FROM settings",
     )
     .fetch_one(pool)
-    .await
+    .await?;
+    let exceptions = settings.days_off.iter().map(|d| (*d, false));
+    let worked = settings.days_worked.iter().map(|d| (*d, true));
+    settings.service = ServiceLevel {
+        triage_days: i64::from(settings.request_triage_days),
+        resolve_days: i64::from(settings.request_resolve_days),
+        calendar: WorkCalendar::new(exceptions.chain(worked)),
+    };
+    Ok(settings)
 }
 
 /// The settings form's fields in order: (column, least, most); `None` bounds mean text.
@@ -84,10 +97,26 @@ pub async fn form_values(pool: &PgPool) -> Result<Vec<String>, sqlx::Error> {
         .collect()
 }
 
-/// Saves checked values (in the order of [`FIELDS`]) and records the change.
-pub async fn save(pool: &PgPool, values: &[String], actor: super::audit::Actor<'_>) -> Result<(), sqlx::Error> {
+/// Saves checked values (in the order of [`FIELDS`]) and the working-day calendar, and records
+/// the change.
+pub async fn save(
+    pool: &PgPool,
+    values: &[String],
+    calendar: &WorkCalendar,
+    actor: super::audit::Actor<'_>,
+) -> Result<(), sqlx::Error> {
     let before = form_values(pool).await?;
+    let calendar_before = load(pool).await?.service.calendar.to_text();
     let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM working_day_exceptions")
+        .execute(&mut *tx)
+        .await?;
+    let (days, working): (Vec<NaiveDate>, Vec<bool>) = calendar.exceptions().unzip();
+    sqlx::query("INSERT INTO working_day_exceptions (day, working) SELECT * FROM unnest($1::date[], $2::bool[])")
+        .bind(&days)
+        .bind(&working)
+        .execute(&mut *tx)
+        .await?;
     let sets = FIELDS
         .iter()
         .enumerate()
@@ -106,14 +135,14 @@ pub async fn save(pool: &PgPool, values: &[String], actor: super::audit::Actor<'
         q = q.bind(v);
     }
     q.fetch_one(&mut *tx).await?;
-    let object = |vals: &[String]| {
-        serde_json::Value::Object(
-            FIELDS
-                .iter()
-                .zip(vals)
-                .map(|((c, _), v)| (c.to_string(), v.clone().into()))
-                .collect(),
-        )
+    let object = |vals: &[String], calendar: String| {
+        let mut fields: serde_json::Map<String, serde_json::Value> = FIELDS
+            .iter()
+            .zip(vals)
+            .map(|((c, _), v)| (c.to_string(), v.clone().into()))
+            .collect();
+        fields.insert("working_days".into(), calendar.into());
+        serde_json::Value::Object(fields)
     };
     super::audit::record(
         &mut tx,
@@ -123,8 +152,8 @@ pub async fn save(pool: &PgPool, values: &[String], actor: super::audit::Actor<'
             entity: "settings",
             entity_id: None,
             project_id: None,
-            before: Some(object(&before)),
-            after: Some(object(values)),
+            before: Some(object(&before, calendar_before)),
+            after: Some(object(values, calendar.to_text())),
         },
     )
     .await?;

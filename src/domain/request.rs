@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::checklist::{Category, TEXT_MAX, TITLE_MAX};
 use super::input::{self, FieldErrors, Problem};
 use super::status::ItemState;
-use super::working_days;
+use super::working_days::WorkCalendar;
 
 /// The triage decision, as stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -73,10 +73,12 @@ pub fn standing(state: RequestState, item: Option<ItemState>) -> Standing {
 
 /// The promise, in working days: triage within `triage_days` of the request, resolution within
 /// `resolve_days` of its acceptance (settings; 2 and 5 by default).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServiceLevel {
     pub triage_days: i64,
     pub resolve_days: i64,
+    /// Which days count.
+    pub calendar: WorkCalendar,
 }
 
 /// The dates of one request that its service level is judged on (county calendar days).
@@ -107,16 +109,17 @@ impl Timing {
     }
 }
 
-pub fn timing(state: RequestState, dates: Dates, today: NaiveDate, level: ServiceLevel) -> Timing {
-    let triage_by = working_days::add(dates.submitted, level.triage_days);
+pub fn timing(state: RequestState, dates: Dates, today: NaiveDate, level: &ServiceLevel) -> Timing {
+    let calendar = &level.calendar;
+    let triage_by = calendar.add(dates.submitted, level.triage_days);
     let triaged_or_today = dates.triaged.unwrap_or(today);
     let resolve_by = match state {
-        RequestState::Accepted => dates.triaged.map(|t| working_days::add(t, level.resolve_days)),
+        RequestState::Accepted => dates.triaged.map(|t| calendar.add(t, level.resolve_days)),
         _ => None,
     };
     Timing {
         triage_by,
-        waited: working_days::between(dates.submitted, triaged_or_today),
+        waited: calendar.between(dates.submitted, triaged_or_today),
         triage_late: triaged_or_today > triage_by,
         resolve_by,
         resolve_late: resolve_by.is_some_and(|by| dates.item_closed.unwrap_or(today) > by),
@@ -237,10 +240,13 @@ mod tests {
         s.parse().unwrap()
     }
 
-    const LEVEL: ServiceLevel = ServiceLevel {
-        triage_days: 2,
-        resolve_days: 5,
-    };
+    fn level() -> ServiceLevel {
+        ServiceLevel {
+            triage_days: 2,
+            resolve_days: 5,
+            calendar: WorkCalendar::default(),
+        }
+    }
 
     // 2026-11-23 is a Monday.
     fn pending_on(submitted: &str, today: &str) -> Timing {
@@ -249,7 +255,7 @@ mod tests {
             triaged: None,
             item_closed: None,
         };
-        timing(RequestState::Pending, dates, d(today), LEVEL)
+        timing(RequestState::Pending, dates, d(today), &level())
     }
 
     #[test]
@@ -272,17 +278,17 @@ mod tests {
             triaged: Some(d("2026-11-24")),
             item_closed: None,
         };
-        let t = timing(RequestState::Accepted, dates, d("2026-12-01"), LEVEL);
+        let t = timing(RequestState::Accepted, dates, d("2026-12-01"), &level());
         assert_eq!((t.waited, t.triage_late), (1, false));
         assert_eq!(t.resolve_by, Some(d("2026-12-01")));
         assert!(!t.resolve_late, "the fifth working day is still in time");
-        let t = timing(RequestState::Accepted, dates, d("2026-12-02"), LEVEL);
+        let t = timing(RequestState::Accepted, dates, d("2026-12-02"), &level());
         assert!(t.resolve_late && t.late());
         let closed = Dates {
             item_closed: Some(d("2026-11-30")),
             ..dates
         };
-        let t = timing(RequestState::Accepted, closed, d("2027-01-10"), LEVEL);
+        let t = timing(RequestState::Accepted, closed, d("2027-01-10"), &level());
         assert!(!t.late(), "closed in time stays in time");
     }
 
@@ -293,7 +299,7 @@ mod tests {
             triaged: Some(d("2026-11-27")),
             item_closed: None,
         };
-        let t = timing(RequestState::Declined, dates, d("2027-01-10"), LEVEL);
+        let t = timing(RequestState::Declined, dates, d("2027-01-10"), &level());
         assert!(t.triage_late);
         assert_eq!(t.waited, 4);
         assert_eq!((t.resolve_by, t.resolve_late), (None, false));

@@ -30,7 +30,6 @@ use crate::db::units::{self, Unit};
 use crate::domain::checklist::{ItemFields, Source};
 use crate::domain::input::FieldErrors;
 use crate::domain::request::{self, RequestDraft, RequestFields, Standing};
-use crate::domain::working_days;
 
 /// How many requests a list shows; the oldest triaged ones drop off first.
 const LIST_LIMIT: i64 = 500;
@@ -199,7 +198,8 @@ async fn page(
         category: request.category.as_str().into(),
         responsible_unit: String::new(),
         // The promise of resolution, unless the investor wished for later.
-        deadline: working_days::add(settings.today(), settings.service_level().resolve_days)
+        deadline: (settings.service_level().calendar)
+            .add(settings.today(), settings.service_level().resolve_days)
             .max(request.wished_on.unwrap_or_default())
             .to_string(),
         note: request.body.clone().unwrap_or_default(),

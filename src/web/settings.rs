@@ -17,6 +17,7 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::settings::{self, FIELDS};
 use crate::domain::input::{self, FieldErrors, Problem};
+use crate::domain::working_days;
 
 pub struct SettingField {
     pub name: &'static str,
@@ -31,8 +32,17 @@ pub struct SettingsPage {
     layout: Layout,
     fields: Vec<SettingField>,
     errors: Messages,
+    /// The holidays and worked weekend days, as typed.
+    working_days: String,
+    working_days_error: Option<String>,
     saved: bool,
     run: RunStatus,
+}
+
+/// What the form sent besides the settings row: the working-day calendar, and its problem.
+struct Calendar {
+    text: String,
+    error: Option<String>,
 }
 
 fn require_admin(user: &CurrentUser) -> AppResult<()> {
@@ -48,6 +58,7 @@ async fn page(
     ctx: &RequestContext,
     values: Vec<String>,
     errors: &FieldErrors,
+    calendar: Calendar,
     saved: bool,
 ) -> AppResult<SettingsPage> {
     let t = ctx.t();
@@ -66,6 +77,8 @@ async fn page(
             })
             .collect(),
         errors: Messages::new(errors, t),
+        working_days: calendar.text,
+        working_days_error: calendar.error,
         saved,
         run: run_status(state, ctx, tz).await?,
     })
@@ -84,7 +97,19 @@ pub async fn show(
 ) -> AppResult<SettingsPage> {
     require_admin(&user)?;
     let values = settings::form_values(&state.db).await?;
-    page(&state, &ctx, values, &FieldErrors::default(), q.saved.is_some()).await
+    let calendar = Calendar {
+        text: settings::load(&state.db).await?.service_level().calendar.to_text(),
+        error: None,
+    };
+    page(
+        &state,
+        &ctx,
+        values,
+        &FieldErrors::default(),
+        calendar,
+        q.saved.is_some(),
+    )
+    .await
 }
 
 /// Checks each setting against its range; a time zone must be one the tz database knows.
@@ -117,11 +142,22 @@ pub async fn save(
         .map(|(name, _)| fields.get(name).trim().to_string())
         .collect();
     let errors = check(&values);
-    if !errors.is_empty() {
-        let page = page(&state, &ctx, values, &errors, false).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let text = fields.get("working_days");
+    let parsed = working_days::parse_calendar(&text);
+    match parsed {
+        Ok(calendar) if errors.is_empty() => {
+            settings::save(&state.db, &values, &calendar, Actor::User(user.id)).await?;
+        }
+        _ => {
+            let t = ctx.t();
+            let calendar = Calendar {
+                error: parsed.err().map(|(line, p)| t.line_problem(line, p)),
+                text,
+            };
+            let page = page(&state, &ctx, values, &errors, calendar, false).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
     }
-    settings::save(&state.db, &values, Actor::User(user.id)).await?;
     Ok(Redirect::to("/settings?saved=1").into_response())
 }
 

@@ -750,3 +750,54 @@ async fn an_investor_never_sees_internal_notes_of_their_own_project() {
     let (_, body) = investor.get_text(&format!("/items/{item}")).await;
     assert!(body.contains("土地指标尚缺"));
 }
+
+#[tokio::test]
+async fn holidays_kept_in_the_settings_stop_the_service_clock() {
+    let app = spawn_demo_app().await;
+    let admin = app.demo_login("admin").await;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
+    let from = today - chrono::Days::new(12);
+    let span = format!("# 停电检修周\n{from}~{today} 休");
+    let mut fields = vec![
+        ("red_after_days", "7"),
+        ("due_soon_days", "3"),
+        ("red_list_size", "3"),
+        ("time_zone", "Asia/Shanghai"),
+        ("request_triage_days", "2"),
+        ("request_resolve_days", "5"),
+        ("session_idle_minutes", "30"),
+        ("session_max_hours", "12"),
+        ("county_name", "崇义县"),
+    ];
+    let bad = format!("{span}\n2026-02-30 班");
+    let mut bad_fields = fields.clone();
+    bad_fields.push(("working_days", &bad));
+    let r = admin.submit("/settings", &bad_fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("第 3 行") && page.contains("停电检修周"),
+        "the line is named, the text kept"
+    );
+
+    let official = app.demo_login("official").await;
+    let (_, dashboard) = official.get_text("/dashboard").await;
+    assert!(dashboard.contains("超时未受理"));
+    fields.push(("working_days", &span));
+    let r = admin.submit("/settings", &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // With every day since the requests off, nothing has waited a working day.
+    let (_, dashboard) = official.get_text("/dashboard").await;
+    assert!(dashboard.contains("没有超时的企业诉求"), "{dashboard}");
+    let (_, form) = admin.get_text("/settings").await;
+    assert!(form.contains(&format!("{from} off")) && form.contains(&format!("{today} off")));
+    let audited: String = sqlx::query_scalar(
+        "SELECT after->>'working_days' FROM audit_log WHERE action = 'settings.update' ORDER BY at DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(audited.starts_with(&format!("{from} off")));
+}

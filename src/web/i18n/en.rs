@@ -517,4 +517,7 @@ pub static CATALOG: Catalog = Catalog {
     investor_link_submit: "Link",
     investor_unlink_submit: "Unlink",
     investor_not_found: "No such investor account, or it is linked already.",
+    settings_working_days: "Public holidays and worked weekend days",
+    settings_working_days_hint: "One per line: a date or a span, then “off” (a public holiday) or “work” (a weekend day worked in exchange), e.g. 2026-10-01~2026-10-07 off, 2026-10-10 work. Other days count Monday to Friday. Investors' requests are promised in working days.",
+    line_problem: "Line {n}: {problem}",
 };

@@ -437,6 +437,9 @@ pub struct Catalog {
     pub col_waited: &'static str,
     pub col_request_state: &'static str,
     pub request_standings: [&'static str; 5],
+    pub settings_working_days: &'static str,
+    pub settings_working_days_hint: &'static str,
+    pub line_problem: &'static str,
     pub working_days: &'static str,
     pub triage_by: &'static str,
     pub resolve_by: &'static str,
@@ -669,11 +672,18 @@ impl Catalog {
         self.request_standings[s as usize]
     }
 
+    pub fn line_problem(&self, line: usize, p: Problem) -> String {
+        fill(
+            self.line_problem,
+            &[("n", &line.to_string()), ("problem", &self.problem(p))],
+        )
+    }
+
     pub fn working_days_n(&self, n: i64) -> String {
         fill(self.working_days, &[("n", &n.to_string())])
     }
 
-    pub fn promise(&self, level: ServiceLevel) -> String {
+    pub fn promise(&self, level: &ServiceLevel) -> String {
         fill(
             self.requests_promise,
             &[
@@ -683,7 +693,7 @@ impl Catalog {
         )
     }
 
-    pub fn request_intro(&self, level: ServiceLevel) -> String {
+    pub fn request_intro(&self, level: &ServiceLevel) -> String {
         fill(self.request_new_intro, &[("triage", &level.triage_days.to_string())])
     }
 

@@ -470,4 +470,7 @@ pub static CATALOG: Catalog = Catalog {
     investor_link_submit: "关联",
     investor_unlink_submit: "取消关联",
     investor_not_found: "没有这个企业账号，或已经关联。",
+    settings_working_days: "节假日与调休",
+    settings_working_days_hint: "每行一条：日期或日期范围，后接“休”（法定节假日）或“班”（调休上班），例如 2026-10-01~2026-10-07 休、2026-10-10 班。周一至周五之外的其他日子照常计算。企业诉求的受理和办结时限按工作日计算。",
+    line_problem: "第 {n} 行：{problem}",
 };
