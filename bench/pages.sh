@@ -33,6 +33,19 @@ INSERT INTO checklist_items (project_id, title, responsible_unit_id, deadline, o
 SELECT p.id, '事项' || i, (SELECT id FROM units ORDER BY code OFFSET i % 11 LIMIT 1),
        current_date + (i % 60 - 30), current_date + (i % 60 - 30)
 FROM projects p CROSS JOIN generate_series(1, $ITEMS) i WHERE p.name LIKE '基准项目%';
+-- Two requests per project from the demo investor, one waiting and one accepted into an item.
+INSERT INTO investor_requests (project_id, submitted_by, title, category, created_at)
+SELECT p.id, (SELECT id FROM users WHERE username = 'investor'), '基准诉求' || g, 'land', now() - g * interval '3 days'
+FROM projects p CROSS JOIN generate_series(1, 2) g WHERE p.name LIKE '基准项目%';
+UPDATE investor_requests SET state = 'accepted', triaged_at = created_at + interval '1 day'
+WHERE title = '基准诉求2';
+INSERT INTO checklist_items (project_id, title, responsible_unit_id, deadline, original_deadline, source,
+                             investor_request_id)
+SELECT r.project_id, '诉求事项', (SELECT id FROM units WHERE code = 'gdgs'), current_date, current_date,
+       'investor_request', r.id
+FROM investor_requests r WHERE r.title = '基准诉求2';
+INSERT INTO investor_projects (user_id, project_id)
+SELECT (SELECT id FROM users WHERE username = 'investor'), id FROM projects WHERE name IN ('基准项目1', '基准项目2');
 ANALYZE;
 SQL
 
@@ -52,7 +65,7 @@ measure() {
     printf "%-34s median %6.1f ms   p95 %6.1f ms   (%d requests)\n", name, t[int(NR/2)+1]*1000, t[int(NR*0.95)]*1000, NR }'
 }
 
-echo "dataset: $((PROJECTS + 5)) projects, $((PROJECTS * ITEMS)) items and the demo's"
+echo "dataset: $((PROJECTS + 5)) projects, $((PROJECTS * ITEMS)) items, $((PROJECTS * 2)) requests and the demo's"
 login official
 PROJECT=$($PSQL -At -c "SELECT id FROM projects WHERE name = '基准项目1'")
 ITEM=$($PSQL -At -c "SELECT id FROM checklist_items WHERE project_id = '$PROJECT' LIMIT 1")
@@ -64,5 +77,10 @@ measure "item page" "/items/$ITEM"
 measure "unit queue, page 1" "/units/zrzyj"
 measure "units overview" "/units"
 measure "API project list (all)" "/api/v1/projects"
+measure "dashboard (with late requests)" "/dashboard"
+measure "requests, all ($((PROJECTS * 2)))" "/requests"
+measure "rankings (with service figures)" "/rankings"
 login member
 measure "member's queue (own unit)" "/units/zrzyj"
+login investor
+measure "investor's portal (3 projects)" "/portal"
