@@ -452,4 +452,17 @@ pub static CATALOG: Catalog = Catalog {
         "The database cannot be reached right now. Please try again later.",
     ),
     error_csrf: "The form has expired or came from elsewhere. Go back, reload the page and submit again.",
+
+    // issue 9: password change
+    nav_password: "Password",
+    password_title: "Change password",
+    password_current: "Current password",
+    password_new: "New password (12 characters or more)",
+    password_again: "New password again",
+    password_end_others: "Also sign me out on my other devices",
+    password_submit: "Change password",
+    password_changed: "Your password has been changed.",
+    password_wrong_current: "The current password is not right.",
+    password_too_short: "The new password needs at least 12 characters.",
+    password_mismatch: "The two new passwords differ.",
 };

@@ -408,6 +408,19 @@ pub struct Catalog {
     pub error_500: (&'static str, &'static str),
     pub error_503: (&'static str, &'static str),
     pub error_csrf: &'static str,
+
+    // issue 9: password change
+    pub nav_password: &'static str,
+    pub password_title: &'static str,
+    pub password_current: &'static str,
+    pub password_new: &'static str,
+    pub password_again: &'static str,
+    pub password_end_others: &'static str,
+    pub password_submit: &'static str,
+    pub password_changed: &'static str,
+    pub password_wrong_current: &'static str,
+    pub password_too_short: &'static str,
+    pub password_mismatch: &'static str,
 }
 
 impl Catalog {

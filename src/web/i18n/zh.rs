@@ -405,4 +405,17 @@ pub static CATALOG: Catalog = Catalog {
     error_500: ("系统错误", "系统出现错误，已记录，请稍后重试。"),
     error_503: ("服务暂不可用", "数据库暂时无法访问，请稍后重试。"),
     error_csrf: "表单已过期或来源不明，请返回上一页刷新后重新提交。",
+
+    // issue 9: password change
+    nav_password: "修改密码",
+    password_title: "修改密码",
+    password_current: "当前密码",
+    password_new: "新密码（至少12个字符）",
+    password_again: "再次输入新密码",
+    password_end_others: "同时退出我在其他设备上的登录",
+    password_submit: "修改密码",
+    password_changed: "密码已修改。",
+    password_wrong_current: "当前密码不正确。",
+    password_too_short: "新密码至少需要12个字符。",
+    password_mismatch: "两次输入的新密码不一致。",
 };
