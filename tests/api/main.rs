@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+mod browser;
 mod checklist_api;
 mod checklists;
 mod cli;
@@ -10,6 +11,7 @@ mod engine;
 mod faults;
 mod harness;
 mod health;
+mod journeys;
 mod meetings;
 mod migrations;
 mod pages;
