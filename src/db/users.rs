@@ -133,7 +133,11 @@ pub async fn address_failures(pool: &PgPool, address: &str, window_secs: i64) ->
 
 /// Failed logins to an account over the last hour (successes do not reset these: the hourly cap
 /// is absolute) and the age in seconds of the `cap`-th most recent one.
-pub async fn account_failures_last_hour(pool: &PgPool, username: &str, cap: i64) -> Result<(i64, Option<f64>), sqlx::Error> {
+pub async fn account_failures_last_hour(
+    pool: &PgPool,
+    username: &str,
+    cap: i64,
+) -> Result<(i64, Option<f64>), sqlx::Error> {
     sqlx::query_as(
         "SELECT count(*), extract(epoch FROM now() - (array_agg(at ORDER BY at DESC))[$2])::float8
          FROM login_attempts

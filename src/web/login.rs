@@ -135,4 +135,3 @@ pub async fn logout(ctx: RequestContext, session: Session) -> AppResult<Response
     session.flush().await?;
     Ok(Redirect::to("/login").into_response())
 }
-

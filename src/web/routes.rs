@@ -18,8 +18,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 use super::{
-    AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, calendar, ceiling, context, dashboard, health, item_forms, items, lang, login,
-    meetings, notice_xlsx, notices, project_forms, projects, rankings, settings, since, units,
+    AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, calendar, ceiling, context, dashboard, health, item_forms,
+    items, lang, login, meetings, notice_xlsx, notices, project_forms, projects, rankings, settings, since, units,
 };
 use crate::api;
 

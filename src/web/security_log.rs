@@ -43,9 +43,7 @@ pub fn password_change_refused(user: &CurrentUser, address: &str) {
 pub fn response(ctx: &RequestContext, method: &Method, response: &Response) {
     let status = response.status();
     let event = match status {
-        StatusCode::FORBIDDEN if response.extensions().get::<ErrorKind>() == Some(&ErrorKind::Csrf) => {
-            "csrf_refused"
-        }
+        StatusCode::FORBIDDEN if response.extensions().get::<ErrorKind>() == Some(&ErrorKind::Csrf) => "csrf_refused",
         // A wrong password at the login form is logged as a failed login already.
         StatusCode::UNAUTHORIZED if ctx.path.starts_with("/login") => return,
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => "access_refused",

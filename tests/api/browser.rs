@@ -88,7 +88,13 @@ impl Page {
     }
 
     pub async fn text(&self) -> String {
-        self.client.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
@@ -121,7 +127,8 @@ impl Page {
 
     /// Submits the form whose action ends with `action` using its submit button.
     pub async fn submit(&self, action: &str) {
-        self.click(&format!("form[action$='{action}'] button[type=submit]")).await;
+        self.click(&format!("form[action$='{action}'] button[type=submit]"))
+            .await;
     }
 
     pub async fn login(&self, username: &str, password: &str) {
@@ -129,7 +136,11 @@ impl Page {
         self.type_into("#username", username).await;
         self.type_into("#password", password).await;
         self.click("form[action='/login'] button[type=submit]").await;
-        self.client.wait().for_element(Locator::Css("form[action='/logout']")).await.unwrap();
+        self.client
+            .wait()
+            .for_element(Locator::Css("form[action='/logout']"))
+            .await
+            .unwrap();
     }
 
     /// The page is no wider than the window: nothing to scroll sideways on a phone.

@@ -74,7 +74,10 @@ async fn a_database_outage_answers_503_promptly_and_service_resumes_without_a_re
             .unwrap(),
     });
     assert_eq!(
-        browser.login("official", zhuanban::web::login::DEMO_PASSWORD).await.status(),
+        browser
+            .login("official", zhuanban::web::login::DEMO_PASSWORD)
+            .await
+            .status(),
         StatusCode::SEE_OTHER
     );
 
@@ -85,7 +88,10 @@ async fn a_database_outage_answers_503_promptly_and_service_resumes_without_a_re
         let (browser, base, api, stopped) = (browser.clone(), base.clone(), api.clone(), stopped.clone());
         let item = items[n % items.len()];
         load.push(tokio::spawn(async move {
-            let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+            let http = reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap();
             let mut answers = Vec::new();
             let mut i = 0;
             while !*stopped.borrow() {
@@ -168,7 +174,10 @@ async fn a_database_outage_answers_503_promptly_and_service_resumes_without_a_re
         }
     }
     let unavailable = answers.iter().filter(|a| a.status == 503).count();
-    assert!(unavailable > 10, "the outage of {up_after:?} was seen: {unavailable} answers of 503");
+    assert!(
+        unavailable > 10,
+        "the outage of {up_after:?} was seen: {unavailable} answers of 503"
+    );
     let last_good = answers.iter().rev().take(8).filter(|a| a.status < 300).count();
     assert!(last_good >= 6, "normal service at the end");
     assert_eq!(
@@ -187,10 +196,16 @@ async fn a_database_outage_answers_503_promptly_and_service_resumes_without_a_re
     .fetch_all(&pool)
     .await
     .unwrap();
-    assert!(stored.iter().all(|(_, audits)| *audits == 1), "an update without its audit entry");
+    assert!(
+        stored.iter().all(|(_, audits)| *audits == 1),
+        "an update without its audit entry"
+    );
     for a in answers.iter().filter(|a| a.status == 201) {
         let marker = a.marker.as_deref().unwrap();
-        assert!(stored.iter().any(|(b, _)| b == marker), "{marker} answered 201 but is not stored");
+        assert!(
+            stored.iter().any(|(b, _)| b == marker),
+            "{marker} answered 201 but is not stored"
+        );
     }
     pool.close().await;
     tokio::task::spawn_blocking(move || drop(cluster)).await.unwrap();
@@ -290,7 +305,10 @@ async fn a_recomputation_aborted_or_killed_halfway_leaves_the_previous_results()
         .execute(&app.pool)
         .await
         .unwrap();
-    recompute::run_once(&app.pool, None).await.unwrap().expect("not locked out");
+    recompute::run_once(&app.pool, None)
+        .await
+        .unwrap()
+        .expect("not locked out");
     let colour: Option<String> = sqlx::query_scalar("SELECT colour FROM item_status WHERE item_id = $1")
         .bind(item)
         .fetch_one(&app.pool)
@@ -403,21 +421,21 @@ async fn two_instances_on_one_database_lose_no_update_and_recompute_one_at_a_tim
     a.sort();
     b.sort();
     assert_eq!(a, b, "each accepted edit audited once, none lost");
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM progress_updates WHERE item_id = $1 AND body LIKE '进展 w%'")
-        .bind(contested)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM progress_updates WHERE item_id = $1 AND body LIKE '进展 w%'")
+            .bind(contested)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(stored, posts as i64);
 
     // Recomputations ran, and never two at once.
-    let runs: Vec<(chrono::DateTime<chrono::Utc>, i32)> = sqlx::query_as(
-        "SELECT started_at, duration_ms FROM recompute_runs WHERE started_at >= $1 ORDER BY started_at",
-    )
-    .bind(started)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap();
+    let runs: Vec<(chrono::DateTime<chrono::Utc>, i32)> =
+        sqlx::query_as("SELECT started_at, duration_ms FROM recompute_runs WHERE started_at >= $1 ORDER BY started_at")
+            .bind(started)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
     assert!(runs.len() >= 2, "the jobs ran during the minute: {}", runs.len());
     // Each run is timed from taking the lock to just before its commit.
     for pair in runs.windows(2) {

@@ -36,15 +36,22 @@ fn hostile() -> Vec<String> {
 fn assert_rendered_escaped(page: &str, value: &str, what: &str) {
     if value.contains('<') {
         assert!(!page.contains(value), "{what}: raw markup in the page");
-        assert!(page.contains("&lt;") || page.contains("&#60;"), "{what}: markup escaped");
+        assert!(
+            page.contains("&lt;") || page.contains("&#60;"),
+            "{what}: markup escaped"
+        );
     }
 }
 
 async fn bearer(app: &TestApp, username: &str) -> String {
     let t = token::new_api_token();
-    users::add_api_token(&app.pool, &Username::parse(username).unwrap(), &token::api_token_hash(&t))
-        .await
-        .unwrap();
+    users::add_api_token(
+        &app.pool,
+        &Username::parse(username).unwrap(),
+        &token::api_token_hash(&t),
+    )
+    .await
+    .unwrap();
     t
 }
 
@@ -73,7 +80,9 @@ async fn hostile_text_in_forms_is_stored_exactly_rendered_escaped_and_never_a_50
     let app = spawn_demo_app().await;
     let official = app.demo_login("official").await;
     let qixiang = app.project_id(QIXIANG).await;
-    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(2)).format("%Y-%m-%dT09:00").to_string();
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(2))
+        .format("%Y-%m-%dT09:00")
+        .to_string();
     let project = |field| Target {
         path: "/projects".into(),
         fields: vec![
@@ -144,7 +153,8 @@ async fn hostile_text_in_forms_is_stored_exactly_rendered_escaped_and_never_a_50
                 let (page_status, page) = official.get_text(&shown).await;
                 assert_eq!(page_status, StatusCode::OK, "{what}");
                 assert_rendered_escaped(&page, &value, &what);
-                if value.chars().count() < 300 && !value.contains('<') && !value.contains('"') && !value.contains('\'') {
+                if value.chars().count() < 300 && !value.contains('<') && !value.contains('"') && !value.contains('\'')
+                {
                     assert!(page.contains(&value), "{what}: shown as typed");
                 }
             } else {
@@ -159,7 +169,10 @@ async fn hostile_text_in_forms_is_stored_exactly_rendered_escaped_and_never_a_50
         let value: String = value.chars().take(1000).collect();
         let q = zhuanban::web::context::urlencode(&value);
         let (status, page) = official.get_text(&format!("/projects?q={q}&stage={q}&sort={q}")).await;
-        assert!(status == StatusCode::OK || status == StatusCode::BAD_REQUEST, "{status}");
+        assert!(
+            status == StatusCode::OK || status == StatusCode::BAD_REQUEST,
+            "{status}"
+        );
         assert_rendered_escaped(&page, &value, "projects search");
     }
     // The login form too: the username comes back escaped, never a 500.
@@ -247,7 +260,10 @@ async fn every_state_changing_form_refuses_a_missing_or_foreign_token() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let audit_before: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log").fetch_one(&app.pool).await.unwrap();
+    let audit_before: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let paths = [
         "/logout".to_string(),
         "/account/password".into(),
@@ -281,7 +297,10 @@ async fn every_state_changing_form_refuses_a_missing_or_foreign_token() {
         with_foreign.extend_from_slice(&fields);
         let r = client.post_form(path, &with_foreign).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path} with another session's token");
-        assert!(r.text().await.unwrap().contains("表单已过期"), "{path}: the page says why");
+        assert!(
+            r.text().await.unwrap().contains("表单已过期"),
+            "{path}: the page says why"
+        );
         // The token also travels as a header for scripts; a wrong one is refused the same.
         let r = client
             .http
@@ -293,9 +312,15 @@ async fn every_state_changing_form_refuses_a_missing_or_foreign_token() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path} with a foreign header token");
     }
-    let audit_after: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log").fetch_one(&app.pool).await.unwrap();
+    let audit_after: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(audit_before, audit_after, "nothing changed");
-    assert!(official.get_text("/projects").await.1.contains("退出登录"), "still signed in");
+    assert!(
+        official.get_text("/projects").await.1.contains("退出登录"),
+        "still signed in"
+    );
 }
 
 #[tokio::test]
@@ -337,7 +362,10 @@ async fn oversized_bodies_are_413_malformed_json_400_and_wrong_types_415_with_js
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "bad_request");
-    assert!(body["message"].as_str().unwrap().len() > 5, "says what is wrong: {body}");
+    assert!(
+        body["message"].as_str().unwrap().len() > 5,
+        "says what is wrong: {body}"
+    );
 
     let r = http
         .post(&url)
@@ -382,7 +410,8 @@ async fn post_chunked(base: &str, path: &str, headers: &[(&str, &str)], body: &[
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let host = base.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
-    let mut head = format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n");
+    let mut head =
+        format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n");
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -390,7 +419,10 @@ async fn post_chunked(base: &str, path: &str, headers: &[(&str, &str)], body: &[
     stream.write_all(head.as_bytes()).await.unwrap();
     for chunk in body.chunks(64 * 1024) {
         // The server may answer and close before the whole body is sent.
-        if stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await.is_err()
+        if stream
+            .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .await
+            .is_err()
             || stream.write_all(chunk).await.is_err()
             || stream.write_all(b"\r\n").await.is_err()
         {
@@ -405,7 +437,13 @@ async fn post_chunked(base: &str, path: &str, headers: &[(&str, &str)], body: &[
     (status, answer)
 }
 
-async fn change_password(client: &Client, current: &str, new: &str, again: &str, end_others: bool) -> reqwest::Response {
+async fn change_password(
+    client: &Client,
+    current: &str,
+    new: &str,
+    again: &str,
+    end_others: bool,
+) -> reqwest::Response {
     let mut fields = vec![("current", current), ("new", new), ("again", again)];
     if end_others {
         fields.push(("end_others", "1"));
@@ -426,7 +464,14 @@ async fn a_password_change_needs_the_old_password_and_twelve_characters() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("当前密码") && page.contains("name=\"end_others\""));
 
-    let r = change_password(&client, "not-my-password", "a-new-long-password", "a-new-long-password", false).await;
+    let r = change_password(
+        &client,
+        "not-my-password",
+        "a-new-long-password",
+        "a-new-long-password",
+        false,
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
     assert!(page.contains("当前密码不正确"));
@@ -443,13 +488,20 @@ async fn a_password_change_needs_the_old_password_and_twelve_characters() {
     let r = change_password(&client, PASSWORD, "a-new-long-password", "a-new-long-password", false).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(signed_in(&client).await, "the session that changed it stays");
-    assert_eq!(app.client().login("wang", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(app.client().login("wang", "a-new-long-password").await.status(), StatusCode::SEE_OTHER);
-    let audit: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'change_password' AND after::text NOT LIKE '%argon%'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    assert_eq!(
+        app.client().login("wang", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.client().login("wang", "a-new-long-password").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let audit: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'change_password' AND after::text NOT LIKE '%argon%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     assert_eq!(audit, 1, "recorded, without the hash");
 }
 
@@ -465,7 +517,14 @@ async fn a_password_change_can_end_the_other_sessions() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(signed_in(&phone).await && signed_in(&laptop).await);
     // With it, they end on the server; this one goes on with a new id.
-    let r = change_password(&desk, "first-new-password", "second-new-password", "second-new-password", true).await;
+    let r = change_password(
+        &desk,
+        "first-new-password",
+        "second-new-password",
+        "second-new-password",
+        true,
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(session_cookie(&r).is_some(), "a new session id");
     assert!(signed_in(&desk).await);
@@ -474,7 +533,10 @@ async fn a_password_change_can_end_the_other_sessions() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "sent to log in again");
     // A new login afterwards is a session of the new epoch.
     let again = app.client();
-    assert_eq!(again.login("wang", "second-new-password").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        again.login("wang", "second-new-password").await.status(),
+        StatusCode::SEE_OTHER
+    );
     assert!(signed_in(&again).await);
 }
 
@@ -519,7 +581,10 @@ async fn an_account_takes_at_most_a_hundred_failed_logins_an_hour() {
         .await
         .unwrap();
     let client = app.client();
-    assert_eq!(client.login("target", "wrong-wrong-wrong").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        client.login("target", "wrong-wrong-wrong").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     // That was the hundredth within the hour: now even the right password waits.
     let r = client.login("target", PASSWORD).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -528,7 +593,10 @@ async fn an_account_takes_at_most_a_hundred_failed_logins_an_hour() {
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(client.login("target", PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        client.login("target", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
     // When the oldest failures are more than an hour old, logins work again.
     sqlx::query("UPDATE login_attempts SET at = at - interval '1 hour' WHERE username = 'target'")
         .execute(&app.pool)
@@ -588,7 +656,12 @@ async fn logins_refusals_and_rejected_input_are_logged_without_secrets() {
     let cookie = session_cookie(&r).unwrap();
     // Refused: an investor at the dashboard. Rejected input: a bad form.
     assert_eq!(client.get("/dashboard").await.status(), StatusCode::FORBIDDEN);
-    let r = client.submit("/account/password", &[("current", secret), ("new", "x"), ("again", "y")]).await;
+    let r = client
+        .submit(
+            "/account/password",
+            &[("current", secret), ("new", "x"), ("again", "y")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let csrf = client.post_form("/logout", &[("csrf_token", "forged")]).await;
     assert_eq!(csrf.status(), StatusCode::FORBIDDEN);
@@ -604,13 +677,29 @@ async fn logins_refusals_and_rejected_input_are_logged_without_secrets() {
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 
     let mine = lines_about(&log, &format!("\"{name}\""));
-    let has = |event: &str| mine.iter().any(|l| l.contains(&format!("event=\"{event}\"")) || l.contains(&format!("event={event}")));
-    for event in ["login_failed", "login_succeeded", "access_refused", "input_rejected", "csrf_refused", "password_change_refused"] {
+    let has = |event: &str| {
+        mine.iter()
+            .any(|l| l.contains(&format!("event=\"{event}\"")) || l.contains(&format!("event={event}")))
+    };
+    for event in [
+        "login_failed",
+        "login_succeeded",
+        "access_refused",
+        "input_rejected",
+        "csrf_refused",
+        "password_change_refused",
+    ] {
         assert!(has(event), "{event} logged: {mine:#?}");
     }
-    assert!(mine.iter().all(|l| l.contains("address=\"127.0.0.1\"")), "with the address: {mine:#?}");
+    assert!(
+        mine.iter().all(|l| l.contains("address=\"127.0.0.1\"")),
+        "with the address: {mine:#?}"
+    );
     assert!(mine.iter().any(|l| l.contains("path=\"/dashboard\"")), "{mine:#?}");
-    assert!(!lines_about(&log, "/api/v1/units").is_empty(), "the API's rejected input too");
+    assert!(
+        !lines_about(&log, "/api/v1/units").is_empty(),
+        "the API's rejected input too"
+    );
     let everything = String::from_utf8_lossy(&log.lock().unwrap()).to_string();
     assert!(!everything.contains(secret), "never a password");
     assert!(!everything.contains(&cookie), "never a session id");
