@@ -20,6 +20,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `ZHUANBAN_DB_POOL`, default 10 connections per server instance.
     pub pool_size: u32,
+    /// `ZHUANBAN_BENCH_CEILING=1` mounts `/bench/ceiling`, the load benchmark's reference page.
+    pub bench_ceiling: bool,
 }
 
 impl Config {
@@ -54,6 +56,7 @@ impl Config {
             secure_cookies: flag("ZHUANBAN_SECURE_COOKIES")?,
             trust_proxy: flag("ZHUANBAN_TRUST_PROXY")?,
             pool_size,
+            bench_ceiling: flag("ZHUANBAN_BENCH_CEILING")?,
         })
     }
 }
@@ -73,6 +76,7 @@ mod tests {
         assert_eq!(c.data_dir, PathBuf::from("./data"));
         assert!(c.database_url.is_none());
         assert!(!c.secure_cookies);
+        assert!(!c.bench_ceiling, "the benchmark page is off unless asked for");
     }
 
     #[test]

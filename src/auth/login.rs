@@ -11,7 +11,8 @@ use crate::domain::names::Username;
 use crate::domain::throttle::{self, ThrottlePolicy};
 
 pub enum Outcome {
-    Success(Uuid),
+    /// The account and the session epoch its new session belongs to.
+    Success(Uuid, i32),
     WrongCredentials,
     /// Too many recent failures: try again after this long.
     Throttled(Duration),
@@ -26,18 +27,22 @@ pub async fn attempt(pool: &PgPool, username: &Username, password: &str, address
     let window = throttle::WINDOW.as_secs() as i64;
     let by_account = users::account_failures(pool, username.as_str(), window).await?;
     let by_address = users::address_failures(pool, address, window).await?;
+    let (last_hour, age) =
+        users::account_failures_last_hour(pool, username.as_str(), i64::from(throttle::HOURLY_CAP)).await?;
+    let age = age.map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9)));
     let waits = [
         wait(throttle::PER_ACCOUNT, &by_account),
         wait(throttle::PER_ADDRESS, &by_address),
+        throttle::hourly_cap_wait(u32::try_from(last_hour).unwrap_or(u32::MAX), age),
     ];
     if let Some(longest) = waits.into_iter().flatten().max() {
         return Ok(Outcome::Throttled(longest));
     }
     let found = users::login_lookup(pool, username).await?;
-    let ok = password::verify(password, found.as_ref().map(|(_, h)| h.clone())).await?;
+    let ok = password::verify(password, found.as_ref().map(|a| a.password_hash.clone())).await?;
     users::record_attempt(pool, username.as_str(), address, ok).await?;
     Ok(match found {
-        Some((id, _)) if ok => Outcome::Success(id),
+        Some(account) if ok => Outcome::Success(account.id, account.session_epoch),
         _ => Outcome::WrongCredentials,
     })
 }

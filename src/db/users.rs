@@ -10,22 +10,26 @@ use crate::auth::CurrentUser;
 use crate::domain::names::{UnitCode, Username};
 use crate::domain::role::Role;
 
-/// The user of a session, with the settings' absolute session lifetime in hours.
-pub async fn session_user(pool: &PgPool, id: Uuid) -> Result<Option<(CurrentUser, i32)>, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        user: CurrentUser,
-        session_max_hours: i32,
-    }
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name, s.session_max_hours
+/// The user of a session, with what decides whether the session is still valid.
+#[derive(sqlx::FromRow)]
+pub struct SessionUser {
+    #[sqlx(flatten)]
+    pub user: CurrentUser,
+    /// The settings' absolute session lifetime in hours.
+    pub session_max_hours: i32,
+    /// Sessions opened in an earlier epoch have been ended.
+    pub session_epoch: i32,
+}
+
+pub async fn session_user(pool: &PgPool, id: Uuid) -> Result<Option<SessionUser>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name,
+                s.session_max_hours, u.session_epoch
          FROM users u LEFT JOIN units n ON n.id = u.unit_id CROSS JOIN settings s WHERE u.id = $1 AND u.active",
     )
     .bind(id)
     .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| (r.user, r.session_max_hours)))
+    .await
 }
 
 /// The user an API token belongs to, unless it is revoked or the user is inactive.
@@ -44,12 +48,50 @@ pub async fn by_api_token(pool: &PgPool, token_hash: &[u8]) -> Result<Option<Cur
     .await
 }
 
-/// Id and password hash of an active account, for login.
-pub async fn login_lookup(pool: &PgPool, username: &Username) -> Result<Option<(Uuid, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, password_hash FROM users WHERE lower(username) = lower($1) AND active")
+/// What login needs of an active account.
+#[derive(sqlx::FromRow)]
+pub struct LoginAccount {
+    pub id: Uuid,
+    pub password_hash: String,
+    pub session_epoch: i32,
+}
+
+pub async fn login_lookup(pool: &PgPool, username: &Username) -> Result<Option<LoginAccount>, sqlx::Error> {
+    sqlx::query_as("SELECT id, password_hash, session_epoch FROM users WHERE lower(username) = lower($1) AND active")
         .bind(username.as_str())
         .fetch_optional(pool)
         .await
+}
+
+/// Stores a new password hash, recorded in the audit log (without any hash). With
+/// `end_other_sessions` the user's session epoch moves on, ending every session opened before;
+/// returns the epoch the caller's own session must carry from now on.
+pub async fn change_password(pool: &PgPool, id: Uuid, hash: &str, end_other_sessions: bool) -> anyhow::Result<i32> {
+    let mut tx = pool.begin().await?;
+    let epoch: i32 = sqlx::query_scalar(
+        "UPDATE users SET password_hash = $2, session_epoch = session_epoch + CASE WHEN $3 THEN 1 ELSE 0 END
+         WHERE id = $1 RETURNING session_epoch",
+    )
+    .bind(id)
+    .bind(hash)
+    .bind(end_other_sessions)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            actor: Actor::User(id),
+            action: "change_password",
+            entity: "user",
+            entity_id: Some(id),
+            project_id: None,
+            before: None,
+            after: Some(json!({ "ended_other_sessions": end_other_sessions })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(epoch)
 }
 
 /// Recent failures: their number and the seconds since the last one.
@@ -85,6 +127,24 @@ pub async fn address_failures(pool: &PgPool, address: &str, window_secs: i64) ->
     )
     .bind(address)
     .bind(window_secs as f64)
+    .fetch_one(pool)
+    .await
+}
+
+/// Failed logins to an account over the last hour (successes do not reset these: the hourly cap
+/// is absolute) and the age in seconds of the `cap`-th most recent one.
+pub async fn account_failures_last_hour(
+    pool: &PgPool,
+    username: &str,
+    cap: i64,
+) -> Result<(i64, Option<f64>), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT count(*), extract(epoch FROM now() - (array_agg(at ORDER BY at DESC))[$2])::float8
+         FROM login_attempts
+         WHERE lower(username) = lower($1) AND NOT succeeded AND at > now() - interval '1 hour'",
+    )
+    .bind(username)
+    .bind(cap as i32)
     .fetch_one(pool)
     .await
 }

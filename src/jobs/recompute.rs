@@ -69,14 +69,16 @@ pub async fn run_once(pool: &PgPool, as_of: Option<NaiveDate>) -> anyhow::Result
         settings.time_zone.as_str(),
         settings.red_list_size.max(1) as usize,
     );
-    let started_at = Utc::now();
-    let clock = Instant::now();
     let mut tx = pool.begin().await?;
     if !recompute::try_lock(&mut tx).await? {
         // Roll back now: a dropped transaction would hold its locks until the pool got round to it.
         tx.rollback().await?;
         return Ok(None);
     }
+    // Timed from the lock, so a run's recorded span is its own work and spans never overlap
+    // (waiting for a pooled connection is not part of the run).
+    let started_at = Utc::now();
+    let clock = Instant::now();
     let counts = recompute::item_colours(&mut tx, as_of, th).await?;
     recompute::unit_standings(&mut tx).await?;
     let all = recompute::standings(&mut tx, as_of, th, tz).await?;

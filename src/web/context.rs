@@ -2,8 +2,10 @@
 //! CSRF token. The middleware here also renders every error response, so all error pages share
 //! the layout and every `/api` error has a JSON body.
 
+use std::net::SocketAddr;
+
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,14 +18,18 @@ use super::AppState;
 use super::error::{AppError, ErrorKind};
 use super::i18n::{Catalog, Lang};
 use super::layout::ErrorPage;
+use super::security_log;
 use crate::auth::CurrentUser;
 use crate::auth::token;
+use crate::config::Config;
 use crate::db::users;
 
 /// Session keys.
 pub const SESSION_USER: &str = "user_id";
 pub const SESSION_LOGIN_AT: &str = "login_at";
 pub const SESSION_CSRF: &str = "csrf";
+/// The user's session epoch when the session was opened; a later epoch has ended it.
+pub const SESSION_EPOCH: &str = "epoch";
 
 #[derive(Clone, Debug)]
 pub struct RequestContext {
@@ -35,6 +41,8 @@ pub struct RequestContext {
     pub via_api_token: bool,
     /// Path and query of the request, for "come back here" links.
     pub path: String,
+    /// The client's address (see [`client_address`]), for throttling and the security log.
+    pub address: String,
 }
 
 impl RequestContext {
@@ -59,12 +67,19 @@ pub async fn middleware(State(state): State<AppState>, session: Session, mut req
     let lang = lang_from_cookies(req.headers());
     let path = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
     let is_api = req.uri().path().starts_with("/api/");
+    let method = req.method().clone();
+    let address = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| client_address(&state.config, *peer, req.headers()))
+        .unwrap_or_default();
     let mut ctx = RequestContext {
         user: None,
         lang,
         csrf_token: String::new(),
         via_api_token: false,
         path,
+        address,
     };
     let response = match identify(&state, &session, req.headers(), &mut ctx).await {
         Ok(()) => {
@@ -73,7 +88,24 @@ pub async fn middleware(State(state): State<AppState>, session: Session, mut req
         }
         Err(e) => e.into_response(),
     };
+    security_log::response(&ctx, &method, &response);
     finish(&ctx, is_api, response).await
+}
+
+/// The client's address: the peer, or behind a trusted proxy the last hop it reports.
+pub fn client_address(config: &Config, peer: SocketAddr, headers: &HeaderMap) -> String {
+    if config.trust_proxy {
+        let forwarded = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty());
+        if let Some(addr) = forwarded {
+            return addr.to_string();
+        }
+    }
+    peer.ip().to_string()
 }
 
 async fn identify(
@@ -100,10 +132,15 @@ async fn identify(
         return Ok(());
     };
     let login_at = session.get::<i64>(SESSION_LOGIN_AT).await?.unwrap_or(0);
+    let epoch = session.get::<i32>(SESSION_EPOCH).await?.unwrap_or(0);
     match users::session_user(&state.db, user_id).await? {
-        // Sessions end after `session_max_hours` in all, however active (the idle limit is the cookie's).
-        Some((user, max_hours)) if Utc::now().timestamp() - login_at < i64::from(max_hours) * 3600 => {
-            ctx.user = Some(user);
+        // Sessions end after `session_max_hours` in all, however active (the idle limit is the
+        // cookie's), and when the user ended their other sessions.
+        Some(s)
+            if Utc::now().timestamp() - login_at < i64::from(s.session_max_hours) * 3600
+                && epoch == s.session_epoch =>
+        {
+            ctx.user = Some(s.user);
         }
         _ => {
             session.flush().await?;
@@ -220,9 +257,10 @@ pub async fn require_csrf_token(ctx: RequestContext, req: Request, next: Next) -
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, super::BODY_LIMIT)
-        .await
-        .map_err(|_| AppError::Csrf)?;
+    // Reading past the limit fails: that is an oversized body (413), not a bad token.
+    let Ok(bytes) = axum::body::to_bytes(body, super::BODY_LIMIT).await else {
+        return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    };
     let form_token = if content_type.starts_with("application/x-www-form-urlencoded") {
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .unwrap_or_default()

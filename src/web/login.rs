@@ -1,22 +1,21 @@
 //! Logging in and out.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::{Expiry, Session};
 
 use super::AppState;
-use super::context::{RequestContext, SESSION_CSRF, SESSION_LOGIN_AT, SESSION_USER};
+use super::context::{RequestContext, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT, SESSION_USER};
 use super::error::AppResult;
 use super::layout::Layout;
 use super::redirect::safe_next;
+use super::security_log;
 use crate::auth::login::{self, Outcome};
 use crate::auth::token;
 use crate::db::settings;
@@ -86,8 +85,6 @@ pub async fn submit(
     State(state): State<AppState>,
     ctx: RequestContext,
     session: Session,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let t = ctx.t();
@@ -103,19 +100,24 @@ pub async fn submit(
     if form.password.is_empty() {
         return again(StatusCode::UNPROCESSABLE_ENTITY, t.login_password_missing.into()).await;
     }
-    let address = client_address(&state, peer, &headers);
-    match login::attempt(&state.db, &username, &form.password, &address).await? {
+    match login::attempt(&state.db, &username, &form.password, &ctx.address).await? {
         Outcome::Throttled(wait) => {
+            security_log::login_throttled(&username, &ctx.address, wait);
             let minutes = wait.as_secs().div_ceil(60).max(1);
             again(StatusCode::TOO_MANY_REQUESTS, t.throttled(minutes)).await
         }
-        Outcome::WrongCredentials => again(StatusCode::UNAUTHORIZED, t.login_failed.into()).await,
-        Outcome::Success(user_id) => {
+        Outcome::WrongCredentials => {
+            security_log::login_failed(&username, &ctx.address);
+            again(StatusCode::UNAUTHORIZED, t.login_failed.into()).await
+        }
+        Outcome::Success(user_id, epoch) => {
+            security_log::login_succeeded(&username, user_id, &ctx.address);
             let idle = settings::load(&state.db).await?.session_idle_minutes;
             // A new session id at login defeats session fixation; a new form token goes with it.
             session.cycle_id().await?;
             session.insert(SESSION_USER, user_id).await?;
             session.insert(SESSION_LOGIN_AT, Utc::now().timestamp()).await?;
+            session.insert(SESSION_EPOCH, epoch).await?;
             session.insert(SESSION_CSRF, token::new_csrf_token()).await?;
             session.set_expiry(Some(Expiry::OnInactivity(
                 tower_sessions::cookie::time::Duration::minutes(i64::from(idle)),
@@ -126,23 +128,10 @@ pub async fn submit(
 }
 
 /// Ends the session on the server, not just in the browser.
-pub async fn logout(session: Session) -> AppResult<Response> {
+pub async fn logout(ctx: RequestContext, session: Session) -> AppResult<Response> {
+    if let Some(user) = &ctx.user {
+        security_log::logout(user, &ctx.address);
+    }
     session.flush().await?;
     Ok(Redirect::to("/login").into_response())
-}
-
-/// The client's address: the peer, or behind a trusted proxy the last hop it reports.
-fn client_address(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> String {
-    if state.config.trust_proxy {
-        let forwarded = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty());
-        if let Some(addr) = forwarded {
-            return addr.to_string();
-        }
-    }
-    peer.ip().to_string()
 }

@@ -1,7 +1,9 @@
 //! The web application: state, middleware stack, pages.
 
+pub mod account;
 pub mod assets;
 pub mod calendar;
+pub mod ceiling;
 pub mod charts;
 pub mod context;
 pub mod dashboard;
@@ -26,6 +28,7 @@ pub mod rankings;
 pub mod redirect;
 pub mod requests;
 pub mod routes;
+pub mod security_log;
 pub mod settings;
 pub mod since;
 pub mod units;

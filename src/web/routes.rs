@@ -18,8 +18,9 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 use super::{
-    AppState, BODY_LIMIT, SESSION_COOKIE, assets, calendar, context, dashboard, health, item_forms, items, lang, login,
-    meetings, notice_xlsx, notices, portal, project_forms, projects, rankings, requests, settings, since, units,
+    AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, calendar, ceiling, context, dashboard, health, item_forms,
+    items, lang, login, meetings, notice_xlsx, notices, portal, project_forms, projects, rankings, requests, settings,
+    since, units,
 };
 use crate::api;
 
@@ -29,6 +30,7 @@ fn app_routes() -> Router<AppState> {
         .route("/", get(projects::home))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
+        .route("/account/password", get(account::form).post(account::change))
         .route("/lang/{code}", get(lang::switch))
         .route("/projects", get(projects::list).post(project_forms::create))
         .route("/projects/new", get(project_forms::new))
@@ -119,8 +121,14 @@ pub fn router(state: AppState) -> Router {
             30,
         )));
 
-    let app = app_routes()
+    let mut app = app_routes();
+    if state.config.bench_ceiling {
+        app = app.route("/bench/ceiling", get(ceiling::show));
+    }
+    let app = app
         .fallback(|| async { StatusCode::NOT_FOUND })
+        // Inside the context middleware, so an oversized body gets the error page or JSON error.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // Innermost first: the origin check and the form-token check run inside the context
         // middleware, so their refusals are rendered like every other error.
         .layer(CsrfLayer::new())
@@ -138,7 +146,6 @@ pub fn router(state: AppState) -> Router {
         .route("/ics/{file}", get(calendar::feed))
         .merge(app)
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::REFERRER_POLICY, "same-origin"))

@@ -4,13 +4,17 @@
 mod api;
 mod auth;
 mod authz;
+mod browser;
 mod checklist_api;
 mod checklists;
 mod cli;
 mod engine;
+mod faults;
 mod harness;
 mod health;
 mod investors;
+mod journeys;
 mod meetings;
 mod migrations;
 mod pages;
+mod security;

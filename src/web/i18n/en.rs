@@ -520,4 +520,16 @@ pub static CATALOG: Catalog = Catalog {
     settings_working_days: "Public holidays and worked weekend days",
     settings_working_days_hint: "One per line: a date or a span, then “off” (a public holiday) or “work” (a weekend day worked in exchange), e.g. 2026-10-01~2026-10-07 off, 2026-10-10 work. Other days count Monday to Friday. Investors' requests are promised in working days.",
     line_problem: "Line {n}: {problem}",
+    // issue 9: password change
+    nav_password: "Password",
+    password_title: "Change password",
+    password_current: "Current password",
+    password_new: "New password (12 characters or more)",
+    password_again: "New password again",
+    password_end_others: "Also sign me out on my other devices",
+    password_submit: "Change password",
+    password_changed: "Your password has been changed.",
+    password_wrong_current: "The current password is not right.",
+    password_too_short: "The new password needs at least 12 characters.",
+    password_mismatch: "The two new passwords differ.",
 };

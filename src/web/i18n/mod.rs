@@ -476,6 +476,18 @@ pub struct Catalog {
     pub investor_link_submit: &'static str,
     pub investor_unlink_submit: &'static str,
     pub investor_not_found: &'static str,
+    // issue 9: password change
+    pub nav_password: &'static str,
+    pub password_title: &'static str,
+    pub password_current: &'static str,
+    pub password_new: &'static str,
+    pub password_again: &'static str,
+    pub password_end_others: &'static str,
+    pub password_submit: &'static str,
+    pub password_changed: &'static str,
+    pub password_wrong_current: &'static str,
+    pub password_too_short: &'static str,
+    pub password_mismatch: &'static str,
 }
 
 impl Catalog {

@@ -473,4 +473,16 @@ pub static CATALOG: Catalog = Catalog {
     settings_working_days: "节假日与调休",
     settings_working_days_hint: "每行一条：日期或日期范围，后接“休”（法定节假日）或“班”（调休上班），例如 2026-10-01~2026-10-07 休、2026-10-10 班。周一至周五之外的其他日子照常计算。企业诉求的受理和办结时限按工作日计算。",
     line_problem: "第 {n} 行：{problem}",
+    // issue 9: password change
+    nav_password: "修改密码",
+    password_title: "修改密码",
+    password_current: "当前密码",
+    password_new: "新密码（至少12个字符）",
+    password_again: "再次输入新密码",
+    password_end_others: "同时退出我在其他设备上的登录",
+    password_submit: "修改密码",
+    password_changed: "密码已修改。",
+    password_wrong_current: "当前密码不正确。",
+    password_too_short: "新密码至少需要12个字符。",
+    password_mismatch: "两次输入的新密码不一致。",
 };

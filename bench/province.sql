@@ -1,0 +1,30 @@
+-- The province-scale dataset (2,000 projects and task forces, 100,000 checklist items, 200 units,
+-- 5,000 users) added to a demo database; used by bench/engine.sh and bench/load.sh.
+INSERT INTO units (code, name) SELECT 'u' || g, '单位' || g FROM generate_series(1, 189) g;
+INSERT INTO users (username, display_name, role, unit_id, password_hash)
+SELECT 'user' || g, '用户' || g, 'member', (SELECT id FROM units ORDER BY code OFFSET g % 200 LIMIT 1),
+       (SELECT password_hash FROM users WHERE username = 'official')
+FROM generate_series(1, 4995) g;
+INSERT INTO projects (name, company, park, stage, total_investment_wan)
+SELECT '省级项目' || g, '企业' || g, '园区' || (g % 40),
+       (ARRAY['negotiating', 'signed', 'filed', 'land_secured', 'construction_started', 'completed', 'in_production'])[1 + g % 7],
+       (g % 500) * 1000
+FROM generate_series(1, 1995) g;
+INSERT INTO task_forces (project_id, name, leader_name, lead_unit_id)
+SELECT p.id, p.name || '专班', '副县长', (SELECT id FROM units ORDER BY code OFFSET (hashtext(p.name) & 127) LIMIT 1)
+FROM projects p WHERE p.name LIKE '省级项目%';
+CREATE TEMP TABLE unit_pick AS SELECT row_number() OVER (ORDER BY code) - 1 AS n, id FROM units;
+INSERT INTO checklist_items (project_id, title, responsible_unit_id, deadline, original_deadline, state, closing_note,
+                             closed_on, closed_at, created_at)
+SELECT p.id, '事项' || i, u.id, d, d,
+       CASE WHEN i % 3 = 0 THEN 'done' ELSE 'open' END,
+       CASE WHEN i % 3 = 0 THEN '已办' END,
+       CASE WHEN i % 3 = 0 THEN d + (i % 5 - 2) END,
+       CASE WHEN i % 3 = 0 THEN (d + (i % 5 - 2))::timestamptz END,
+       now() - interval '120 days'
+FROM projects p
+CROSS JOIN generate_series(1, 50) i
+CROSS JOIN LATERAL (SELECT current_date + ((hashtext(p.name || i) % 90)) AS d) dd
+JOIN unit_pick u ON u.n = ((hashtext(p.name) & 2147483647) + i) % 200
+WHERE p.name LIKE '省级项目%';
+ANALYZE;

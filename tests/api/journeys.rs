@@ -1,0 +1,345 @@
+//! Each role's main journey in a real browser (headless Chromium), on the demo dataset with the
+//! recomputation job running as in production.
+
+use fantoccini::Locator;
+use fantoccini::wd::PrintConfiguration;
+use sqlx::PgPool;
+use tokio::sync::watch;
+use uuid::Uuid;
+use zhuanban::web::login::DEMO_PASSWORD;
+
+use crate::browser::{Page, Screen, journey};
+use crate::harness::{TestApp, spawn_demo_app};
+
+/// The demo server with its background recomputation, stopped when dropped.
+struct Running {
+    app: TestApp,
+    _stop: watch::Sender<bool>,
+}
+
+async fn running_demo() -> Running {
+    let app = spawn_demo_app().await;
+    zhuanban::jobs::recompute::run_once(&app.pool, None).await.unwrap();
+    let (stop, stopped) = watch::channel(false);
+    tokio::spawn(zhuanban::jobs::recompute::run_forever(app.pool.clone(), stopped));
+    Running { app, _stop: stop }
+}
+
+fn days_from_today(days: i64) -> String {
+    (chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+        + chrono::Duration::days(days))
+    .to_string()
+}
+
+/// The number on the dashboard's green tile.
+async fn green_projects(page: &Page) -> u32 {
+    let tile = page.client.find(Locator::Css(".tiles a.c-green .n")).await.unwrap();
+    tile.text().await.unwrap().trim().parse().unwrap()
+}
+
+async fn class_of(page: &Page, css: &str) -> String {
+    let element = page.client.find(Locator::Css(css)).await.unwrap();
+    element.attr("class").await.unwrap().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_official_creates_a_project_with_its_task_force_and_sees_it_on_the_dashboard() {
+    let demo = running_demo().await;
+    journey(
+        &demo.app,
+        "official_creates_project",
+        Screen::Desktop,
+        |page| async move {
+            page.login("official", DEMO_PASSWORD).await;
+            assert_eq!(page.path().await, "/dashboard", "an official's home is the dashboard");
+            let green_before = green_projects(&page).await;
+
+            page.goto("/projects").await;
+            page.click("a[href='/projects/new']").await;
+            page.type_into("#name", "稀土永磁电机项目").await;
+            page.type_into("#company", "崇义永磁科技有限公司").await;
+            page.type_into("#park", "龙勾工业园").await;
+            page.type_into("#total_investment", "80000").await;
+            page.select("#stage", "negotiating").await;
+            page.type_into("#leader_name", "副县长 李明").await;
+            page.select("#lead_unit", "gxj").await;
+            page.click("input[name=member_units][value=zrzyj]").await;
+            page.click("input[name=member_units][value=fgw]").await;
+            page.submit("/projects").await;
+            page.client
+                .wait()
+                .for_element(Locator::Css(".status-line .badge"))
+                .await
+                .unwrap();
+            assert!(page.path().await.starts_with("/projects/"), "on the new project's page");
+            let text = page.text().await;
+            for shown in [
+                "稀土永磁电机项目",
+                "崇义永磁科技有限公司",
+                "副县长 李明",
+                "县自然资源局",
+                "县发改委",
+            ] {
+                assert!(text.contains(shown), "the project page shows {shown}");
+            }
+
+            // On the dashboard once the job has counted it: one more green project, and the green
+            // tile leads to it.
+            let mut green = green_before;
+            for _ in 0..50 {
+                page.goto("/dashboard").await;
+                green = green_projects(&page).await;
+                if green == green_before + 1 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            assert_eq!(green, green_before + 1, "the dashboard counts the new project");
+            page.click(".tiles a.c-green").await;
+            page.client.wait().for_element(Locator::Css("main")).await.unwrap();
+            assert!(
+                page.text().await.contains("稀土永磁电机项目"),
+                "listed under its colour"
+            );
+        },
+    )
+    .await;
+}
+
+/// The lead's project whose task force has no red item yet, and its name (the lists name the
+/// task forces by their projects).
+async fn leads_calm_project(pool: &PgPool) -> (Uuid, String) {
+    sqlx::query_as(
+        "SELECT p.id, p.name FROM projects p JOIN task_forces f ON f.project_id = p.id
+         JOIN task_force_members m ON m.task_force_id = f.id JOIN users u ON u.id = m.user_id
+         WHERE u.username = 'lead' AND NOT EXISTS (
+             SELECT 1 FROM checklist_items i JOIN item_status s ON s.item_id = i.id
+             WHERE i.project_id = p.id AND s.colour = 'red')
+         ORDER BY p.name LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("the demo lead has a task force without red items")
+}
+
+#[tokio::test]
+async fn a_lead_adds_items_and_sees_colours_and_the_black_list_change() {
+    let demo = running_demo().await;
+    let (project, name) = leads_calm_project(&demo.app.pool).await;
+    journey(&demo.app, "lead_adds_items", Screen::Desktop, move |page| async move {
+        page.login("lead", DEMO_PASSWORD).await;
+        page.goto("/rankings").await;
+        let black = page
+            .client
+            .find(Locator::Css(".black-list"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!black.contains(&name), "not on the black list yet");
+        page.goto(&format!("/projects/{project}")).await;
+        assert!(!class_of(&page, ".status-line .badge").await.contains("c-red"));
+
+        // One item due next month, one that was due twenty days ago (recorded late).
+        for (title, deadline) in [
+            ("环评批复跟踪", days_from_today(30)),
+            ("补办林地使用手续", days_from_today(-20)),
+        ] {
+            page.goto(&format!("/projects/{project}")).await;
+            page.click(&format!("a[href='/projects/{project}/items/new']")).await;
+            page.type_into("#title", title).await;
+            page.select("#responsible_unit", "zrzyj").await;
+            page.set_value("#deadline", &deadline).await;
+            page.submit(&format!("/projects/{project}/items")).await;
+            page.client.wait().for_element(Locator::Css("h1")).await.unwrap();
+            assert!(page.text().await.contains(title), "{title} added");
+        }
+
+        // The job recomputes within moments: the project turns red, the overdue item says why,
+        // and the task force is on the black list.
+        let mut red = false;
+        for _ in 0..50 {
+            page.goto(&format!("/projects/{project}")).await;
+            if class_of(&page, ".status-line .badge").await.contains("c-red") {
+                red = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        assert!(red, "the project turned red after recomputation");
+        let text = page.text().await;
+        assert!(
+            text.contains("补办林地使用手续") && text.contains("20"),
+            "the reason names the item and its lateness"
+        );
+        page.goto("/rankings").await;
+        let black = page
+            .client
+            .find(Locator::Css(".black-list"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(black.contains(&name), "on the black list now: {black}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_member_on_a_phone_posts_progress_and_closes_an_item_from_the_unit_queue() {
+    let demo = running_demo().await;
+    journey(&demo.app, "member_closes_item", Screen::Phone, |page| async move {
+        page.login("member", DEMO_PASSWORD).await;
+        assert_eq!(page.path().await, "/units/zrzyj", "a member's home is the unit's queue");
+        assert!(page.fits_the_width().await, "the queue fits a phone's width");
+        let first = page.client.find(Locator::Css("main a[href^='/items/']")).await.unwrap();
+        let title = first.text().await.unwrap();
+        let href = first.attr("href").await.unwrap().unwrap();
+        first.click().await.unwrap();
+        page.client
+            .wait()
+            .for_element(Locator::Css("#update-body"))
+            .await
+            .unwrap();
+        assert_eq!(page.path().await, href);
+        assert!(page.fits_the_width().await, "the item page fits a phone's width");
+
+        page.type_into("#update-body", "已完成现场踏勘，材料齐全").await;
+        page.submit("/updates").await;
+        page.client
+            .wait()
+            .for_element(Locator::Css("#close-text"))
+            .await
+            .unwrap();
+        assert!(
+            page.text().await.contains("已完成现场踏勘，材料齐全"),
+            "the progress is listed"
+        );
+
+        page.type_into("#close-text", "用地预审意见已出具").await;
+        page.submit("/close").await;
+        page.client
+            .wait()
+            .for_element(Locator::Css(".badge.closed"))
+            .await
+            .unwrap();
+        let text = page.text().await;
+        assert!(text.contains("用地预审意见已出具"), "the closing note is shown");
+
+        page.goto("/units/zrzyj").await;
+        let queue = page
+            .client
+            .find(Locator::Css("main"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!queue.contains(&title), "{title} left the open queue");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_official_schedules_a_meeting_records_a_decision_publishes_and_prints_the_notice() {
+    let demo = running_demo().await;
+    let qixiang = demo.app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
+    journey(
+        &demo.app,
+        "official_runs_meeting",
+        Screen::Desktop,
+        move |page| async move {
+            page.login("official", DEMO_PASSWORD).await;
+            page.goto("/meetings").await;
+            page.click("a[href='/meetings/new']").await;
+            page.select("#kind", "onsite").await;
+            page.type_into("#title", "祺祥项目现场调度会").await;
+            page.set_value("#starts_at", &format!("{}T09:30", days_from_today(0)))
+                .await;
+            page.type_into("#place", "龙勾工业园现场").await;
+            page.click(&format!("input[name=projects][value='{qixiang}']")).await;
+            page.submit("/meetings").await;
+            page.client.wait().for_element(Locator::Css("#d-title")).await.unwrap();
+            assert!(page.text().await.contains("祺祥项目现场调度会"));
+
+            page.type_into("#attendees", "张华\n刘洋\n黄丽").await;
+            page.type_into("#minutes", "现场查看施工用电情况，明确办理时限。").await;
+            page.submit("/record").await;
+            page.client.wait().for_element(Locator::Css("#d-title")).await.unwrap();
+
+            page.select("#d-project", &qixiang.to_string()).await;
+            page.type_into("#d-title", "协调供电公司完成专线接入").await;
+            page.select("#d-unit", "gdgs").await;
+            page.set_value("#d-deadline", &days_from_today(10)).await;
+            page.submit("/decisions").await;
+            page.client.wait().for_element(Locator::Css("#n-title")).await.unwrap();
+            assert!(
+                page.text().await.contains("协调供电公司完成专线接入"),
+                "the decision is listed"
+            );
+            // The decision is a checklist item of the project, for the power company.
+            let item = page
+                .client
+                .find(Locator::XPath("//a[normalize-space()='协调供电公司完成专线接入']"))
+                .await
+                .unwrap();
+            let href = item.attr("href").await.unwrap().unwrap();
+            page.goto(&href).await;
+            let text = page.text().await;
+            assert!(
+                text.contains("国网崇义县供电公司") && text.contains("祺祥"),
+                "the decision became an item"
+            );
+            page.client.back().await.unwrap();
+            page.client.wait().for_element(Locator::Css("#n-body")).await.unwrap();
+
+            page.type_into("#n-body", "请各责任单位按期办结。").await;
+            page.submit("/publish").await;
+            page.client.wait().for_element(Locator::Css("h1")).await.unwrap();
+            assert!(page.path().await.starts_with("/notices/"), "on the published notice");
+            let notice = page.text().await;
+            assert!(notice.contains("请各责任单位按期办结。") && notice.contains("祺祥项目现场调度会"));
+            assert!(notice.contains("年第") && notice.contains("期"), "a numbered notice");
+            let pdf = page.client.print(PrintConfiguration::default()).await.unwrap();
+            assert!(pdf.starts_with(b"%PDF") && pdf.len() > 5_000, "the notice prints");
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_language_switch_shows_the_same_page_in_english_and_back_in_chinese() {
+    let demo = running_demo().await;
+    let qixiang = demo.app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
+    journey(&demo.app, "language_switch", Screen::Desktop, move |page| async move {
+        page.login("official", DEMO_PASSWORD).await;
+        let path = format!("/projects/{qixiang}");
+        page.goto(&path).await;
+        let chinese = page.text().await;
+        assert!(chinese.contains("退出登录") && chinese.contains("祺祥新能源"));
+        page.click("a.lang").await;
+        page.client.wait().for_element(Locator::Css("a.lang")).await.unwrap();
+        assert_eq!(page.path().await, path, "the same page");
+        let english = page.text().await;
+        assert!(english.contains("Log out"), "in English");
+        assert!(english.contains("祺祥新能源"), "the data stays as entered");
+        let lang = page
+            .client
+            .find(Locator::Css("html"))
+            .await
+            .unwrap()
+            .attr("lang")
+            .await
+            .unwrap();
+        assert_eq!(lang.as_deref(), Some("en"));
+        page.click("a.lang").await;
+        page.client.wait().for_element(Locator::Css("a.lang")).await.unwrap();
+        assert_eq!(page.path().await, path);
+        assert!(page.text().await.contains("退出登录"), "back in Chinese");
+    })
+    .await;
+}
