@@ -343,3 +343,80 @@ async fn the_language_switch_shows_the_same_page_in_english_and_back_in_chinese(
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_investor_on_a_phone_asks_for_help_and_sees_it_become_an_item_and_close() {
+    let demo = running_demo().await;
+    let app = &demo.app;
+    let lead = app.demo_login("lead").await;
+    let pool = app.pool.clone();
+    journey(app, "investor_request", Screen::Phone, move |page| async move {
+        page.login("investor", DEMO_PASSWORD).await;
+        assert_eq!(page.path().await, "/portal", "an investor's home is the portal");
+        assert!(page.fits_the_width().await, "the portal fits a phone's width");
+        let text = page.text().await;
+        assert!(text.contains("祺祥新能源年产2万吨电池级碳酸锂项目") && text.contains("办理进度"));
+        assert!(!text.contains("金竹矿业萤石矿项目"), "nothing of another project");
+
+        page.click("a[href$='/requests/new']").await;
+        page.type_into("#title", "协调 110kV 电网接入").await;
+        page.select("#category", "utilities").await;
+        page.type_into("#body", "二期投产前需接入 110kV 专线").await;
+        page.submit("/requests").await;
+        page.client
+            .wait()
+            .for_element(Locator::Css(".status-line"))
+            .await
+            .unwrap();
+        let request = page.path().await;
+        assert!(request.starts_with("/requests/"), "{request}");
+        assert!(page.text().await.contains("待受理"));
+        assert!(page.fits_the_width().await, "the request page fits a phone's width");
+
+        // The lead accepts it for the power supply unit, and later closes its item.
+        let version: i32 =
+            sqlx::query_scalar("SELECT version FROM investor_requests WHERE title = '协调 110kV 电网接入'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        let r = lead
+            .submit(
+                &format!("{request}/accept"),
+                &[
+                    ("version", &version.to_string()),
+                    ("title", "110kV 接入系统方案评审"),
+                    ("responsible_unit", "gdgs"),
+                    ("deadline", &days_from_today(10)),
+                    ("category", "utilities"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+        page.goto(&request).await;
+        let text = page.text().await;
+        assert!(
+            text.contains("办理中") && text.contains("110kV 接入系统方案评审"),
+            "{text}"
+        );
+
+        let item: Uuid = sqlx::query_scalar("SELECT id FROM checklist_items WHERE title = '110kV 接入系统方案评审'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let r = lead
+            .submit(
+                &format!("/items/{item}/close"),
+                &[("version", "1"), ("text", "评审意见已印发")],
+            )
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+        page.goto(&request).await;
+        assert!(page.text().await.contains("已办结"));
+        page.click("input[name='rating'][value='5']").await;
+        page.type_into("#comment", "供电公司上门服务").await;
+        page.submit("/rate").await;
+        page.client.wait().for_element(Locator::Css(".stars")).await.unwrap();
+        assert!(page.text().await.contains("5/5"));
+    })
+    .await;
+}
