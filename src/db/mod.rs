@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod cluster;
+pub mod investors;
 pub mod items;
 pub mod meetings;
 pub mod notices;

@@ -19,7 +19,7 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::project_edits::{self, Advanced, EditableProject, Saved};
 use crate::db::units::{self, Unit};
-use crate::db::{projects, requests, settings, users};
+use crate::db::{investors, projects, settings, users};
 use crate::domain::input::{self, FieldErrors};
 use crate::domain::lifecycle::Stage;
 use crate::domain::project::{self, PLANNED_FIELDS, ProjectDraft, ProjectFields};
@@ -384,7 +384,7 @@ pub async fn link_investor(
 ) -> AppResult<Response> {
     managed(&state, &user, id).await?;
     let linked = fields.get("action") != "unlink";
-    if requests::set_investor_link(&state.db, id, fields.get("username").trim(), linked, user.id).await? {
+    if investors::set_investor_link(&state.db, id, fields.get("username").trim(), linked, user.id).await? {
         return Ok(Redirect::to(&format!("/projects/{id}#investors")).into_response());
     }
     let feedback = Some(Feedback::Investors(ctx.t().investor_not_found.into()));

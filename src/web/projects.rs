@@ -19,7 +19,7 @@ use super::layout::Layout;
 use super::requests::RequestRow;
 use crate::auth::{CurrentUser, policy};
 use crate::db::projects::{self, ListQuery, ProjectSummary, Sort};
-use crate::db::{items, requests, settings, standings};
+use crate::db::{investors, items, requests, settings, standings};
 use crate::domain::lifecycle::{Stage, duration_days};
 use crate::domain::request;
 use crate::domain::role::Role;
@@ -283,7 +283,7 @@ pub struct ProjectPage {
     service: Option<request::Figures>,
     can_request: bool,
     /// Linked investor accounts (for those who manage projects).
-    investors: Vec<requests::LinkedInvestor>,
+    investors: Vec<investors::LinkedInvestor>,
 }
 
 /// A form of the project page that came back with a problem.
@@ -359,7 +359,7 @@ pub async fn project_page(
     });
     let can_manage = policy::may_manage_projects(user);
     let investors = if can_manage {
-        requests::investors_of(&state.db, id).await?
+        investors::investors_of(&state.db, id).await?
     } else {
         Vec::new()
     };

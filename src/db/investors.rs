@@ -1,0 +1,78 @@
+//! Investor accounts and the projects they are linked to (an investor sees only those).
+
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::audit::{self, Actor, Entry};
+
+/// Investor accounts linked to a project.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LinkedInvestor {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+}
+
+pub async fn investors_of(pool: &PgPool, project: Uuid) -> Result<Vec<LinkedInvestor>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.username, u.display_name FROM investor_projects ip JOIN users u ON u.id = ip.user_id
+         WHERE ip.project_id = $1 ORDER BY u.username",
+    )
+    .bind(project)
+    .fetch_all(pool)
+    .await
+}
+
+/// Links or unlinks an investor account and a project; `false` when nothing changed (already so,
+/// or no such investor account).
+pub async fn set_investor_link(
+    pool: &PgPool,
+    project: Uuid,
+    username: &str,
+    linked: bool,
+    actor: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let user: Option<Uuid> =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = $1 AND role = 'investor' AND active")
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(user) = user else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    let changed = if linked {
+        sqlx::query("INSERT INTO investor_projects (user_id, project_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+    } else {
+        sqlx::query("DELETE FROM investor_projects WHERE user_id = $1 AND project_id = $2")
+    }
+    .bind(user)
+    .bind(project)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        > 0;
+    if changed {
+        audit::record(
+            &mut tx,
+            Entry {
+                actor: Actor::User(actor),
+                action: if linked {
+                    "project.investor_link"
+                } else {
+                    "project.investor_unlink"
+                },
+                entity: "project",
+                entity_id: Some(project),
+                project_id: Some(project),
+                before: None,
+                after: Some(json!({ "investor": username })),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
