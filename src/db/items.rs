@@ -7,7 +7,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
-use super::projects::{IN_SCOPE, scope_params};
+use super::projects::{IN_SCOPE, ON_TASK_FORCE, scope_params};
 use crate::auth::policy::ProjectScope;
 use crate::domain::checklist::{Category, Source, Transition};
 use crate::domain::status::ItemState;
@@ -77,12 +77,7 @@ pub async fn find_visible(
         on_task_force: bool,
     }
     let (kind, scope_id) = scope_params(scope);
-    let sql = SELECT.replacen(
-        "SELECT ",
-        "SELECT EXISTS (SELECT 1 FROM task_force_members m JOIN task_forces f ON f.id = m.task_force_id
-                        WHERE f.project_id = p.id AND m.user_id = $3) AS on_task_force, ",
-        1,
-    );
+    let sql = SELECT.replacen("SELECT ", ON_TASK_FORCE, 1);
     let row: Option<Row> = sqlx::query_as(&format!("{sql} WHERE {IN_SCOPE} AND i.id = $4"))
         .bind(kind)
         .bind(scope_id)

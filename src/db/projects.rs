@@ -20,6 +20,11 @@ pub(crate) const IN_SCOPE: &str = "($1 = 'all'
     OR ($1 = 'investor' AND EXISTS (
         SELECT 1 FROM investor_projects ip WHERE ip.project_id = p.id AND ip.user_id = $2)))";
 
+/// A first column for queries over `projects p` with the user as `$3`: whether they belong to the
+/// project's task force (what lets a lead edit its checklist).
+pub(crate) const ON_TASK_FORCE: &str = "SELECT EXISTS (SELECT 1 FROM task_force_members m
+        JOIN task_forces f ON f.id = m.task_force_id WHERE f.project_id = p.id AND m.user_id = $3) AS on_task_force, ";
+
 pub(crate) fn scope_params(scope: ProjectScope) -> (&'static str, Option<Uuid>) {
     match scope {
         ProjectScope::All => ("all", None),

@@ -2,64 +2,8 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use zhuanban::auth::token;
-use zhuanban::db::users;
-use zhuanban::domain::names::Username;
 
-use crate::harness::{TestApp, spawn_demo_app};
-
-struct Api {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-}
-
-impl Api {
-    async fn as_user(app: &TestApp, username: &str) -> Api {
-        let token = token::new_api_token();
-        users::add_api_token(
-            &app.pool,
-            &Username::parse(username).unwrap(),
-            &token::api_token_hash(&token),
-        )
-        .await
-        .unwrap();
-        Api {
-            base: app.base.clone(),
-            token,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(&self.token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON body for {path}: {text}")),
-        )
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(reqwest::Method::PATCH, path, Some(body)).await
-    }
-}
+use crate::harness::{Api, spawn_demo_app};
 
 #[tokio::test]
 async fn units_are_listed_and_added_by_admins_and_officials() {

@@ -8,9 +8,11 @@ use std::sync::{Arc, OnceLock};
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
+use serde_json::Value;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection, PgPool};
 use uuid::Uuid;
+use zhuanban::auth::token;
 use zhuanban::config::Config;
 use zhuanban::db::audit::Actor;
 use zhuanban::db::cluster::{Cluster, Durability};
@@ -284,4 +286,58 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find_map(|c| c.strip_prefix(&format!("{}=", zhuanban::web::SESSION_COOKIE)))
         .map(|c| c.split(';').next().unwrap_or_default().to_string())
+}
+
+/// A client of the JSON API with a bearer token of its own.
+pub struct Api {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl Api {
+    pub async fn as_user(app: &TestApp, username: &str) -> Api {
+        let token = token::new_api_token();
+        users::add_api_token(
+            &app.pool,
+            &Username::parse(username).unwrap(),
+            &token::api_token_hash(&token),
+        )
+        .await
+        .unwrap();
+        Api {
+            base: app.base.clone(),
+            token,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON body for {path}: {text}")),
+        )
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::PATCH, path, Some(body)).await
+    }
 }

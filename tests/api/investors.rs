@@ -2,14 +2,11 @@
 //! item, service levels, ratings, and isolation tested as an attacker would.
 
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
-use zhuanban::auth::token;
-use zhuanban::db::users;
-use zhuanban::domain::names::Username;
 use zhuanban::domain::role::Role;
 
-use crate::harness::{Client, TestApp, spawn_demo_app};
+use crate::harness::{Api, Client, TestApp, spawn_demo_app};
 
 const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
 const JINZHU: &str = "金竹矿业萤石矿项目";
@@ -381,44 +378,6 @@ async fn late_requests_are_flagged_and_count_in_the_figures() {
         .unwrap();
     let (_, dashboard) = official.get_text("/dashboard").await;
     assert!(dashboard.contains("没有超时的企业诉求"));
-}
-
-struct Api {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-}
-
-impl Api {
-    async fn as_user(app: &TestApp, username: &str) -> Api {
-        let token = token::new_api_token();
-        users::add_api_token(
-            &app.pool,
-            &Username::parse(username).unwrap(),
-            &token::api_token_hash(&token),
-        )
-        .await
-        .unwrap();
-        Api {
-            base: app.base.clone(),
-            token,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn send(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(&self.token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
 }
 
 #[tokio::test]
