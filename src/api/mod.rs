@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, with the same permissions as the pages, described by the
 //! OpenAPI document at `/api/v1/openapi.json`.
 
+pub mod attachments;
 pub mod items;
 pub mod meetings;
 pub mod projects;
@@ -36,6 +37,12 @@ use crate::web::error::AppError;
         items::close,
         items::reopen,
         items::post_update,
+        items::submit,
+        items::verify,
+        items::send_back,
+        attachments::upload,
+        attachments::list,
+        attachments::download,
         standings::rankings,
         standings::dashboard,
         meetings::create,

@@ -56,6 +56,12 @@ pub fn may_work_item(user: &CurrentUser, on_task_force: bool, responsible_unit: 
     may_edit_checklist(user, on_task_force) || (user.role == Role::Member && user.unit_id == Some(responsible_unit))
 }
 
+/// The queue of submitted items waiting for verification: those who verify, officials for every
+/// project and leads for their task forces' (the query applies the project scope).
+pub fn may_verify_somewhere(user: &CurrentUser) -> bool {
+    matches!(user.role, Role::Official | Role::Lead)
+}
+
 /// A unit's work queue: its own staff, and officials and admins for any unit.
 pub fn may_view_unit_queue(user: &CurrentUser, unit: Uuid) -> bool {
     match user.role {
@@ -150,6 +156,17 @@ mod tests {
         assert!(may_work_item(&user(Role::Lead, None), true, other));
         assert!(!may_work_item(&user(Role::Lead, None), false, other));
         assert!(!may_work_item(&user(Role::Investor, None), true, unit));
+    }
+
+    #[test]
+    fn only_officials_and_leads_have_a_verification_queue() {
+        for role in Role::ALL {
+            assert_eq!(
+                may_verify_somewhere(&user(role, Some(Uuid::from_u128(7)))),
+                matches!(role, Role::Official | Role::Lead),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

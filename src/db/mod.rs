@@ -1,6 +1,7 @@
 //! The one store: PostgreSQL. Opening it means either connecting to `DATABASE_URL` or running the
 //! private cluster; either way the embedded migrations are applied before anything else runs.
 
+pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod cluster;

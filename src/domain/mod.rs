@@ -1,6 +1,7 @@
 //! The product's own rules, as pure functions over plain data: no I/O here.
 
 pub mod checklist;
+pub mod evidence;
 pub mod ical;
 pub mod input;
 pub mod lifecycle;
@@ -11,6 +12,7 @@ pub mod ranking;
 pub mod role;
 pub mod status;
 pub mod throttle;
+pub mod verification;
 
 /// Lets the database read an enumeration stored as text (`#[sqlx(try_from = "String")]`)
 /// through the enumeration's own `parse`.

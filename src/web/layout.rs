@@ -44,6 +44,7 @@ impl Layout {
                 Role::Official => vec![
                     ("/dashboard".into(), t.nav_dashboard),
                     projects,
+                    ("/verifications".into(), t.nav_verifications),
                     ("/meetings".into(), t.nav_meetings),
                     ("/notices".into(), t.nav_notices),
                     ("/rankings".into(), t.nav_rankings),
@@ -57,7 +58,7 @@ impl Layout {
                     ("/settings".into(), t.nav_settings),
                 ],
                 Role::Member => queue(u).into_iter().chain([projects, rankings, notices]).collect(),
-                Role::Lead => [projects]
+                Role::Lead => [projects, ("/verifications".into(), t.nav_verifications)]
                     .into_iter()
                     .chain(queue(u))
                     .chain([meetings, rankings, notices])

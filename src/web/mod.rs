@@ -1,6 +1,7 @@
 //! The web application: state, middleware stack, pages.
 
 pub mod assets;
+pub mod attachments;
 pub mod calendar;
 pub mod charts;
 pub mod context;
@@ -27,6 +28,8 @@ pub mod routes;
 pub mod settings;
 pub mod since;
 pub mod units;
+pub mod upload;
+pub mod verifications;
 
 use std::sync::Arc;
 
@@ -44,5 +47,5 @@ pub struct AppState {
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "zb_session";
 
-/// Largest request body accepted (forms and JSON; attachments will get their own limit).
+/// Largest request body accepted (forms and JSON; uploads have `upload::UPLOAD_BODY_LIMIT`).
 pub const BODY_LIMIT: usize = 1024 * 1024;

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::routing::{get, post};
@@ -17,9 +18,11 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
+use super::upload::UPLOAD_BODY_LIMIT;
 use super::{
-    AppState, BODY_LIMIT, SESSION_COOKIE, assets, calendar, context, dashboard, health, item_forms, items, lang, login,
-    meetings, notice_xlsx, notices, project_forms, projects, rankings, settings, since, units,
+    AppState, BODY_LIMIT, SESSION_COOKIE, assets, attachments, calendar, context, dashboard, health, item_forms, items,
+    lang, login, meetings, notice_xlsx, notices, project_forms, projects, rankings, settings, since, units,
+    verifications,
 };
 use crate::api;
 
@@ -46,6 +49,11 @@ fn app_routes() -> Router<AppState> {
         .route("/items/{id}/close", post(items::close))
         .route("/items/{id}/reopen", post(items::reopen))
         .route("/items/{id}/cancel", post(items::cancel))
+        .route("/items/{id}/submit", post(items::submit))
+        .route("/items/{id}/verify", post(items::verify))
+        .route("/items/{id}/send-back", post(items::send_back))
+        .route("/attachments/{id}", get(attachments::download))
+        .route("/verifications", get(verifications::show))
         .route("/calendar", get(calendar::show).post(calendar::renew))
         .route("/calendar/revoke", post(calendar::revoke))
         .route("/dashboard", get(dashboard::show))
@@ -79,6 +87,10 @@ fn app_routes() -> Router<AppState> {
         .route("/api/v1/items/{id}/close", post(api::items::close))
         .route("/api/v1/items/{id}/reopen", post(api::items::reopen))
         .route("/api/v1/items/{id}/updates", post(api::items::post_update))
+        .route("/api/v1/items/{id}/submit", post(api::items::submit))
+        .route("/api/v1/items/{id}/verify", post(api::items::verify))
+        .route("/api/v1/items/{id}/send-back", post(api::items::send_back))
+        .route("/api/v1/attachments/{id}", get(api::attachments::download))
         .route("/api/v1/rankings", get(api::standings::rankings))
         .route("/api/v1/dashboard", get(api::standings::dashboard))
         .route("/api/v1/meetings", post(api::meetings::create))
@@ -86,6 +98,19 @@ fn app_routes() -> Router<AppState> {
         .route("/api/v1/meetings/{id}/decisions", post(api::meetings::decide))
         .route("/api/v1/meetings/{id}/publish", post(api::meetings::publish))
         .route("/api/v1/notices/{id}", get(api::meetings::notice))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+}
+
+/// Routes that take files: a body limit of their own, the only ones above [`BODY_LIMIT`].
+fn upload_routes() -> Router<AppState> {
+    Router::new()
+        .route("/items/{id}/attachments", post(attachments::upload))
+        .route(
+            "/api/v1/items/{id}/attachments",
+            get(api::attachments::list).post(api::attachments::upload),
+        )
+        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT))
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -103,6 +128,7 @@ pub fn router(state: AppState) -> Router {
         )));
 
     let app = app_routes()
+        .merge(upload_routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
         // Innermost first: the origin check and the form-token check run inside the context
         // middleware, so their refusals are rendered like every other error.
@@ -119,9 +145,11 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(assets::file))
         // Calendar apps fetch the feed without a session: it must not start one on every poll.
         .route("/ics/{file}", get(calendar::feed))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // The application's routes carry their own limits, inside the context middleware so that a
+        // refusal is rendered (a page, or JSON under /api) like every other error.
         .merge(app)
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::REFERRER_POLICY, "same-origin"))

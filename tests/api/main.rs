@@ -7,6 +7,7 @@ mod checklist_api;
 mod checklists;
 mod cli;
 mod engine;
+mod evidence;
 mod harness;
 mod health;
 mod meetings;

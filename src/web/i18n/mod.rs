@@ -7,7 +7,7 @@ mod zh;
 use chrono::NaiveDate;
 
 use crate::db::projects::Sort;
-use crate::domain::checklist::{Category, Source};
+use crate::domain::checklist::{Category, Phase, Source};
 use crate::domain::input::Problem;
 use crate::domain::lifecycle::Stage;
 use crate::domain::meeting::{MeetingKind, Outcome};
@@ -408,6 +408,34 @@ pub struct Catalog {
     pub error_500: (&'static str, &'static str),
     pub error_503: (&'static str, &'static str),
     pub error_csrf: &'static str,
+
+    // issue 7: evidence-based closing
+    pub item_submitted: &'static str,
+    pub verification_heading: &'static str,
+    pub waiting_working_days: &'static str,
+    pub verification_overdue: &'static str,
+    pub verify_note: &'static str,
+    pub verify_submit: &'static str,
+    pub send_back_heading: &'static str,
+    pub send_back_reason: &'static str,
+    pub send_back_submit: &'static str,
+    pub submit_heading: &'static str,
+    pub submit_intro: &'static str,
+    pub submission_note: &'static str,
+    pub submit_submit: &'static str,
+    pub attachments_heading: &'static str,
+    pub no_attachments: &'static str,
+    pub for_investor: &'static str,
+    pub attachment_file: &'static str,
+    pub attachment_hint: &'static str,
+    pub attachment_upload: &'static str,
+    pub attachment_missing: &'static str,
+    pub attachment_bad_type: &'static str,
+    pub verify_queue_title: &'static str,
+    pub verify_queue_intro: &'static str,
+    pub verify_queue_empty: &'static str,
+    pub nav_verifications: &'static str,
+    pub col_waiting: &'static str,
 }
 
 impl Catalog {
@@ -425,6 +453,29 @@ impl Catalog {
 
     pub fn item_state(&self, s: &ItemState) -> &'static str {
         self.item_states[*s as usize]
+    }
+
+    /// An item's state in words, "awaiting verification" included.
+    pub fn phase(&self, p: Phase) -> &'static str {
+        match p {
+            Phase::Open => self.item_state(&ItemState::Open),
+            Phase::Submitted => self.item_submitted,
+            Phase::Done => self.item_state(&ItemState::Done),
+            Phase::Cancelled => self.item_state(&ItemState::Cancelled),
+        }
+    }
+
+    pub fn waiting_days(&self, days: &i64) -> String {
+        fill(self.waiting_working_days, &[("days", &days.to_string())])
+    }
+
+    /// A file size people read: bytes, KB or MB.
+    pub fn file_size(&self, bytes: &i32) -> String {
+        match *bytes {
+            b if b < 1024 => format!("{b} B"),
+            b if b < 1024 * 1024 => format!("{} KB", b / 1024),
+            b => format!("{:.1} MB", f64::from(b) / (1024.0 * 1024.0)),
+        }
     }
 
     pub fn sort(&self, s: Sort) -> &'static str {
