@@ -2,6 +2,7 @@
 //! OpenAPI document at `/api/v1/openapi.json`.
 
 pub mod attachments;
+pub mod checklist_import;
 pub mod items;
 pub mod meetings;
 pub mod projects;
@@ -43,6 +44,9 @@ use crate::web::error::AppError;
         attachments::upload,
         attachments::list,
         attachments::download,
+        checklist_import::import,
+        crate::web::checklist_sheets::export_csv,
+        crate::web::checklist_sheets::export_xlsx,
         standings::rankings,
         standings::dashboard,
         meetings::create,

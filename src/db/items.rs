@@ -10,6 +10,7 @@ use super::audit::{self, Actor, Entry};
 use super::projects::{IN_SCOPE, scope_params};
 use crate::auth::policy::ProjectScope;
 use crate::domain::checklist::{Category, Phase, Source, Transition};
+use crate::domain::sheet::SheetItem;
 use crate::domain::status::ItemState;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -503,4 +504,56 @@ async fn record(
         },
     )
     .await
+}
+
+/// Adds the items of an imported sheet to a project in one statement, with one audit entry each,
+/// all or nothing. Returns how many were created.
+pub async fn create_many(
+    pool: &PgPool,
+    project: Uuid,
+    sheet: &[SheetItem],
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<u64, sqlx::Error> {
+    let (actor_id, label) = match actor {
+        Actor::User(id) => (Some(id), "user"),
+        Actor::System(label) => (None, label),
+    };
+    let mut tx = pool.begin().await?;
+    let created = sqlx::query(
+        "WITH input AS (
+             SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::text[])
+                 WITH ORDINALITY AS x (title, category, unit_code, deadline, note, n)
+         ), ins AS (
+             INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline,
+                 original_deadline, note, source, created_by)
+             SELECT $1, x.title, x.category, u.id, x.deadline, x.deadline, x.note, 'plan', $7
+             FROM input x JOIN units u ON u.code = x.unit_code ORDER BY x.n
+             RETURNING id, title, category, responsible_unit_id, deadline, note
+         )
+         INSERT INTO audit_log (actor_id, actor_label, action, entity, entity_id, project_id, before, after)
+         SELECT $8, $9, 'item.create', 'item', ins.id, $1, NULL,
+             jsonb_build_object('title', ins.title, 'category', ins.category, 'responsible_unit', u.code,
+                 'deadline', ins.deadline, 'original_deadline', ins.deadline, 'state', 'open', 'note', ins.note)
+         FROM ins JOIN units u ON u.id = ins.responsible_unit_id",
+    )
+    .bind(project)
+    .bind(sheet.iter().map(|i| i.title.clone()).collect::<Vec<_>>())
+    .bind(sheet.iter().map(|i| i.category.as_str()).collect::<Vec<_>>())
+    .bind(sheet.iter().map(|i| i.unit_code.clone()).collect::<Vec<_>>())
+    .bind(sheet.iter().map(|i| i.deadline).collect::<Vec<_>>())
+    .bind(sheet.iter().map(|i| i.note.clone()).collect::<Vec<_>>())
+    .bind(user)
+    .bind(actor_id)
+    .bind(label)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    // Every unit was checked before; should one have gone meanwhile, its rows would be dropped: refuse.
+    if created != sheet.len() as u64 {
+        tx.rollback().await?;
+        return Err(sqlx::Error::Protocol("an imported item's unit is gone".into()));
+    }
+    tx.commit().await?;
+    Ok(created)
 }

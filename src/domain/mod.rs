@@ -10,6 +10,7 @@ pub mod names;
 pub mod project;
 pub mod ranking;
 pub mod role;
+pub mod sheet;
 pub mod status;
 pub mod throttle;
 pub mod verification;

@@ -20,9 +20,9 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use super::upload::UPLOAD_BODY_LIMIT;
 use super::{
-    AppState, BODY_LIMIT, SESSION_COOKIE, assets, attachments, calendar, context, dashboard, health, item_forms, items,
-    lang, login, meetings, notice_xlsx, notices, project_forms, projects, rankings, settings, since, units,
-    verifications,
+    AppState, BODY_LIMIT, SESSION_COOKIE, assets, attachments, calendar, checklist_sheets, context, dashboard, health,
+    item_forms, items, lang, login, meetings, notice_xlsx, notices, project_forms, projects, rankings, settings, since,
+    units, verifications,
 };
 use crate::api;
 
@@ -54,6 +54,10 @@ fn app_routes() -> Router<AppState> {
         .route("/items/{id}/send-back", post(items::send_back))
         .route("/attachments/{id}", get(attachments::download))
         .route("/verifications", get(verifications::show))
+        .route("/projects/{id}/import", get(checklist_sheets::form))
+        .route("/projects/{id}/import/confirm", post(checklist_sheets::confirm))
+        .route("/api/v1/projects/{id}/items.csv", get(checklist_sheets::export_csv))
+        .route("/api/v1/projects/{id}/items.xlsx", get(checklist_sheets::export_xlsx))
         .route("/calendar", get(calendar::show).post(calendar::renew))
         .route("/calendar/revoke", post(calendar::revoke))
         .route("/dashboard", get(dashboard::show))
@@ -105,6 +109,11 @@ fn app_routes() -> Router<AppState> {
 fn upload_routes() -> Router<AppState> {
     Router::new()
         .route("/items/{id}/attachments", post(attachments::upload))
+        .route("/projects/{id}/import", post(checklist_sheets::preview))
+        .route(
+            "/api/v1/projects/{id}/items/import",
+            post(api::checklist_import::import),
+        )
         .route(
             "/api/v1/items/{id}/attachments",
             get(api::attachments::list).post(api::attachments::upload),

@@ -13,3 +13,4 @@ mod health;
 mod meetings;
 mod migrations;
 mod pages;
+mod sheets;

@@ -436,6 +436,36 @@ pub struct Catalog {
     pub verify_queue_empty: &'static str,
     pub nav_verifications: &'static str,
     pub col_waiting: &'static str,
+    // issue 7: spreadsheets
+    pub sheet_checklist: &'static str,
+    pub sheet_project: &'static str,
+    pub sheet_title: &'static str,
+    pub sheet_unit: &'static str,
+    pub sheet_deadline: &'static str,
+    pub sheet_category: &'static str,
+    pub sheet_state: &'static str,
+    pub sheet_colour: &'static str,
+    pub sheet_closed_on: &'static str,
+    pub sheet_note: &'static str,
+    pub sheet_unknown_unit: &'static str,
+    pub sheet_missing_column: &'static str,
+    pub sheet_no_rows: &'static str,
+    pub sheet_unreadable: &'static str,
+    pub import_title: &'static str,
+    pub import_rejected: &'static str,
+    pub import_col_row: &'static str,
+    pub import_col_field: &'static str,
+    pub import_col_problem: &'static str,
+    pub import_intro: &'static str,
+    pub import_file: &'static str,
+    pub import_check: &'static str,
+    pub import_sample: &'static str,
+    pub import_preview_title: &'static str,
+    pub import_confirm_label: &'static str,
+    pub import_again: &'static str,
+    pub export_xlsx: &'static str,
+    pub export_csv: &'static str,
+    pub import_link: &'static str,
 }
 
 impl Catalog {
@@ -467,6 +497,18 @@ impl Catalog {
 
     pub fn waiting_days(&self, days: &i64) -> String {
         fill(self.waiting_working_days, &[("days", &days.to_string())])
+    }
+
+    pub fn sheet_unknown_unit_named(&self, unit: &str) -> String {
+        fill(self.sheet_unknown_unit, &[("unit", unit)])
+    }
+
+    pub fn import_preview(&self, count: usize) -> String {
+        fill(self.import_preview_title, &[("count", &count.to_string())])
+    }
+
+    pub fn import_confirm(&self, count: usize) -> String {
+        fill(self.import_confirm_label, &[("count", &count.to_string())])
     }
 
     /// A file size people read: bytes, KB or MB.

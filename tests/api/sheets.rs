@@ -1,0 +1,337 @@
+//! Checklists in and out of spreadsheets: exports, whole-file imports with their row-by-row report,
+//! the preview, and the round trip.
+
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use rust_xlsxwriter::{Format, Workbook};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::evidence::Api;
+use crate::harness::{TestApp, spawn_demo_app};
+
+const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
+
+type Row = (String, String, chrono::NaiveDate, Option<String>, String);
+
+/// A reported problem: its row and field.
+type Reported = (u64, &'static str);
+
+/// The items of a project as the comparison needs them: title, unit, deadline, note, category.
+async fn items_of(app: &TestApp, project: Uuid) -> Vec<Row> {
+    sqlx::query_as(
+        "SELECT i.title, u.code, i.deadline, i.note, i.category FROM checklist_items i
+         JOIN units u ON u.id = i.responsible_unit_id WHERE i.project_id = $1 ORDER BY i.title, i.deadline",
+    )
+    .bind(project)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn empty_project(app: &TestApp) -> Uuid {
+    sqlx::query_scalar("INSERT INTO projects (name, company) VALUES ('新建锂电材料项目', '某新材料公司') RETURNING id")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn import(api: &Api, project: Uuid, name: &str, bytes: Vec<u8>, dry_run: bool) -> (StatusCode, Value) {
+    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
+    let query = if dry_run { "?dry_run=true" } else { "" };
+    api.json(
+        api.request(
+            reqwest::Method::POST,
+            &format!("/api/v1/projects/{project}/items/import{query}"),
+        )
+        .multipart(form),
+    )
+    .await
+}
+
+async fn count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM checklist_items")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_checklist_exported_and_imported_into_another_project_gives_the_same_items() {
+    let app = spawn_demo_app().await;
+    let source = app.project_id(QIXIANG).await;
+    let official = Api::as_user(&app, "official").await;
+    for ext in ["xlsx", "csv"] {
+        let r = official.get(&format!("/api/v1/projects/{source}/items.{ext}")).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
+        assert!(disposition.starts_with("attachment;") && disposition.contains(&format!(".{ext}")));
+        let bytes = r.bytes().await.unwrap().to_vec();
+        if ext == "csv" {
+            assert!(
+                bytes.starts_with("\u{feff}事项,责任单位,完成期限".as_bytes()),
+                "UTF-8 with BOM"
+            );
+        } else {
+            assert!(bytes.starts_with(b"PK"));
+        }
+        let target = empty_project(&app).await;
+        let (status, body) = import(&official, target, &format!("清单.{ext}"), bytes, false).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(items_of(&app, target).await, items_of(&app, source).await, "{ext}");
+        assert_eq!(
+            body["created"].as_u64().unwrap() as usize,
+            items_of(&app, source).await.len()
+        );
+        sqlx::query("UPDATE projects SET name = name || $2 WHERE id = $1")
+            .bind(target)
+            .bind(ext)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    let audits: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'item.create' AND actor_label = 'user'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        audits as usize,
+        2 * items_of(&app, source).await.len(),
+        "every imported item is in the audit log"
+    );
+}
+
+/// An office sheet of 40 items, two of them wrong as such sheets are.
+fn office_sheet(fixed: bool) -> String {
+    let mut csv = String::from("序号,事项,责任单位,完成期限,备注\n");
+    for n in 1..=40 {
+        let (unit, date) = match n {
+            7 if !fixed => ("县国土局", "2026/3/1".to_string()),
+            23 if !fixed => ("县自然资源局", "2026年2月30日".to_string()),
+            _ => ("县自然资源局", format!("2026年{}月{}日", n % 12 + 1, n % 28 + 1)),
+        };
+        csv.push_str(&format!("{n},第{n}项手续,{unit},{date},\"备注，含逗号\"\n"));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn the_offices_sheet_imports_after_fixing_the_two_rows_the_report_names() {
+    let app = spawn_demo_app().await;
+    let project = empty_project(&app).await;
+    let official = Api::as_user(&app, "official").await;
+    let before = count(&app).await;
+    let (status, body) = import(&official, project, "清单.csv", office_sheet(false).into_bytes(), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors: Vec<(u64, &str)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors, vec![(8, "responsible_unit"), (24, "deadline")]);
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("县国土局"));
+    assert_eq!(count(&app).await, before, "nothing is half-imported");
+
+    let (status, body) = import(&official, project, "清单.csv", office_sheet(true).into_bytes(), true).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (body["created"].as_u64(), body["items"].as_array().unwrap().len()),
+        (Some(0), 40)
+    );
+    assert_eq!(body["items"][0]["note"], "备注，含逗号");
+    assert_eq!(count(&app).await, before, "a dry run creates nothing");
+    let (status, body) = import(&official, project, "清单.csv", office_sheet(true).into_bytes(), false).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(body["created"], 40);
+    assert_eq!(count(&app).await, before + 40);
+}
+
+#[tokio::test]
+async fn every_import_error_is_reported_and_nothing_is_created() {
+    let app = spawn_demo_app().await;
+    let project = empty_project(&app).await;
+    let official = Api::as_user(&app, "official").await;
+    let long = "长".repeat(201);
+    let cases: Vec<(&str, Vec<u8>, Vec<Reported>)> = vec![
+        (
+            "bad rows",
+            format!(
+                "matter,unit,deadline,note,category\n,zrzyj,2026-03-01,,\n{long},zrzyj,2026-03-01,,\n能评,nope,2026-03-01,,\n环评,sthj,03/01/2026,,\n规划,zrzyj,,,\n用地,zrzyj,2026-03-01,,weather\n"
+            )
+            .into_bytes(),
+            vec![(2, "title"), (3, "title"), (4, "responsible_unit"), (5, "deadline"), (6, "deadline"), (7, "category")],
+        ),
+        ("missing column", "事项,备注\n用地预审,\n".as_bytes().to_vec(), vec![(1, "responsible_unit"), (1, "deadline")]),
+        ("no rows", "事项,责任单位,完成期限\n,,\n".as_bytes().to_vec(), vec![(2, "file")]),
+        ("empty file", Vec::new(), vec![(1, "file")]),
+        ("not a spreadsheet", b"\x89PNG\r\n\x1a\n\0\0\0binary".to_vec(), vec![(1, "file")]),
+        ("a broken xlsx", b"PK\x03\x04 not really a zip".to_vec(), vec![(1, "file")]),
+    ];
+    for (case, bytes, expected) in cases {
+        let (status, body) = import(&official, project, "x.csv", bytes, false).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{case}: {body}");
+        let found: Vec<(u64, &str)> = body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["row"].as_u64().unwrap(), e["field"].as_str().unwrap()))
+            .collect();
+        assert_eq!(found, expected, "{case}");
+        assert!(
+            body["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| !e["message"].as_str().unwrap().is_empty())
+        );
+    }
+    let form = Form::new().text("note", "no file");
+    let (status, _) = official
+        .json(
+            official
+                .request(
+                    reqwest::Method::POST,
+                    &format!("/api/v1/projects/{project}/items/import"),
+                )
+                .multipart(form),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no file at all");
+    let mut huge = b"\xef\xbb\xbf".to_vec();
+    huge.resize(zhuanban::domain::evidence::MAX_ATTACHMENT_BYTES + 1, b' ');
+    let (status, _) = import(&official, project, "huge.csv", huge, false).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(items_of(&app, project).await.is_empty());
+}
+
+#[tokio::test]
+async fn excel_dates_title_lines_and_gb18030_csv_are_read() {
+    let app = spawn_demo_app().await;
+    let project = empty_project(&app).await;
+    let official = Api::as_user(&app, "official").await;
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "祺祥项目推进清单").unwrap();
+    for (c, h) in ["事项", "责任单位", "完成期限", "备注"].iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    let date = Format::new().set_num_format("yyyy/m/d");
+    ws.write_string(3, 0, "用地预审").unwrap();
+    ws.write_string(3, 1, "县自然资源局").unwrap();
+    ws.write_date_with_format(3, 2, chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(), &date)
+        .unwrap();
+    ws.write_string(4, 0, "节能审查").unwrap();
+    ws.write_string(4, 1, "fgw").unwrap();
+    ws.write_string(4, 2, "2026年4月15日").unwrap();
+    ws.write_string(4, 3, "省厅").unwrap();
+    let (status, body) = import(&official, project, "清单.xlsx", book.save_to_buffer().unwrap(), true).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["items"][0]["deadline"], "2026-03-01");
+    assert_eq!(body["items"][0]["row"], 4, "rows as the sheet numbers them");
+    assert_eq!(body["items"][1]["deadline"], "2026-04-15");
+    assert_eq!(body["items"][1]["responsible_unit"], "fgw");
+
+    let (gbk, _, _) = encoding_rs::GB18030.encode("事项,责任单位,完成期限\n供电接入,国网崇义县供电公司,2026-05-01\n");
+    let (status, body) = import(&official, project, "清单.csv", gbk.into_owned(), true).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["items"][0]["title"], "供电接入");
+}
+
+#[tokio::test]
+async fn the_import_page_previews_then_creates_and_reports_bad_rows() {
+    let app = spawn_demo_app().await;
+    let project = app.project_id(QIXIANG).await;
+    let before = items_of(&app, project).await.len();
+    let lead = app.demo_login("lead").await;
+    let (status, page) = lead.get_text(&format!("/projects/{project}/import")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("enctype=\"multipart/form-data\""));
+    let token = lead.csrf_token().await;
+    let post = |csv: &'static str| {
+        let form = Form::new()
+            .text("csrf_token", token.clone())
+            .part("file", Part::bytes(csv.as_bytes().to_vec()).file_name("清单.csv"));
+        lead.http
+            .post(format!("{}/projects/{project}/import", lead.base))
+            .multipart(form)
+            .send()
+    };
+    let r = post("事项,责任单位,完成期限\n供电接入,县供电所,2026-05-01\n")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("没有这个单位：县供电所") && body.contains("整份文件都没有导入"));
+    let r = post("事项,责任单位,完成期限,备注\n供电接入,gdgs,2026/5/1,双回路\n消防验收,zjj,2026年6月1日,\n")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let preview = r.text().await.unwrap();
+    assert!(preview.contains("将新增 2 个事项") && preview.contains("双回路"));
+    assert_eq!(items_of(&app, project).await.len(), before, "a preview creates nothing");
+    let r = lead
+        .submit(
+            &format!("/projects/{project}/import/confirm"),
+            &[
+                ("title", "供电接入"),
+                ("unit", "gdgs"),
+                ("deadline", "2026-05-01"),
+                ("note", "双回路"),
+                ("category", "other"),
+                ("title", "消防验收"),
+                ("unit", "zjj"),
+                ("deadline", "2026-06-01"),
+                ("note", ""),
+                ("category", "other"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(items_of(&app, project).await.len(), before + 2);
+
+    let member = app.demo_login("member").await;
+    assert_eq!(
+        member.get(&format!("/projects/{project}/import")).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let investor = app.demo_login("investor").await;
+    let foreign = app.project_id("金竹矿业萤石矿项目").await;
+    assert_eq!(
+        investor.get(&format!("/projects/{foreign}/import")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn exports_follow_who_sees_what() {
+    let app = spawn_demo_app().await;
+    let own = app.project_id(QIXIANG).await;
+    let foreign = app.project_id("金竹矿业萤石矿项目").await;
+    sqlx::query("UPDATE checklist_items SET note = '内部：领导批示' WHERE project_id = $1")
+        .bind(own)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let investor = Api::as_user(&app, "investor").await;
+    let r = investor.get(&format!("/api/v1/projects/{own}/items.csv")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.unwrap();
+    assert!(
+        text.contains("宿舍楼规划方案调整") && !text.contains("领导批示"),
+        "no internal notes"
+    );
+    for ext in ["csv", "xlsx"] {
+        let r = investor.get(&format!("/api/v1/projects/{foreign}/items.{ext}")).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    }
+    let (status, _) = import(&investor, own, "x.csv", b"a".to_vec(), false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let member = Api::as_user(&app, "member").await;
+    let (status, _) = import(&member, own, "x.csv", b"a".to_vec(), false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let official = Api::as_user(&app, "official").await;
+    let r = official.get(&format!("/api/v1/projects/{own}/items.csv")).await;
+    assert!(r.text().await.unwrap().contains("领导批示"));
+}
