@@ -17,6 +17,7 @@ pub mod item_forms;
 pub mod items;
 pub mod lang;
 pub mod layout;
+pub mod list_sheets;
 pub mod login;
 pub mod meetings;
 pub mod notice_xlsx;

@@ -21,8 +21,8 @@ use tower_sessions_sqlx_store::PostgresStore;
 use super::upload::UPLOAD_BODY_LIMIT;
 use super::{
     AppState, BODY_LIMIT, SESSION_COOKIE, assets, attachments, calendar, checklist_sheets, context, dashboard, health,
-    item_forms, items, lang, login, meetings, notice_xlsx, notices, project_forms, projects, rankings, settings, since,
-    units, verifications,
+    item_forms, items, lang, list_sheets, login, meetings, notice_xlsx, notices, project_forms, projects, rankings,
+    settings, since, units, verifications,
 };
 use crate::api;
 
@@ -55,6 +55,10 @@ fn app_routes() -> Router<AppState> {
         .route("/attachments/{id}", get(attachments::download))
         .route("/verifications", get(verifications::show))
         .route("/projects/{id}/import", get(checklist_sheets::form))
+        .route("/projects.csv", get(list_sheets::projects_csv))
+        .route("/projects.xlsx", get(list_sheets::projects_xlsx))
+        .route("/units/{code}/items.csv", get(list_sheets::queue_csv))
+        .route("/units/{code}/items.xlsx", get(list_sheets::queue_xlsx))
         .route("/projects/{id}/import/confirm", post(checklist_sheets::confirm))
         .route("/api/v1/projects/{id}/items.csv", get(checklist_sheets::export_csv))
         .route("/api/v1/projects/{id}/items.xlsx", get(checklist_sheets::export_xlsx))

@@ -335,3 +335,67 @@ async fn exports_follow_who_sees_what() {
     let r = official.get(&format!("/api/v1/projects/{own}/items.csv")).await;
     assert!(r.text().await.unwrap().contains("领导批示"));
 }
+
+#[tokio::test]
+async fn the_projects_list_and_a_units_queue_export_with_their_filters() {
+    let app = spawn_demo_app().await;
+    zhuanban::jobs::recompute::run_once(&app.pool, None).await.unwrap();
+    let official = app.demo_login("official").await;
+    let (status, all) = official.get_text("/projects.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(all.starts_with("\u{feff}项目,企业,项目代码"));
+    assert_eq!(all.lines().count(), 6, "a header and the five demo projects");
+    let (_, red) = official.get_text("/projects.csv?colour=red").await;
+    assert!(
+        red.lines().count() < 6 && red.lines().skip(1).all(|l| l.contains(",红色通报,")),
+        "{red}"
+    );
+    let (_, page) = official.get_text("/projects?colour=red").await;
+    assert!(
+        page.contains("/projects.xlsx?colour=red"),
+        "the list links its export with its filters"
+    );
+
+    let r = official.get("/projects.xlsx").await;
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
+    assert_eq!(range.get((0, 0)).unwrap().to_string(), "项目");
+    assert_eq!(range.height(), 6);
+
+    let member = app.demo_login("member").await;
+    let (status, queue) = member.get_text("/units/zrzyj/items.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(queue.starts_with("\u{feff}项目,事项,责任单位,完成期限") && queue.contains("二期扩产用地规划咨询"));
+    assert!(!queue.contains("施工临时用电增容"), "only this unit's items");
+    let r = member.get("/units/zrzyj/items.xlsx").await;
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
+    assert!(
+        matches!(range.get((1, 3)), Some(calamine::Data::DateTime(_))),
+        "deadlines are date cells"
+    );
+    assert_eq!(
+        member.get("/units/gdgs/items.csv").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let investor = app.demo_login("investor").await;
+    let (_, mine) = investor.get_text("/projects.csv").await;
+    assert_eq!(mine.lines().count(), 2, "an investor exports only their project");
+}
+
+#[tokio::test]
+async fn projects_are_found_by_their_investment_code_in_the_list_and_its_export() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let (_, page) = official.get_text("/projects?q=2024-360725-32-03-006540").await;
+    assert!(page.contains("中核南方新材料独居石项目") && !page.contains("金竹矿业萤石矿项目"));
+    let (_, csv) = official.get_text("/projects.csv?q=03-006540").await;
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.contains("2024-360725-32-03-006540"));
+}

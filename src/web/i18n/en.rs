@@ -518,5 +518,6 @@ pub static CATALOG: Catalog = Catalog {
     import_again: "Choose another file",
     export_xlsx: "Export Excel",
     export_csv: "Export CSV",
+    sheet_investment_wan: "Total investment (10,000 yuan)",
     import_link: "Import from a spreadsheet",
 };

@@ -465,6 +465,7 @@ pub struct Catalog {
     pub import_again: &'static str,
     pub export_xlsx: &'static str,
     pub export_csv: &'static str,
+    pub sheet_investment_wan: &'static str,
     pub import_link: &'static str,
 }
 

@@ -471,5 +471,6 @@ pub static CATALOG: Catalog = Catalog {
     import_again: "重新选择文件",
     export_xlsx: "导出 Excel",
     export_csv: "导出 CSV",
+    sheet_investment_wan: "总投资（万元）",
     import_link: "从表格导入",
 };
