@@ -28,3 +28,27 @@ CREATE TABLE item_attachments (
 -- Files are mostly compressed already (JPEG, PDF, zip-based office formats): do not try again.
 ALTER TABLE item_attachments ALTER COLUMN content SET STORAGE EXTERNAL;
 CREATE INDEX item_attachments_item_idx ON item_attachments (item_id, created_at);
+
+-- Checklist templates per kind of project: each line a usual matter, its responsible unit and
+-- category, and its deadline as days after the project's start.
+CREATE TABLE checklist_templates (
+    id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    name         text NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 100),
+    description  text CHECK (description IS NULL OR length(description) <= 2000),
+    version      integer NOT NULL DEFAULT 1 CHECK (version >= 1),
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT checklist_templates_name_key UNIQUE (name)
+);
+
+CREATE TABLE checklist_template_lines (
+    template_id  uuid NOT NULL REFERENCES checklist_templates (id) ON DELETE CASCADE,
+    position     integer NOT NULL CHECK (position >= 1),
+    title        text NOT NULL CHECK (length(btrim(title)) BETWEEN 1 AND 200),
+    category     text NOT NULL CHECK (category IN (
+                     'land', 'planning_approval', 'environment_energy', 'construction',
+                     'utilities', 'finance_tax', 'other')),
+    unit_id      uuid NOT NULL REFERENCES units (id),
+    offset_days  integer NOT NULL CHECK (offset_days BETWEEN 0 AND 3650),
+    PRIMARY KEY (template_id, position)
+);

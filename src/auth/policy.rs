@@ -81,6 +81,11 @@ pub fn may_freeze_rankings(user: &CurrentUser) -> bool {
     user.role == Role::Official
 }
 
+/// Checklist templates are kept by the admin, like the other shared lists.
+pub fn may_keep_templates(user: &CurrentUser) -> bool {
+    user.role == Role::Admin
+}
+
 /// Thresholds, time zone and session limits are the admin's.
 pub fn may_change_settings(user: &CurrentUser) -> bool {
     user.role == Role::Admin
@@ -192,6 +197,7 @@ mod tests {
             );
             assert_eq!(may_freeze_rankings(&u), role == Role::Official, "{role:?}");
             assert_eq!(may_change_settings(&u), role == Role::Admin, "{role:?}");
+            assert_eq!(may_keep_templates(&u), role == Role::Admin, "{role:?}");
         }
     }
 

@@ -515,11 +515,27 @@ pub async fn create_many(
     actor: Actor<'_>,
     user: Option<Uuid>,
 ) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let created = insert_many(&mut tx, project, sheet, actor, user).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// [`create_many`] inside the caller's transaction (a project created with its checklist).
+pub async fn insert_many(
+    conn: &mut PgConnection,
+    project: Uuid,
+    sheet: &[SheetItem],
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<u64, sqlx::Error> {
+    if sheet.is_empty() {
+        return Ok(0);
+    }
     let (actor_id, label) = match actor {
         Actor::User(id) => (Some(id), "user"),
         Actor::System(label) => (None, label),
     };
-    let mut tx = pool.begin().await?;
     let created = sqlx::query(
         "WITH input AS (
              SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::text[])
@@ -546,14 +562,13 @@ pub async fn create_many(
     .bind(user)
     .bind(actor_id)
     .bind(label)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    // Every unit was checked before; should one have gone meanwhile, its rows would be dropped: refuse.
+    // Every unit was checked before; should one have gone meanwhile, its rows would be dropped: refuse
+    // (the caller's transaction is then rolled back).
     if created != sheet.len() as u64 {
-        tx.rollback().await?;
         return Err(sqlx::Error::Protocol("an imported item's unit is gone".into()));
     }
-    tx.commit().await?;
     Ok(created)
 }

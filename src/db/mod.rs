@@ -14,6 +14,7 @@ pub mod recompute;
 pub mod settings;
 pub mod since;
 pub mod standings;
+pub mod templates;
 pub mod units;
 pub mod users;
 

@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::domain::sheet::SheetItem;
+
 use super::audit::{self, Actor, Entry};
 use super::units;
 use crate::domain::input::{FieldErrors, Problem};
@@ -110,10 +112,12 @@ fn taken_name(e: &sqlx::Error) -> Option<&'static str> {
     }
 }
 
+/// Creates a project with its task force and, when it starts from a template, its checklist.
 pub async fn create(
     pool: &PgPool,
     draft: &ProjectDraft,
     liaisons: &[Uuid],
+    checklist: &[SheetItem],
     actor: Actor<'_>,
     user: Option<Uuid>,
 ) -> Result<Saved, sqlx::Error> {
@@ -168,6 +172,7 @@ pub async fn create(
     write_planned(&mut tx, id, draft).await?;
     let after = editable(&mut tx, id, false).await?.map(|p| p.snapshot());
     record(&mut tx, actor, "project.create", id, None, after).await?;
+    super::items::insert_many(&mut tx, id, checklist, actor, user).await?;
     tx.commit().await?;
     Ok(Saved::Done(id))
 }

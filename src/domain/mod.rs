@@ -12,6 +12,7 @@ pub mod ranking;
 pub mod role;
 pub mod sheet;
 pub mod status;
+pub mod template;
 pub mod throttle;
 pub mod verification;
 

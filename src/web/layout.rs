@@ -55,6 +55,7 @@ impl Layout {
                     ("/dashboard".into(), t.nav_dashboard),
                     projects,
                     ("/units".into(), t.nav_units),
+                    ("/templates".into(), t.nav_templates),
                     ("/settings".into(), t.nav_settings),
                 ],
                 Role::Member => queue(u).into_iter().chain([projects, rankings, notices]).collect(),

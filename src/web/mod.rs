@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod calendar;
 pub mod charts;
 pub mod checklist_sheets;
+pub mod checklist_templates;
 pub mod context;
 pub mod dashboard;
 pub mod error;

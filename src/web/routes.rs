@@ -20,9 +20,9 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use super::upload::UPLOAD_BODY_LIMIT;
 use super::{
-    AppState, BODY_LIMIT, SESSION_COOKIE, assets, attachments, calendar, checklist_sheets, context, dashboard, health,
-    item_forms, items, lang, list_sheets, login, meetings, notice_xlsx, notices, project_forms, projects, rankings,
-    settings, since, units, verifications,
+    AppState, BODY_LIMIT, SESSION_COOKIE, assets, attachments, calendar, checklist_sheets, checklist_templates,
+    context, dashboard, health, item_forms, items, lang, list_sheets, login, meetings, notice_xlsx, notices,
+    project_forms, projects, rankings, settings, since, units, verifications,
 };
 use crate::api;
 
@@ -54,6 +54,16 @@ fn app_routes() -> Router<AppState> {
         .route("/items/{id}/send-back", post(items::send_back))
         .route("/attachments/{id}", get(attachments::download))
         .route("/verifications", get(verifications::show))
+        .route(
+            "/templates",
+            get(checklist_templates::index).post(checklist_templates::create),
+        )
+        .route("/templates/new", get(checklist_templates::new))
+        .route(
+            "/templates/{id}",
+            get(checklist_templates::edit).post(checklist_templates::update),
+        )
+        .route("/templates/{id}/delete", post(checklist_templates::delete))
         .route("/projects/{id}/import", get(checklist_sheets::form))
         .route("/projects.csv", get(list_sheets::projects_csv))
         .route("/projects.xlsx", get(list_sheets::projects_xlsx))

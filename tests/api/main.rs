@@ -14,3 +14,4 @@ mod meetings;
 mod migrations;
 mod pages;
 mod sheets;
+mod templates;

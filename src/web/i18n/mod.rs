@@ -467,6 +467,24 @@ pub struct Catalog {
     pub export_csv: &'static str,
     pub sheet_investment_wan: &'static str,
     pub import_link: &'static str,
+    // issue 7: checklist templates
+    pub templates_title: &'static str,
+    pub templates_intro: &'static str,
+    pub templates_empty: &'static str,
+    pub template_new: &'static str,
+    pub template_edit: &'static str,
+    pub template_name: &'static str,
+    pub template_offset: &'static str,
+    pub template_lines_hint: &'static str,
+    pub template_delete: &'static str,
+    pub template_lines_count: &'static str,
+    pub nav_templates: &'static str,
+    pub template_start: &'static str,
+    pub template_start_date: &'static str,
+    pub template_load: &'static str,
+    pub template_items: &'static str,
+    pub template_items_hint: &'static str,
+    pub template_none: &'static str,
 }
 
 impl Catalog {
@@ -502,6 +520,10 @@ impl Catalog {
 
     pub fn sheet_unknown_unit_named(&self, unit: &str) -> String {
         fill(self.sheet_unknown_unit, &[("unit", unit)])
+    }
+
+    pub fn template_lines(&self, count: &i64) -> String {
+        fill(self.template_lines_count, &[("count", &count.to_string())])
     }
 
     pub fn import_preview(&self, count: usize) -> String {
