@@ -26,7 +26,7 @@ use crate::web::upload;
 #[derive(Deserialize, IntoParams)]
 pub struct ImportQuery {
     /// Check the file and answer what would be created, creating nothing.
-    dry_run: Option<bool>,
+    pub dry_run: Option<bool>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -53,9 +53,19 @@ pub struct ImportResult {
 #[derive(Serialize, ToSchema)]
 pub struct RowErrorJson {
     row: usize,
-    /// `title`, `responsible_unit`, `deadline`, `note`, `category`, or `file`.
+    /// The field: for checklists `title`, `responsible_unit`, `deadline`, `note`, `category`; `file`.
     field: String,
     message: String,
+}
+
+impl RowErrorJson {
+    pub fn new(row: usize, field: &str, message: String) -> RowErrorJson {
+        RowErrorJson {
+            row,
+            field: field.to_string(),
+            message,
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -99,11 +109,7 @@ pub async fn import(
             let errors: Vec<RowErrorJson> = report(&errors, t)
                 .into_iter()
                 .zip(&errors)
-                .map(|(r, e)| RowErrorJson {
-                    row: r.row,
-                    field: e.field.to_string(),
-                    message: r.message,
-                })
+                .map(|(r, e)| RowErrorJson::new(r.row, e.field, r.message))
                 .collect();
             let body = json!({ "error": "validation", "message": t.import_rejected, "errors": errors });
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());

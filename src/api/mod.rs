@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod checklist_import;
 pub mod items;
 pub mod meetings;
+pub mod project_import;
 pub mod projects;
 pub mod standings;
 pub mod units;
@@ -45,6 +46,7 @@ use crate::web::error::AppError;
         attachments::list,
         attachments::download,
         checklist_import::import,
+        project_import::import,
         crate::web::checklist_sheets::export_csv,
         crate::web::checklist_sheets::export_xlsx,
         standings::rankings,

@@ -7,6 +7,8 @@ use chrono::{Datelike, NaiveDate};
 
 use super::checklist::{Category, TEXT_MAX, TITLE_MAX};
 use super::input::{self, Problem};
+use super::lifecycle::Stage;
+use super::project::{ProjectDraft, ProjectFields};
 
 /// One cell as read from a CSV or XLSX file.
 #[derive(Clone, Debug, PartialEq)]
@@ -253,6 +255,190 @@ pub fn checklist(
     Ok(items)
 }
 
+/// The columns of a projects sheet (one project with its task force per row).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProjectColumn {
+    Name,
+    Company,
+    Code,
+    Park,
+    Industry,
+    Investment,
+    Stage,
+    Leader,
+    LeadUnit,
+    Members,
+    Description,
+}
+
+impl ProjectColumn {
+    pub const ALL: [ProjectColumn; 11] = [
+        ProjectColumn::Name,
+        ProjectColumn::Company,
+        ProjectColumn::Code,
+        ProjectColumn::Park,
+        ProjectColumn::Industry,
+        ProjectColumn::Investment,
+        ProjectColumn::Stage,
+        ProjectColumn::Leader,
+        ProjectColumn::LeadUnit,
+        ProjectColumn::Members,
+        ProjectColumn::Description,
+    ];
+
+    /// The field name errors are reported under (as in the project form).
+    pub fn field(self) -> &'static str {
+        match self {
+            ProjectColumn::Name => "name",
+            ProjectColumn::Company => "company",
+            ProjectColumn::Code => "investment_code",
+            ProjectColumn::Park => "park",
+            ProjectColumn::Industry => "industry",
+            ProjectColumn::Investment => "total_investment",
+            ProjectColumn::Stage => "stage",
+            ProjectColumn::Leader => "leader_name",
+            ProjectColumn::LeadUnit => "lead_unit",
+            ProjectColumn::Members => "member_units",
+            ProjectColumn::Description => "description",
+        }
+    }
+}
+
+/// Which column of a projects sheet a header names, in Chinese or English (or the field name).
+pub fn project_column_of(header: &str) -> Option<ProjectColumn> {
+    let h: String = header
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    if let Some(c) = ProjectColumn::ALL.into_iter().find(|c| c.field() == h) {
+        return Some(c);
+    }
+    Some(match h.as_str() {
+        "项目名称" | "项目" | "project" => ProjectColumn::Name,
+        "企业" | "企业名称" | "项目单位" => ProjectColumn::Company,
+        "项目代码" | "code" => ProjectColumn::Code,
+        "园区" => ProjectColumn::Park,
+        "行业" => ProjectColumn::Industry,
+        "总投资（万元）" | "总投资(万元)" | "总投资" | "investment" => ProjectColumn::Investment,
+        "阶段" => ProjectColumn::Stage,
+        "组长" | "leader" => ProjectColumn::Leader,
+        "牵头单位" | "leadunit" => ProjectColumn::LeadUnit,
+        "成员单位" | "要素保障部门" | "members" | "memberunits" => ProjectColumn::Members,
+        "简介" => ProjectColumn::Description,
+        _ => return None,
+    })
+}
+
+/// Checks a whole projects sheet: every problem of every row, or every project with its row.
+/// Units may be named or given by code; several member units are separated by 、 , ; or /.
+pub fn projects(
+    rows: &[Vec<Cell>],
+    units: &HashMap<String, String>,
+    stage_of: impl Fn(&str) -> Option<Stage>,
+) -> Result<Vec<(usize, ProjectDraft)>, Vec<RowError>> {
+    let error = |row, field, problem| RowError { row, field, problem };
+    let header_at = rows
+        .iter()
+        .take(10)
+        .position(|r| {
+            r.iter()
+                .any(|c| project_column_of(&c.text()) == Some(ProjectColumn::Name))
+        })
+        .unwrap_or(0);
+    let Some((header, body)) = rows[header_at.min(rows.len())..].split_first() else {
+        return Err(vec![error(1, "file", SheetProblem::NoRows)]);
+    };
+    let mut columns: HashMap<ProjectColumn, usize> = HashMap::new();
+    for (i, cell) in header.iter().enumerate() {
+        if let Some(c) = project_column_of(&cell.text()) {
+            columns.entry(c).or_insert(i);
+        }
+    }
+    let missing: Vec<RowError> = [ProjectColumn::Name, ProjectColumn::Company, ProjectColumn::LeadUnit]
+        .into_iter()
+        .filter(|c| !columns.contains_key(c))
+        .map(|c| error(header_at + 1, c.field(), SheetProblem::MissingColumn))
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let unit = |name: &str| units.get(name).or_else(|| units.get(&name.to_lowercase())).cloned();
+    let mut drafts: Vec<(usize, ProjectDraft)> = Vec::new();
+    let mut errors = Vec::new();
+    for (n, row) in body.iter().enumerate() {
+        let line = header_at + n + 2;
+        if row.iter().all(|c| c.text().is_empty()) {
+            continue;
+        }
+        let get = |c: ProjectColumn| {
+            columns
+                .get(&c)
+                .and_then(|i| row.get(*i))
+                .map(Cell::text)
+                .unwrap_or_default()
+        };
+        let lead_text = get(ProjectColumn::LeadUnit);
+        // An unknown unit is reported by name; the rest of the row is still checked.
+        let lead_unit = unit(&lead_text).unwrap_or_else(|| {
+            if !lead_text.is_empty() {
+                errors.push(error(line, "lead_unit", SheetProblem::UnknownUnit(lead_text.clone())));
+            }
+            lead_text.clone()
+        });
+        let mut member_units = Vec::new();
+        for name in get(ProjectColumn::Members)
+            .split(['、', ',', '，', ';', '；', '/', '\n'])
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            match unit(name) {
+                Some(code) => member_units.push(code),
+                None => errors.push(error(line, "member_units", SheetProblem::UnknownUnit(name.to_string()))),
+            }
+        }
+        let stage_text = get(ProjectColumn::Stage);
+        let fields = ProjectFields {
+            name: get(ProjectColumn::Name),
+            company: get(ProjectColumn::Company),
+            park: get(ProjectColumn::Park),
+            industry: get(ProjectColumn::Industry),
+            investment_code: get(ProjectColumn::Code),
+            total_investment: get(ProjectColumn::Investment),
+            stage: stage_of(&stage_text).map_or(stage_text, |s| s.as_str().to_string()),
+            description: get(ProjectColumn::Description),
+            leader_name: get(ProjectColumn::Leader),
+            lead_unit,
+            member_units,
+            planned: Default::default(),
+        };
+        match ProjectDraft::parse(&fields) {
+            Ok(draft) => {
+                if drafts.iter().any(|(_, d)| d.name == draft.name) {
+                    errors.push(error(line, "name", SheetProblem::Field(Problem::TakenName)));
+                }
+                if draft.investment_code.is_some()
+                    && drafts.iter().any(|(_, d)| d.investment_code == draft.investment_code)
+                {
+                    errors.push(error(line, "investment_code", SheetProblem::Field(Problem::TakenName)));
+                }
+                drafts.push((line, draft));
+            }
+            Err(e) => errors.extend(e.0.into_iter().map(|(f, p)| error(line, f, SheetProblem::Field(p)))),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.row);
+        return Err(errors);
+    }
+    if drafts.is_empty() {
+        return Err(vec![error(header_at + 2, "file", SheetProblem::NoRows)]);
+    }
+    Ok(drafts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,5 +580,70 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(errors[0].problem, SheetProblem::Field(Problem::TooLong(TITLE_MAX)));
+    }
+
+    fn stage(s: &str) -> Option<Stage> {
+        Stage::parse(s).or((s == "签约").then_some(Stage::Signed))
+    }
+
+    #[test]
+    fn a_projects_sheet_gives_drafts_with_their_task_forces() {
+        let rows = vec![
+            vec![
+                t("项目名称"),
+                t("企业"),
+                t("项目代码"),
+                t("阶段"),
+                t("牵头单位"),
+                t("成员单位"),
+                t("总投资（万元）"),
+            ],
+            vec![
+                t("锂电新材料项目"),
+                t("某公司"),
+                t("2026-360725-30-03-000123"),
+                t("签约"),
+                t("县发改委"),
+                t("县自然资源局、fgw"),
+                Cell::Number(35000.0),
+            ],
+        ];
+        let drafts = projects(&rows, &units(), stage).unwrap();
+        let (row, d) = &drafts[0];
+        assert_eq!(*row, 2);
+        assert_eq!((d.lead_unit.as_str(), d.stage), ("fgw", Stage::Signed));
+        assert_eq!(d.member_units, vec!["fgw".to_string(), "zrzyj".to_string()]);
+        assert_eq!(d.total_investment_wan, Some(35000));
+    }
+
+    #[test]
+    fn every_bad_project_row_is_reported() {
+        let rows = vec![
+            vec![
+                t("name"),
+                t("company"),
+                t("lead_unit"),
+                t("member_units"),
+                t("investment_code"),
+            ],
+            vec![t("甲项目"), t(""), t("县国土局"), Cell::Empty, Cell::Empty],
+            vec![t("乙项目"), t("乙公司"), t("fgw"), t("县水务局"), t("2026-1")],
+            vec![t("丙项目"), t("丙公司"), t("fgw"), Cell::Empty, Cell::Empty],
+            vec![t("丙项目"), t("丙公司"), t("fgw"), Cell::Empty, Cell::Empty],
+        ];
+        let errors = projects(&rows, &units(), stage).unwrap_err();
+        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.field)).collect();
+        assert_eq!(
+            found,
+            vec![
+                (2, "lead_unit"),
+                (2, "company"),
+                (3, "member_units"),
+                (3, "investment_code"),
+                (5, "name")
+            ]
+        );
+        let errors = projects(&[vec![t("项目名称")]], &units(), stage).unwrap_err();
+        assert_eq!(errors.len(), 2, "company and lead unit columns are missing");
     }
 }

@@ -24,6 +24,7 @@ pub mod meetings;
 pub mod notice_xlsx;
 pub mod notices;
 pub mod project_forms;
+pub mod project_import;
 pub mod projects;
 pub mod rankings;
 pub mod redirect;

@@ -22,7 +22,7 @@ use super::upload::UPLOAD_BODY_LIMIT;
 use super::{
     AppState, BODY_LIMIT, SESSION_COOKIE, assets, attachments, calendar, checklist_sheets, checklist_templates,
     context, dashboard, health, item_forms, items, lang, list_sheets, login, meetings, notice_xlsx, notices,
-    project_forms, projects, rankings, settings, since, units, verifications,
+    project_forms, project_import, projects, rankings, settings, since, units, verifications,
 };
 use crate::api;
 
@@ -65,6 +65,8 @@ fn app_routes() -> Router<AppState> {
         )
         .route("/templates/{id}/delete", post(checklist_templates::delete))
         .route("/projects/{id}/import", get(checklist_sheets::form))
+        .route("/projects/import", get(project_import::form))
+        .route("/projects/import/confirm", post(project_import::confirm))
         .route("/projects.csv", get(list_sheets::projects_csv))
         .route("/projects.xlsx", get(list_sheets::projects_xlsx))
         .route("/units/{code}/items.csv", get(list_sheets::queue_csv))
@@ -128,6 +130,8 @@ fn upload_routes() -> Router<AppState> {
             "/api/v1/projects/{id}/items/import",
             post(api::checklist_import::import),
         )
+        .route("/projects/import", post(project_import::preview))
+        .route("/api/v1/projects/import", post(api::project_import::import))
         .route(
             "/api/v1/items/{id}/attachments",
             get(api::attachments::list).post(api::attachments::upload),

@@ -399,3 +399,132 @@ async fn projects_are_found_by_their_investment_code_in_the_list_and_its_export(
     assert_eq!(csv.lines().count(), 2, "{csv}");
     assert!(csv.contains("2024-360725-32-03-006540"));
 }
+
+const PROJECTS_SHEET: &str = "项目名称,企业,项目代码,园区,阶段,总投资（万元）,组长,牵头单位,成员单位\n\
+锂电材料扩产项目,崇义锂电有限公司,2026-360725-30-03-000777,龙勾工业园,签约,80000,副县长 王强,县工信局,县自然资源局、fgw、县住建局\n\
+钨精深加工项目,崇义钨业新材料公司,,崇义县工业园区,negotiating,12000,,gxj,\n";
+
+#[tokio::test]
+async fn projects_with_their_task_forces_import_from_one_sheet_all_or_none() {
+    let app = spawn_demo_app().await;
+    let official = Api::as_user(&app, "official").await;
+    let post = |csv: String, dry_run: bool| {
+        let form = Form::new().part("file", Part::bytes(csv.into_bytes()).file_name("projects.csv"));
+        let query = if dry_run { "?dry_run=true" } else { "" };
+        official
+            .request(reqwest::Method::POST, &format!("/api/v1/projects/import{query}"))
+            .multipart(form)
+    };
+    let projects = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM projects")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let before = projects().await;
+    let bad = format!(
+        "{PROJECTS_SHEET}{}\n{}\n{}\n",
+        "章源钨业三期碳化钨粉项目,某公司,,,,,,gxj,",
+        "新项目甲,甲公司,,,,,,县国土局,",
+        "锂电材料扩产项目,重名公司,,,,,,gxj,县水务局",
+    );
+    let (status, body) = official.json(post(bad, false)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let found: Vec<(u64, &str)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(5, "lead_unit"), (6, "member_units"), (6, "name")],
+        "unknown units and a name twice in the file"
+    );
+    let taken = format!("{PROJECTS_SHEET}章源钨业三期碳化钨粉项目,某公司,,,,,,gxj,\n");
+    let (status, body) = official.json(post(taken, false)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        (body["errors"][0]["row"].as_u64(), body["errors"][0]["field"].as_str()),
+        (Some(4), Some("name"))
+    );
+    assert_eq!(projects().await, before, "nothing is half-imported");
+
+    let (status, body) = official.json(post(PROJECTS_SHEET.to_string(), true)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["created"], 0);
+    assert_eq!(projects().await, before);
+    let (status, body) = official.json(post(PROJECTS_SHEET.to_string(), false)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["created"], 2);
+    let (stage, lead, members): (String, String, i64) = sqlx::query_as(
+        "SELECT p.stage, u.code, (SELECT count(*) FROM task_force_units tu WHERE tu.task_force_id = f.id)
+         FROM projects p JOIN task_forces f ON f.project_id = p.id JOIN units u ON u.id = f.lead_unit_id
+         WHERE p.name = '锂电材料扩产项目'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((stage.as_str(), lead.as_str(), members), ("signed", "gxj", 3));
+
+    let lead_api = Api::as_user(&app, "lead").await;
+    let form = Form::new().part(
+        "file",
+        Part::bytes(PROJECTS_SHEET.as_bytes().to_vec()).file_name("p.csv"),
+    );
+    let (status, _) = lead_api
+        .json(
+            lead_api
+                .request(reqwest::Method::POST, "/api/v1/projects/import")
+                .multipart(form),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_projects_import_page_previews_then_creates() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let (status, page) = official.get_text("/projects/import").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("enctype=\"multipart/form-data\""));
+    let token = official.csrf_token().await;
+    let form = Form::new().text("csrf_token", token).part(
+        "file",
+        Part::bytes(PROJECTS_SHEET.as_bytes().to_vec()).file_name("projects.csv"),
+    );
+    let r = official
+        .http
+        .post(format!("{}/projects/import", official.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let preview = r.text().await.unwrap();
+    assert!(preview.contains("将新增 2 个项目") && preview.contains("钨精深加工项目"));
+    // The confirmation sends back what the preview holds.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut rest = preview.as_str();
+    while let Some(at) = rest.find("<input type=\"hidden\" name=\"") {
+        rest = &rest[at + 27..];
+        let name = &rest[..rest.find('"').unwrap()];
+        let v = &rest[rest.find("value=\"").unwrap() + 7..];
+        let value = &v[..v.find('"').unwrap()];
+        if name != "csrf_token" {
+            fields.push((name.to_string(), value.replace("&#x2f;", "/").replace("&#32;", " ")));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = official.submit("/projects/import/confirm", &pairs).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let leader: Option<String> =
+        sqlx::query_scalar("SELECT f.leader_name FROM task_forces f JOIN projects p ON p.id = f.project_id WHERE p.name = '锂电材料扩产项目'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(leader.as_deref(), Some("副县长 王强"));
+    let member = app.demo_login("member").await;
+    assert_eq!(member.get("/projects/import").await.status(), StatusCode::FORBIDDEN);
+}

@@ -485,6 +485,12 @@ pub struct Catalog {
     pub template_items: &'static str,
     pub template_items_hint: &'static str,
     pub template_none: &'static str,
+    // issue 7: importing projects
+    pub import_projects_title: &'static str,
+    pub import_projects_intro: &'static str,
+    pub import_projects_preview_title: &'static str,
+    pub import_projects_confirm_label: &'static str,
+    pub import_projects_link: &'static str,
 }
 
 impl Catalog {
@@ -524,6 +530,14 @@ impl Catalog {
 
     pub fn template_lines(&self, count: &i64) -> String {
         fill(self.template_lines_count, &[("count", &count.to_string())])
+    }
+
+    pub fn import_projects_preview(&self, count: usize) -> String {
+        fill(self.import_projects_preview_title, &[("count", &count.to_string())])
+    }
+
+    pub fn import_projects_confirm(&self, count: usize) -> String {
+        fill(self.import_projects_confirm_label, &[("count", &count.to_string())])
     }
 
     pub fn import_preview(&self, count: usize) -> String {
