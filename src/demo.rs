@@ -30,6 +30,22 @@ const UNITS: &[(&str, &str)] = &[
     ("yjj", "县应急管理局"),
 ];
 
+/// The demo's checklist template: a new plant on newly supplied land, from filing to completion
+/// acceptance (title, category, unit, days after the project's start).
+const NEW_PLANT_TEMPLATE: &str = "新建厂房（新供地）";
+const NEW_PLANT_LINES: &[(&str, &str, &str, i32)] = &[
+    ("项目备案", "planning_approval", "xzsp", 5),
+    ("用地预审与选址意见", "land", "zrzyj", 30),
+    ("土地招拍挂出让", "land", "zrzyj", 75),
+    ("建设工程规划许可", "planning_approval", "zrzyj", 100),
+    ("节能审查（能评）", "environment_energy", "fgw", 60),
+    ("环境影响评价批复（环评）", "environment_energy", "sthj", 80),
+    ("建筑工程施工许可", "construction", "zjj", 120),
+    ("施工及生产用电接入", "utilities", "gdgs", 150),
+    ("消防验收", "construction", "zjj", 330),
+    ("竣工联合验收", "construction", "zjj", 360),
+];
+
 struct DemoProject {
     name: &'static str,
     company: &'static str,
@@ -417,6 +433,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<()> {
             .execute(&mut *tx)
             .await?;
     }
+    insert_template(&mut tx).await?;
     let users = insert_users(&mut tx, &hash).await?;
     let mut project_ids = Vec::new();
     for p in PROJECTS {
@@ -480,6 +497,29 @@ struct DemoUsers {
     official: Uuid,
     lead: Uuid,
     investor: Uuid,
+}
+
+async fn insert_template(tx: &mut PgConnection) -> anyhow::Result<()> {
+    let id: Uuid =
+        sqlx::query_scalar("INSERT INTO checklist_templates (name, description) VALUES ($1, $2) RETURNING id")
+            .bind(NEW_PLANT_TEMPLATE)
+            .bind("新供地新建厂房的工业项目：从备案到竣工验收的常规手续，期限按项目开始后的天数计。")
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query(
+        "INSERT INTO checklist_template_lines (template_id, position, title, category, unit_id, offset_days)
+         SELECT $1, x.n, x.title, x.category, u.id, x.offset_days
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS x (title, category, code, offset_days, n)
+         JOIN units u ON u.code = x.code",
+    )
+    .bind(id)
+    .bind(NEW_PLANT_LINES.iter().map(|l| l.0).collect::<Vec<_>>())
+    .bind(NEW_PLANT_LINES.iter().map(|l| l.1).collect::<Vec<_>>())
+    .bind(NEW_PLANT_LINES.iter().map(|l| l.2).collect::<Vec<_>>())
+    .bind(NEW_PLANT_LINES.iter().map(|l| l.3).collect::<Vec<_>>())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// The demo accounts, one per role: (username, display name, role, unit).

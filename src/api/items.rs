@@ -14,16 +14,17 @@ use crate::db::audit::Actor;
 use crate::db::items::{self, Item, ItemEdit, NewItem, TransitionRequest, Written};
 use crate::db::projects;
 use crate::db::settings::{self, Settings};
-use crate::domain::checklist::{self, Category, ItemFields, Source, TEXT_MAX, Transition};
+use crate::domain::checklist::{self, Category, ItemFields, Phase, Source, TEXT_MAX, Transition};
 use crate::domain::input::{self, FieldErrors};
-use crate::domain::status::{self, Colour, ItemState};
+use crate::domain::status::{self, Colour};
+use crate::domain::verification;
 use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::IdPath;
 use crate::web::item_forms::checked_item;
 use crate::web::item_forms::checklist_project;
-use crate::web::items::{load, may_change};
+use crate::web::items::{load, may_change, needs_text};
 
 #[derive(Serialize, ToSchema)]
 pub struct ItemJson {
@@ -36,7 +37,16 @@ pub struct ItemJson {
     responsible_unit_name: String,
     deadline: NaiveDate,
     original_deadline: NaiveDate,
-    state: ItemState,
+    /// `submitted` while the responsible unit's evidence waits for verification (the item is
+    /// still open for colours and rankings until it is verified).
+    state: Phase,
+    /// When the evidence was submitted; `null` unless the item is submitted.
+    submitted_at: Option<DateTime<Utc>>,
+    /// Working days the submission has waited for verification; `null` unless submitted.
+    waiting_working_days: Option<i64>,
+    /// The unit's evidence note; omitted for investors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    submission_note: Option<String>,
     /// The colour today; `null` when the item is closed.
     status: Option<Colour>,
     /// Today minus the deadline; `null` when closed.
@@ -53,7 +63,16 @@ pub struct ItemJson {
 
 fn to_json(i: Item, settings: &Settings, internal: bool) -> ItemJson {
     let s = status::item_status(i.state, i.deadline, settings.today(), settings.thresholds());
+    let phase = i.phase();
+    let submitted = phase == Phase::Submitted;
     ItemJson {
+        state: phase,
+        submitted_at: i.submitted_at.filter(|_| submitted),
+        waiting_working_days: i
+            .submitted_on
+            .filter(|_| submitted)
+            .map(|on| verification::working_days_between(on, settings.today())),
+        submission_note: if internal && submitted { i.submission_note } else { None },
         status: s.map(|s| s.colour),
         overdue_days: s.map(|s| s.overdue_days),
         due_soon: s.is_some_and(|s| s.due_soon),
@@ -67,7 +86,6 @@ fn to_json(i: Item, settings: &Settings, internal: bool) -> ItemJson {
         responsible_unit_name: i.unit_name,
         deadline: i.deadline,
         original_deadline: i.original_deadline,
-        state: i.state,
         source: i.source,
         closed_on: i.closed_on,
         version: i.version,
@@ -232,7 +250,8 @@ pub struct ReopenItem {
     reason: String,
 }
 
-/// Closes (销号) an item: its responsible unit, the task force's leads, or an official.
+/// Closes (销号) an item directly with a note: the task force's leads or an official (the
+/// responsible unit submits instead).
 #[utoipa::path(post, path = "/api/v1/items/{id}/close", params(("id" = Uuid, Path)), request_body = CloseItem,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn close(
@@ -258,6 +277,74 @@ pub async fn reopen(
     change(state, ctx, user, id, r.version, &r.reason, "reason", Transition::Reopen).await
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct SubmitItem {
+    version: i32,
+    /// What was done, as evidence (attachments are uploaded separately).
+    note: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct VerifyItem {
+    version: i32,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SendBackItem {
+    version: i32,
+    /// Why the evidence is not enough; kept in the item's history.
+    reason: String,
+}
+
+/// The responsible unit submits the item as done with its evidence note; its state becomes `submitted`.
+#[utoipa::path(post, path = "/api/v1/items/{id}/submit", params(("id" = Uuid, Path)), request_body = SubmitItem,
+    responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn submit(
+    state: State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    id: IdPath,
+    Json(s): Json<SubmitItem>,
+) -> AppResult<Json<ItemJson>> {
+    change(state, ctx, user, id, s.version, &s.note, "note", Transition::Submit).await
+}
+
+/// A lead of the task force or an official accepts the evidence: the item is `done`.
+#[utoipa::path(post, path = "/api/v1/items/{id}/verify", params(("id" = Uuid, Path)), request_body = VerifyItem,
+    responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409)))]
+pub async fn verify(
+    state: State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    id: IdPath,
+    Json(v): Json<VerifyItem>,
+) -> AppResult<Json<ItemJson>> {
+    change(state, ctx, user, id, v.version, "", "note", Transition::Verify).await
+}
+
+/// A lead of the task force or an official sends the submission back with a reason: the item is `open` again.
+#[utoipa::path(post, path = "/api/v1/items/{id}/send-back", params(("id" = Uuid, Path)), request_body = SendBackItem,
+    responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn send_back(
+    state: State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    id: IdPath,
+    Json(b): Json<SendBackItem>,
+) -> AppResult<Json<ItemJson>> {
+    change(
+        state,
+        ctx,
+        user,
+        id,
+        b.version,
+        &b.reason,
+        "reason",
+        Transition::SendBack,
+    )
+    .await
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn change(
     State(state): State<AppState>,
@@ -274,8 +361,12 @@ async fn change(
     if !may_change(&user, &item, on_task_force, change) {
         return Err(AppError::Forbidden);
     }
-    let text =
-        input::required_text(text, TEXT_MAX).map_err(|p| super::invalid(&FieldErrors(vec![(field, p)]), &ctx))?;
+    let checked = if needs_text(change) {
+        input::required_text(text, TEXT_MAX)
+    } else {
+        input::optional_text(text, TEXT_MAX).map(Option::unwrap_or_default)
+    };
+    let text = checked.map_err(|p| super::invalid(&FieldErrors(vec![(field, p)]), &ctx))?;
     let request = TransitionRequest {
         change,
         text: &text,

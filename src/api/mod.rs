@@ -1,8 +1,11 @@
 //! The JSON API under `/api/v1`, with the same permissions as the pages, described by the
 //! OpenAPI document at `/api/v1/openapi.json`.
 
+pub mod attachments;
+pub mod checklist_import;
 pub mod items;
 pub mod meetings;
+pub mod project_import;
 pub mod projects;
 pub mod requests;
 pub mod standings;
@@ -37,6 +40,16 @@ use crate::web::error::AppError;
         items::close,
         items::reopen,
         items::post_update,
+        items::submit,
+        items::verify,
+        items::send_back,
+        attachments::upload,
+        attachments::list,
+        attachments::download,
+        checklist_import::import,
+        project_import::import,
+        crate::web::checklist_sheets::export_csv,
+        crate::web::checklist_sheets::export_xlsx,
         standings::rankings,
         standings::dashboard,
         meetings::create,

@@ -179,7 +179,7 @@ pub async fn create(
         planned: Default::default(),
     };
     let draft = ProjectDraft::parse(&fields).map_err(|e| super::invalid(&e, &ctx))?;
-    match project_edits::create(&state.db, &draft, &[], Actor::User(user.id), Some(user.id)).await? {
+    match project_edits::create(&state.db, &draft, &[], &[], Actor::User(user.id), Some(user.id)).await? {
         Saved::Done(id) => Ok((StatusCode::CREATED, Json(project_json(&state, &ctx, &user, id).await?))),
         Saved::Invalid(errors) => Err(super::invalid(&errors, &ctx)),
         Saved::Conflict(_) => Err(AppError::Internal(anyhow::anyhow!("a new project cannot conflict"))),

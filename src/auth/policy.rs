@@ -56,6 +56,12 @@ pub fn may_work_item(user: &CurrentUser, on_task_force: bool, responsible_unit: 
     may_edit_checklist(user, on_task_force) || (user.role == Role::Member && user.unit_id == Some(responsible_unit))
 }
 
+/// The queue of submitted items waiting for verification: those who verify, officials for every
+/// project and leads for their task forces' (the query applies the project scope).
+pub fn may_verify_somewhere(user: &CurrentUser) -> bool {
+    matches!(user.role, Role::Official | Role::Lead)
+}
+
 /// A unit's work queue: its own staff, and officials and admins for any unit.
 pub fn may_view_unit_queue(user: &CurrentUser, unit: Uuid) -> bool {
     match user.role {
@@ -73,6 +79,11 @@ pub fn may_oversee_county(user: &CurrentUser) -> bool {
 /// Freezing the week's red and black lists is the dispatch office's act at the weekly meeting.
 pub fn may_freeze_rankings(user: &CurrentUser) -> bool {
     user.role == Role::Official
+}
+
+/// Checklist templates are kept by the admin, like the other shared lists.
+pub fn may_keep_templates(user: &CurrentUser) -> bool {
+    user.role == Role::Admin
 }
 
 /// Thresholds, time zone and session limits are the admin's.
@@ -163,6 +174,17 @@ mod tests {
     }
 
     #[test]
+    fn only_officials_and_leads_have_a_verification_queue() {
+        for role in Role::ALL {
+            assert_eq!(
+                may_verify_somewhere(&user(role, Some(Uuid::from_u128(7)))),
+                matches!(role, Role::Official | Role::Lead),
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
     fn unit_queues_are_for_their_staff_and_officials() {
         let unit = Uuid::from_u128(7);
         assert!(may_view_unit_queue(&user(Role::Member, Some(unit)), unit));
@@ -185,6 +207,7 @@ mod tests {
             );
             assert_eq!(may_freeze_rankings(&u), role == Role::Official, "{role:?}");
             assert_eq!(may_change_settings(&u), role == Role::Admin, "{role:?}");
+            assert_eq!(may_keep_templates(&u), role == Role::Admin, "{role:?}");
         }
     }
 

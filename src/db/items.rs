@@ -9,7 +9,8 @@ use uuid::Uuid;
 use super::audit::{self, Actor, Entry};
 use super::projects::{IN_SCOPE, ON_TASK_FORCE, scope_params};
 use crate::auth::policy::ProjectScope;
-use crate::domain::checklist::{Category, Source, Transition};
+use crate::domain::checklist::{Category, Phase, Source, Transition};
+use crate::domain::sheet::SheetItem;
 use crate::domain::status::ItemState;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -38,9 +39,19 @@ pub struct Item {
     pub updated_at: DateTime<Utc>,
     /// The meeting whose decision this item is.
     pub meeting_id: Option<Uuid>,
+    /// When the responsible unit reported the item done, with its evidence note.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// The county's calendar day of `submitted_at`, which the waiting time counts from.
+    pub submitted_on: Option<NaiveDate>,
+    pub submission_note: Option<String>,
+    pub submitted_by_name: Option<String>,
 }
 
 impl Item {
+    pub fn phase(&self) -> Phase {
+        Phase::of(self.state, self.submitted_at.is_some())
+    }
+
     /// What the audit log keeps of an item, before and after a change.
     pub fn snapshot(&self) -> Value {
         json!({
@@ -49,8 +60,9 @@ impl Item {
             "responsible_unit": self.unit_code,
             "deadline": self.deadline,
             "original_deadline": self.original_deadline,
-            "state": self.state,
+            "state": self.phase(),
             "note": self.note,
+            "submission_note": self.submission_note,
             "closing_note": self.closing_note,
             "cancel_reason": self.cancel_reason,
         })
@@ -60,8 +72,11 @@ impl Item {
 const SELECT: &str = "SELECT i.id, i.project_id, p.name AS project_name, i.title, i.category, i.responsible_unit_id,
         u.code AS unit_code, u.name AS unit_name, i.deadline, i.original_deadline, i.state, i.source, i.note,
         i.note_for_investor, i.closing_note, i.cancel_reason, i.closed_on, i.version, i.updated_at,
-        i.meeting_id
-    FROM checklist_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = i.responsible_unit_id";
+        i.meeting_id, i.submitted_at,
+        (i.submitted_at AT TIME ZONE (SELECT time_zone FROM settings))::date AS submitted_on, i.submission_note,
+        sb.display_name AS submitted_by_name
+    FROM checklist_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = i.responsible_unit_id
+        LEFT JOIN users sb ON sb.id = i.submitted_by";
 
 /// An item the scope allows, and whether `user` belongs to its project's task force.
 pub async fn find_visible(
@@ -169,6 +184,20 @@ pub async fn unit_queue(pool: &PgPool, unit: Uuid, limit: i64, offset: i64) -> R
             .fetch_one(pool)
             .await?;
     Ok((items, total))
+}
+
+/// Open items of the projects in `scope` waiting for verification, the longest-waiting first.
+pub async fn awaiting_verification(pool: &PgPool, scope: ProjectScope, limit: i64) -> Result<Vec<Item>, sqlx::Error> {
+    let (kind, scope_id) = scope_params(scope);
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE {IN_SCOPE} AND i.state = 'open' AND i.submitted_at IS NOT NULL
+         ORDER BY i.submitted_at, i.title LIMIT $3"
+    ))
+    .bind(kind)
+    .bind(scope_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
 }
 
 pub struct NewItem<'a> {
@@ -321,7 +350,7 @@ pub async fn transition(
         tx.rollback().await?;
         return Ok(Written::Conflict(before));
     }
-    if !change.allowed_from(before.state) {
+    if !change.allowed_from(before.phase()) {
         tx.rollback().await?;
         return Ok(Written::NotAllowed(before));
     }
@@ -342,10 +371,35 @@ pub async fn transition(
         .bind(text)
         .bind(today)
         .bind(user),
-        // The reason goes to the audit log, where the old closing note stays too.
+        // The reason goes to the audit log, where the old closing note and evidence stay too.
         Transition::Reopen => sqlx::query(
             "UPDATE checklist_items SET state = 'open', closing_note = NULL, cancel_reason = NULL, closed_on = NULL,
-                 closed_at = NULL, closed_by = NULL, version = version + 1, updated_at = now() WHERE id = $1",
+                 closed_at = NULL, closed_by = NULL, submitted_at = NULL, submitted_by = NULL, submission_note = NULL,
+                 version = version + 1, updated_at = now() WHERE id = $1",
+        )
+        .bind(id),
+        Transition::Submit => sqlx::query(
+            "UPDATE checklist_items SET submitted_at = now(), submitted_by = $3, submission_note = $2,
+                 version = version + 1, updated_at = now() WHERE id = $1",
+        )
+        .bind(id)
+        .bind(text)
+        .bind(user),
+        // The evidence note becomes the closing note; the verifier's own words, if any, are added.
+        Transition::Verify => sqlx::query(
+            "UPDATE checklist_items SET state = 'done',
+                 closing_note = CASE WHEN $2 = '' THEN submission_note ELSE submission_note || E'\n' || $2 END,
+                 closed_on = $3, closed_at = now(), closed_by = $4, version = version + 1, updated_at = now()
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(text)
+        .bind(today)
+        .bind(user),
+        // The reason and the refused evidence note stay in the audit log.
+        Transition::SendBack => sqlx::query(
+            "UPDATE checklist_items SET submitted_at = NULL, submitted_by = NULL, submission_note = NULL,
+                 version = version + 1, updated_at = now() WHERE id = $1",
         )
         .bind(id),
     };
@@ -355,9 +409,15 @@ pub async fn transition(
     let action = match change {
         Transition::Close => "item.close",
         Transition::Cancel => "item.cancel",
+        Transition::Submit => "item.submit",
+        Transition::Verify => "item.verify",
         Transition::Reopen => {
             after_json["reopen_reason"] = json!(text);
             "item.reopen"
+        }
+        Transition::SendBack => {
+            after_json["send_back_reason"] = json!(text);
+            "item.send_back"
         }
     };
     record(
@@ -471,4 +531,71 @@ async fn record(
         },
     )
     .await
+}
+
+/// Adds the items of an imported sheet to a project in one statement, with one audit entry each,
+/// all or nothing. Returns how many were created.
+pub async fn create_many(
+    pool: &PgPool,
+    project: Uuid,
+    sheet: &[SheetItem],
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let created = insert_many(&mut tx, project, sheet, actor, user).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// [`create_many`] inside the caller's transaction (a project created with its checklist).
+pub async fn insert_many(
+    conn: &mut PgConnection,
+    project: Uuid,
+    sheet: &[SheetItem],
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<u64, sqlx::Error> {
+    if sheet.is_empty() {
+        return Ok(0);
+    }
+    let (actor_id, label) = match actor {
+        Actor::User(id) => (Some(id), "user"),
+        Actor::System(label) => (None, label),
+    };
+    let created = sqlx::query(
+        "WITH input AS (
+             SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::text[])
+                 WITH ORDINALITY AS x (title, category, unit_code, deadline, note, n)
+         ), ins AS (
+             INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline,
+                 original_deadline, note, source, created_by)
+             SELECT $1, x.title, x.category, u.id, x.deadline, x.deadline, x.note, 'plan', $7
+             FROM input x JOIN units u ON u.code = x.unit_code ORDER BY x.n
+             RETURNING id, title, category, responsible_unit_id, deadline, note
+         )
+         INSERT INTO audit_log (actor_id, actor_label, action, entity, entity_id, project_id, before, after)
+         SELECT $8, $9, 'item.create', 'item', ins.id, $1, NULL,
+             jsonb_build_object('title', ins.title, 'category', ins.category, 'responsible_unit', u.code,
+                 'deadline', ins.deadline, 'original_deadline', ins.deadline, 'state', 'open', 'note', ins.note)
+         FROM ins JOIN units u ON u.id = ins.responsible_unit_id",
+    )
+    .bind(project)
+    .bind(sheet.iter().map(|i| i.title.clone()).collect::<Vec<_>>())
+    .bind(sheet.iter().map(|i| i.category.as_str()).collect::<Vec<_>>())
+    .bind(sheet.iter().map(|i| i.unit_code.clone()).collect::<Vec<_>>())
+    .bind(sheet.iter().map(|i| i.deadline).collect::<Vec<_>>())
+    .bind(sheet.iter().map(|i| i.note.clone()).collect::<Vec<_>>())
+    .bind(user)
+    .bind(actor_id)
+    .bind(label)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    // Every unit was checked before; should one have gone meanwhile, its rows would be dropped: refuse
+    // (the caller's transaction is then rolled back).
+    if created != sheet.len() as u64 {
+        return Err(sqlx::Error::Protocol("an imported item's unit is gone".into()));
+    }
+    Ok(created)
 }

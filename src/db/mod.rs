@@ -1,6 +1,7 @@
 //! The one store: PostgreSQL. Opening it means either connecting to `DATABASE_URL` or running the
 //! private cluster; either way the embedded migrations are applied before anything else runs.
 
+pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod cluster;
@@ -15,6 +16,7 @@ pub mod requests;
 pub mod settings;
 pub mod since;
 pub mod standings;
+pub mod templates;
 pub mod units;
 pub mod users;
 

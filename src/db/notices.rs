@@ -242,6 +242,10 @@ mod tests {
             version: 1,
             updated_at: Utc::now(),
             meeting_id: None,
+            submitted_at: None,
+            submitted_on: None,
+            submission_note: None,
+            submitted_by_name: None,
         }
     }
 

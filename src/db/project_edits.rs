@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::domain::sheet::SheetItem;
+
 use super::audit::{self, Actor, Entry};
 use super::units;
 use crate::domain::input::{FieldErrors, Problem};
@@ -110,20 +112,60 @@ fn taken_name(e: &sqlx::Error) -> Option<&'static str> {
     }
 }
 
+/// Creates a project with its task force and, when it starts from a template, its checklist.
 pub async fn create(
     pool: &PgPool,
     draft: &ProjectDraft,
     liaisons: &[Uuid],
+    checklist: &[SheetItem],
     actor: Actor<'_>,
     user: Option<Uuid>,
 ) -> Result<Saved, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let (lead_unit, members) = match unit_ids(&mut tx, draft).await? {
-        Ok(ids) => ids,
+    match insert(&mut tx, draft, liaisons, checklist, actor, user).await? {
+        Ok(id) => {
+            tx.commit().await?;
+            Ok(Saved::Done(id))
+        }
         Err(errors) => {
             tx.rollback().await?;
-            return Ok(Saved::Invalid(errors));
+            Ok(Saved::Invalid(errors))
         }
+    }
+}
+
+/// Creates the projects of an imported sheet with their task forces, all or none: the first
+/// project refused (a name or code taken meanwhile, a unit gone) is answered with its row.
+pub async fn create_many(
+    pool: &PgPool,
+    drafts: &[(usize, ProjectDraft)],
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<Result<u64, (usize, FieldErrors)>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    for (row, draft) in drafts {
+        if let Err(errors) = insert(&mut tx, draft, &[], &[], actor, user).await? {
+            tx.rollback().await?;
+            return Ok(Err((*row, errors)));
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(drafts.len() as u64))
+}
+
+/// One project with its task force inside the caller's transaction; field problems the database
+/// found (unknown units, names taken) come back as such, and the caller rolls back.
+async fn insert(
+    tx: &mut PgConnection,
+    draft: &ProjectDraft,
+    liaisons: &[Uuid],
+    checklist: &[SheetItem],
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<Result<Uuid, FieldErrors>, sqlx::Error> {
+    let (lead_unit, members) = match unit_ids(tx, draft).await? {
+        Ok(ids) => ids,
+        Err(errors) => return Ok(Err(errors)),
     };
     let inserted = sqlx::query_scalar(
         "INSERT INTO projects (name, company, park, industry, investment_code, total_investment_wan, stage, description,
@@ -143,10 +185,7 @@ pub async fn create(
     .await;
     let id: Uuid = match inserted {
         Ok(id) => id,
-        Err(e) => {
-            tx.rollback().await?;
-            return taken(e);
-        }
+        Err(e) => return taken(e).map(Err),
     };
     let task_force = sqlx::query_scalar(
         "INSERT INTO task_forces (project_id, name, leader_name, lead_unit_id) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -159,22 +198,19 @@ pub async fn create(
     .await;
     let task_force: Uuid = match task_force {
         Ok(tf) => tf,
-        Err(e) => {
-            tx.rollback().await?;
-            return taken(e);
-        }
+        Err(e) => return taken(e).map(Err),
     };
-    write_task_force(&mut tx, task_force, &members, liaisons).await?;
-    write_planned(&mut tx, id, draft).await?;
-    let after = editable(&mut tx, id, false).await?.map(|p| p.snapshot());
-    record(&mut tx, actor, "project.create", id, None, after).await?;
-    tx.commit().await?;
-    Ok(Saved::Done(id))
+    write_task_force(tx, task_force, &members, liaisons).await?;
+    write_planned(tx, id, draft).await?;
+    let after = editable(tx, id, false).await?.map(|p| p.snapshot());
+    record(tx, actor, "project.create", id, None, after).await?;
+    super::items::insert_many(tx, id, checklist, actor, user).await?;
+    Ok(Ok(id))
 }
 
-fn taken(e: sqlx::Error) -> Result<Saved, sqlx::Error> {
+fn taken(e: sqlx::Error) -> Result<FieldErrors, sqlx::Error> {
     match taken_name(&e) {
-        Some(field) => Ok(Saved::Invalid(FieldErrors(vec![(field, Problem::TakenName)]))),
+        Some(field) => Ok(FieldErrors(vec![(field, Problem::TakenName)])),
         None => Err(e),
     }
 }
@@ -222,7 +258,7 @@ pub async fn update(
     .await;
     if let Err(e) = updated {
         tx.rollback().await?;
-        return taken(e);
+        return taken(e).map(Saved::Invalid);
     }
     let task_force: Uuid = sqlx::query_scalar(
         "UPDATE task_forces SET leader_name = $2, lead_unit_id = $3, name = $4 WHERE project_id = $1 RETURNING id",
@@ -381,4 +417,27 @@ async fn record(
         },
     )
     .await
+}
+
+/// Which of `names` (as task forces are named after their projects) and `codes` are taken.
+pub async fn taken_names_and_codes(
+    pool: &PgPool,
+    names: &[String],
+    codes: &[String],
+) -> Result<(Vec<String>, Vec<String>), sqlx::Error> {
+    // Two projects of one name would be told apart by no one; the task force, named after its
+    // project, must be unique as well.
+    let names = sqlx::query_scalar(
+        "SELECT n FROM unnest($1::text[]) AS n
+         WHERE EXISTS (SELECT 1 FROM projects p WHERE p.name = n)
+            OR EXISTS (SELECT 1 FROM task_forces f WHERE f.name = n || '专班')",
+    )
+    .bind(names)
+    .fetch_all(pool)
+    .await?;
+    let codes = sqlx::query_scalar("SELECT investment_code FROM projects WHERE investment_code = ANY($1)")
+        .bind(codes)
+        .fetch_all(pool)
+        .await?;
+    Ok((names, codes))
 }

@@ -140,30 +140,61 @@ impl ItemDraft {
     }
 }
 
+/// Where an item stands: its state, with "submitted" for an open item whose responsible unit has
+/// reported it done and which waits for verification (it keeps its colour until then).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Open,
+    Submitted,
+    Done,
+    Cancelled,
+}
+
+impl Phase {
+    pub fn of(state: ItemState, submitted: bool) -> Phase {
+        match state {
+            ItemState::Open if submitted => Phase::Submitted,
+            ItemState::Open => Phase::Open,
+            ItemState::Done => Phase::Done,
+            ItemState::Cancelled => Phase::Cancelled,
+        }
+    }
+}
+
 /// A change of state of an item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transition {
-    /// 销号: the matter is done.
+    /// 销号 by a lead or an official, with a note: the matter is done.
     Close,
     /// A closed or cancelled item comes back, with a reason.
     Reopen,
     /// The matter is no longer needed, with a reason.
     Cancel,
+    /// The responsible unit reports the matter done, with its evidence.
+    Submit,
+    /// A lead or an official accepts the evidence: the item is done.
+    Verify,
+    /// A lead or an official refuses the evidence, with a reason: the item is open again.
+    SendBack,
 }
 
 impl Transition {
-    pub fn allowed_from(self, state: ItemState) -> bool {
+    pub fn allowed_from(self, phase: Phase) -> bool {
         match self {
-            Transition::Close | Transition::Cancel => state == ItemState::Open,
-            Transition::Reopen => state != ItemState::Open,
+            Transition::Close | Transition::Cancel => matches!(phase, Phase::Open | Phase::Submitted),
+            Transition::Reopen => matches!(phase, Phase::Done | Phase::Cancelled),
+            Transition::Submit => phase == Phase::Open,
+            Transition::Verify | Transition::SendBack => phase == Phase::Submitted,
         }
     }
 
-    pub fn target(self) -> ItemState {
+    pub fn target(self) -> Phase {
         match self {
-            Transition::Close => ItemState::Done,
-            Transition::Reopen => ItemState::Open,
-            Transition::Cancel => ItemState::Cancelled,
+            Transition::Close | Transition::Verify => Phase::Done,
+            Transition::Reopen | Transition::SendBack => Phase::Open,
+            Transition::Cancel => Phase::Cancelled,
+            Transition::Submit => Phase::Submitted,
         }
     }
 }
@@ -217,13 +248,34 @@ mod tests {
 
     #[test]
     fn only_open_items_close_or_cancel_and_only_closed_ones_reopen() {
-        assert!(Transition::Close.allowed_from(ItemState::Open));
-        assert!(!Transition::Close.allowed_from(ItemState::Done));
-        assert!(!Transition::Cancel.allowed_from(ItemState::Cancelled));
-        assert!(Transition::Reopen.allowed_from(ItemState::Done));
-        assert!(Transition::Reopen.allowed_from(ItemState::Cancelled));
-        assert!(!Transition::Reopen.allowed_from(ItemState::Open));
-        assert_eq!(Transition::Close.target(), ItemState::Done);
+        assert!(Transition::Close.allowed_from(Phase::Open));
+        assert!(Transition::Close.allowed_from(Phase::Submitted));
+        assert!(!Transition::Close.allowed_from(Phase::Done));
+        assert!(!Transition::Cancel.allowed_from(Phase::Cancelled));
+        assert!(Transition::Reopen.allowed_from(Phase::Done));
+        assert!(Transition::Reopen.allowed_from(Phase::Cancelled));
+        assert!(!Transition::Reopen.allowed_from(Phase::Open));
+        assert!(!Transition::Reopen.allowed_from(Phase::Submitted));
+        assert_eq!(Transition::Close.target(), Phase::Done);
+    }
+
+    #[test]
+    fn only_open_items_are_submitted_and_only_submitted_ones_verified_or_sent_back() {
+        assert!(Transition::Submit.allowed_from(Phase::Open));
+        for phase in [Phase::Submitted, Phase::Done, Phase::Cancelled] {
+            assert!(!Transition::Submit.allowed_from(phase), "{phase:?}");
+        }
+        for change in [Transition::Verify, Transition::SendBack] {
+            assert!(change.allowed_from(Phase::Submitted));
+            for phase in [Phase::Open, Phase::Done, Phase::Cancelled] {
+                assert!(!change.allowed_from(phase), "{change:?} from {phase:?}");
+            }
+        }
+        assert_eq!(Transition::Verify.target(), Phase::Done);
+        assert_eq!(Transition::SendBack.target(), Phase::Open);
+        assert_eq!(Phase::of(ItemState::Open, true), Phase::Submitted);
+        assert_eq!(Phase::of(ItemState::Open, false), Phase::Open);
+        assert_eq!(Phase::of(ItemState::Done, true), Phase::Done);
     }
 
     #[test]

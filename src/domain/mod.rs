@@ -1,6 +1,7 @@
 //! The product's own rules, as pure functions over plain data: no I/O here.
 
 pub mod checklist;
+pub mod evidence;
 pub mod ical;
 pub mod input;
 pub mod lifecycle;
@@ -10,8 +11,11 @@ pub mod project;
 pub mod ranking;
 pub mod request;
 pub mod role;
+pub mod sheet;
 pub mod status;
+pub mod template;
 pub mod throttle;
+pub mod verification;
 pub mod working_days;
 
 /// Lets the database read an enumeration stored as text (`#[sqlx(try_from = "String")]`)

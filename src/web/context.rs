@@ -256,17 +256,25 @@ pub async fn require_csrf_token(ctx: RequestContext, req: Request, next: Next) -
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let (parts, body) = req.into_parts();
-    // Reading past the limit fails: that is an oversized body (413), not a bad token.
-    let Ok(bytes) = axum::body::to_bytes(body, super::BODY_LIMIT).await else {
-        return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    let multipart = content_type.starts_with("multipart/form-data");
+    // Uploads are read whole here, once, within their own limit; everything else within the forms' one.
+    let limit = if multipart {
+        super::upload::UPLOAD_BODY_LIMIT
+    } else {
+        super::BODY_LIMIT
     };
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| AppError::TooLarge)?;
     let form_token = if content_type.starts_with("application/x-www-form-urlencoded") {
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .unwrap_or_default()
             .into_iter()
             .find(|(k, _)| k == "csrf_token")
             .map(|(_, v)| v)
+    } else if multipart {
+        multipart_token(&parts.headers, bytes.clone()).await
     } else {
         None
     };
@@ -275,4 +283,17 @@ pub async fn require_csrf_token(ctx: RequestContext, req: Request, next: Next) -
         return Err(AppError::Csrf);
     }
     Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
+}
+
+/// The `csrf_token` field of a buffered multipart form (the upload forms put it first).
+async fn multipart_token(headers: &HeaderMap, bytes: axum::body::Bytes) -> Option<String> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let mut form = multer::Multipart::new(Body::from(bytes).into_data_stream(), boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("csrf_token") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }

@@ -18,6 +18,9 @@ pub enum AppError {
     Unavailable,
     #[error("bad request")]
     BadRequest,
+    /// A body or an uploaded file past its limit.
+    #[error("payload too large")]
+    TooLarge,
     /// API only (pages re-render their forms): field → message.
     #[error("invalid input")]
     Validation(Vec<(&'static str, String)>),
@@ -46,6 +49,7 @@ impl AppError {
             AppError::LoginRequired => StatusCode::UNAUTHORIZED,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::InvalidState(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

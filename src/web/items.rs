@@ -17,13 +17,15 @@ use super::history::{Change, HistoryView};
 use super::i18n::Catalog;
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
+use crate::db::attachments::{self, Attachment};
 use crate::db::audit::Actor;
 use crate::db::items::{self, Item, NewUpdate, Written};
 use crate::db::projects;
 use crate::db::settings::{self, Settings};
-use crate::domain::checklist::{Category, TEXT_MAX, Transition};
+use crate::domain::checklist::{Category, Phase, TEXT_MAX, Transition};
 use crate::domain::input;
 use crate::domain::status::{self, Colour, ItemState, Thresholds};
+use crate::domain::verification;
 
 /// An item as a row of a list or the head of its page, ready to show.
 pub struct ItemRow {
@@ -47,6 +49,8 @@ pub struct ItemRow {
     pub closed_on: Option<NaiveDate>,
     pub closed_late: bool,
     pub meeting_id: Option<Uuid>,
+    /// Working days a submitted item has waited for verification, and whether that is too long.
+    pub waiting: Option<(i64, bool)>,
 }
 
 impl ItemRow {
@@ -67,7 +71,7 @@ impl ItemRow {
             deadline: i.deadline,
             original_deadline: (i.original_deadline != i.deadline).then_some(i.original_deadline),
             state: i.state,
-            state_label: t.item_state(&i.state),
+            state_label: t.phase(i.phase()),
             source: t.source(&i.source),
             colour: s.map(|s| s.colour),
             colour_label: s.map_or("", |s| t.colour(s.colour)),
@@ -76,6 +80,12 @@ impl ItemRow {
             due_soon: s.is_some_and(|s| s.due_soon),
             closed_on: i.closed_on,
             meeting_id: i.meeting_id,
+            waiting: i.submitted_on.filter(|_| i.phase() == Phase::Submitted).map(|on| {
+                (
+                    verification::working_days_between(on, today),
+                    verification::overdue_for_verification(on, today),
+                )
+            }),
             closed_late: i
                 .closed_on
                 .is_some_and(|c| i.state == ItemState::Done && status::closed_late(i.deadline, c)),
@@ -89,6 +99,7 @@ impl ItemRow {
 
 /// What the viewer may do with the item.
 pub struct Permissions {
+    /// Editing the checklist, which includes verifying, sending back and closing directly.
     pub edit: bool,
     pub work: bool,
     pub internal: bool,
@@ -110,8 +121,11 @@ pub struct ItemPage {
     note: String,
     closing_note: String,
     cancel_reason: String,
+    submission_note: String,
+    submitted_by: String,
     can: Permissions,
     updates: Vec<items::Update>,
+    attachments: Vec<Attachment>,
     history: Vec<HistoryView>,
     kept: Option<Kept>,
     conflict: Vec<Change>,
@@ -183,6 +197,7 @@ async fn page(
     } else {
         Vec::new()
     };
+    let attachments = attachments::of_item(&state.db, item.id, !can.internal).await?;
     // Investors read the note only when it was written for them, and never the closing or
     // cancelling remarks, which are the units' own words to each other.
     let visible = |text: &Option<String>, shown: bool| {
@@ -200,13 +215,30 @@ async fn page(
         note,
         closing_note: visible(&item.closing_note, can.internal),
         cancel_reason: visible(&item.cancel_reason, can.internal),
+        submission_note: visible(&item.submission_note, can.internal),
+        submitted_by: item.submitted_by_name.clone().unwrap_or_default(),
         can,
         updates,
+        attachments,
         history,
         kept,
         conflict,
         tz: settings.tz(),
     })
+}
+
+/// The item page again with a form's problem, answering `status`.
+pub async fn rerender(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    loaded: (Item, bool),
+    kept: Kept,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let settings = settings::load(&state.db).await?;
+    let page = page(state, ctx, user, &settings, loaded, Feedback::kept(kept)).await?;
+    Ok((status, page).into_response())
 }
 
 pub async fn show(
@@ -300,20 +332,62 @@ pub async fn cancel(
     change(state, ctx, user, id, f, Transition::Cancel).await
 }
 
+pub async fn submit(
+    state: State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    id: IdPath,
+    f: Fields,
+) -> AppResult<Response> {
+    change(state, ctx, user, id, f, Transition::Submit).await
+}
+
+pub async fn verify(
+    state: State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    id: IdPath,
+    f: Fields,
+) -> AppResult<Response> {
+    change(state, ctx, user, id, f, Transition::Verify).await
+}
+
+pub async fn send_back(
+    state: State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    id: IdPath,
+    f: Fields,
+) -> AppResult<Response> {
+    change(state, ctx, user, id, f, Transition::SendBack).await
+}
+
 /// The form of each transition on the item page, and the field its text comes in.
 fn form_of(change: Transition) -> &'static str {
     match change {
         Transition::Close => "close",
         Transition::Reopen => "reopen",
         Transition::Cancel => "cancel",
+        Transition::Submit => "submit",
+        Transition::Verify => "verify",
+        Transition::SendBack => "send_back",
     }
 }
 
+/// Closing needs evidence: the responsible unit submits, the task force's leads or an official
+/// verify, send back, or close directly with a note.
 pub fn may_change(user: &CurrentUser, item: &Item, on_task_force: bool, change: Transition) -> bool {
     match change {
-        Transition::Cancel => policy::may_edit_checklist(user, on_task_force),
-        Transition::Close | Transition::Reopen => policy::may_work_item(user, on_task_force, item.responsible_unit_id),
+        Transition::Cancel | Transition::Close | Transition::Verify | Transition::SendBack => {
+            policy::may_edit_checklist(user, on_task_force)
+        }
+        Transition::Submit | Transition::Reopen => policy::may_work_item(user, on_task_force, item.responsible_unit_id),
     }
+}
+
+/// Whether a change must say something: verifying may (it keeps the unit's evidence note), the others must.
+pub fn needs_text(change: Transition) -> bool {
+    change != Transition::Verify
 }
 
 async fn change(
@@ -332,7 +406,12 @@ async fn change(
     }
     let form = form_of(change);
     let typed = fields.get("text");
-    let text = match input::required_text(&typed, TEXT_MAX) {
+    let checked = if needs_text(change) {
+        input::required_text(&typed, TEXT_MAX)
+    } else {
+        input::optional_text(&typed, TEXT_MAX).map(Option::unwrap_or_default)
+    };
+    let text = match checked {
         Ok(text) => text,
         Err(p) => {
             let kept = Kept {
@@ -373,8 +452,8 @@ async fn change(
             let conflict = vec![
                 Change {
                     field: t.field_label("state"),
-                    before: t.item_state(&current.state).to_string(),
-                    after: t.item_state(&yours).to_string(),
+                    before: t.phase(current.phase()).to_string(),
+                    after: t.phase(yours).to_string(),
                 },
                 Change {
                     field: t.field_label("closing_note"),

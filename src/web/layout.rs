@@ -46,6 +46,7 @@ impl Layout {
                     ("/dashboard".into(), t.nav_dashboard),
                     projects,
                     requests.clone(),
+                    ("/verifications".into(), t.nav_verifications),
                     ("/meetings".into(), t.nav_meetings),
                     ("/notices".into(), t.nav_notices),
                     ("/rankings".into(), t.nav_rankings),
@@ -56,10 +57,11 @@ impl Layout {
                     ("/dashboard".into(), t.nav_dashboard),
                     projects,
                     ("/units".into(), t.nav_units),
+                    ("/templates".into(), t.nav_templates),
                     ("/settings".into(), t.nav_settings),
                 ],
                 Role::Member => queue(u).into_iter().chain([projects, rankings, notices]).collect(),
-                Role::Lead => [projects]
+                Role::Lead => [projects, ("/verifications".into(), t.nav_verifications)]
                     .into_iter()
                     .chain(queue(u))
                     .chain([requests, meetings, rankings, notices])

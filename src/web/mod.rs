@@ -2,9 +2,12 @@
 
 pub mod account;
 pub mod assets;
+pub mod attachments;
 pub mod calendar;
 pub mod ceiling;
 pub mod charts;
+pub mod checklist_sheets;
+pub mod checklist_templates;
 pub mod context;
 pub mod dashboard;
 pub mod error;
@@ -17,12 +20,14 @@ pub mod item_forms;
 pub mod items;
 pub mod lang;
 pub mod layout;
+pub mod list_sheets;
 pub mod login;
 pub mod meetings;
 pub mod notice_xlsx;
 pub mod notices;
 pub mod portal;
 pub mod project_forms;
+pub mod project_import;
 pub mod projects;
 pub mod rankings;
 pub mod redirect;
@@ -31,7 +36,10 @@ pub mod routes;
 pub mod security_log;
 pub mod settings;
 pub mod since;
+pub mod spreadsheet;
 pub mod units;
+pub mod upload;
+pub mod verifications;
 
 use std::sync::Arc;
 
@@ -49,5 +57,5 @@ pub struct AppState {
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "zb_session";
 
-/// Largest request body accepted (forms and JSON; attachments will get their own limit).
+/// Largest request body accepted (forms and JSON; uploads have `upload::UPLOAD_BODY_LIMIT`).
 pub const BODY_LIMIT: usize = 1024 * 1024;

@@ -2,27 +2,33 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::AppState;
+use super::checklist_sheets;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::{Fields, Messages};
 use super::history::Change;
+use super::i18n::Catalog;
+use super::items::category_options;
 use super::layout::Layout;
 use super::projects::{Feedback, project_page};
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::project_edits::{self, Advanced, EditableProject, Saved};
 use crate::db::units::{self, Unit};
-use crate::db::{investors, projects, settings, users};
+use crate::db::{investors, projects, settings, templates, users};
 use crate::domain::input::{self, FieldErrors};
 use crate::domain::lifecycle::Stage;
 use crate::domain::project::{self, PLANNED_FIELDS, ProjectDraft, ProjectFields};
+use crate::domain::sheet::{self, Cell, SheetItem};
+use crate::domain::template as template_rules;
 
 pub struct PlannedField {
     pub name: &'static str,
@@ -45,6 +51,26 @@ pub struct ProjectForm {
     planned: Vec<PlannedField>,
     errors: Messages,
     conflict: Vec<Change>,
+    /// A new project's checklist, from a template; `None` when editing.
+    checklist: Option<Checklist>,
+}
+
+/// One item line of a new project's checklist, as shown and typed.
+pub struct ItemLine {
+    pub title: String,
+    pub unit: String,
+    pub categories: Vec<(&'static str, &'static str, bool)>,
+    pub deadline: String,
+}
+
+/// The template chooser of the new-project form and the items it filled in.
+#[derive(Default)]
+pub struct Checklist {
+    pub templates: Vec<templates::Summary>,
+    pub chosen: Option<Uuid>,
+    pub start: String,
+    pub lines: Vec<ItemLine>,
+    pub errors: Vec<String>,
 }
 
 impl ProjectForm {
@@ -120,6 +146,7 @@ struct Spec {
     version: Option<i32>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn form(
     state: &AppState,
     ctx: &RequestContext,
@@ -128,6 +155,7 @@ async fn form(
     liaisons: &[Uuid],
     errors: &FieldErrors,
     conflict: Vec<Change>,
+    checklist: Option<Checklist>,
 ) -> AppResult<ProjectForm> {
     let t = ctx.t();
     let leads = users::leads(&state.db).await?;
@@ -156,6 +184,7 @@ async fn form(
         values,
         errors: Messages::new(errors, t),
         conflict,
+        checklist,
     })
 }
 
@@ -176,8 +205,60 @@ fn new_spec(ctx: &RequestContext) -> Spec {
     }
 }
 
-pub async fn new(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<ProjectForm> {
+/// Which template a new project starts from, and on which day.
+#[derive(Deserialize)]
+pub struct StartParams {
+    template: Option<String>,
+    start: Option<String>,
+}
+
+fn item_line(t: &'static Catalog, title: String, unit: String, category: &str, deadline: String) -> ItemLine {
+    ItemLine {
+        title,
+        unit,
+        categories: category_options(t, category),
+        deadline,
+    }
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    Query(params): Query<StartParams>,
+) -> AppResult<ProjectForm> {
     require_manager(&user)?;
+    let t = ctx.t();
+    let today = settings::load(&state.db).await?.today();
+    let start = params
+        .start
+        .as_deref()
+        .and_then(|s| input::optional_date(s).ok().flatten())
+        .unwrap_or(today);
+    let chosen = params
+        .template
+        .as_deref()
+        .and_then(|id| Uuid::parse_str(id.trim()).ok());
+    let template = match chosen {
+        Some(id) => templates::get(&state.db, id).await?,
+        None => None,
+    };
+    let lines = template.as_ref().map_or_else(Vec::new, |tpl| {
+        tpl.lines
+            .iter()
+            .map(|l| {
+                let deadline = template_rules::deadline(start, l.offset_days).to_string();
+                item_line(t, l.title.clone(), l.unit_code.clone(), l.category.as_str(), deadline)
+            })
+            .collect()
+    });
+    let checklist = Checklist {
+        templates: templates::list(&state.db).await?,
+        chosen: template.map(|tpl| tpl.id),
+        start: start.to_string(),
+        lines,
+        errors: Vec::new(),
+    };
     form(
         &state,
         &ctx,
@@ -186,8 +267,50 @@ pub async fn new(State(state): State<AppState>, ctx: RequestContext, user: Curre
         &[],
         &FieldErrors::default(),
         Vec::new(),
+        Some(checklist),
     )
     .await
+}
+
+/// The item lines of the new-project form: those with a matter, checked as a whole like an
+/// imported sheet. Returns what was typed (to show again) and the items or their problems.
+async fn typed_checklist(
+    state: &AppState,
+    t: &'static Catalog,
+    fields: &Fields,
+) -> AppResult<(Vec<ItemLine>, Result<Vec<SheetItem>, Vec<String>>)> {
+    let columns = ["item_title", "item_unit", "item_deadline", "item_category"].map(|c| fields.all(c));
+    let cell = |c: usize, r: usize| columns[c].get(r).cloned().unwrap_or_default();
+    let kept: Vec<usize> = (0..columns[0].len())
+        .filter(|r| !cell(0, *r).trim().is_empty())
+        .collect();
+    let lines = (0..columns[0].len())
+        .map(|r| item_line(t, cell(0, r), cell(1, r), &cell(3, r), cell(2, r)))
+        .collect();
+    if kept.is_empty() {
+        return Ok((lines, Ok(Vec::new())));
+    }
+    let header = ["事项", "责任单位", "完成期限", "类别"]
+        .map(|h| Cell::Text(h.into()))
+        .to_vec();
+    let rows: Vec<Vec<Cell>> = std::iter::once(header)
+        .chain(kept.iter().map(|r| (0..4).map(|c| Cell::Text(cell(c, *r))).collect()))
+        .collect();
+    let units = checklist_sheets::lookups(state).await?;
+    let checked = sheet::checklist(&rows, &units, checklist_sheets::category_of).map_err(|errors| {
+        let report = checklist_sheets::report(&errors, t);
+        report
+            .into_iter()
+            .map(|r| {
+                let title = kept
+                    .get(r.row.saturating_sub(2))
+                    .map(|i| cell(0, *i))
+                    .unwrap_or_default();
+                format!("{title}：{} {}", r.field, r.message)
+            })
+            .collect()
+    });
+    Ok((lines, checked))
 }
 
 pub async fn create(
@@ -197,18 +320,46 @@ pub async fn create(
     fields: Fields,
 ) -> AppResult<Response> {
     require_manager(&user)?;
+    let t = ctx.t();
     let (values, liaisons) = fields_of(&fields);
-    let errors = match ProjectDraft::parse(&values) {
-        Ok(draft) => {
-            match project_edits::create(&state.db, &draft, &liaisons, Actor::User(user.id), Some(user.id)).await? {
+    let (lines, checked) = typed_checklist(&state, t, &fields).await?;
+    let (errors, item_errors) = match (ProjectDraft::parse(&values), checked) {
+        (Ok(draft), Ok(items)) => {
+            match project_edits::create(
+                &state.db,
+                &draft,
+                &liaisons,
+                &items,
+                Actor::User(user.id),
+                Some(user.id),
+            )
+            .await?
+            {
                 Saved::Done(id) => return Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-                Saved::Invalid(errors) => errors,
-                Saved::Conflict(_) => FieldErrors::default(),
+                Saved::Invalid(errors) => (errors, Vec::new()),
+                Saved::Conflict(_) => (FieldErrors::default(), Vec::new()),
             }
         }
-        Err(errors) => errors,
+        (parsed, checked) => (parsed.err().unwrap_or_default(), checked.err().unwrap_or_default()),
     };
-    let page = form(&state, &ctx, new_spec(&ctx), values, &liaisons, &errors, Vec::new()).await?;
+    let checklist = Checklist {
+        templates: templates::list(&state.db).await?,
+        chosen: None,
+        start: fields.get("template_start"),
+        lines,
+        errors: item_errors,
+    };
+    let page = form(
+        &state,
+        &ctx,
+        new_spec(&ctx),
+        values,
+        &liaisons,
+        &errors,
+        Vec::new(),
+        Some(checklist),
+    )
+    .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -254,6 +405,7 @@ pub async fn edit(
         &liaisons,
         &FieldErrors::default(),
         Vec::new(),
+        None,
     )
     .await
 }
@@ -296,6 +448,7 @@ pub async fn update(
         &liaisons,
         &errors,
         conflict,
+        None,
     )
     .await?;
     Ok((status, page).into_response())

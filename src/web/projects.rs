@@ -102,6 +102,39 @@ pub struct ListParams {
     page: Option<String>,
 }
 
+/// The list's filters, sort and page from its query string (the page and its exports share them).
+pub fn list_query(params: &ListParams, page_size: i64) -> (ListQuery, i64) {
+    // NUL cannot be stored or searched for in PostgreSQL text: it is dropped from the filters.
+    let nonempty = |v: &Option<String>| {
+        v.as_deref()
+            .map(|s| s.replace('\0', ""))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let stage = nonempty(&params.stage).and_then(|s| Stage::parse(&s));
+    let colour = nonempty(&params.colour).and_then(|c| ["green", "yellow", "red"].iter().position(|x| *x == c));
+    let colour = colour.map(|i| [Colour::Green, Colour::Yellow, Colour::Red][i]);
+    let park = nonempty(&params.park);
+    let text = nonempty(&params.q).map(|q| q.chars().take(100).collect::<String>());
+    let sort = nonempty(&params.sort)
+        .and_then(|s| Sort::parse(&s))
+        .unwrap_or(Sort::Colour);
+    let page = nonempty(&params.page)
+        .and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, 100_000);
+    let query = ListQuery {
+        stage,
+        colour,
+        park,
+        text,
+        sort,
+        limit: page_size,
+        offset: (page - 1) * page_size,
+    };
+    (query, page)
+}
+
 pub struct Choice {
     pub value: String,
     pub label: String,
@@ -126,6 +159,8 @@ pub struct ListPage {
     total: i64,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// The list's query string, for its exports (which take the same filters).
+    export_query: String,
 }
 
 pub async fn list(
@@ -138,34 +173,16 @@ pub async fn list(
     let settings = settings::load(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let scope = policy::project_scope(&user);
-    // NUL cannot be stored or searched for in PostgreSQL text: it is dropped from the filters.
-    let nonempty = |v: &Option<String>| {
-        v.as_deref()
-            .map(|s| s.replace('\0', ""))
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-    };
-    let stage = nonempty(&params.stage).and_then(|s| Stage::parse(&s));
-    let colour = nonempty(&params.colour).and_then(|c| ["green", "yellow", "red"].iter().position(|x| *x == c));
-    let colour = colour.map(|i| [Colour::Green, Colour::Yellow, Colour::Red][i]);
-    let park = nonempty(&params.park);
-    let text = nonempty(&params.q).map(|q| q.chars().take(100).collect::<String>());
-    let sort = nonempty(&params.sort)
-        .and_then(|s| Sort::parse(&s))
-        .unwrap_or(Sort::Colour);
-    let page = nonempty(&params.page)
-        .and_then(|p| p.parse::<i64>().ok())
-        .unwrap_or(1)
-        .clamp(1, 100_000);
-    let query = ListQuery {
+    let (query, page) = list_query(&params, PAGE_SIZE);
+    let ListQuery {
         stage,
         colour,
-        park: park.clone(),
-        text: text.clone(),
+        ref park,
+        ref text,
         sort,
-        limit: PAGE_SIZE,
-        offset: (page - 1) * PAGE_SIZE,
-    };
+        ..
+    } = query;
+    let (park, text) = (park.clone(), text.clone());
     let found = projects::search(&state.db, scope, today, th, &query).await?;
     let total = found.first().map_or(0, |p| p.total);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -223,6 +240,11 @@ pub async fn list(
         total,
         prev_href: (page > 1).then(|| href(page - 1)),
         next_href: (page < pages).then(|| href(page + 1)),
+        export_query: ctx
+            .path
+            .split_once('?')
+            .map(|(_, q)| format!("?{q}"))
+            .unwrap_or_default(),
     })
 }
 

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::routing::{get, post};
@@ -17,10 +18,12 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
+use super::upload::UPLOAD_BODY_LIMIT;
 use super::{
-    AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, calendar, ceiling, context, dashboard, health, item_forms,
-    items, lang, login, meetings, notice_xlsx, notices, portal, project_forms, projects, rankings, requests, settings,
-    since, units,
+    AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, attachments, calendar, ceiling, checklist_sheets,
+    checklist_templates, context, dashboard, health, item_forms, items, lang, list_sheets, login, meetings,
+    notice_xlsx, notices, portal, project_forms, project_import, projects, rankings, requests, settings, since, units,
+    verifications,
 };
 use crate::api;
 
@@ -57,6 +60,31 @@ fn app_routes() -> Router<AppState> {
         .route("/items/{id}/close", post(items::close))
         .route("/items/{id}/reopen", post(items::reopen))
         .route("/items/{id}/cancel", post(items::cancel))
+        .route("/items/{id}/submit", post(items::submit))
+        .route("/items/{id}/verify", post(items::verify))
+        .route("/items/{id}/send-back", post(items::send_back))
+        .route("/attachments/{id}", get(attachments::download))
+        .route("/verifications", get(verifications::show))
+        .route(
+            "/templates",
+            get(checklist_templates::index).post(checklist_templates::create),
+        )
+        .route("/templates/new", get(checklist_templates::new))
+        .route(
+            "/templates/{id}",
+            get(checklist_templates::edit).post(checklist_templates::update),
+        )
+        .route("/templates/{id}/delete", post(checklist_templates::delete))
+        .route("/projects/{id}/import", get(checklist_sheets::form))
+        .route("/projects/import", get(project_import::form))
+        .route("/projects/import/confirm", post(project_import::confirm))
+        .route("/projects.csv", get(list_sheets::projects_csv))
+        .route("/projects.xlsx", get(list_sheets::projects_xlsx))
+        .route("/units/{code}/items.csv", get(list_sheets::queue_csv))
+        .route("/units/{code}/items.xlsx", get(list_sheets::queue_xlsx))
+        .route("/projects/{id}/import/confirm", post(checklist_sheets::confirm))
+        .route("/api/v1/projects/{id}/items.csv", get(checklist_sheets::export_csv))
+        .route("/api/v1/projects/{id}/items.xlsx", get(checklist_sheets::export_xlsx))
         .route("/calendar", get(calendar::show).post(calendar::renew))
         .route("/calendar/revoke", post(calendar::revoke))
         .route("/dashboard", get(dashboard::show))
@@ -98,6 +126,10 @@ fn app_routes() -> Router<AppState> {
         .route("/api/v1/requests/{id}/accept", post(api::requests::accept))
         .route("/api/v1/requests/{id}/decline", post(api::requests::decline))
         .route("/api/v1/requests/{id}/rating", post(api::requests::rate))
+        .route("/api/v1/items/{id}/submit", post(api::items::submit))
+        .route("/api/v1/items/{id}/verify", post(api::items::verify))
+        .route("/api/v1/items/{id}/send-back", post(api::items::send_back))
+        .route("/api/v1/attachments/{id}", get(api::attachments::download))
         .route("/api/v1/rankings", get(api::standings::rankings))
         .route("/api/v1/dashboard", get(api::standings::dashboard))
         .route("/api/v1/meetings", post(api::meetings::create))
@@ -105,6 +137,26 @@ fn app_routes() -> Router<AppState> {
         .route("/api/v1/meetings/{id}/decisions", post(api::meetings::decide))
         .route("/api/v1/meetings/{id}/publish", post(api::meetings::publish))
         .route("/api/v1/notices/{id}", get(api::meetings::notice))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+}
+
+/// Routes that take files: a body limit of their own, the only ones above [`BODY_LIMIT`].
+fn upload_routes() -> Router<AppState> {
+    Router::new()
+        .route("/items/{id}/attachments", post(attachments::upload))
+        .route("/projects/{id}/import", post(checklist_sheets::preview))
+        .route(
+            "/api/v1/projects/{id}/items/import",
+            post(api::checklist_import::import),
+        )
+        .route("/projects/import", post(project_import::preview))
+        .route("/api/v1/projects/import", post(api::project_import::import))
+        .route(
+            "/api/v1/items/{id}/attachments",
+            get(api::attachments::list).post(api::attachments::upload),
+        )
+        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT))
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -126,9 +178,8 @@ pub fn router(state: AppState) -> Router {
         app = app.route("/bench/ceiling", get(ceiling::show));
     }
     let app = app
+        .merge(upload_routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
-        // Inside the context middleware, so an oversized body gets the error page or JSON error.
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // Innermost first: the origin check and the form-token check run inside the context
         // middleware, so their refusals are rendered like every other error.
         .layer(CsrfLayer::new())
@@ -144,6 +195,9 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(assets::file))
         // Calendar apps fetch the feed without a session: it must not start one on every poll.
         .route("/ics/{file}", get(calendar::feed))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // The application's routes carry their own limits, inside the context middleware so that a
+        // refusal is rendered (a page, or JSON under /api) like every other error.
         .merge(app)
         .with_state(state)
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))

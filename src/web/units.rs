@@ -30,6 +30,7 @@ pub struct PageParam {
 pub struct QueuePage {
     layout: Layout,
     heading: String,
+    code: String,
     rows: Vec<ItemRow>,
     page: i64,
     pages: i64,
@@ -62,6 +63,7 @@ pub async fn queue(
     Ok(QueuePage {
         layout: Layout::new(&ctx),
         heading: t.queue(&unit.name),
+        code: unit.code.clone(),
         rows: found
             .iter()
             .map(|i| ItemRow::new(i, t, settings.today(), settings.thresholds()))

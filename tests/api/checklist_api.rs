@@ -195,9 +195,10 @@ async fn a_stale_patch_is_409_with_the_current_item_and_changes_nothing() {
 }
 
 #[tokio::test]
-async fn items_close_reopen_and_take_progress_through_the_api() {
+async fn items_are_submitted_verified_reopened_and_take_progress_through_the_api() {
     let app = spawn_demo_app().await;
     let member = Api::as_user(&app, "member").await;
+    let official = Api::as_user(&app, "official").await;
     let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM checklist_items WHERE title = '宿舍楼规划方案调整'")
         .fetch_one(&app.pool)
         .await
@@ -207,24 +208,39 @@ async fn items_close_reopen_and_take_progress_through_the_api() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(update["body"], "图纸已送审");
-    let (status, err) = member
-        .post(&format!("/api/v1/items/{id}/close"), json!({"version": 1, "note": ""}))
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(err["fields"]["note"].is_string());
-    let (status, closed) = member
+    let (status, _) = member
         .post(
             &format!("/api/v1/items/{id}/close"),
             json!({"version": 1, "note": "已批复"}),
         )
         .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the unit submits; it does not close");
+    let (status, err) = member
+        .post(&format!("/api/v1/items/{id}/submit"), json!({"version": 1, "note": ""}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err["fields"]["note"].is_string());
+    let (status, submitted) = member
+        .post(
+            &format!("/api/v1/items/{id}/submit"),
+            json!({"version": 1, "note": "已批复"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(submitted["state"], "submitted");
+    assert_eq!(submitted["waiting_working_days"], 0);
+    assert!(submitted["status"].is_string(), "a submitted item keeps its colour");
+    let (status, closed) = official
+        .post(&format!("/api/v1/items/{id}/verify"), json!({"version": 2}))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(closed["state"], "done");
+    assert_eq!(closed["closing_note"], "已批复", "the evidence note closes the item");
     assert_eq!(closed["status"], Value::Null, "closed items have no colour");
-    let (status, again) = member
+    let (status, again) = official
         .post(
             &format!("/api/v1/items/{id}/close"),
-            json!({"version": 2, "note": "再次"}),
+            json!({"version": 3, "note": "再次"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -232,7 +248,7 @@ async fn items_close_reopen_and_take_progress_through_the_api() {
     let (status, reopened) = member
         .post(
             &format!("/api/v1/items/{id}/reopen"),
-            json!({"version": 2, "reason": "批复有误"}),
+            json!({"version": 3, "reason": "批复有误"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -242,7 +258,10 @@ async fn items_close_reopen_and_take_progress_through_the_api() {
         .fetch_all(&app.pool)
         .await
         .unwrap();
-    assert_eq!(actions, vec!["item.progress", "item.close", "item.reopen"]);
+    assert_eq!(
+        actions,
+        vec!["item.progress", "item.submit", "item.verify", "item.reopen"]
+    );
 }
 
 #[tokio::test]

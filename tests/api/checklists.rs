@@ -366,7 +366,7 @@ async fn a_bad_item_names_its_fields_and_keeps_the_input() {
 }
 
 #[tokio::test]
-async fn a_member_sees_their_queue_and_closes_their_units_item() {
+async fn a_member_sees_their_queue_and_submits_their_units_item_which_an_official_verifies() {
     let app = spawn_demo_app().await;
     let member = app.demo_login("member").await;
     let home = member.get("/").await;
@@ -385,30 +385,39 @@ async fn a_member_sees_their_queue_and_closes_their_units_item() {
     let id = item_id(&app, "二期扩产用地规划咨询").await;
     let v = version(&app, id).await;
     let empty = member
-        .submit(&format!("/items/{id}/close"), &[("version", &v), ("text", "  ")])
+        .submit(&format!("/items/{id}/submit"), &[("version", &v), ("text", "  ")])
         .await;
     assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.text().await.unwrap().contains("必填"));
     let r = member
         .submit(
-            &format!("/items/{id}/close"),
+            &format!("/items/{id}/submit"),
             &[("version", &v), ("text", "规划意见已出具")],
         )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        state(&app, id).await,
+        "open",
+        "submitted items stay open until verified"
+    );
+    let (_, queue) = member.get_text("/units/zrzyj").await;
+    assert!(queue.contains("二期扩产用地规划咨询") && queue.contains("待核验"));
+    let official = app.demo_login("official").await;
+    let v = version(&app, id).await;
+    let r = official
+        .submit(&format!("/items/{id}/verify"), &[("version", &v), ("text", "")])
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(state(&app, id).await, "done");
     let (_, queue) = member.get_text("/units/zrzyj").await;
     assert!(!queue.contains("二期扩产用地规划咨询"), "closed items leave the queue");
     let project = app.project_id("祺胜新材料项目").await;
-    let (_, page) = app
-        .demo_login("official")
-        .await
-        .get_text(&format!("/projects/{project}"))
-        .await;
+    let (_, page) = official.get_text(&format!("/projects/{project}")).await;
     assert!(page.contains("已销号") && page.contains("规划意见已出具"));
     assert!(
-        page.contains("黄丽（县自然资源局）") && page.contains("销号"),
-        "history: who closed it"
+        page.contains("黄丽（县自然资源局）") && page.contains("提交核验") && page.contains("核验销号"),
+        "history: who submitted and who verified"
     );
 }
 
@@ -448,7 +457,7 @@ async fn closing_with_a_stale_version_shows_the_conflict_and_keeps_the_note() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = member
         .submit(
-            &format!("/items/{id}/close"),
+            &format!("/items/{id}/submit"),
             &[("version", &v), ("text", "已完成规划调整审查")],
         )
         .await;
@@ -661,7 +670,7 @@ async fn an_investor_reaches_no_item_of_another_project() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(!body.contains("安全设施"));
     }
-    for action in ["close", "reopen", "cancel", "updates"] {
+    for action in ["close", "reopen", "cancel", "updates", "submit", "verify", "send-back"] {
         let r = investor
             .submit(
                 &format!("/items/{foreign}/{action}"),

@@ -7,7 +7,7 @@ mod zh;
 use chrono::NaiveDate;
 
 use crate::db::projects::Sort;
-use crate::domain::checklist::{Category, Source};
+use crate::domain::checklist::{Category, Phase, Source};
 use crate::domain::input::Problem;
 use crate::domain::lifecycle::Stage;
 use crate::domain::meeting::{MeetingKind, Outcome};
@@ -488,6 +488,88 @@ pub struct Catalog {
     pub password_wrong_current: &'static str,
     pub password_too_short: &'static str,
     pub password_mismatch: &'static str,
+    // issue 7: evidence-based closing
+    pub item_submitted: &'static str,
+    pub verification_heading: &'static str,
+    pub waiting_working_days: &'static str,
+    pub verification_overdue: &'static str,
+    pub verify_note: &'static str,
+    pub verify_submit: &'static str,
+    pub send_back_heading: &'static str,
+    pub send_back_reason: &'static str,
+    pub send_back_submit: &'static str,
+    pub submit_heading: &'static str,
+    pub submit_intro: &'static str,
+    pub submission_note: &'static str,
+    pub submit_submit: &'static str,
+    pub attachments_heading: &'static str,
+    pub no_attachments: &'static str,
+    pub for_investor: &'static str,
+    pub attachment_file: &'static str,
+    pub attachment_hint: &'static str,
+    pub attachment_upload: &'static str,
+    pub attachment_missing: &'static str,
+    pub attachment_bad_type: &'static str,
+    pub verify_queue_title: &'static str,
+    pub verify_queue_intro: &'static str,
+    pub verify_queue_empty: &'static str,
+    pub nav_verifications: &'static str,
+    pub col_waiting: &'static str,
+    // issue 7: spreadsheets
+    pub sheet_checklist: &'static str,
+    pub sheet_project: &'static str,
+    pub sheet_title: &'static str,
+    pub sheet_unit: &'static str,
+    pub sheet_deadline: &'static str,
+    pub sheet_category: &'static str,
+    pub sheet_state: &'static str,
+    pub sheet_colour: &'static str,
+    pub sheet_closed_on: &'static str,
+    pub sheet_note: &'static str,
+    pub sheet_unknown_unit: &'static str,
+    pub sheet_missing_column: &'static str,
+    pub sheet_no_rows: &'static str,
+    pub sheet_unreadable: &'static str,
+    pub import_title: &'static str,
+    pub import_rejected: &'static str,
+    pub import_col_row: &'static str,
+    pub import_col_field: &'static str,
+    pub import_col_problem: &'static str,
+    pub import_intro: &'static str,
+    pub import_file: &'static str,
+    pub import_check: &'static str,
+    pub import_sample: &'static str,
+    pub import_preview_title: &'static str,
+    pub import_confirm_label: &'static str,
+    pub import_again: &'static str,
+    pub export_xlsx: &'static str,
+    pub export_csv: &'static str,
+    pub sheet_investment_wan: &'static str,
+    pub import_link: &'static str,
+    // issue 7: checklist templates
+    pub templates_title: &'static str,
+    pub templates_intro: &'static str,
+    pub templates_empty: &'static str,
+    pub template_new: &'static str,
+    pub template_edit: &'static str,
+    pub template_name: &'static str,
+    pub template_offset: &'static str,
+    pub template_lines_hint: &'static str,
+    pub template_delete: &'static str,
+    pub template_lines_count: &'static str,
+    pub nav_templates: &'static str,
+    pub template_start: &'static str,
+    pub template_start_date: &'static str,
+    pub template_load: &'static str,
+    pub template_items: &'static str,
+    pub template_items_hint: &'static str,
+    pub template_none: &'static str,
+    // issue 7: importing projects
+    pub import_projects_title: &'static str,
+    pub import_projects_intro: &'static str,
+    pub import_projects_preview_title: &'static str,
+    pub import_projects_confirm_label: &'static str,
+    pub import_projects_link: &'static str,
 }
 
 impl Catalog {
@@ -505,6 +587,53 @@ impl Catalog {
 
     pub fn item_state(&self, s: &ItemState) -> &'static str {
         self.item_states[*s as usize]
+    }
+
+    /// An item's state in words, "awaiting verification" included.
+    pub fn phase(&self, p: Phase) -> &'static str {
+        match p {
+            Phase::Open => self.item_state(&ItemState::Open),
+            Phase::Submitted => self.item_submitted,
+            Phase::Done => self.item_state(&ItemState::Done),
+            Phase::Cancelled => self.item_state(&ItemState::Cancelled),
+        }
+    }
+
+    pub fn waiting_days(&self, days: &i64) -> String {
+        fill(self.waiting_working_days, &[("days", &days.to_string())])
+    }
+
+    pub fn sheet_unknown_unit_named(&self, unit: &str) -> String {
+        fill(self.sheet_unknown_unit, &[("unit", unit)])
+    }
+
+    pub fn template_lines(&self, count: &i64) -> String {
+        fill(self.template_lines_count, &[("count", &count.to_string())])
+    }
+
+    pub fn import_projects_preview(&self, count: usize) -> String {
+        fill(self.import_projects_preview_title, &[("count", &count.to_string())])
+    }
+
+    pub fn import_projects_confirm(&self, count: usize) -> String {
+        fill(self.import_projects_confirm_label, &[("count", &count.to_string())])
+    }
+
+    pub fn import_preview(&self, count: usize) -> String {
+        fill(self.import_preview_title, &[("count", &count.to_string())])
+    }
+
+    pub fn import_confirm(&self, count: usize) -> String {
+        fill(self.import_confirm_label, &[("count", &count.to_string())])
+    }
+
+    /// A file size people read: bytes, KB or MB.
+    pub fn file_size(&self, bytes: &i32) -> String {
+        match *bytes {
+            b if b < 1024 => format!("{b} B"),
+            b if b < 1024 * 1024 => format!("{} KB", b / 1024),
+            b => format!("{:.1} MB", f64::from(b) / (1024.0 * 1024.0)),
+        }
     }
 
     pub fn sort(&self, s: Sort) -> &'static str {

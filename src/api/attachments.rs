@@ -1,0 +1,102 @@
+//! Evidence files through the API: the same checks as the item page (content-sniffed types,
+//! 10 MB each, who may attach and who may download).
+
+use axum::Json;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::{CurrentUser, policy};
+use crate::db::attachments::Attachment;
+use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
+use crate::web::AppState;
+use crate::web::attachments::{self, Refused};
+use crate::web::context::RequestContext;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::IdPath;
+use crate::web::upload;
+
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentJson {
+    id: Uuid,
+    name: String,
+    /// Bytes.
+    size: i32,
+    /// Recognised from the file's content, not from its name.
+    content_type: String,
+    for_investor: bool,
+}
+
+impl From<Attachment> for AttachmentJson {
+    fn from(a: Attachment) -> Self {
+        AttachmentJson {
+            id: a.id,
+            name: a.name,
+            size: a.size,
+            content_type: a.content_type,
+            for_investor: a.for_investor,
+        }
+    }
+}
+
+/// The multipart form of an upload.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the request body for the OpenAPI document only.
+pub struct AttachmentUpload {
+    /// PDF, image (JPEG, PNG, GIF, WebP, HEIC) or Office document, up to 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// `true` to let the project's investor see it (leads and officials only).
+    for_investor: Option<bool>,
+}
+
+/// Attaches evidence to an item (its responsible unit, the task force's leads, an official) while it is open.
+#[utoipa::path(post, path = "/api/v1/items/{id}/attachments", params(("id" = Uuid, Path)),
+    request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
+    responses((status = 201, body = AttachmentJson), (status = 403), (status = 404), (status = 409),
+              (status = 413, description = "the file is larger than 10 MB"),
+              (status = 422, description = "no file, or not an accepted type")))]
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    multipart: Multipart,
+) -> AppResult<(StatusCode, Json<AttachmentJson>)> {
+    let (item, on_task_force) = attachments::attachable(&state, &ctx, &user, id).await?;
+    let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
+    let for_investor = form.flag("for_investor") && policy::may_edit_checklist(&user, on_task_force);
+    let t = ctx.t();
+    let evidence = attachments::check(form.file).map_err(|r| {
+        let message = match r {
+            Refused::NoFile => t.attachment_missing,
+            Refused::UnknownType => t.attachment_bad_type,
+        };
+        AppError::Validation(vec![("file", message.to_string())])
+    })?;
+    let stored = attachments::store(&state, &user, &item, &evidence, for_investor).await?;
+    Ok((StatusCode::CREATED, Json(stored.into())))
+}
+
+/// The attachments of an item the caller may see (investors: only those marked for them).
+#[utoipa::path(get, path = "/api/v1/items/{id}/attachments", params(("id" = Uuid, Path)),
+    responses((status = 200, body = [AttachmentJson]), (status = 404)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<Vec<AttachmentJson>>> {
+    let (item, _) = crate::web::items::load(&state, &user, id).await?;
+    let all = crate::db::attachments::of_item(&state.db, item.id, !policy::sees_internal(&user)).await?;
+    Ok(Json(all.into_iter().map(Into::into).collect()))
+}
+
+/// The bytes of an attachment, as a download with its content type.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 404)))]
+pub async fn download(state: State<AppState>, user: CurrentUser, id: IdPath) -> AppResult<Response> {
+    attachments::download(state, user, id).await
+}

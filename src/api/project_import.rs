@@ -1,0 +1,101 @@
+//! Importing projects with their task forces from one sheet through the API, with the page's
+//! whole-file check; `?dry_run=true` answers what would be created.
+
+use axum::Json;
+use axum::extract::{Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::checklist_import::{ImportQuery, RowErrorJson};
+use crate::auth::{CurrentUser, policy};
+use crate::db::audit::Actor;
+use crate::db::project_edits;
+use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
+use crate::domain::sheet::RowError;
+use crate::web::AppState;
+use crate::web::checklist_sheets::report;
+use crate::web::context::RequestContext;
+use crate::web::error::{AppError, AppResult};
+use crate::web::project_import::check_rows;
+use crate::web::{spreadsheet, upload};
+
+#[derive(Serialize, ToSchema)]
+pub struct ProjectsImported {
+    /// Projects created (0 on a dry run).
+    created: u64,
+    dry_run: bool,
+    /// The projects' names, in the sheet's order.
+    names: Vec<String>,
+}
+
+/// The upload: an XLSX, XLS or CSV file in the multipart field `file`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the request body for the OpenAPI document only.
+pub struct ProjectsFile {
+    /// Columns 项目名称, 企业, 牵头单位, optionally 项目代码, 园区, 行业, 总投资（万元）, 阶段, 组长,
+    /// 成员单位 (separated by 、), 简介; or the field names (name, company, lead_unit...).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// Imports projects with their task forces (officials), all or none.
+#[utoipa::path(post, path = "/api/v1/projects/import", params(ImportQuery),
+    request_body(content = ProjectsFile, content_type = "multipart/form-data"),
+    responses((status = 201, body = ProjectsImported), (status = 200, description = "dry run", body = ProjectsImported),
+              (status = 403), (status = 413), (status = 422, body = super::checklist_import::ImportRejected)))]
+pub async fn import(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    Query(q): Query<ImportQuery>,
+    multipart: Multipart,
+) -> AppResult<Response> {
+    if !policy::may_manage_projects(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
+    let rows = form.file.as_ref().and_then(|(_, b)| spreadsheet::read(b));
+    let dry_run = q.dry_run.unwrap_or(false);
+    let rejected = |errors: Vec<RowError>| {
+        let t = ctx.t();
+        let list: Vec<RowErrorJson> = report(&errors, t)
+            .into_iter()
+            .zip(&errors)
+            .map(|(r, e)| RowErrorJson::new(r.row, e.field, r.message))
+            .collect();
+        let body = json!({ "error": "validation", "message": t.import_rejected, "errors": list });
+        (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+    };
+    let drafts = match check_rows(&state, rows).await? {
+        Ok(d) => d,
+        Err(errors) => return Ok(rejected(errors)),
+    };
+    let created = if dry_run {
+        0
+    } else {
+        match project_edits::create_many(&state.db, &drafts, Actor::User(user.id), Some(user.id)).await? {
+            Ok(n) => n,
+            Err((row, e)) => {
+                let errors =
+                    e.0.into_iter()
+                        .map(|(field, p)| RowError {
+                            row,
+                            field,
+                            problem: crate::domain::sheet::SheetProblem::Field(p),
+                        })
+                        .collect();
+                return Ok(rejected(errors));
+            }
+        }
+    };
+    let result = ProjectsImported {
+        created,
+        dry_run,
+        names: drafts.into_iter().map(|(_, d)| d.name).collect(),
+    };
+    let status = if dry_run { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, Json(result)).into_response())
+}

@@ -1,0 +1,649 @@
+//! Checklists as the offices keep them in spreadsheets: which column is which (Chinese or English
+//! headers), the date forms people type, and checking a whole sheet before anything is imported.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::checklist::{Category, TEXT_MAX, TITLE_MAX};
+use super::input::{self, Problem};
+use super::lifecycle::Stage;
+use super::project::{ProjectDraft, ProjectFields};
+
+/// One cell as read from a CSV or XLSX file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    /// A cell Excel stores as a date.
+    Date(NaiveDate),
+}
+
+impl Cell {
+    /// The cell as text people would read (whole numbers without ".0").
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.trim().to_string(),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Cell::Number(n) => n.to_string(),
+            Cell::Date(d) => d.to_string(),
+        }
+    }
+}
+
+/// A date as offices type it: 2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日; or an Excel date cell.
+pub fn date(cell: &Cell) -> Result<NaiveDate, Problem> {
+    let parsed = match cell {
+        Cell::Empty => return Err(Problem::Required),
+        Cell::Date(d) => *d,
+        // A date cell that lost its format is its serial number (days since 1899-12-30).
+        Cell::Number(n) if n.fract() == 0.0 && (1.0..=200_000.0).contains(n) => {
+            excel_serial(*n as i64).ok_or(Problem::NotADate)?
+        }
+        Cell::Number(_) => return Err(Problem::NotADate),
+        Cell::Text(s) => text_date(s)?,
+    };
+    if !(1990..=2200).contains(&parsed.year()) {
+        return Err(Problem::NotADate);
+    }
+    Ok(parsed)
+}
+
+fn text_date(s: &str) -> Result<NaiveDate, Problem> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(Problem::Required);
+    }
+    let s = s.strip_suffix('日').unwrap_or(s);
+    let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月']).map(str::trim).collect();
+    let [y, m, d] = parts[..] else {
+        return Err(Problem::NotADate);
+    };
+    let number = |p: &str, max_len: usize| {
+        if p.is_empty() || p.len() > max_len || !p.chars().all(|c| c.is_ascii_digit()) {
+            None
+        } else {
+            p.parse::<u32>().ok()
+        }
+    };
+    match (number(y, 4), number(m, 2), number(d, 2)) {
+        (Some(y), Some(m), Some(d)) if y >= 1000 => NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(Problem::NotADate),
+        _ => Err(Problem::NotADate),
+    }
+}
+
+/// The day an Excel serial number stands for (the 1900 date system, as every Excel on Windows).
+pub fn excel_serial(days: i64) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(chrono::Duration::days(days))
+}
+
+/// The columns a checklist sheet may have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Column {
+    Title,
+    Unit,
+    Deadline,
+    Note,
+    Category,
+}
+
+impl Column {
+    /// The field name errors are reported under (as in the item form and the API).
+    pub fn field(self) -> &'static str {
+        match self {
+            Column::Title => "title",
+            Column::Unit => "responsible_unit",
+            Column::Deadline => "deadline",
+            Column::Note => "note",
+            Column::Category => "category",
+        }
+    }
+}
+
+/// Which column a header names; headers in Chinese and English, with the usual variants.
+pub fn column_of(header: &str) -> Option<Column> {
+    let h: String = header
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    Some(match h.as_str() {
+        "事项" | "具体事项" | "事项名称" | "推进事项" | "matter" | "item" | "title" => Column::Title,
+        "责任单位" | "牵头单位" | "unit" | "responsibleunit" | "responsible_unit" => Column::Unit,
+        "完成期限" | "完成时限" | "期限" | "时限" | "deadline" | "duedate" | "due" => Column::Deadline,
+        "备注" | "note" | "notes" | "remark" | "remarks" => Column::Note,
+        "类别" | "category" => Column::Category,
+        _ => return None,
+    })
+}
+
+/// A problem of an imported sheet: its row (as the spreadsheet numbers them, the header being
+/// row 1), the field, what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    pub row: usize,
+    pub field: &'static str,
+    pub problem: SheetProblem,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SheetProblem {
+    /// A field's own problem (required, too long, not a date...).
+    Field(Problem),
+    /// The unit named is not one of the county's units.
+    UnknownUnit(String),
+    /// A required column is missing from the header row.
+    MissingColumn,
+    /// The sheet has a header but no item.
+    NoRows,
+    /// The file could not be read as CSV or XLSX.
+    Unreadable,
+}
+
+/// An item of the sheet, checked: the unit resolved to its code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SheetItem {
+    pub row: usize,
+    pub title: String,
+    pub unit_code: String,
+    pub deadline: NaiveDate,
+    pub note: Option<String>,
+    pub category: Category,
+}
+
+/// Checks a whole sheet (its rows from the first; the header is found among the first ten):
+/// every problem of every row, or every item.
+/// `units` maps both unit names and codes to codes; `category_of` reads a category label or code.
+pub fn checklist(
+    rows: &[Vec<Cell>],
+    units: &HashMap<String, String>,
+    category_of: impl Fn(&str) -> Option<Category>,
+) -> Result<Vec<SheetItem>, Vec<RowError>> {
+    let error = |row, field, problem| RowError { row, field, problem };
+    // Office sheets often open with a title line: the header is the first row naming the matter.
+    let header_at = rows
+        .iter()
+        .take(10)
+        .position(|r| r.iter().any(|c| column_of(&c.text()) == Some(Column::Title)))
+        .or_else(|| rows.iter().position(|r| r.iter().any(|c| !c.text().is_empty())))
+        .unwrap_or(0);
+    let Some((header, body)) = rows[header_at.min(rows.len())..].split_first() else {
+        return Err(vec![error(1, "file", SheetProblem::NoRows)]);
+    };
+    let mut columns: HashMap<Column, usize> = HashMap::new();
+    for (i, cell) in header.iter().enumerate() {
+        if let Some(c) = column_of(&cell.text()) {
+            columns.entry(c).or_insert(i);
+        }
+    }
+    let missing: Vec<RowError> = [Column::Title, Column::Unit, Column::Deadline]
+        .into_iter()
+        .filter(|c| !columns.contains_key(c))
+        .map(|c| error(header_at + 1, c.field(), SheetProblem::MissingColumn))
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let get = |row: &[Cell], c: Column| {
+        columns
+            .get(&c)
+            .and_then(|i| row.get(*i))
+            .cloned()
+            .unwrap_or(Cell::Empty)
+    };
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for (n, row) in body.iter().enumerate() {
+        let line = header_at + n + 2;
+        // Blank lines (often left at the end of a sheet) are not items.
+        if row.iter().all(|c| c.text().is_empty()) {
+            continue;
+        }
+        let title = input::required_text(&get(row, Column::Title).text(), TITLE_MAX)
+            .map_err(|p| errors.push(error(line, "title", SheetProblem::Field(p))))
+            .ok();
+        let unit_text = get(row, Column::Unit).text();
+        let unit = if unit_text.is_empty() {
+            errors.push(error(line, "responsible_unit", SheetProblem::Field(Problem::Required)));
+            None
+        } else {
+            let found = units.get(&unit_text).or_else(|| units.get(&unit_text.to_lowercase()));
+            if found.is_none() {
+                errors.push(error(line, "responsible_unit", SheetProblem::UnknownUnit(unit_text)));
+            }
+            found.cloned()
+        };
+        let deadline = date(&get(row, Column::Deadline))
+            .map_err(|p| errors.push(error(line, "deadline", SheetProblem::Field(p))))
+            .ok();
+        let note = input::optional_text(&get(row, Column::Note).text(), TEXT_MAX)
+            .map_err(|p| errors.push(error(line, "note", SheetProblem::Field(p))))
+            .ok();
+        let category_text = get(row, Column::Category).text();
+        let category = if category_text.is_empty() {
+            Some(Category::Other)
+        } else {
+            let c = category_of(&category_text);
+            if c.is_none() {
+                errors.push(error(line, "category", SheetProblem::Field(Problem::UnknownChoice)));
+            }
+            c
+        };
+        if let (Some(title), Some(unit_code), Some(deadline), Some(note), Some(category)) =
+            (title, unit, deadline, note, category)
+        {
+            items.push(SheetItem {
+                row: line,
+                title,
+                unit_code,
+                deadline,
+                note,
+                category,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if items.is_empty() {
+        return Err(vec![error(header_at + 2, "file", SheetProblem::NoRows)]);
+    }
+    Ok(items)
+}
+
+/// The columns of a projects sheet (one project with its task force per row).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProjectColumn {
+    Name,
+    Company,
+    Code,
+    Park,
+    Industry,
+    Investment,
+    Stage,
+    Leader,
+    LeadUnit,
+    Members,
+    Description,
+}
+
+impl ProjectColumn {
+    pub const ALL: [ProjectColumn; 11] = [
+        ProjectColumn::Name,
+        ProjectColumn::Company,
+        ProjectColumn::Code,
+        ProjectColumn::Park,
+        ProjectColumn::Industry,
+        ProjectColumn::Investment,
+        ProjectColumn::Stage,
+        ProjectColumn::Leader,
+        ProjectColumn::LeadUnit,
+        ProjectColumn::Members,
+        ProjectColumn::Description,
+    ];
+
+    /// The field name errors are reported under (as in the project form).
+    pub fn field(self) -> &'static str {
+        match self {
+            ProjectColumn::Name => "name",
+            ProjectColumn::Company => "company",
+            ProjectColumn::Code => "investment_code",
+            ProjectColumn::Park => "park",
+            ProjectColumn::Industry => "industry",
+            ProjectColumn::Investment => "total_investment",
+            ProjectColumn::Stage => "stage",
+            ProjectColumn::Leader => "leader_name",
+            ProjectColumn::LeadUnit => "lead_unit",
+            ProjectColumn::Members => "member_units",
+            ProjectColumn::Description => "description",
+        }
+    }
+}
+
+/// Which column of a projects sheet a header names, in Chinese or English (or the field name).
+pub fn project_column_of(header: &str) -> Option<ProjectColumn> {
+    let h: String = header
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    if let Some(c) = ProjectColumn::ALL.into_iter().find(|c| c.field() == h) {
+        return Some(c);
+    }
+    Some(match h.as_str() {
+        "项目名称" | "项目" | "project" => ProjectColumn::Name,
+        "企业" | "企业名称" | "项目单位" => ProjectColumn::Company,
+        "项目代码" | "code" => ProjectColumn::Code,
+        "园区" => ProjectColumn::Park,
+        "行业" => ProjectColumn::Industry,
+        "总投资（万元）" | "总投资(万元)" | "总投资" | "investment" => ProjectColumn::Investment,
+        "阶段" => ProjectColumn::Stage,
+        "组长" | "leader" => ProjectColumn::Leader,
+        "牵头单位" | "leadunit" => ProjectColumn::LeadUnit,
+        "成员单位" | "要素保障部门" | "members" | "memberunits" => ProjectColumn::Members,
+        "简介" => ProjectColumn::Description,
+        _ => return None,
+    })
+}
+
+/// Checks a whole projects sheet: every problem of every row, or every project with its row.
+/// Units may be named or given by code; several member units are separated by 、 , ; or /.
+pub fn projects(
+    rows: &[Vec<Cell>],
+    units: &HashMap<String, String>,
+    stage_of: impl Fn(&str) -> Option<Stage>,
+) -> Result<Vec<(usize, ProjectDraft)>, Vec<RowError>> {
+    let error = |row, field, problem| RowError { row, field, problem };
+    let header_at = rows
+        .iter()
+        .take(10)
+        .position(|r| {
+            r.iter()
+                .any(|c| project_column_of(&c.text()) == Some(ProjectColumn::Name))
+        })
+        .unwrap_or(0);
+    let Some((header, body)) = rows[header_at.min(rows.len())..].split_first() else {
+        return Err(vec![error(1, "file", SheetProblem::NoRows)]);
+    };
+    let mut columns: HashMap<ProjectColumn, usize> = HashMap::new();
+    for (i, cell) in header.iter().enumerate() {
+        if let Some(c) = project_column_of(&cell.text()) {
+            columns.entry(c).or_insert(i);
+        }
+    }
+    let missing: Vec<RowError> = [ProjectColumn::Name, ProjectColumn::Company, ProjectColumn::LeadUnit]
+        .into_iter()
+        .filter(|c| !columns.contains_key(c))
+        .map(|c| error(header_at + 1, c.field(), SheetProblem::MissingColumn))
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let unit = |name: &str| units.get(name).or_else(|| units.get(&name.to_lowercase())).cloned();
+    let mut drafts: Vec<(usize, ProjectDraft)> = Vec::new();
+    let mut errors = Vec::new();
+    for (n, row) in body.iter().enumerate() {
+        let line = header_at + n + 2;
+        if row.iter().all(|c| c.text().is_empty()) {
+            continue;
+        }
+        let get = |c: ProjectColumn| {
+            columns
+                .get(&c)
+                .and_then(|i| row.get(*i))
+                .map(Cell::text)
+                .unwrap_or_default()
+        };
+        let lead_text = get(ProjectColumn::LeadUnit);
+        // An unknown unit is reported by name; the rest of the row is still checked.
+        let lead_unit = unit(&lead_text).unwrap_or_else(|| {
+            if !lead_text.is_empty() {
+                errors.push(error(line, "lead_unit", SheetProblem::UnknownUnit(lead_text.clone())));
+            }
+            lead_text.clone()
+        });
+        let mut member_units = Vec::new();
+        for name in get(ProjectColumn::Members)
+            .split(['、', ',', '，', ';', '；', '/', '\n'])
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            match unit(name) {
+                Some(code) => member_units.push(code),
+                None => errors.push(error(line, "member_units", SheetProblem::UnknownUnit(name.to_string()))),
+            }
+        }
+        let stage_text = get(ProjectColumn::Stage);
+        let fields = ProjectFields {
+            name: get(ProjectColumn::Name),
+            company: get(ProjectColumn::Company),
+            park: get(ProjectColumn::Park),
+            industry: get(ProjectColumn::Industry),
+            investment_code: get(ProjectColumn::Code),
+            total_investment: get(ProjectColumn::Investment),
+            stage: stage_of(&stage_text).map_or(stage_text, |s| s.as_str().to_string()),
+            description: get(ProjectColumn::Description),
+            leader_name: get(ProjectColumn::Leader),
+            lead_unit,
+            member_units,
+            planned: Default::default(),
+        };
+        match ProjectDraft::parse(&fields) {
+            Ok(draft) => {
+                if drafts.iter().any(|(_, d)| d.name == draft.name) {
+                    errors.push(error(line, "name", SheetProblem::Field(Problem::TakenName)));
+                }
+                if draft.investment_code.is_some()
+                    && drafts.iter().any(|(_, d)| d.investment_code == draft.investment_code)
+                {
+                    errors.push(error(line, "investment_code", SheetProblem::Field(Problem::TakenName)));
+                }
+                drafts.push((line, draft));
+            }
+            Err(e) => errors.extend(e.0.into_iter().map(|(f, p)| error(line, f, SheetProblem::Field(p)))),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.row);
+        return Err(errors);
+    }
+    if drafts.is_empty() {
+        return Err(vec![error(header_at + 2, "file", SheetProblem::NoRows)]);
+    }
+    Ok(drafts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn dates_come_in_every_form_offices_type() {
+        for typed in [
+            "2026-03-01",
+            "2026/3/1",
+            "2026年3月1日",
+            "2026年03月01日",
+            "2026.3.1",
+            " 2026-3-1 ",
+        ] {
+            assert_eq!(date(&t(typed)), Ok(d("2026-03-01")), "{typed}");
+        }
+        assert_eq!(date(&Cell::Date(d("2026-03-01"))), Ok(d("2026-03-01")));
+        assert_eq!(date(&Cell::Number(46082.0)), Ok(d("2026-03-01")), "an Excel serial");
+    }
+
+    #[test]
+    fn what_is_not_a_real_date_is_refused() {
+        for typed in ["2026-02-30", "3/1/2026", "明年三月", "2026-03", "26-3-1", "0999-01-01"] {
+            assert_eq!(date(&t(typed)), Err(Problem::NotADate), "{typed}");
+        }
+        assert_eq!(date(&Cell::Empty), Err(Problem::Required));
+        assert_eq!(date(&t("  ")), Err(Problem::Required));
+        assert_eq!(date(&Cell::Number(1.5)), Err(Problem::NotADate));
+        assert_eq!(date(&Cell::Number(1.0)), Err(Problem::NotADate), "1899 is out of range");
+    }
+
+    #[test]
+    fn headers_are_read_in_chinese_and_english() {
+        assert_eq!(column_of("事项"), Some(Column::Title));
+        assert_eq!(column_of("\u{feff}具体事项"), Some(Column::Title));
+        assert_eq!(column_of(" Responsible unit "), Some(Column::Unit));
+        assert_eq!(column_of("完成期限"), Some(Column::Deadline));
+        assert_eq!(column_of("Deadline"), Some(Column::Deadline));
+        assert_eq!(column_of("备注"), Some(Column::Note));
+        assert_eq!(column_of("状态"), None);
+    }
+
+    fn units() -> HashMap<String, String> {
+        [
+            ("县自然资源局", "zrzyj"),
+            ("zrzyj", "zrzyj"),
+            ("县发改委", "fgw"),
+            ("fgw", "fgw"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    fn check(rows: Vec<Vec<Cell>>) -> Result<Vec<SheetItem>, Vec<RowError>> {
+        checklist(&rows, &units(), Category::parse)
+    }
+
+    #[test]
+    fn a_good_sheet_gives_its_items_with_their_row_numbers() {
+        let items = check(vec![
+            vec![t("序号"), t("事项"), t("责任单位"), t("完成期限"), t("备注")],
+            vec![t("1"), t("用地预审"), t("县自然资源局"), t("2026/3/1"), Cell::Empty],
+            vec![Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty],
+            vec![t("2"), t("能评"), t("fgw"), Cell::Date(d("2026-04-01")), t("省厅审批")],
+        ])
+        .unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!((items[0].row, items[0].unit_code.as_str()), (2, "zrzyj"));
+        assert_eq!(items[0].category, Category::Other);
+        assert_eq!(items[1].row, 4, "blank lines keep the numbering");
+        assert_eq!(items[1].note.as_deref(), Some("省厅审批"));
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_and_nothing_is_returned() {
+        let errors = check(vec![
+            vec![t("matter"), t("unit"), t("deadline"), t("category")],
+            vec![t("用地预审"), t("县国土局"), t("2026-03-01"), Cell::Empty],
+            vec![t(""), t("zrzyj"), t("2026-02-30"), t("weather")],
+            vec![t("能评"), t("fgw"), t("2026-05-01"), t("environment_energy")],
+        ])
+        .unwrap_err();
+        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.field)).collect();
+        assert_eq!(
+            found,
+            vec![(2, "responsible_unit"), (3, "title"), (3, "deadline"), (3, "category")]
+        );
+        assert_eq!(errors[0].problem, SheetProblem::UnknownUnit("县国土局".into()));
+        assert_eq!(errors[1].problem, SheetProblem::Field(Problem::Required));
+    }
+
+    #[test]
+    fn missing_columns_and_empty_sheets_are_reported() {
+        let errors = check(vec![vec![t("事项"), t("备注")]]).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["responsible_unit", "deadline"]);
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.problem == SheetProblem::MissingColumn && e.row == 1)
+        );
+        let errors = check(vec![vec![t("事项"), t("责任单位"), t("完成期限")]]).unwrap_err();
+        assert_eq!(errors[0].problem, SheetProblem::NoRows);
+        assert_eq!(check(vec![]).unwrap_err()[0].problem, SheetProblem::NoRows);
+    }
+
+    #[test]
+    fn a_title_line_above_the_header_is_skipped_and_rows_keep_the_sheets_numbers() {
+        let items = check(vec![
+            vec![t("祺祥新能源项目推进清单"), Cell::Empty, Cell::Empty],
+            vec![t("事项"), t("责任单位"), t("完成期限")],
+            vec![t("用地预审"), t("zrzyj"), t("2026-03-01")],
+        ])
+        .unwrap();
+        assert_eq!(items[0].row, 3);
+        let errors = check(vec![
+            vec![t("清单")],
+            vec![t("事项"), t("责任单位"), t("完成期限")],
+            vec![t("用地预审"), t("nope"), t("2026-03-01")],
+        ])
+        .unwrap_err();
+        assert_eq!(errors[0].row, 3);
+    }
+
+    #[test]
+    fn too_long_text_is_named() {
+        let errors = check(vec![
+            vec![t("事项"), t("责任单位"), t("完成期限")],
+            vec![t(&"事".repeat(TITLE_MAX + 1)), t("zrzyj"), t("2026-03-01")],
+        ])
+        .unwrap_err();
+        assert_eq!(errors[0].problem, SheetProblem::Field(Problem::TooLong(TITLE_MAX)));
+    }
+
+    fn stage(s: &str) -> Option<Stage> {
+        Stage::parse(s).or((s == "签约").then_some(Stage::Signed))
+    }
+
+    #[test]
+    fn a_projects_sheet_gives_drafts_with_their_task_forces() {
+        let rows = vec![
+            vec![
+                t("项目名称"),
+                t("企业"),
+                t("项目代码"),
+                t("阶段"),
+                t("牵头单位"),
+                t("成员单位"),
+                t("总投资（万元）"),
+            ],
+            vec![
+                t("锂电新材料项目"),
+                t("某公司"),
+                t("2026-360725-30-03-000123"),
+                t("签约"),
+                t("县发改委"),
+                t("县自然资源局、fgw"),
+                Cell::Number(35000.0),
+            ],
+        ];
+        let drafts = projects(&rows, &units(), stage).unwrap();
+        let (row, d) = &drafts[0];
+        assert_eq!(*row, 2);
+        assert_eq!((d.lead_unit.as_str(), d.stage), ("fgw", Stage::Signed));
+        assert_eq!(d.member_units, vec!["fgw".to_string(), "zrzyj".to_string()]);
+        assert_eq!(d.total_investment_wan, Some(35000));
+    }
+
+    #[test]
+    fn every_bad_project_row_is_reported() {
+        let rows = vec![
+            vec![
+                t("name"),
+                t("company"),
+                t("lead_unit"),
+                t("member_units"),
+                t("investment_code"),
+            ],
+            vec![t("甲项目"), t(""), t("县国土局"), Cell::Empty, Cell::Empty],
+            vec![t("乙项目"), t("乙公司"), t("fgw"), t("县水务局"), t("2026-1")],
+            vec![t("丙项目"), t("丙公司"), t("fgw"), Cell::Empty, Cell::Empty],
+            vec![t("丙项目"), t("丙公司"), t("fgw"), Cell::Empty, Cell::Empty],
+        ];
+        let errors = projects(&rows, &units(), stage).unwrap_err();
+        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.field)).collect();
+        assert_eq!(
+            found,
+            vec![
+                (2, "lead_unit"),
+                (2, "company"),
+                (3, "member_units"),
+                (3, "investment_code"),
+                (5, "name")
+            ]
+        );
+        let errors = projects(&[vec![t("项目名称")]], &units(), stage).unwrap_err();
+        assert_eq!(errors.len(), 2, "company and lead unit columns are missing");
+    }
+}

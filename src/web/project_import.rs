@@ -1,0 +1,215 @@
+//! Projects with their task forces imported from one sheet, the same way as checklists: checked as
+//! a whole (a row-by-row report), previewed, then created all at once.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::AppState;
+use super::checklist_sheets::{Reported, lookups, report};
+use super::context::RequestContext;
+use super::error::{AppError, AppResult};
+use super::form::Fields;
+use super::i18n::{Catalog, Lang};
+use super::layout::Layout;
+use super::spreadsheet;
+use super::upload;
+use crate::auth::{CurrentUser, policy};
+use crate::db::audit::Actor;
+use crate::db::project_edits;
+use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
+use crate::domain::input::Problem;
+use crate::domain::lifecycle::Stage;
+use crate::domain::project::ProjectDraft;
+use crate::domain::sheet::{self, Cell, ProjectColumn, RowError, SheetProblem};
+
+/// A stage by its code or its name in either language.
+pub fn stage_of(text: &str) -> Option<Stage> {
+    Stage::parse(text).or_else(|| {
+        Stage::ALL.into_iter().find(|s| {
+            [Lang::Zh, Lang::En]
+                .iter()
+                .any(|l| l.catalog().stage(*s).eq_ignore_ascii_case(text))
+        })
+    })
+}
+
+/// Reads and checks a projects sheet, then the names and codes already taken in the county.
+pub async fn check_rows(
+    state: &AppState,
+    rows: Option<Vec<Vec<Cell>>>,
+) -> AppResult<Result<Vec<(usize, ProjectDraft)>, Vec<RowError>>> {
+    let Some(rows) = rows else {
+        return Ok(Err(vec![RowError {
+            row: 1,
+            field: "file",
+            problem: SheetProblem::Unreadable,
+        }]));
+    };
+    let units = lookups(state).await?;
+    let drafts = match sheet::projects(&rows, &units, stage_of) {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(e)),
+    };
+    let names: Vec<String> = drafts.iter().map(|(_, d)| d.name.clone()).collect();
+    let codes: Vec<String> = drafts.iter().filter_map(|(_, d)| d.investment_code.clone()).collect();
+    let (taken_names, taken_codes) = project_edits::taken_names_and_codes(&state.db, &names, &codes).await?;
+    let errors: Vec<RowError> = drafts
+        .iter()
+        .flat_map(|(row, d)| {
+            let name = taken_names.contains(&d.name).then_some("name");
+            let code = d
+                .investment_code
+                .as_ref()
+                .filter(|c| taken_codes.contains(c))
+                .map(|_| "investment_code");
+            [name, code].into_iter().flatten().map(|field| RowError {
+                row: *row,
+                field,
+                problem: SheetProblem::Field(Problem::TakenName),
+            })
+        })
+        .collect();
+    Ok(if errors.is_empty() { Ok(drafts) } else { Err(errors) })
+}
+
+/// A project of the preview, as shown and as sent back to be confirmed (units by code).
+pub struct PreviewProject {
+    pub row: usize,
+    pub values: Vec<(&'static str, String)>,
+    pub stage: &'static str,
+}
+
+fn preview_of(drafts: Vec<(usize, ProjectDraft)>, t: &Catalog) -> Vec<PreviewProject> {
+    drafts
+        .into_iter()
+        .map(|(row, d)| PreviewProject {
+            row,
+            stage: t.stage(d.stage),
+            values: vec![
+                ("name", d.name),
+                ("company", d.company),
+                ("investment_code", d.investment_code.unwrap_or_default()),
+                ("park", d.park.unwrap_or_default()),
+                ("industry", d.industry.unwrap_or_default()),
+                (
+                    "total_investment",
+                    d.total_investment_wan.map(|n| n.to_string()).unwrap_or_default(),
+                ),
+                ("stage", d.stage.as_str().to_string()),
+                ("leader_name", d.leader_name.unwrap_or_default()),
+                ("lead_unit", d.lead_unit),
+                ("member_units", d.member_units.join("、")),
+                ("description", d.description.unwrap_or_default()),
+            ],
+        })
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "projects/import_projects.html")]
+pub struct ImportProjectsPage {
+    layout: Layout,
+    errors: Vec<Reported>,
+    preview: Vec<PreviewProject>,
+}
+
+impl ImportProjectsPage {
+    fn value<'a>(&self, p: &'a PreviewProject, field: &str) -> &'a str {
+        p.values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+fn require_manager(user: &CurrentUser) -> AppResult<()> {
+    if policy::may_manage_projects(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn form(ctx: RequestContext, user: CurrentUser) -> AppResult<ImportProjectsPage> {
+    require_manager(&user)?;
+    Ok(ImportProjectsPage {
+        layout: Layout::new(&ctx),
+        errors: Vec::new(),
+        preview: Vec::new(),
+    })
+}
+
+pub async fn preview(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    multipart: Multipart,
+) -> AppResult<Response> {
+    require_manager(&user)?;
+    let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
+    let rows = form.file.as_ref().and_then(|(_, b)| spreadsheet::read(b));
+    let t = ctx.t();
+    let mut page = ImportProjectsPage {
+        layout: Layout::new(&ctx),
+        errors: Vec::new(),
+        preview: Vec::new(),
+    };
+    match check_rows(&state, rows).await? {
+        Ok(drafts) => {
+            page.preview = preview_of(drafts, t);
+            Ok(page.into_response())
+        }
+        Err(errors) => {
+            page.errors = report(&errors, t);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    fields: Fields,
+) -> AppResult<Response> {
+    require_manager(&user)?;
+    let columns: Vec<Vec<String>> = ProjectColumn::ALL.iter().map(|c| fields.all(c.field())).collect();
+    let count = columns[0].len();
+    if columns.iter().any(|c| c.len() != count) {
+        return Err(AppError::BadRequest);
+    }
+    let header: Vec<Cell> = ProjectColumn::ALL
+        .iter()
+        .map(|c| Cell::Text(c.field().into()))
+        .collect();
+    let rows: Vec<Vec<Cell>> = std::iter::once(header)
+        .chain((0..count).map(|r| columns.iter().map(|c| Cell::Text(c[r].clone())).collect()))
+        .collect();
+    let t = ctx.t();
+    let errors = match check_rows(&state, Some(rows)).await? {
+        Ok(drafts) => {
+            match project_edits::create_many(&state.db, &drafts, Actor::User(user.id), Some(user.id)).await? {
+                Ok(_) => return Ok(Redirect::to("/projects").into_response()),
+                Err((row, e)) => {
+                    e.0.into_iter()
+                        .map(|(field, p)| RowError {
+                            row,
+                            field,
+                            problem: SheetProblem::Field(p),
+                        })
+                        .collect()
+                }
+            }
+        }
+        Err(errors) => errors,
+    };
+    let page = ImportProjectsPage {
+        layout: Layout::new(&ctx),
+        errors: report(&errors, t),
+        preview: Vec::new(),
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}

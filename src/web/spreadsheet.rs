@@ -1,0 +1,209 @@
+//! Spreadsheet files in and out: reading CSV (UTF-8, or GB18030 as Excel saves it on Chinese
+//! Windows) and XLSX/XLS into cells, and writing a table as CSV (UTF-8 with BOM, so Excel opens
+//! Chinese correctly) or XLSX (header row, column widths, dates as dates, colours as fills).
+
+use std::io::Cursor;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use calamine::{Data, Reader};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
+
+use super::error::AppError;
+use crate::domain::evidence;
+use crate::domain::sheet::{self, Cell};
+use crate::domain::status::Colour;
+
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The rows of the first sheet of an XLSX/XLS file, or of a CSV file; `None` when it is neither.
+pub fn read(bytes: &[u8]) -> Option<Vec<Vec<Cell>>> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        read_workbook(bytes)
+    } else {
+        read_csv(bytes)
+    }
+}
+
+fn read_workbook(bytes: &[u8]) -> Option<Vec<Vec<Cell>>> {
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).ok()?;
+    let range = book.worksheet_range_at(0)?.ok()?;
+    // The range starts at the first used cell; rows and columns before it are empty.
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut rows: Vec<Vec<Cell>> = (0..top).map(|_| Vec::new()).collect();
+    for r in range.rows() {
+        let mut row = vec![Cell::Empty; left as usize];
+        row.extend(r.iter().map(cell));
+        rows.push(row);
+    }
+    Some(rows)
+}
+
+fn cell(d: &Data) -> Cell {
+    match d {
+        Data::Empty | Data::Error(_) => Cell::Empty,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Text(b.to_string()),
+        Data::DateTime(dt) => sheet::excel_serial(dt.as_f64().floor() as i64).map_or(Cell::Empty, Cell::Date),
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Option<Vec<Vec<Cell>>> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
+        Err(_) => {
+            let (decoded, _, bad) = encoding_rs::GB18030.decode(bytes);
+            if bad {
+                return None;
+            }
+            decoded.into_owned()
+        }
+    };
+    // Binary files are not spreadsheets.
+    if text.contains('\0') {
+        return None;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.ok()?;
+        rows.push(
+            record
+                .iter()
+                .map(|v| {
+                    if v.trim().is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(v.to_string())
+                    }
+                })
+                .collect(),
+        );
+    }
+    Some(rows)
+}
+
+/// A value of an exported table.
+pub enum Out {
+    Text(String),
+    Date(Option<NaiveDate>),
+    Number(i64),
+    /// A colour as a word, and as the cell's fill in XLSX.
+    Colour(Option<Colour>, String),
+}
+
+/// A table to export: headers with their column widths (in characters), and rows.
+pub struct Table {
+    pub sheet: String,
+    pub columns: Vec<(&'static str, f64)>,
+    pub rows: Vec<Vec<Out>>,
+}
+
+impl Table {
+    pub fn csv(&self) -> Result<Vec<u8>, AppError> {
+        let mut out = Vec::from("\u{feff}".as_bytes());
+        {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(self.columns.iter().map(|(h, _)| *h)).map_err(internal)?;
+            for row in &self.rows {
+                w.write_record(row.iter().map(|v| match v {
+                    Out::Text(s) => s.clone(),
+                    Out::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
+                    Out::Number(n) => n.to_string(),
+                    Out::Colour(_, word) => word.clone(),
+                }))
+                .map_err(internal)?;
+            }
+            w.flush().map_err(internal)?;
+        }
+        Ok(out)
+    }
+
+    pub fn xlsx(&self) -> Result<Vec<u8>, AppError> {
+        self.workbook()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))
+    }
+
+    fn workbook(&self) -> Result<Vec<u8>, XlsxError> {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name(&self.sheet)?;
+        let bold = Format::new().set_bold().set_background_color(Color::RGB(0xEEEEEE));
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        for (c, (h, width)) in self.columns.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+            ws.set_column_width(c as u16, *width)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        for (r, row) in self.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, v) in row.iter().enumerate() {
+                let c = c as u16;
+                match v {
+                    Out::Text(s) => {
+                        ws.write_string(r, c, s)?;
+                    }
+                    Out::Date(Some(d)) => {
+                        ws.write_date_with_format(r, c, *d, &date)?;
+                    }
+                    Out::Date(None) => {}
+                    Out::Number(n) => {
+                        ws.write_number(r, c, *n as f64)?;
+                    }
+                    Out::Colour(colour, word) => {
+                        let fill = match colour {
+                            Some(Colour::Red) => Some(0xF8C9C9),
+                            Some(Colour::Yellow) => Some(0xFFE8A3),
+                            Some(Colour::Green) => Some(0xCDEBC4),
+                            None => None,
+                        };
+                        match fill {
+                            Some(rgb) => ws.write_string_with_format(
+                                r,
+                                c,
+                                word,
+                                &Format::new().set_background_color(Color::RGB(rgb)),
+                            )?,
+                            None => ws.write_string(r, c, word)?,
+                        };
+                    }
+                }
+            }
+        }
+        book.save_to_buffer()
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(anyhow::anyhow!("csv: {e}"))
+}
+
+/// Which file an export is asked for, from the path's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Xlsx,
+}
+
+/// A table as a download in `format`, named `stem` plus the extension.
+pub fn download(table: &Table, format: FileFormat, stem: &str) -> Result<Response, AppError> {
+    let (bytes, content_type, ext) = match format {
+        FileFormat::Csv => (table.csv()?, "text/csv; charset=utf-8", "csv"),
+        FileFormat::Xlsx => (table.xlsx()?, XLSX_TYPE, "xlsx"),
+    };
+    let disposition = evidence::content_disposition(&format!("{stem}.{ext}"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
