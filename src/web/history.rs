@@ -56,7 +56,10 @@ fn show(key: &str, v: &Value, t: &Catalog) -> String {
             let translated = match key {
                 "stage" => Stage::parse(s).map(|x| t.stage(x)),
                 "category" => Category::parse(s).map(|c| t.category(&c)),
-                "state" => ItemState::parse(s).map(|x| t.item_state(&x)),
+                // An item's state as its history keeps it: "submitted" is an open item awaiting verification.
+                "state" => ItemState::parse(s)
+                    .map(|x| t.item_state(&x))
+                    .or((s == "submitted").then_some(t.item_submitted)),
                 _ => None,
             };
             translated.map_or_else(|| s.clone(), str::to_string)
@@ -117,5 +120,15 @@ mod tests {
         let v = HistoryView::new(&e, Lang::Zh.catalog(), chrono_tz::Asia::Shanghai);
         let afters: Vec<_> = v.changes.iter().map(|c| c.after.as_str()).collect();
         assert_eq!(afters, vec!["备案", "未完成"]);
+    }
+
+    #[test]
+    fn a_submission_reads_as_awaiting_verification() {
+        let e = entry(Some(json!({"state": "open"})), Some(json!({"state": "submitted"})));
+        let v = HistoryView::new(&e, Lang::Zh.catalog(), chrono_tz::Asia::Shanghai);
+        assert_eq!(
+            (v.changes[0].before.as_str(), v.changes[0].after.as_str()),
+            ("未完成", "待核验")
+        );
     }
 }
