@@ -3,6 +3,7 @@
 
 pub mod items;
 pub mod meetings;
+pub mod notifications;
 pub mod projects;
 pub mod standings;
 pub mod units;
@@ -42,7 +43,10 @@ use crate::web::error::AppError;
         meetings::show,
         meetings::decide,
         meetings::publish,
-        meetings::notice
+        meetings::notice,
+        notifications::inbox,
+        notifications::create,
+        notifications::deliveries
     ),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))

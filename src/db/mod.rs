@@ -7,14 +7,17 @@ pub mod cluster;
 pub mod items;
 pub mod meetings;
 pub mod notices;
+pub mod notifications;
 pub mod project_edits;
 pub mod projects;
 pub mod recompute;
 pub mod settings;
 pub mod since;
 pub mod standings;
+pub mod supervision;
 pub mod units;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
 use super::items::Item;
+use super::notifications;
 use super::recompute::TaskForceKey;
+use crate::domain::notification::EventKind;
 use crate::domain::ranking::{self, Standing};
 use crate::domain::status::{self, Colour, Thresholds};
 
@@ -157,6 +159,19 @@ pub async fn publish(
         .bind(new.unit_ids)
         .execute(&mut *tx)
         .await?;
+    // Each unit the notice names hears of it, once.
+    let events: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO events (kind, dedup_key, unit_id, notice_id, subject)
+         SELECT $1, $1 || ':' || $2 || ':' || u, u, $2, $3 FROM unnest($4::uuid[]) AS u
+         ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+    )
+    .bind(EventKind::NoticePublished.as_str())
+    .bind(id)
+    .bind(new.title)
+    .bind(new.unit_ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    notifications::deliver(&mut tx, &events).await?;
     audit::record(
         &mut tx,
         Entry {

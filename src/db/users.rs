@@ -11,21 +11,34 @@ use crate::domain::names::{UnitCode, Username};
 use crate::domain::role::Role;
 
 /// The user of a session, with the settings' absolute session lifetime in hours.
-pub async fn session_user(pool: &PgPool, id: Uuid) -> Result<Option<(CurrentUser, i32)>, sqlx::Error> {
+pub struct SessionUser {
+    pub user: CurrentUser,
+    pub session_max_hours: i32,
+    /// Unread notifications, for the bell (read here so a page costs no extra query).
+    pub unread: i64,
+}
+
+pub async fn session_user(pool: &PgPool, id: Uuid) -> Result<Option<SessionUser>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
         user: CurrentUser,
         session_max_hours: i32,
+        unread: i64,
     }
     let row: Option<Row> = sqlx::query_as(
-        "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name, s.session_max_hours
+        "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name, s.session_max_hours,
+                (SELECT count(*) FROM notifications x WHERE x.user_id = u.id AND x.read_at IS NULL) AS unread
          FROM users u LEFT JOIN units n ON n.id = u.unit_id CROSS JOIN settings s WHERE u.id = $1 AND u.active",
     )
     .bind(id)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|r| (r.user, r.session_max_hours)))
+    Ok(row.map(|r| SessionUser {
+        user: r.user,
+        session_max_hours: r.session_max_hours,
+        unread: r.unread,
+    }))
 }
 
 /// The user an API token belongs to, unless it is revoked or the user is inactive.
@@ -87,6 +100,16 @@ pub async fn address_failures(pool: &PgPool, address: &str, window_secs: i64) ->
     .bind(window_secs as f64)
     .fetch_one(pool)
     .await
+}
+
+/// Forgets login attempts older than a day: throttling looks back minutes, not days.
+pub async fn prune_login_attempts(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM login_attempts WHERE at < now() - interval '1 day'")
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
 }
 
 pub async fn record_attempt(pool: &PgPool, username: &str, address: &str, succeeded: bool) -> Result<(), sqlx::Error> {

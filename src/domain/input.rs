@@ -22,6 +22,7 @@ pub enum Problem {
     ReasonRequired,
     ClosedItem,
     OutOfRange(i64, i64),
+    NotAWebAddress,
 }
 
 /// Problems by field name, in form order.

@@ -6,6 +6,7 @@ pub mod input;
 pub mod lifecycle;
 pub mod meeting;
 pub mod names;
+pub mod notification;
 pub mod project;
 pub mod ranking;
 pub mod role;
@@ -28,7 +29,9 @@ macro_rules! read_from_text {
 use checklist::{Category, Source};
 use lifecycle::Stage;
 use meeting::MeetingKind;
+use notification::{EventKind, MessageStyle, WebhookFormat};
 use role::Role;
 use status::ItemState;
 
 read_from_text!(Category, Source, Stage, MeetingKind, Role, ItemState);
+read_from_text!(EventKind, WebhookFormat, MessageStyle);

@@ -35,6 +35,8 @@ pub struct RequestContext {
     pub via_api_token: bool,
     /// Path and query of the request, for "come back here" links.
     pub path: String,
+    /// The signed-in user's unread notifications (the bell); 0 for API-token requests.
+    pub unread: i64,
 }
 
 impl RequestContext {
@@ -65,6 +67,7 @@ pub async fn middleware(State(state): State<AppState>, session: Session, mut req
         csrf_token: String::new(),
         via_api_token: false,
         path,
+        unread: 0,
     };
     let response = match identify(&state, &session, req.headers(), &mut ctx).await {
         Ok(()) => {
@@ -102,8 +105,9 @@ async fn identify(
     let login_at = session.get::<i64>(SESSION_LOGIN_AT).await?.unwrap_or(0);
     match users::session_user(&state.db, user_id).await? {
         // Sessions end after `session_max_hours` in all, however active (the idle limit is the cookie's).
-        Some((user, max_hours)) if Utc::now().timestamp() - login_at < i64::from(max_hours) * 3600 => {
-            ctx.user = Some(user);
+        Some(s) if Utc::now().timestamp() - login_at < i64::from(s.session_max_hours) * 3600 => {
+            ctx.user = Some(s.user);
+            ctx.unread = s.unread;
         }
         _ => {
             session.flush().await?;

@@ -16,6 +16,7 @@ use super::form::Fields;
 use super::history::{Change, HistoryView};
 use super::i18n::Catalog;
 use super::layout::Layout;
+use super::supervision::{OrderForm, SupervisionView};
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::items::{self, Item, Written};
@@ -116,6 +117,7 @@ pub struct ItemPage {
     kept: Option<Kept>,
     conflict: Vec<Change>,
     tz: chrono_tz::Tz,
+    supervision: SupervisionView,
 }
 
 impl ItemPage {
@@ -151,21 +153,29 @@ pub fn permissions(user: &CurrentUser, item: &Item, on_task_force: bool) -> Perm
 
 /// What a re-shown item page tells about the form that was sent.
 #[derive(Default)]
-struct Feedback {
+pub(super) struct Feedback {
     kept: Option<Kept>,
     conflict: Vec<Change>,
+    order: OrderForm,
 }
 
 impl Feedback {
-    fn kept(kept: Kept) -> Feedback {
+    pub(super) fn kept(kept: Kept) -> Feedback {
         Feedback {
             kept: Some(kept),
-            conflict: Vec::new(),
+            ..Feedback::default()
+        }
+    }
+
+    pub(super) fn order(order: OrderForm) -> Feedback {
+        Feedback {
+            order,
+            ..Feedback::default()
         }
     }
 }
 
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     ctx: &RequestContext,
     user: &CurrentUser,
@@ -173,7 +183,7 @@ async fn page(
     (item, on_task_force): (Item, bool),
     feedback: Feedback,
 ) -> AppResult<ItemPage> {
-    let Feedback { kept, conflict } = feedback;
+    let Feedback { kept, conflict, order } = feedback;
     let t = ctx.t();
     let can = permissions(user, &item, on_task_force);
     let (updates, history) = if can.internal {
@@ -185,6 +195,11 @@ async fn page(
         )
     } else {
         (Vec::new(), Vec::new())
+    };
+    let supervision = if can.internal {
+        SupervisionView::new(state, user, settings, &item, order, t).await?
+    } else {
+        SupervisionView::default()
     };
     let note = if can.internal || item.note_for_investor {
         item.note.clone().unwrap_or_default()
@@ -204,6 +219,7 @@ async fn page(
         kept,
         conflict,
         tz: settings.tz(),
+        supervision,
     })
 }
 
@@ -390,6 +406,7 @@ async fn change(
                 Feedback {
                     kept: Some(kept),
                     conflict,
+                    ..Feedback::default()
                 },
             )
             .await?;

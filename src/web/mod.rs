@@ -11,6 +11,7 @@ pub mod form;
 pub mod health;
 pub mod history;
 pub mod i18n;
+pub mod inbox;
 pub mod item_forms;
 pub mod items;
 pub mod lang;
@@ -26,7 +27,9 @@ pub mod redirect;
 pub mod routes;
 pub mod settings;
 pub mod since;
+pub mod supervision;
 pub mod units;
+pub mod webhooks;
 
 use std::sync::Arc;
 

@@ -18,8 +18,9 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 use super::{
-    AppState, BODY_LIMIT, SESSION_COOKIE, assets, calendar, context, dashboard, health, item_forms, items, lang, login,
-    meetings, notice_xlsx, notices, project_forms, projects, rankings, settings, since, units,
+    AppState, BODY_LIMIT, SESSION_COOKIE, assets, calendar, context, dashboard, health, inbox, item_forms, items, lang,
+    login, meetings, notice_xlsx, notices, project_forms, projects, rankings, settings, since, supervision, units,
+    webhooks,
 };
 use crate::api;
 
@@ -66,6 +67,19 @@ fn app_routes() -> Router<AppState> {
         .route("/since", get(since::show))
         .route("/units", get(units::index))
         .route("/units/{code}", get(units::queue))
+        .route("/units/{code}/digest", get(units::digest))
+        .route("/inbox", get(inbox::list))
+        .route("/inbox/read", post(inbox::read_all))
+        .route("/inbox/{id}/read", post(inbox::read))
+        .route(
+            "/inbox/preferences",
+            get(inbox::preferences).post(inbox::save_preferences),
+        )
+        .route("/items/{id}/supervision", post(supervision::issue))
+        .route("/supervision/{id}/reply", post(supervision::reply))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{id}", get(webhooks::show))
+        .route("/webhooks/{id}/active", post(webhooks::set_active))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/units", get(api::units::list).post(api::units::create))
@@ -86,6 +100,9 @@ fn app_routes() -> Router<AppState> {
         .route("/api/v1/meetings/{id}/decisions", post(api::meetings::decide))
         .route("/api/v1/meetings/{id}/publish", post(api::meetings::publish))
         .route("/api/v1/notices/{id}", get(api::meetings::notice))
+        .route("/api/v1/notifications", get(api::notifications::inbox))
+        .route("/api/v1/webhooks", post(api::notifications::create))
+        .route("/api/v1/webhooks/{id}/deliveries", get(api::notifications::deliveries))
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
