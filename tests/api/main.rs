@@ -11,4 +11,5 @@ mod harness;
 mod health;
 mod meetings;
 mod migrations;
+mod notifications;
 mod pages;
