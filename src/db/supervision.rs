@@ -17,6 +17,7 @@ pub struct Order {
     pub id: Uuid,
     pub item_id: Uuid,
     pub project_id: Uuid,
+    pub project_name: String,
     pub item_title: String,
     pub unit_id: Uuid,
     pub unit_name: String,
@@ -36,10 +37,11 @@ impl Order {
     }
 }
 
-const ORDER: &str = "SELECT o.id, o.item_id, i.project_id, i.title AS item_title, o.unit_id, u.name AS unit_name,
+const ORDER: &str = "SELECT o.id, o.item_id, i.project_id, p.name AS project_name, i.title AS item_title, o.unit_id, u.name AS unit_name,
         o.demand, o.reply_due, ib.display_name AS issued_by, o.issued_on, o.reply, rb.display_name AS replied_by,
         o.replied_on, o.issued_at
-    FROM supervision_orders o JOIN checklist_items i ON i.id = o.item_id JOIN units u ON u.id = o.unit_id
+    FROM supervision_orders o JOIN checklist_items i ON i.id = o.item_id JOIN projects p ON p.id = i.project_id
+    JOIN units u ON u.id = o.unit_id
     LEFT JOIN users ib ON ib.id = o.issued_by LEFT JOIN users rb ON rb.id = o.replied_by";
 
 /// An item's orders, newest first.

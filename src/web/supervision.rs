@@ -93,7 +93,7 @@ impl SupervisionView {
 
 fn view(o: Order, today: NaiveDate, t: &Catalog) -> OrderView {
     OrderView {
-        lateness: o.days_late(today).map(|d| t.reply_late(d)),
+        lateness: o.days_late(today).map(|d| t.reply_late(&d)),
         id: o.id,
         demand: o.demand,
         reply_due: o.reply_due,

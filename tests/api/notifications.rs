@@ -868,6 +868,23 @@ async fn a_supervision_order_and_its_late_reply_are_in_the_items_history() {
             .status(),
         StatusCode::NOT_FOUND
     );
+    // The unit's figures and the next notice carry the order and its lateness.
+    let (_, units) = official.get_text("/units").await;
+    let row = &units[units.find("/units/zrzyj\"").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains("data-label=\"督办单\" class=\"num\">1<")
+            && row.contains("data-label=\"逾期回复\" class=\"num\">1<"),
+        "{row}"
+    );
+    let r = official.submit("/notices", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, notice) = official.get_text(r.headers()["location"].to_str().unwrap()).await;
+    let section = &notice[notice.find("督办情况").expect("a supervision section")..];
+    assert!(
+        section.contains("矿区道路用地报批") && section.contains("回复逾期2天"),
+        "{section}"
+    );
 }
 
 #[tokio::test]

@@ -779,7 +779,7 @@ impl Catalog {
         )
     }
 
-    pub fn reply_late(&self, days: i64) -> String {
+    pub fn reply_late(&self, days: &i64) -> String {
         fill(self.reply_late_by, &[("days", &days.to_string())])
     }
 }
