@@ -300,7 +300,7 @@ mod tests {
     fn the_supervision_section_puts_late_replies_first_and_ignores_later_ones() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
         let ago = |n| day - chrono::Duration::days(n);
-        let order = |title: &str, due, replied| Order {
+        let order = |title: &str, due, replied: Option<NaiveDate>| Order {
             id: Uuid::new_v4(),
             item_id: Uuid::nil(),
             project_id: Uuid::nil(),
