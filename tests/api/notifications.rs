@@ -928,3 +928,19 @@ async fn old_login_attempts_are_pruned() {
         .unwrap();
     assert_eq!(left, vec!["new"]);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_notifications_and_webhooks() {
+    let app = crate::harness::spawn_app().await;
+    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["paths"]["/api/v1/notifications"]["get"].is_object());
+    assert!(doc["paths"]["/api/v1/webhooks"]["post"].is_object());
+    assert!(doc["paths"]["/api/v1/webhooks/{id}/deliveries"]["get"].is_object());
+    let kinds = &doc["components"]["schemas"]["EventKind"]["enum"];
+    assert!(kinds.as_array().unwrap().contains(&json!("item_red")), "{kinds}");
+}
