@@ -79,21 +79,35 @@ pub async fn deliver(conn: &mut PgConnection, events: &[Uuid]) -> Result<(), sql
     let leaders = kinds_for(|a| a == Audience::UnitAndLeaders);
     let company = kinds_for(|a| a == Audience::Company);
     let officials = kinds_for(|a| a == Audience::Officials);
+    // One equi-join per audience (an OR of them would compare every event with every user); a
+    // receiver reached twice (a leader twice over) is skipped by the conflict clause, without a sort.
     sqlx::query(
         "INSERT INTO notifications (event_id, user_id, created_at)
-         SELECT e.id, u.id, e.created_at
-         FROM events e JOIN users u ON u.active AND (
-              (e.kind = ANY($2) AND u.role = 'member' AND u.unit_id = e.unit_id)
-           OR (e.kind = ANY($3) AND u.role IN ('official', 'lead') AND u.id IN (
-                   SELECT f.leader_user_id FROM task_forces f WHERE f.project_id = e.project_id
-                   UNION ALL
-                   SELECT m.user_id FROM task_force_members m JOIN task_forces f ON f.id = m.task_force_id
-                   WHERE f.project_id = e.project_id AND m.duty = 'leader'))
-           OR (e.kind = ANY($4) AND u.role = 'investor' AND EXISTS (
-                   SELECT 1 FROM investor_projects ip WHERE ip.user_id = u.id AND ip.project_id = e.project_id))
-           OR (e.kind = ANY($5) AND u.role = 'official'))
-         WHERE e.id = ANY($1)
-           AND NOT EXISTS (SELECT 1 FROM notification_mutes m WHERE m.user_id = u.id AND m.kind = e.kind)
+         SELECT r.event_id, r.user_id, r.created_at FROM (
+             SELECT e.id AS event_id, u.id AS user_id, e.created_at, e.kind
+             FROM events e JOIN users u ON u.unit_id = e.unit_id AND u.role = 'member' AND u.active
+             WHERE e.id = ANY($1) AND e.kind = ANY($2)
+             UNION ALL
+             SELECT e.id, u.id, e.created_at, e.kind
+             FROM events e JOIN task_forces f ON f.project_id = e.project_id
+             JOIN users u ON u.id = f.leader_user_id AND u.role IN ('official', 'lead') AND u.active
+             WHERE e.id = ANY($1) AND e.kind = ANY($3)
+             UNION ALL
+             SELECT e.id, u.id, e.created_at, e.kind
+             FROM events e JOIN task_forces f ON f.project_id = e.project_id
+             JOIN task_force_members m ON m.task_force_id = f.id AND m.duty = 'leader'
+             JOIN users u ON u.id = m.user_id AND u.role IN ('official', 'lead') AND u.active
+             WHERE e.id = ANY($1) AND e.kind = ANY($3)
+             UNION ALL
+             SELECT e.id, u.id, e.created_at, e.kind
+             FROM events e JOIN investor_projects ip ON ip.project_id = e.project_id
+             JOIN users u ON u.id = ip.user_id AND u.role = 'investor' AND u.active
+             WHERE e.id = ANY($1) AND e.kind = ANY($4)
+             UNION ALL
+             SELECT e.id, u.id, e.created_at, e.kind
+             FROM events e JOIN users u ON u.role = 'official' AND u.active
+             WHERE e.id = ANY($1) AND e.kind = ANY($5)) r
+         WHERE NOT EXISTS (SELECT 1 FROM notification_mutes m WHERE m.user_id = r.user_id AND m.kind = r.kind)
          ON CONFLICT DO NOTHING",
     )
     .bind(events)
