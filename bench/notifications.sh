@@ -16,7 +16,7 @@ BIN=${BIN:-target/release/zhuanban}
 ZHUANBAN_DATA=$DATA ZHUANBAN_ADDR=$ADDR RUST_LOG=warn "$BIN" serve >"$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 1 100); do curl -fs "http://$ADDR/healthz" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 1 300); do curl -fs "http://$ADDR/healthz" >/dev/null && break; sleep 0.2; done
 PSQL="psql -q -h $DATA/pg -U zhuanban zhuanban"
 
 echo "== seeding"
