@@ -45,7 +45,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let sweeper =
         tokio::spawn(PostgresStore::new(db.pool.clone()).continuously_delete_expired(Duration::from_secs(600)));
     let (stop, stopped) = watch::channel(false);
-    let job = tokio::spawn(jobs::recompute::run_forever(db.pool.clone(), stopped));
+    let job = tokio::spawn(jobs::recompute::run_forever(db.pool.clone(), stopped.clone()));
+    let outbox = tokio::spawn(jobs::webhooks::run_forever(db.pool.clone(), stopped));
     let state = AppState {
         db: db.pool.clone(),
         config: Arc::new(config),
@@ -61,6 +62,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let _ = stop.send(true);
     // A run in progress finishes (or the database rolls it back when we stop waiting).
     let _ = tokio::time::timeout(Duration::from_secs(10), job).await;
+    // A delivery being sent finishes, or its transaction is rolled back and it is sent later.
+    let _ = tokio::time::timeout(Duration::from_secs(10), outbox).await;
     db.close().await?;
     served.context("server error")
 }

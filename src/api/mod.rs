@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod checklist_import;
 pub mod items;
 pub mod meetings;
+pub mod notifications;
 pub mod project_import;
 pub mod projects;
 pub mod requests;
@@ -62,7 +63,10 @@ use crate::web::error::AppError;
         requests::show,
         requests::accept,
         requests::decline,
-        requests::rate
+        requests::rate,
+        notifications::inbox,
+        notifications::create,
+        notifications::deliveries
     ),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))

@@ -101,6 +101,21 @@ pub fn may_rate_request(user: &CurrentUser) -> bool {
     user.role == Role::Investor
 }
 
+/// Group-robot webhooks and their deliveries: admins, and officials who run the dispatch office.
+pub fn may_manage_webhooks(user: &CurrentUser) -> bool {
+    matches!(user.role, Role::Admin | Role::Official)
+}
+
+/// Supervision orders (督办单) are the dispatch office's: officials issue them.
+pub fn may_issue_supervision(user: &CurrentUser) -> bool {
+    user.role == Role::Official
+}
+
+/// The reply to a supervision order is the responsible unit's (its staff).
+pub fn may_reply_supervision(user: &CurrentUser, unit: Uuid) -> bool {
+    user.role == Role::Member && user.unit_id == Some(unit)
+}
+
 /// Investors never see internal information: notes, progress updates, notices, other units' work.
 pub fn sees_internal(user: &CurrentUser) -> bool {
     user.role != Role::Investor
@@ -218,6 +233,25 @@ mod tests {
             assert_eq!(may_raise_request(&u), role == Role::Investor, "{role:?}");
             assert_eq!(may_rate_request(&u), role == Role::Investor, "{role:?}");
         }
+    }
+
+    #[test]
+    fn officials_order_supervision_and_the_units_staff_reply() {
+        let unit = Uuid::from_u128(7);
+        for role in Role::ALL {
+            let u = user(role, Some(unit));
+            assert_eq!(may_issue_supervision(&u), role == Role::Official, "{role:?}");
+            assert_eq!(may_reply_supervision(&u, unit), role == Role::Member, "{role:?}");
+            assert_eq!(
+                may_manage_webhooks(&u),
+                matches!(role, Role::Admin | Role::Official),
+                "{role:?}"
+            );
+        }
+        assert!(!may_reply_supervision(
+            &user(Role::Member, Some(unit)),
+            Uuid::from_u128(8)
+        ));
     }
 
     #[test]

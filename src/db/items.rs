@@ -7,9 +7,11 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
+use super::notifications::{self, NewEvent};
 use super::projects::{IN_SCOPE, ON_TASK_FORCE, scope_params};
 use crate::auth::policy::ProjectScope;
 use crate::domain::checklist::{Category, Phase, Source, Transition};
+use crate::domain::notification::EventKind;
 use crate::domain::sheet::SheetItem;
 use crate::domain::status::ItemState;
 
@@ -200,6 +202,18 @@ pub async fn awaiting_verification(pool: &PgPool, scope: ProjectScope, limit: i6
     .await
 }
 
+/// A unit's open items due by `until` (overdue ones included), oldest deadline first: the digest.
+pub async fn unit_due_by(pool: &PgPool, unit: Uuid, until: NaiveDate) -> Result<Vec<Item>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE i.responsible_unit_id = $1 AND i.state = 'open' AND i.deadline <= $2
+         ORDER BY i.deadline, p.name, i.title"
+    ))
+    .bind(unit)
+    .bind(until)
+    .fetch_all(pool)
+    .await
+}
+
 pub struct NewItem<'a> {
     pub project_id: Uuid,
     pub title: &'a str,
@@ -251,6 +265,7 @@ pub async fn insert(
     .await?;
     let item = get(conn, id).await?;
     record(conn, actor, "item.create", &item, None, Some(item.snapshot())).await?;
+    announce_assignment(conn, &item).await?;
     Ok(item)
 }
 
@@ -305,6 +320,9 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     let after = get(&mut tx, id).await?;
+    if after.responsible_unit_id != before.responsible_unit_id {
+        announce_assignment(&mut tx, &after).await?;
+    }
     let mut after_json = after.snapshot();
     if before.deadline != after.deadline {
         after_json["deadline_reason"] = json!(edit.deadline_reason);
@@ -407,7 +425,10 @@ pub async fn transition(
     let after = get(&mut tx, id).await?;
     let mut after_json = after.snapshot();
     let action = match change {
-        Transition::Close => "item.close",
+        Transition::Close => {
+            announce_request_item_closed(&mut tx, &after).await?;
+            "item.close"
+        }
         Transition::Cancel => "item.cancel",
         Transition::Submit => "item.submit",
         Transition::Verify => "item.verify",
@@ -508,6 +529,61 @@ pub async fn updates_of_project(pool: &PgPool, project: Uuid, limit: i64) -> Res
     .bind(limit)
     .fetch_all(pool)
     .await
+}
+
+/// Tells the responsible unit it has a new item: a meeting's decision when it is one (on creation),
+/// otherwise an assignment, once per version that gave the item to the unit.
+async fn announce_assignment(conn: &mut PgConnection, item: &Item) -> Result<(), sqlx::Error> {
+    let (kind, key) = if item.source == Source::MeetingDecision && item.version == 1 {
+        (EventKind::DecisionAssigned, format!("decision_assigned:{}", item.id))
+    } else {
+        (
+            EventKind::ItemAssigned,
+            format!("item_assigned:{}:{}", item.id, item.version),
+        )
+    };
+    notifications::emit(
+        conn,
+        kind,
+        &key,
+        NewEvent {
+            unit_id: Some(item.responsible_unit_id),
+            project_id: Some(item.project_id),
+            item_id: Some(item.id),
+            meeting_id: item.meeting_id,
+            subject: &item.title,
+            deadline: Some(item.deadline),
+            ..NewEvent::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Tells the company its request was carried out when the item made of it is closed.
+async fn announce_request_item_closed(conn: &mut PgConnection, item: &Item) -> Result<(), sqlx::Error> {
+    let request: Option<Uuid> = sqlx::query_scalar("SELECT investor_request_id FROM checklist_items WHERE id = $1")
+        .bind(item.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let Some(request) = request else {
+        return Ok(());
+    };
+    notifications::emit(
+        conn,
+        EventKind::RequestItemClosed,
+        &format!("request_item_closed:{}:{}", item.id, item.version),
+        NewEvent {
+            project_id: Some(item.project_id),
+            item_id: Some(item.id),
+            request_id: Some(request),
+            subject: &item.title,
+            deadline: Some(item.deadline),
+            ..NewEvent::default()
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 async fn record(

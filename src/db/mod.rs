@@ -9,6 +9,7 @@ pub mod investors;
 pub mod items;
 pub mod meetings;
 pub mod notices;
+pub mod notifications;
 pub mod project_edits;
 pub mod projects;
 pub mod recompute;
@@ -16,9 +17,11 @@ pub mod requests;
 pub mod settings;
 pub mod since;
 pub mod standings;
+pub mod supervision;
 pub mod templates;
 pub mod units;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

@@ -8,7 +8,10 @@ use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
 use super::items::Item;
+use super::notifications;
 use super::recompute::TaskForceKey;
+use super::supervision::Order;
+use crate::domain::notification::{EventKind, reply_days_late};
 use crate::domain::ranking::{self, Standing};
 use crate::domain::status::{self, Colour, Thresholds};
 
@@ -31,6 +34,37 @@ pub struct NoticeEntry {
     pub overdue_total: i64,
 }
 
+/// A supervision order as a notice reports it.
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NoticeOrder {
+    pub project: String,
+    pub title: String,
+    pub unit: String,
+    pub issued_on: NaiveDate,
+    pub reply_due: NaiveDate,
+    pub replied_on: Option<NaiveDate>,
+    /// Days the reply is (or was) late; `null` while on time.
+    pub days_late: Option<i64>,
+}
+
+/// The notice's supervision section: the orders as of `as_of`, late ones first, most late first.
+pub fn supervision_section(orders: &[Order], as_of: NaiveDate) -> Vec<NoticeOrder> {
+    let mut out: Vec<NoticeOrder> = orders
+        .iter()
+        .map(|o| NoticeOrder {
+            project: o.project_name.clone(),
+            title: o.item_title.clone(),
+            unit: o.unit_name.clone(),
+            issued_on: o.issued_on,
+            reply_due: o.reply_due,
+            replied_on: o.replied_on.filter(|d| *d <= as_of),
+            days_late: reply_days_late(o.reply_due, o.replied_on.filter(|d| *d <= as_of), as_of),
+        })
+        .collect();
+    out.sort_by_key(|o| (std::cmp::Reverse(o.days_late), o.reply_due));
+    out
+}
+
 /// What a notice says, frozen at publication.
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NoticeContent {
@@ -40,6 +74,9 @@ pub struct NoticeContent {
     pub yellow_items: Vec<NoticeItem>,
     pub red_list: Vec<NoticeEntry>,
     pub black_list: Vec<NoticeEntry>,
+    /// Supervision orders (督办情况); notices published before they existed have none.
+    #[serde(default)]
+    pub supervision: Vec<NoticeOrder>,
 }
 
 fn entry(s: Standing<TaskForceKey>) -> NoticeEntry {
@@ -97,6 +134,7 @@ pub fn content(
             .map(entry)
             .collect(),
         black_list: ranking::black_list(&in_scope).into_iter().map(entry).collect(),
+        supervision: Vec::new(),
     }
 }
 
@@ -157,6 +195,19 @@ pub async fn publish(
         .bind(new.unit_ids)
         .execute(&mut *tx)
         .await?;
+    // Each unit the notice names hears of it, once.
+    let events: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO events (kind, dedup_key, unit_id, notice_id, subject)
+         SELECT $1, $1 || ':' || $2 || ':' || u, u, $2, $3 FROM unnest($4::uuid[]) AS u
+         ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+    )
+    .bind(EventKind::NoticePublished.as_str())
+    .bind(id)
+    .bind(new.title)
+    .bind(new.unit_ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    notifications::deliver(&mut tx, &events).await?;
     audit::record(
         &mut tx,
         Entry {
@@ -247,6 +298,47 @@ mod tests {
             submission_note: None,
             submitted_by_name: None,
         }
+    }
+
+    #[test]
+    fn the_supervision_section_puts_late_replies_first_and_ignores_later_ones() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let ago = |n| day - chrono::Duration::days(n);
+        let order = |title: &str, due, replied: Option<NaiveDate>| Order {
+            id: Uuid::new_v4(),
+            item_id: Uuid::nil(),
+            project_id: Uuid::nil(),
+            project_name: "甲".into(),
+            item_title: title.into(),
+            unit_id: Uuid::nil(),
+            unit_name: "县自然资源局".into(),
+            demand: "整改".into(),
+            reply_due: due,
+            issued_by: None,
+            issued_on: ago(10),
+            reply: replied.map(|_| "方案".to_string()),
+            replied_by: None,
+            replied_on: replied,
+            issued_at: Utc::now(),
+        };
+        let orders = [
+            order("按时", ago(3), Some(ago(4))),
+            order("未复", ago(2), None),
+            order("迟复", ago(6), Some(ago(1))),
+            order("今后才复", ago(1), Some(day + chrono::Duration::days(1))),
+        ];
+        let s = supervision_section(&orders, day);
+        let got: Vec<_> = s.iter().map(|o| (o.title.as_str(), o.days_late)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("迟复", Some(5)),
+                ("未复", Some(2)),
+                ("今后才复", Some(1)),
+                ("按时", None)
+            ]
+        );
+        assert_eq!(s[2].replied_on, None, "a reply after the notice's date is not in it");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::notifications;
 use crate::domain::ranking::{self, Figures, Standing};
 use crate::domain::status::Thresholds;
 
@@ -20,15 +21,17 @@ pub async fn try_lock(conn: &mut PgConnection) -> Result<bool, sqlx::Error> {
         .await
 }
 
-/// Stores each item's colour as of `as_of`, writing only rows that changed; returns how many
-/// items there are and how many are red and yellow.
+/// Stores each item's colour as of `as_of`, writing only rows that changed, with the events
+/// the changes are; returns how many items there are and how many are red and yellow.
 pub async fn item_colours(
     conn: &mut PgConnection,
     as_of: NaiveDate,
     t: Thresholds,
 ) -> Result<(i64, i64, i64), sqlx::Error> {
-    // Compare first and write only what changed: on most runs that is nothing at all.
-    sqlx::query(
+    // Compare first and write only what changed: on most runs that is nothing at all. A change
+    // into yellow or red, or into "due soon", is an event (once per item and deadline), created
+    // by the same statement so the colour and its announcement stand or fall together.
+    let events: Vec<Uuid> = sqlx::query_scalar(
         "WITH computed AS (
              SELECT i.id AS item_id,
                     CASE WHEN i.state <> 'open' THEN NULL
@@ -39,21 +42,35 @@ pub async fn item_colours(
                     i.state = 'open' AND $1::date - i.deadline BETWEEN -$3 AND 0 AS due_soon
              FROM checklist_items i),
          changed AS (
-             SELECT c.* FROM computed c LEFT JOIN item_status s ON s.item_id = c.item_id
+             SELECT c.*, s.colour AS old_colour, coalesce(s.due_soon, false) AS old_due_soon
+             FROM computed c LEFT JOIN item_status s ON s.item_id = c.item_id
              WHERE s.item_id IS NULL
                 OR (s.as_of, s.colour, s.overdue_days, s.due_soon)
-                   IS DISTINCT FROM ($1::date, c.colour, c.overdue_days, c.due_soon))
-         INSERT INTO item_status (item_id, as_of, colour, overdue_days, due_soon, computed_at)
-         SELECT item_id, $1, colour, overdue_days, due_soon, now() FROM changed
-         ON CONFLICT (item_id) DO UPDATE
-             SET as_of = EXCLUDED.as_of, colour = EXCLUDED.colour, overdue_days = EXCLUDED.overdue_days,
-                 due_soon = EXCLUDED.due_soon, computed_at = EXCLUDED.computed_at",
+                   IS DISTINCT FROM ($1::date, c.colour, c.overdue_days, c.due_soon)),
+         written AS (
+             INSERT INTO item_status (item_id, as_of, colour, overdue_days, due_soon, computed_at)
+             SELECT item_id, $1, colour, overdue_days, due_soon, now() FROM changed
+             ON CONFLICT (item_id) DO UPDATE
+                 SET as_of = EXCLUDED.as_of, colour = EXCLUDED.colour, overdue_days = EXCLUDED.overdue_days,
+                     due_soon = EXCLUDED.due_soon, computed_at = EXCLUDED.computed_at)
+         INSERT INTO events (kind, dedup_key, unit_id, project_id, item_id, subject, deadline, overdue_days)
+         SELECT k.kind, k.kind || ':' || i.id || ':' || i.deadline, i.responsible_unit_id, i.project_id, i.id,
+                i.title, i.deadline, c.overdue_days
+         FROM changed c JOIN checklist_items i ON i.id = c.item_id
+         CROSS JOIN LATERAL (VALUES
+             (CASE WHEN c.colour IN ('yellow', 'red') AND c.colour IS DISTINCT FROM c.old_colour
+                   THEN 'item_' || c.colour END),
+             (CASE WHEN c.due_soon AND NOT c.old_due_soon THEN 'item_due_soon' END)) AS k(kind)
+         WHERE k.kind IS NOT NULL
+         ON CONFLICT (dedup_key) DO NOTHING
+         RETURNING id",
     )
     .bind(as_of)
     .bind(t.red_after_days as i32)
     .bind(t.due_soon_days as i32)
-    .execute(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
+    notifications::deliver(conn, &events).await?;
     sqlx::query_as(
         "SELECT count(*), count(*) FILTER (WHERE colour = 'red'), count(*) FILTER (WHERE colour = 'yellow')
          FROM item_status",

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
 use super::items::{self, Item, NewItem};
+use super::notifications;
 use super::projects::{IN_SCOPE, ON_TASK_FORCE, scope_params};
 use crate::auth::policy::ProjectScope;
 use crate::domain::checklist::Category;
@@ -265,6 +266,7 @@ pub async fn accept(
     .execute(&mut *tx)
     .await?;
     let created = items::insert(&mut tx, &item, Some(id), Actor::User(user), Some(user)).await?;
+    notifications::request_decided(&mut tx, id, true).await?;
     let after = get(&mut tx, id).await?;
     record(&mut tx, Actor::User(user), "request.accept", Some(&before), &after).await?;
     tx.commit().await?;
@@ -290,6 +292,7 @@ pub async fn decline(pool: &PgPool, id: Uuid, version: i32, reason: &str, user: 
     .bind(user)
     .execute(&mut *tx)
     .await?;
+    notifications::request_decided(&mut tx, id, false).await?;
     let after = get(&mut tx, id).await?;
     record(&mut tx, Actor::User(user), "request.decline", Some(&before), &after).await?;
     tx.commit().await?;

@@ -102,16 +102,24 @@ pub struct UnitLoad {
     pub open_items: i64,
     pub red_items: i64,
     pub yellow_items: i64,
+    /// Supervision orders (督办单) issued to the unit, and those answered late or overdue unanswered.
+    pub orders: i64,
+    pub orders_late: i64,
 }
 
 /// Every unit with its open, red and yellow item counts (the colour rule of domain::status,
-/// counted set-based), the most burdened first.
+/// counted set-based) and its supervision orders, late replies counted as
+/// domain::notification::reply_days_late does, the most burdened first.
 pub async fn loads(pool: &PgPool, today: chrono::NaiveDate, red_after_days: i64) -> Result<Vec<UnitLoad>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.code, u.name, count(i.id) AS open_items,
                 count(i.id) FILTER (WHERE $1::date - i.deadline > $2) AS red_items,
-                count(i.id) FILTER (WHERE $1::date - i.deadline BETWEEN 1 AND $2) AS yellow_items
+                count(i.id) FILTER (WHERE $1::date - i.deadline BETWEEN 1 AND $2) AS yellow_items,
+                coalesce(max(o.orders), 0) AS orders, coalesce(max(o.late), 0) AS orders_late
          FROM units u LEFT JOIN checklist_items i ON i.responsible_unit_id = u.id AND i.state = 'open'
+         LEFT JOIN (SELECT unit_id, count(*) AS orders,
+                           count(*) FILTER (WHERE coalesce(replied_on, $1::date) > reply_due) AS late
+                    FROM supervision_orders GROUP BY unit_id) o ON o.unit_id = u.id
          GROUP BY u.id ORDER BY red_items DESC, yellow_items DESC, open_items DESC, u.code",
     )
     .bind(today)

@@ -19,12 +19,15 @@ pub struct SessionUser {
     pub session_max_hours: i32,
     /// Sessions opened in an earlier epoch have been ended.
     pub session_epoch: i32,
+    /// Unread notifications, for the bell (read here so a page costs no extra query).
+    pub unread: i64,
 }
 
 pub async fn session_user(pool: &PgPool, id: Uuid) -> Result<Option<SessionUser>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name,
-                s.session_max_hours, u.session_epoch
+                s.session_max_hours, u.session_epoch,
+                (SELECT count(*) FROM notifications x WHERE x.user_id = u.id AND x.read_at IS NULL) AS unread
          FROM users u LEFT JOIN units n ON n.id = u.unit_id CROSS JOIN settings s WHERE u.id = $1 AND u.active",
     )
     .bind(id)
@@ -147,6 +150,16 @@ pub async fn account_failures_last_hour(
     .bind(cap as i32)
     .fetch_one(pool)
     .await
+}
+
+/// Forgets login attempts older than a day: throttling looks back minutes, not days.
+pub async fn prune_login_attempts(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM login_attempts WHERE at < now() - interval '1 day'")
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
 }
 
 pub async fn record_attempt(pool: &PgPool, username: &str, address: &str, succeeded: bool) -> Result<(), sqlx::Error> {

@@ -23,6 +23,7 @@ pub enum Problem {
     ReasonRequired,
     ClosedItem,
     OutOfRange(i64, i64),
+    NotAWebAddress,
 }
 
 /// Problems by field name, in form order.

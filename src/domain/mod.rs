@@ -7,6 +7,7 @@ pub mod input;
 pub mod lifecycle;
 pub mod meeting;
 pub mod names;
+pub mod notification;
 pub mod project;
 pub mod ranking;
 pub mod request;
@@ -34,8 +35,10 @@ macro_rules! read_from_text {
 use checklist::{Category, Source};
 use lifecycle::Stage;
 use meeting::MeetingKind;
+use notification::{EventKind, MessageStyle, WebhookFormat};
 use request::RequestState;
 use role::Role;
 use status::ItemState;
 
 read_from_text!(Category, Source, Stage, MeetingKind, Role, ItemState, RequestState);
+read_from_text!(EventKind, WebhookFormat, MessageStyle);

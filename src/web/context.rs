@@ -43,6 +43,8 @@ pub struct RequestContext {
     pub path: String,
     /// The client's address (see [`client_address`]), for throttling and the security log.
     pub address: String,
+    /// The signed-in user's unread notifications (the bell); 0 for API-token requests.
+    pub unread: i64,
 }
 
 impl RequestContext {
@@ -80,6 +82,7 @@ pub async fn middleware(State(state): State<AppState>, session: Session, mut req
         via_api_token: false,
         path,
         address,
+        unread: 0,
     };
     let response = match identify(&state, &session, req.headers(), &mut ctx).await {
         Ok(()) => {
@@ -141,6 +144,7 @@ async fn identify(
                 && epoch == s.session_epoch =>
         {
             ctx.user = Some(s.user);
+            ctx.unread = s.unread;
         }
         _ => {
             session.flush().await?;

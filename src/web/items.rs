@@ -16,6 +16,7 @@ use super::form::Fields;
 use super::history::{Change, HistoryView};
 use super::i18n::Catalog;
 use super::layout::Layout;
+use super::supervision::{OrderForm, SupervisionView};
 use crate::auth::{CurrentUser, policy};
 use crate::db::attachments::{self, Attachment};
 use crate::db::audit::Actor;
@@ -130,6 +131,7 @@ pub struct ItemPage {
     kept: Option<Kept>,
     conflict: Vec<Change>,
     tz: chrono_tz::Tz,
+    supervision: SupervisionView,
 }
 
 impl ItemPage {
@@ -165,21 +167,29 @@ pub fn permissions(user: &CurrentUser, item: &Item, on_task_force: bool) -> Perm
 
 /// What a re-shown item page tells about the form that was sent.
 #[derive(Default)]
-struct Feedback {
+pub(super) struct Feedback {
     kept: Option<Kept>,
     conflict: Vec<Change>,
+    order: OrderForm,
 }
 
 impl Feedback {
-    fn kept(kept: Kept) -> Feedback {
+    pub(super) fn kept(kept: Kept) -> Feedback {
         Feedback {
             kept: Some(kept),
-            conflict: Vec::new(),
+            ..Feedback::default()
+        }
+    }
+
+    pub(super) fn order(order: OrderForm) -> Feedback {
+        Feedback {
+            order,
+            ..Feedback::default()
         }
     }
 }
 
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     ctx: &RequestContext,
     user: &CurrentUser,
@@ -187,7 +197,7 @@ async fn page(
     (item, on_task_force): (Item, bool),
     feedback: Feedback,
 ) -> AppResult<ItemPage> {
-    let Feedback { kept, conflict } = feedback;
+    let Feedback { kept, conflict, order } = feedback;
     let t = ctx.t();
     let can = permissions(user, &item, on_task_force);
     let updates = items::updates_of_item(&state.db, item.id, can.internal).await?;
@@ -196,6 +206,11 @@ async fn page(
         history.iter().map(|h| HistoryView::new(h, t, settings.tz())).collect()
     } else {
         Vec::new()
+    };
+    let supervision = if can.internal {
+        SupervisionView::new(state, user, settings, &item, order, t).await?
+    } else {
+        SupervisionView::default()
     };
     let attachments = attachments::of_item(&state.db, item.id, !can.internal).await?;
     // Investors read the note only when it was written for them, and never the closing or
@@ -224,6 +239,7 @@ async fn page(
         kept,
         conflict,
         tz: settings.tz(),
+        supervision,
     })
 }
 
@@ -475,6 +491,7 @@ async fn change(
                 Feedback {
                     kept: Some(kept),
                     conflict,
+                    ..Feedback::default()
                 },
             )
             .await?;

@@ -27,6 +27,8 @@ pub struct Layout {
     pub nav: Vec<NavLink>,
     pub switch_href: String,
     pub asset_version: &'static str,
+    /// Unread notifications, shown on the bell.
+    pub unread: i64,
 }
 
 impl Layout {
@@ -52,12 +54,14 @@ impl Layout {
                     ("/rankings".into(), t.nav_rankings),
                     ("/since".into(), t.nav_since),
                     ("/units".into(), t.nav_units),
+                    ("/webhooks".into(), t.nav_webhooks),
                 ],
                 Role::Admin => vec![
                     ("/dashboard".into(), t.nav_dashboard),
                     projects,
                     ("/units".into(), t.nav_units),
                     ("/templates".into(), t.nav_templates),
+                    ("/webhooks".into(), t.nav_webhooks),
                     ("/settings".into(), t.nav_settings),
                 ],
                 Role::Member => queue(u).into_iter().chain([projects, rankings, notices]).collect(),
@@ -85,6 +89,7 @@ impl Layout {
             nav,
             switch_href: format!("/lang/{}?next={}", ctx.lang.other().code(), urlencode(&ctx.path)),
             asset_version: ASSET_VERSION,
+            unread: ctx.unread,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod form;
 pub mod health;
 pub mod history;
 pub mod i18n;
+pub mod inbox;
 pub mod item_forms;
 pub mod items;
 pub mod lang;
@@ -37,9 +38,11 @@ pub mod security_log;
 pub mod settings;
 pub mod since;
 pub mod spreadsheet;
+pub mod supervision;
 pub mod units;
 pub mod upload;
 pub mod verifications;
+pub mod webhooks;
 
 use std::sync::Arc;
 

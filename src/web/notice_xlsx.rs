@@ -13,7 +13,7 @@ use super::extract::IdPath;
 use super::i18n::Catalog;
 use super::notices::reader;
 use crate::auth::CurrentUser;
-use crate::db::notices::{self, Notice, NoticeItem};
+use crate::db::notices::{self, Notice, NoticeItem, NoticeOrder};
 
 const RED: u32 = 0xFDE7E7;
 const YELLOW: u32 = 0xFFF4D6;
@@ -55,6 +55,47 @@ fn items(
         ws.write_string_with_format(*row, 3, &i.unit, &cell)?;
         ws.write_date_with_format(*row, 4, i.deadline, &date)?;
         ws.write_number_with_format(*row, 5, i.overdue_days as f64, &cell)?;
+        *row += 1;
+    }
+    *row += 1;
+    Ok(())
+}
+
+/// The 督办情况 section, when the notice has one: one row per order, its lateness last.
+fn supervision(ws: &mut Worksheet, row: &mut u32, list: &[NoticeOrder], t: &Catalog) -> Result<(), XlsxError> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    ws.write_string_with_format(*row, 0, t.notice_supervision, &bold)?;
+    *row += 1;
+    for (c, h) in [
+        t.col_project,
+        t.col_item,
+        t.col_unit,
+        t.field_reply_due,
+        t.supervision_reply,
+        t.col_orders_late,
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(*row, c as u16, *h, &bold)?;
+    }
+    *row += 1;
+    for o in list {
+        ws.write_string(*row, 0, &o.project)?;
+        ws.write_string(*row, 1, &o.title)?;
+        ws.write_string(*row, 2, &o.unit)?;
+        ws.write_date_with_format(*row, 3, o.reply_due, &date)?;
+        match o.replied_on {
+            Some(d) => ws.write_date_with_format(*row, 4, d, &date)?,
+            None => ws.write_string(*row, 4, t.supervision_awaiting)?,
+        };
+        if let Some(late) = o.days_late {
+            ws.write_string(*row, 5, t.reply_late(&late))?;
+        }
         *row += 1;
     }
     *row += 1;
@@ -132,6 +173,7 @@ pub fn workbook(n: &Notice, number: &str, heading: &str, t: &Catalog) -> Result<
         }
         row += 1;
     }
+    supervision(ws, &mut row, &c.supervision, t)?;
     for (col, width) in [(0, 12), (1, 34), (2, 36), (3, 22), (4, 13), (5, 14)] {
         ws.set_column_width(col, width)?;
     }

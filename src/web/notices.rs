@@ -17,7 +17,7 @@ use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::notices::{self, NewNotice, Notice};
-use crate::db::{items, projects, recompute, settings};
+use crate::db::{items, projects, recompute, settings, supervision};
 use crate::domain::input;
 use crate::domain::ranking;
 
@@ -46,7 +46,7 @@ pub async fn publish_for(
     let standings = recompute::standings(&mut conn, today, th, &settings.time_zone).await?;
     drop(conn);
     let size = settings.red_list_size.max(1) as usize;
-    let content = notices::content(
+    let mut content = notices::content(
         &settings.county_name,
         today,
         &overdue,
@@ -55,6 +55,8 @@ pub async fn publish_for(
         th,
         size,
     );
+    let orders = supervision::for_notice(&state.db, project_ids, today).await?;
+    content.supervision = notices::supervision_section(&orders, today);
     // Every overdue item is yellow or red: the notice names each of their units.
     let mut unit_ids: Vec<Uuid> = overdue.iter().map(|i| i.responsible_unit_id).collect();
     unit_ids.sort();

@@ -21,9 +21,9 @@ use tower_sessions_sqlx_store::PostgresStore;
 use super::upload::UPLOAD_BODY_LIMIT;
 use super::{
     AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, attachments, calendar, ceiling, checklist_sheets,
-    checklist_templates, context, dashboard, health, item_forms, items, lang, list_sheets, login, meetings,
-    notice_xlsx, notices, portal, project_forms, project_import, projects, rankings, requests, settings, since, units,
-    verifications,
+    checklist_templates, context, dashboard, health, inbox, item_forms, items, lang, list_sheets, login, meetings,
+    notice_xlsx, notices, portal, project_forms, project_import, projects, rankings, requests, settings, since,
+    supervision, units, verifications, webhooks,
 };
 use crate::api;
 
@@ -105,6 +105,19 @@ fn app_routes() -> Router<AppState> {
         .route("/since", get(since::show))
         .route("/units", get(units::index))
         .route("/units/{code}", get(units::queue))
+        .route("/units/{code}/digest", get(units::digest))
+        .route("/inbox", get(inbox::list))
+        .route("/inbox/read", post(inbox::read_all))
+        .route("/inbox/{id}/read", post(inbox::read))
+        .route(
+            "/inbox/preferences",
+            get(inbox::preferences).post(inbox::save_preferences),
+        )
+        .route("/items/{id}/supervision", post(supervision::issue))
+        .route("/supervision/{id}/reply", post(supervision::reply))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{id}", get(webhooks::show))
+        .route("/webhooks/{id}/active", post(webhooks::set_active))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/units", get(api::units::list).post(api::units::create))
@@ -137,6 +150,9 @@ fn app_routes() -> Router<AppState> {
         .route("/api/v1/meetings/{id}/decisions", post(api::meetings::decide))
         .route("/api/v1/meetings/{id}/publish", post(api::meetings::publish))
         .route("/api/v1/notices/{id}", get(api::meetings::notice))
+        .route("/api/v1/notifications", get(api::notifications::inbox))
+        .route("/api/v1/webhooks", post(api::notifications::create))
+        .route("/api/v1/webhooks/{id}/deliveries", get(api::notifications::deliveries))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
 }
 

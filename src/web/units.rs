@@ -37,6 +37,7 @@ pub struct QueuePage {
     total: i64,
     prev_href: Option<String>,
     next_href: Option<String>,
+    digest_href: String,
 }
 
 pub async fn queue(
@@ -73,6 +74,48 @@ pub async fn queue(
         total,
         prev_href: (page > 1).then(|| href(page - 1)),
         next_href: (page < pages).then(|| href(page + 1)),
+        digest_href: format!("/units/{}/digest", unit.code),
+    })
+}
+
+/// How far ahead the daily digest looks.
+const DIGEST_DAYS: i64 = 7;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "units/digest.html")]
+pub struct DigestPage {
+    layout: Layout,
+    heading: String,
+    today: chrono::NaiveDate,
+    /// Yellow and red items (most overdue first), then items due within the week (soonest first).
+    sections: Vec<(&'static str, Vec<ItemRow>)>,
+}
+
+/// A unit's daily digest (每日提醒), for the screen or the printer: what is yellow or red, most
+/// overdue first, then what falls due in the coming week, soonest first.
+pub async fn digest(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> AppResult<DigestPage> {
+    let unit = units::by_code(&state.db, &code).await?.ok_or(AppError::NotFound)?;
+    if !policy::may_view_unit_queue(&user, unit.id) {
+        return Err(AppError::Forbidden);
+    }
+    let settings = settings::load(&state.db).await?;
+    let today = settings.today();
+    let found = items::unit_due_by(&state.db, unit.id, today + chrono::Duration::days(DIGEST_DAYS - 1)).await?;
+    let t = ctx.t();
+    let (flagged, due): (Vec<ItemRow>, Vec<ItemRow>) = found
+        .iter()
+        .map(|i| ItemRow::new(i, t, today, settings.thresholds()))
+        .partition(|r| matches!(r.colour, Some(Colour::Yellow | Colour::Red)));
+    Ok(DigestPage {
+        layout: Layout::new(&ctx),
+        heading: t.digest_heading(&unit.name),
+        today,
+        sections: vec![(t.digest_flagged, flagged), (t.digest_due_week, due)],
     })
 }
 

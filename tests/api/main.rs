@@ -17,6 +17,7 @@ mod investors;
 mod journeys;
 mod meetings;
 mod migrations;
+mod notifications;
 mod pages;
 mod security;
 mod sheets;

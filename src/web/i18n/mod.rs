@@ -6,11 +6,13 @@ mod zh;
 
 use chrono::NaiveDate;
 
+use crate::db::notifications::Notification;
 use crate::db::projects::Sort;
 use crate::domain::checklist::{Category, Phase, Source};
 use crate::domain::input::Problem;
 use crate::domain::lifecycle::Stage;
 use crate::domain::meeting::{MeetingKind, Outcome};
+use crate::domain::notification::{EventKind, WebhookFormat};
 use crate::domain::request::{ServiceLevel, Standing};
 use crate::domain::role::Role;
 use crate::domain::status::{Colour, ItemState, ItemStatus};
@@ -570,6 +572,74 @@ pub struct Catalog {
     pub import_projects_preview_title: &'static str,
     pub import_projects_confirm_label: &'static str,
     pub import_projects_link: &'static str,
+    // issue 8: notifications, webhooks, digest, supervision orders
+    /// Per domain::notification::EventKind, in its order: a label, and the text of one event
+    /// with `{subject}` `{project}` `{unit}` `{deadline}` `{days}`.
+    pub event_kinds: [&'static str; 11],
+    pub event_texts: [&'static str; 11],
+    pub nav_inbox: &'static str,
+    pub nav_webhooks: &'static str,
+    pub inbox_title: &'static str,
+    pub inbox_empty: &'static str,
+    pub inbox_mark_read: &'static str,
+    pub inbox_mark_all_read: &'static str,
+    pub unread_n: &'static str,
+    pub prefs_title: &'static str,
+    pub prefs_intro: &'static str,
+    pub digest_of: &'static str,
+    pub digest_intro: &'static str,
+    pub digest_flagged: &'static str,
+    pub digest_due_week: &'static str,
+    pub digest_none: &'static str,
+    pub digest_link: &'static str,
+    pub webhooks_title: &'static str,
+    pub webhooks_intro: &'static str,
+    pub webhooks_none: &'static str,
+    pub webhook_url: &'static str,
+    pub webhook_format: &'static str,
+    pub webhook_message: &'static str,
+    pub webhook_unit: &'static str,
+    pub webhook_county_wide: &'static str,
+    pub webhook_secret: &'static str,
+    pub webhook_secret_hint: &'static str,
+    pub webhook_add: &'static str,
+    pub webhook_signed: &'static str,
+    pub webhook_disable: &'static str,
+    pub webhook_enable: &'static str,
+    pub webhook_disabled: &'static str,
+    pub webhook_deliveries: &'static str,
+    pub deliveries_none: &'static str,
+    pub webhook_wecom: &'static str,
+    pub webhook_dingtalk: &'static str,
+    pub webhook_plain_text: &'static str,
+    pub delivery_sent: &'static str,
+    pub delivery_pending: &'static str,
+    pub delivery_failing: &'static str,
+    pub col_attempts: &'static str,
+    pub col_last_attempt: &'static str,
+    pub col_next_try: &'static str,
+    pub col_last_error: &'static str,
+    pub supervision_title: &'static str,
+    pub supervision_none: &'static str,
+    pub supervision_issued_by: &'static str,
+    pub supervision_reply: &'static str,
+    pub supervision_awaiting: &'static str,
+    pub supervision_send_reply: &'static str,
+    pub supervision_issue: &'static str,
+    pub supervision_not_red: &'static str,
+    pub supervision_already_open: &'static str,
+    pub supervision_already_replied: &'static str,
+    pub field_demand: &'static str,
+    pub field_reply_due: &'static str,
+    pub field_rectification: &'static str,
+    pub reply_late_by: &'static str,
+    pub col_orders: &'static str,
+    pub col_orders_late: &'static str,
+    pub notice_supervision: &'static str,
+    pub problem_not_a_web_address: &'static str,
+    /// Audit actions and changed fields of this block, looked up after the main tables.
+    pub notification_actions: &'static [(&'static str, &'static str)],
+    pub notification_fields: &'static [(&'static str, &'static str)],
 }
 
 impl Catalog {
@@ -658,6 +728,7 @@ impl Catalog {
             Problem::ClosedItem => 12,
             Problem::OutOfRange(..) => 13,
             Problem::DateInPast => 14,
+            Problem::NotAWebAddress => return self.problem_not_a_web_address.to_string(),
         };
         let (min, max) = match p {
             Problem::TooLong(max) => (String::new(), max.to_string()),
@@ -672,7 +743,9 @@ impl Catalog {
     }
 
     pub fn action(&self, key: &str) -> String {
-        Self::lookup(self.actions, key).map_or_else(|| key.to_string(), str::to_string)
+        Self::lookup(self.actions, key)
+            .or_else(|| Self::lookup(self.notification_actions, key))
+            .map_or_else(|| key.to_string(), str::to_string)
     }
 
     pub fn actor(&self, key: &str) -> String {
@@ -680,7 +753,9 @@ impl Catalog {
     }
 
     pub fn field_label(&self, key: &str) -> String {
-        Self::lookup(self.field_labels, key).map_or_else(|| key.to_string(), str::to_string)
+        Self::lookup(self.field_labels, key)
+            .or_else(|| Self::lookup(self.notification_fields, key))
+            .map_or_else(|| key.to_string(), str::to_string)
     }
 
     pub fn pages(&self, page: i64, pages: i64, total: i64) -> String {
@@ -896,6 +971,70 @@ impl Catalog {
 
     pub fn money(&self, wan: i64) -> String {
         (self.investment)(wan)
+    }
+}
+
+// issue 8: notifications, webhooks, digest, supervision orders
+impl Catalog {
+    pub fn event_kind(&self, k: EventKind) -> &'static str {
+        self.event_kinds[k.index()]
+    }
+
+    /// One notification in words.
+    pub fn event_text(&self, n: &Notification) -> String {
+        let deadline = n.deadline.map(|d| d.to_string()).unwrap_or_default();
+        let days = n.overdue_days.map(|d| d.to_string()).unwrap_or_default();
+        fill(
+            self.event_texts[n.kind.index()],
+            &[
+                ("subject", &n.subject),
+                ("project", n.project_name.as_deref().unwrap_or("")),
+                ("unit", n.unit_name.as_deref().unwrap_or("")),
+                ("deadline", &deadline),
+                ("days", &days),
+            ],
+        )
+        .trim_start_matches(['：', ':', ' '])
+        .to_string()
+    }
+
+    /// The lines a group robot shows under the event's title.
+    pub fn event_lines(&self, n: &Notification) -> Vec<String> {
+        vec![self.event_text(n)]
+    }
+
+    pub fn unread_count(&self, n: &i64) -> String {
+        fill(self.unread_n, &[("n", &n.to_string())])
+    }
+
+    pub fn digest_heading(&self, unit: &str) -> String {
+        fill(self.digest_of, &[("unit", unit)])
+    }
+
+    pub fn delivery_state(&self, sent: bool, attempts: i32) -> &'static str {
+        match (sent, attempts) {
+            (true, _) => self.delivery_sent,
+            (false, 0) => self.delivery_pending,
+            (false, _) => self.delivery_failing,
+        }
+    }
+
+    pub fn webhook_format_name(&self, f: &WebhookFormat) -> &'static str {
+        match f {
+            WebhookFormat::Wecom => self.webhook_wecom,
+            WebhookFormat::Dingtalk => self.webhook_dingtalk,
+        }
+    }
+
+    pub fn supervision_issued(&self, date: &NaiveDate, name: &str) -> String {
+        fill(
+            self.supervision_issued_by,
+            &[("date", &date.to_string()), ("name", name)],
+        )
+    }
+
+    pub fn reply_late(&self, days: &i64) -> String {
+        fill(self.reply_late_by, &[("days", &days.to_string())])
     }
 }
 

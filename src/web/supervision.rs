@@ -1,0 +1,227 @@
+//! Supervision orders (督办单) on the item page: an official issues one on a red item, the
+//! responsible unit's staff reply with their rectification plan; lateness is shown with both.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::AppState;
+use super::context::RequestContext;
+use super::error::{AppError, AppResult};
+use super::extract::IdPath;
+use super::form::Fields;
+use super::i18n::Catalog;
+use super::items::{Feedback, Kept, load, page};
+use crate::auth::{CurrentUser, policy};
+use crate::db::audit::Actor;
+use crate::db::items::Item;
+use crate::db::settings::{self, Settings};
+use crate::db::supervision::{self, Issued, NewOrder, Order, Replied};
+use crate::domain::input::{self, Problem};
+use crate::domain::status::{self, Colour, ItemState};
+
+/// Longest demand and reply.
+const DEMAND_MAX: usize = 2000;
+const REPLY_MAX: usize = 5000;
+
+/// The issue form as typed, with its problems.
+#[derive(Default)]
+pub struct OrderForm {
+    pub demand: String,
+    pub reply_due: String,
+    pub demand_error: Option<String>,
+    pub due_error: Option<String>,
+}
+
+pub struct OrderView {
+    pub id: Uuid,
+    pub demand: String,
+    pub reply_due: NaiveDate,
+    pub issued_by: String,
+    pub issued_on: NaiveDate,
+    pub reply: Option<String>,
+    pub replied_by: String,
+    pub replied_on: Option<NaiveDate>,
+    /// "3 days late" when the reply is (or was) late.
+    pub lateness: Option<String>,
+}
+
+#[derive(Default)]
+pub struct SupervisionView {
+    pub orders: Vec<OrderView>,
+    /// An official may issue one now: the item is red and has no unanswered order.
+    pub may_issue: bool,
+    /// The user may reply to the unanswered order.
+    pub may_reply: bool,
+    pub form: OrderForm,
+}
+
+fn is_red(item: &Item, settings: &Settings) -> bool {
+    status::item_status(item.state, item.deadline, settings.today(), settings.thresholds())
+        .is_some_and(|s| s.colour == Colour::Red)
+}
+
+impl SupervisionView {
+    pub async fn new(
+        state: &AppState,
+        user: &CurrentUser,
+        settings: &Settings,
+        item: &Item,
+        form: OrderForm,
+        t: &'static Catalog,
+    ) -> AppResult<SupervisionView> {
+        let orders = supervision::of_item(&state.db, item.id).await?;
+        let open = orders.iter().any(|o| o.reply.is_none());
+        let today = settings.today();
+        Ok(SupervisionView {
+            may_issue: policy::may_issue_supervision(user) && is_red(item, settings) && !open,
+            may_reply: open && policy::may_reply_supervision(user, item.responsible_unit_id),
+            form: OrderForm {
+                reply_due: if form.reply_due.is_empty() {
+                    (today + chrono::Duration::days(3)).to_string()
+                } else {
+                    form.reply_due
+                },
+                ..form
+            },
+            orders: orders.into_iter().map(|o| view(o, today, t)).collect(),
+        })
+    }
+}
+
+fn view(o: Order, today: NaiveDate, t: &Catalog) -> OrderView {
+    OrderView {
+        lateness: o.days_late(today).map(|d| t.reply_late(&d)),
+        id: o.id,
+        demand: o.demand,
+        reply_due: o.reply_due,
+        issued_by: o.issued_by.unwrap_or_default(),
+        issued_on: o.issued_on,
+        reply: o.reply,
+        replied_by: o.replied_by.unwrap_or_default(),
+        replied_on: o.replied_on,
+    }
+}
+
+/// An official issues an order on a red item of the page.
+pub async fn issue(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    let settings = settings::load(&state.db).await?;
+    let (item, on_task_force) = load(&state, &user, id).await?;
+    if !policy::may_issue_supervision(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let t = ctx.t();
+    let mut form = OrderForm {
+        demand: fields.get("demand"),
+        reply_due: fields.get("reply_due"),
+        ..OrderForm::default()
+    };
+    let demand = input::required_text(&form.demand, DEMAND_MAX).map_err(|p| form.demand_error = Some(t.problem(p)));
+    let due = input::date(&form.reply_due)
+        .and_then(|d| {
+            if d < settings.today() {
+                Err(Problem::NotADate)
+            } else {
+                Ok(d)
+            }
+        })
+        .map_err(|p| form.due_error = Some(t.problem(p)));
+    if item.state != ItemState::Open || !is_red(&item, &settings) {
+        form.demand_error = Some(t.supervision_not_red.to_string());
+    }
+    let (Ok(demand), Ok(reply_due), None) = (demand, due, &form.demand_error) else {
+        let page = page(
+            &state,
+            &ctx,
+            &user,
+            &settings,
+            (item, on_task_force),
+            Feedback::order(form),
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let new = NewOrder {
+        demand: &demand,
+        reply_due,
+        today: settings.today(),
+    };
+    match supervision::issue(&state.db, &item, new, Actor::User(user.id), Some(user.id)).await? {
+        Issued::Done(_) => Ok(Redirect::to(&format!("/items/{id}#supervision")).into_response()),
+        Issued::AlreadyOpen => {
+            form.demand_error = Some(t.supervision_already_open.to_string());
+            let page = page(
+                &state,
+                &ctx,
+                &user,
+                &settings,
+                (item, on_task_force),
+                Feedback::order(form),
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+    }
+}
+
+/// The unit's staff reply to an order (`{id}` is the order).
+pub async fn reply(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(order): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    let settings = settings::load(&state.db).await?;
+    let item_id = supervision::item_of(&state.db, order)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (item, on_task_force) = load(&state, &user, item_id).await?;
+    if !policy::may_reply_supervision(&user, item.responsible_unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    let text = fields.get("reply");
+    let t = ctx.t();
+    let problem = match input::required_text(&text, REPLY_MAX) {
+        Ok(reply) => {
+            let written = supervision::reply(
+                &state.db,
+                &item,
+                order,
+                &reply,
+                settings.today(),
+                Actor::User(user.id),
+                Some(user.id),
+            )
+            .await?;
+            match written {
+                Replied::Done => return Ok(Redirect::to(&format!("/items/{item_id}#supervision")).into_response()),
+                Replied::AlreadyReplied => t.supervision_already_replied.to_string(),
+            }
+        }
+        Err(p) => t.problem(p),
+    };
+    let kept = Kept {
+        form: "reply",
+        text,
+        message: problem,
+    };
+    let page = page(
+        &state,
+        &ctx,
+        &user,
+        &settings,
+        (item, on_task_force),
+        Feedback::kept(kept),
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}

@@ -1,0 +1,187 @@
+//! Group-robot webhooks (WeCom, DingTalk) for admins and officials: the list with a form to add
+//! one, and each webhook's deliveries (sent, failing, next try).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use uuid::Uuid;
+
+use super::AppState;
+use super::context::RequestContext;
+use super::error::{AppError, AppResult};
+use super::extract::IdPath;
+use super::form::{Fields, Messages};
+use super::layout::Layout;
+use crate::auth::{CurrentUser, policy};
+use crate::db::audit::Actor;
+use crate::db::settings;
+use crate::db::units::{self, Unit};
+use crate::db::webhooks::{self, Delivery, NewWebhook, Webhook};
+use crate::domain::input::{FieldErrors, Problem};
+use crate::domain::notification::WebhookDraft;
+
+fn require(user: &CurrentUser) -> AppResult<()> {
+    if policy::may_manage_webhooks(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "webhooks/list.html")]
+pub struct WebhooksPage {
+    layout: Layout,
+    hooks: Vec<Webhook>,
+    units: Vec<Unit>,
+    form: Fields,
+    errors: Messages,
+}
+
+async fn page(state: &AppState, ctx: &RequestContext, form: Fields, errors: &FieldErrors) -> AppResult<WebhooksPage> {
+    Ok(WebhooksPage {
+        layout: Layout::new(ctx),
+        hooks: webhooks::all(&state.db).await?,
+        units: units::all(&state.db).await?,
+        form,
+        errors: Messages::new(errors, ctx.t()),
+    })
+}
+
+pub async fn list(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<WebhooksPage> {
+    require(&user)?;
+    page(&state, &ctx, Fields::default(), &FieldErrors::default()).await
+}
+
+/// Checks a webhook and resolves its unit; shared with the API.
+pub async fn checked(
+    state: &AppState,
+    draft: Result<WebhookDraft, FieldErrors>,
+) -> AppResult<Result<(WebhookDraft, Option<Uuid>), FieldErrors>> {
+    let mut errors = FieldErrors::default();
+    let unit_code = draft.as_ref().ok().and_then(|d| d.unit.clone());
+    let unit = match unit_code {
+        Some(code) => match units::by_code(&state.db, &code).await? {
+            Some(u) => Some(u.id),
+            None => {
+                errors.add("unit", Problem::UnknownUnit);
+                None
+            }
+        },
+        None => None,
+    };
+    Ok(match draft {
+        Ok(d) if errors.is_empty() => Ok((d, unit)),
+        Ok(_) => Err(errors),
+        Err(e) => Err(e),
+    })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    form: Fields,
+) -> AppResult<Response> {
+    require(&user)?;
+    let draft = WebhookDraft::parse(
+        &form.get("url"),
+        &form.get("format"),
+        &form.get("message"),
+        &form.get("unit"),
+        &form.get("secret"),
+    );
+    let (draft, unit_id) = match checked(&state, draft).await? {
+        Ok(ok) => ok,
+        Err(errors) => {
+            // Keep what was typed, except the secret, which is never echoed back.
+            let kept = Fields(form.0.into_iter().filter(|(k, _)| k != "secret").collect());
+            let page = page(&state, &ctx, kept, &errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let id = webhooks::create(
+        &state.db,
+        NewWebhook {
+            url: &draft.url,
+            format: draft.format,
+            message: draft.message,
+            unit_id,
+            secret: draft.secret.as_deref(),
+        },
+        Actor::User(user.id),
+        Some(user.id),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/webhooks/{id}")).into_response())
+}
+
+pub struct DeliveryRow {
+    pub kind: &'static str,
+    pub subject: String,
+    pub state: &'static str,
+    pub attempts: i32,
+    pub last_attempt: String,
+    pub next_try: String,
+    pub error: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "webhooks/show.html")]
+pub struct WebhookPage {
+    layout: Layout,
+    hook: Webhook,
+    rows: Vec<DeliveryRow>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<WebhookPage> {
+    require(&user)?;
+    let hook = webhooks::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let tz = settings::load(&state.db).await?.tz();
+    let t = ctx.t();
+    let when = |d: chrono::DateTime<chrono::Utc>| d.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string();
+    let rows = webhooks::deliveries(&state.db, id, 200)
+        .await?
+        .into_iter()
+        .map(|d: Delivery| DeliveryRow {
+            kind: crate::domain::notification::EventKind::parse(&d.kind).map_or("", |k| t.event_kind(k)),
+            state: t.delivery_state(d.sent_at.is_some(), d.attempts),
+            attempts: d.attempts,
+            last_attempt: d.last_attempt_at.map(when).unwrap_or_default(),
+            next_try: if d.sent_at.is_none() {
+                when(d.next_attempt_at)
+            } else {
+                String::new()
+            },
+            error: d.last_error.filter(|_| d.sent_at.is_none()).unwrap_or_default(),
+            subject: d.subject,
+        })
+        .collect();
+    Ok(WebhookPage {
+        layout: Layout::new(&ctx),
+        hook,
+        rows,
+    })
+}
+
+/// Turns a webhook off or on again.
+pub async fn set_active(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    form: Fields,
+) -> AppResult<Redirect> {
+    require(&user)?;
+    let active = form.get("active") == "1";
+    if !webhooks::set_active(&state.db, id, active, Actor::User(user.id)).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to(&format!("/webhooks/{id}")))
+}
