@@ -20,7 +20,9 @@ BIN=target/release/zhuanban
 ZHUANBAN_DATA=$DATA ZHUANBAN_ADDR=$ADDR ZHUANBAN_BENCH_CEILING=1 RUST_LOG=warn "$BIN" serve >"$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 1 150); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.2; done
+# The first start creates the cluster and loads the demo: allow two minutes on a busy machine.
+for _ in $(seq 1 600); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.2; done
+curl -fs "$BASE/healthz" >/dev/null || { echo "the server did not start; its log:"; cat "$DATA/server.log"; exit 1; }
 PSQL="psql -q -h $DATA/pg -U zhuanban zhuanban"
 $PSQL -f bench/province.sql
 ZHUANBAN_DATA=$DATA "$BIN" recompute >/dev/null

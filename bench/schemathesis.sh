@@ -17,7 +17,9 @@ ADDR=127.0.0.1:${BENCH_PORT:-18083}
 ZHUANBAN_DATA=$DATA ZHUANBAN_ADDR=$ADDR RUST_LOG=warn "$BIN" serve >"$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 1 150); do curl -fs "http://$ADDR/healthz" >/dev/null && break; sleep 0.2; done
+# The first start creates the cluster and loads the demo: allow two minutes on a busy machine.
+for _ in $(seq 1 600); do curl -fs "http://$ADDR/healthz" >/dev/null && break; sleep 0.2; done
+curl -fs "http://$ADDR/healthz" >/dev/null || { echo "the server did not start; its log:"; cat "$DATA/server.log"; exit 1; }
 
 PSQL="psql -q -At -h $DATA/pg -U zhuanban zhuanban"
 ST_PROJECT=$($PSQL -c "SELECT id FROM projects WHERE name LIKE '祺祥%'")

@@ -22,22 +22,22 @@ use crate::domain::names::Username;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "password.html")]
-pub struct PasswordPage<'a> {
+pub struct PasswordPage {
     layout: Layout,
-    errors: PasswordErrors<'a>,
+    errors: PasswordErrors,
     end_others: bool,
     changed: bool,
 }
 
 /// One message per field; the password fields themselves are never sent back.
 #[derive(Default)]
-pub struct PasswordErrors<'a> {
-    pub current: Option<&'a str>,
-    pub new: Option<&'a str>,
-    pub again: Option<&'a str>,
+pub struct PasswordErrors {
+    pub current: Option<String>,
+    pub new: Option<&'static str>,
+    pub again: Option<&'static str>,
 }
 
-impl PasswordErrors<'_> {
+impl PasswordErrors {
     fn is_empty(&self) -> bool {
         self.current.is_none() && self.new.is_none() && self.again.is_none()
     }
@@ -48,7 +48,7 @@ pub struct ChangedParam {
     changed: Option<String>,
 }
 
-pub async fn form(ctx: RequestContext, _user: CurrentUser, Query(q): Query<ChangedParam>) -> PasswordPage<'static> {
+pub async fn form(ctx: RequestContext, _user: CurrentUser, Query(q): Query<ChangedParam>) -> PasswordPage {
     PasswordPage {
         layout: Layout::new(&ctx),
         errors: PasswordErrors::default(),
@@ -75,17 +75,15 @@ pub async fn change(
     }
     // Checked as a login is (throttled and recorded), so the page cannot be used to guess.
     let username = Username::parse(&user.username).ok_or(AppError::Forbidden)?;
-    let throttled;
     match login::attempt(&state.db, &username, &current, &ctx.address).await? {
         Outcome::Success(id, _) if id == user.id => {}
         Outcome::Throttled(wait) => {
             security_log::login_throttled(&username, &ctx.address, wait);
-            throttled = t.throttled(wait.as_secs().div_ceil(60).max(1));
-            errors.current = Some(throttled.as_str());
+            errors.current = Some(t.throttled(wait.as_secs().div_ceil(60).max(1)));
         }
         _ => {
             security_log::password_change_refused(&user, &ctx.address);
-            errors.current = Some(t.password_wrong_current);
+            errors.current = Some(t.password_wrong_current.to_string());
         }
     }
     if !errors.is_empty() {

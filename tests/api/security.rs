@@ -705,3 +705,9 @@ async fn logins_refusals_and_rejected_input_are_logged_without_secrets() {
     assert!(!everything.contains(&cookie), "never a session id");
     assert!(!everything.contains(&token), "never a token");
 }
+
+#[tokio::test]
+async fn the_benchmark_ceiling_page_is_not_mounted_unless_configured() {
+    let app = spawn_app().await;
+    assert_eq!(app.client().get("/bench/ceiling").await.status(), StatusCode::NOT_FOUND);
+}
