@@ -129,6 +129,11 @@ impl Fixtures {
                     "meetings" => "meeting",
                     "notices" => "notice",
                     "units" => "unit",
+                    "attachments" => "attachment",
+                    "templates" => "template",
+                    "webhooks" => "webhook",
+                    "inbox" => "notification",
+                    "supervision" => "supervision",
                     "lang" => return "en".to_string(),
                     "static" => "asset",
                     "ics" => "feed",
@@ -262,6 +267,40 @@ async fn fixtures(app: &TestApp, official: &Client) -> Fixtures {
         &format!("SELECT meeting_id FROM meeting_projects WHERE project_id = '{foreign}'"),
     )
     .await;
+    let attachment = |item: &str| {
+        format!(
+            "INSERT INTO item_attachments (item_id, name, content_type, size, content, for_investor)
+             VALUES ('{item}', 'a.txt', 'text/plain', 1, 'x', true) RETURNING id"
+        )
+    };
+    let own_attachment = id(app, &attachment(&own_item)).await;
+    let foreign_attachment = id(app, &attachment(&foreign_item)).await;
+    let template = id(app, "SELECT id FROM checklist_templates LIMIT 1").await;
+    let webhook = id(
+        app,
+        "INSERT INTO webhooks (url, format) VALUES ('http://127.0.0.1:9/robot', 'wecom') RETURNING id",
+    )
+    .await;
+    let order = |item: &str, unit: &str| {
+        format!(
+            "INSERT INTO supervision_orders (item_id, unit_id, demand, reply_due, issued_on)
+             SELECT '{item}', id, '限期整改', current_date + 3, current_date FROM units WHERE code = '{unit}'
+             RETURNING id"
+        )
+    };
+    let own_order = id(app, &order(&own_item, "zrzyj")).await;
+    let foreign_order = id(app, &order(&foreign_item, "slj")).await;
+    // The inbox is addressed by event: one in every account's inbox, one in nobody's.
+    let event = |key: &str| {
+        format!("INSERT INTO events (kind, dedup_key, subject) VALUES ('item_assigned', '{key}', '矩阵') RETURNING id")
+    };
+    let own_event = id(app, &event("authz-own")).await;
+    let foreign_event = id(app, &event("authz-foreign")).await;
+    sqlx::query("INSERT INTO notifications (event_id, user_id) SELECT $1::uuid, id FROM users")
+        .bind(&own_event)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let mut values = HashMap::new();
     for role in ROLES {
         let unit = match role {
@@ -281,6 +320,11 @@ async fn fixtures(app: &TestApp, official: &Client) -> Fixtures {
                 format!("{}.ics", Uuid::new_v4()),
             ),
             ("asset", "app.css".to_string(), "nosuch.css".to_string()),
+            ("attachment", own_attachment.clone(), foreign_attachment.clone()),
+            ("template", template.clone(), template.clone()),
+            ("webhook", webhook.clone(), webhook.clone()),
+            ("notification", own_event.clone(), foreign_event.clone()),
+            ("supervision", own_order.clone(), foreign_order.clone()),
         ];
         for (kind, own, other) in pairs {
             values.insert((role, kind), (own, other));
@@ -313,6 +357,16 @@ async fn call(client: &Client, token: &str, rule: &Rule, path: &str, body: Optio
     let req = client.http.request(method.clone(), &url);
     let req = if method == Method::GET {
         req
+    } else if body.as_deref() == Some("multipart") {
+        // An upload: the form token first (as the upload forms send it), then a small image.
+        let png = reqwest::multipart::Part::bytes(b"\x89PNG\r\n\x1a\n0000".to_vec())
+            .file_name("a.png")
+            .mime_str("image/png")
+            .unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", token.to_string())
+            .part("file", png);
+        req.multipart(form)
     } else if let Some(body) = body {
         req.header("content-type", "application/json").body(body)
     } else {

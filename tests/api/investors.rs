@@ -127,6 +127,9 @@ async fn an_investor_asks_for_help_and_follows_it_to_its_rating() {
             .await
             .unwrap();
     assert_eq!(audited, ["request.create", "item.create", "request.accept"]);
+    // The company hears of it in its inbox.
+    let (_, inbox) = investor.get_text("/inbox").await;
+    assert!(inbox.contains("协调电网接入"), "{inbox}");
 
     // Progress for the investor reaches them; internal progress does not.
     for (body, for_investor) in [("供电公司已完成现场勘查", true), ("内部：线路走廊尚有争议", false)]

@@ -190,9 +190,11 @@ async fn a_lead_adds_items_and_sees_colours_and_the_black_list_change() {
 }
 
 #[tokio::test]
-async fn a_member_on_a_phone_posts_progress_and_closes_an_item_from_the_unit_queue() {
+async fn a_member_on_a_phone_posts_progress_and_submits_an_item_that_is_verified_and_closed() {
     let demo = running_demo().await;
-    journey(&demo.app, "member_closes_item", Screen::Phone, |page| async move {
+    let official = demo.app.demo_login("official").await;
+    let pool = demo.app.pool.clone();
+    journey(&demo.app, "member_closes_item", Screen::Phone, move |page| async move {
         page.login("member", DEMO_PASSWORD).await;
         assert_eq!(page.path().await, "/units/zrzyj", "a member's home is the unit's queue");
         assert!(page.fits_the_width().await, "the queue fits a phone's width");
@@ -212,7 +214,7 @@ async fn a_member_on_a_phone_posts_progress_and_closes_an_item_from_the_unit_que
         page.submit("/updates").await;
         page.client
             .wait()
-            .for_element(Locator::Css("#close-text"))
+            .for_element(Locator::Css("#submit-text"))
             .await
             .unwrap();
         assert!(
@@ -220,15 +222,40 @@ async fn a_member_on_a_phone_posts_progress_and_closes_an_item_from_the_unit_que
             "the progress is listed"
         );
 
-        page.type_into("#close-text", "用地预审意见已出具").await;
-        page.submit("/close").await;
+        // 销号 by the unit is a submission with its evidence; the dispatch office verifies it.
+        page.type_into("#submit-text", "用地预审意见已出具").await;
+        page.submit("/submit").await;
+        page.client
+            .wait()
+            .for_element(Locator::Css("#verification"))
+            .await
+            .unwrap();
+        assert!(page.text().await.contains("待核验"), "the item waits for verification");
+
+        let id: Uuid = href.trim_start_matches("/items/").parse().unwrap();
+        let version: i32 = sqlx::query_scalar("SELECT version FROM checklist_items WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let r = official
+            .submit(
+                &format!("{href}/verify"),
+                &[("version", &version.to_string()), ("text", "")],
+            )
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+
+        page.goto(&href).await;
         page.client
             .wait()
             .for_element(Locator::Css(".badge.closed"))
             .await
             .unwrap();
-        let text = page.text().await;
-        assert!(text.contains("用地预审意见已出具"), "the closing note is shown");
+        assert!(
+            page.text().await.contains("用地预审意见已出具"),
+            "the unit's note closes it"
+        );
 
         page.goto("/units/zrzyj").await;
         let queue = page
