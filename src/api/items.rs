@@ -17,7 +17,6 @@ use crate::db::settings::{self, Settings};
 use crate::domain::checklist::{self, Category, ItemFields, Phase, Source, TEXT_MAX, Transition};
 use crate::domain::input::{self, FieldErrors};
 use crate::domain::status::{self, Colour};
-use crate::domain::verification;
 use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
@@ -71,7 +70,7 @@ fn to_json(i: Item, settings: &Settings, internal: bool) -> ItemJson {
         waiting_working_days: i
             .submitted_on
             .filter(|_| submitted)
-            .map(|on| verification::working_days_between(on, settings.today())),
+            .map(|on| settings.service_level().calendar.between(on, settings.today())),
         submission_note: if internal && submitted { i.submission_note } else { None },
         status: s.map(|s| s.colour),
         overdue_days: s.map(|s| s.overdue_days),

@@ -27,6 +27,7 @@ use crate::domain::checklist::{Category, Phase, TEXT_MAX, Transition};
 use crate::domain::input;
 use crate::domain::status::{self, Colour, ItemState, Thresholds};
 use crate::domain::verification;
+use crate::domain::working_days::WorkCalendar;
 
 /// An item as a row of a list or the head of its page, ready to show.
 pub struct ItemRow {
@@ -55,7 +56,7 @@ pub struct ItemRow {
 }
 
 impl ItemRow {
-    pub fn new(i: &Item, t: &'static Catalog, today: NaiveDate, th: Thresholds) -> ItemRow {
+    pub fn new(i: &Item, t: &'static Catalog, today: NaiveDate, th: Thresholds, calendar: &WorkCalendar) -> ItemRow {
         let s = status::item_status(i.state, i.deadline, today, th);
         let timing = match s {
             Some(s) if s.overdue_days > 0 => t.overdue(s.overdue_days),
@@ -83,8 +84,8 @@ impl ItemRow {
             meeting_id: i.meeting_id,
             waiting: i.submitted_on.filter(|_| i.phase() == Phase::Submitted).map(|on| {
                 (
-                    verification::working_days_between(on, today),
-                    verification::overdue_for_verification(on, today),
+                    calendar.between(on, today),
+                    verification::overdue_for_verification(calendar, on, today),
                 )
             }),
             closed_late: i
@@ -225,7 +226,13 @@ pub(super) async fn page(
     let note = visible(&item.note, can.internal || item.note_for_investor);
     Ok(ItemPage {
         layout: Layout::new(ctx),
-        item: ItemRow::new(&item, t, settings.today(), settings.thresholds()),
+        item: ItemRow::new(
+            &item,
+            t,
+            settings.today(),
+            settings.thresholds(),
+            &settings.service_level().calendar,
+        ),
         version: item.version,
         note,
         closing_note: visible(&item.closing_note, can.internal),

@@ -399,7 +399,7 @@ pub async fn project_page(
         .collect();
     let (open, closed): (Vec<ItemRow>, Vec<ItemRow>) = all_items
         .iter()
-        .map(|i| ItemRow::new(i, t, today, th))
+        .map(|i| ItemRow::new(i, t, today, th, &settings.service_level().calendar))
         .partition(|i| i.state == ItemState::Open);
     Ok(ProjectPage {
         layout: Layout::new(ctx),

@@ -67,7 +67,15 @@ pub async fn queue(
         code: unit.code.clone(),
         rows: found
             .iter()
-            .map(|i| ItemRow::new(i, t, settings.today(), settings.thresholds()))
+            .map(|i| {
+                ItemRow::new(
+                    i,
+                    t,
+                    settings.today(),
+                    settings.thresholds(),
+                    &settings.service_level().calendar,
+                )
+            })
             .collect(),
         page,
         pages,
@@ -109,7 +117,7 @@ pub async fn digest(
     let t = ctx.t();
     let (flagged, due): (Vec<ItemRow>, Vec<ItemRow>) = found
         .iter()
-        .map(|i| ItemRow::new(i, t, today, settings.thresholds()))
+        .map(|i| ItemRow::new(i, t, today, settings.thresholds(), &settings.service_level().calendar))
         .partition(|r| matches!(r.colour, Some(Colour::Yellow | Colour::Red)));
     Ok(DigestPage {
         layout: Layout::new(&ctx),

@@ -39,7 +39,15 @@ pub async fn show(
         layout: Layout::new(&ctx),
         rows: waiting
             .iter()
-            .map(|i| ItemRow::new(i, t, settings.today(), settings.thresholds()))
+            .map(|i| {
+                ItemRow::new(
+                    i,
+                    t,
+                    settings.today(),
+                    settings.thresholds(),
+                    &settings.service_level().calendar,
+                )
+            })
             .collect(),
     })
 }
