@@ -1,9 +1,8 @@
 //! Events and inboxes. An event is created inside the transaction of the change that caused it,
 //! once (its `dedup_key` is unique), and handed at once to its receivers' inboxes and to the
 //! webhooks' outbox, so nothing is announced that did not happen and nothing that happened is lost.
-//!
-//! For the investor requests (issue 6): call [`request_decided`] inside the accept/decline
-//! transaction; closing an item created from a request announces itself (see `items::transition`).
+//! A request's triage announces itself through [`request_decided`] (from `requests::accept` and
+//! `requests::decline`); closing the item it became announces itself too (see `items::transition`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
@@ -131,8 +130,8 @@ pub async fn deliver(conn: &mut PgConnection, events: &[Uuid]) -> Result<(), sql
     Ok(())
 }
 
-/// For the request accept/decline handlers (issue 6): announces the decision to the company's
-/// investors, inside the caller's transaction, after the request row was updated. Once per request.
+/// Announces a request's triage to the company's investors, inside the caller's transaction, after
+/// the request row was updated. Once per request.
 pub async fn request_decided(conn: &mut PgConnection, request_id: Uuid, accepted: bool) -> Result<(), sqlx::Error> {
     let (project_id, title): (Uuid, String) =
         sqlx::query_as("SELECT project_id, title FROM investor_requests WHERE id = $1")
