@@ -49,7 +49,6 @@ pub struct RequestRow {
     pub due: String,
     /// Why it is flagged, if it broke its service level.
     pub late: Option<&'static str>,
-    pub item_id: Option<Uuid>,
     pub item_title: Option<String>,
 }
 
@@ -84,7 +83,6 @@ impl RequestRow {
             standing_label: t.request_standing(standing),
             due,
             late,
-            item_id: r.item_id,
             item_title: r.item_title.clone(),
         }
     }
