@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Notifications at province scale: 2,000 projects, 100,000 checklist items, 200 units and 5,000 unit staff
-# in a fresh private cluster. Measures the recomputation that announces every yellow, red and due-soon item
+# Notifications at province scale (bench/province.sql: 2,000 projects, 100,000 checklist items, 200 units and
+# 5,000 unit staff) in a fresh private cluster. Measures the recomputation that announces every yellow, red and due-soon item
 # at once (the worst case: a county switching the product on), the steady-state runs that announce nothing,
 # the run after midnight, the bell's unread count (its plan) and the inbox and a page with the bell.
 # Usage: bench/notifications.sh [requests]   (build first: cargo build --release)
@@ -21,35 +21,8 @@ PSQL="psql -q -h $DATA/pg -U zhuanban zhuanban"
 
 echo "== seeding"
 BEFORE_SEED=$($PSQL -At -c "SELECT now()")
-# One transaction: the job sees (and is woken by) the whole county at once.
-$PSQL <<'SQL'
-BEGIN;
-INSERT INTO units (code, name) SELECT 'u' || g, '单位' || g FROM generate_series(1, 189) g;
-INSERT INTO users (username, display_name, role, unit_id, password_hash)
-SELECT 'user' || g, '用户' || g, 'member', (SELECT id FROM units ORDER BY code OFFSET g % 200 LIMIT 1),
-       (SELECT password_hash FROM users WHERE username = 'official')
-FROM generate_series(1, 4995) g;
-INSERT INTO projects (name, company, stage) SELECT '省级项目' || g, '企业' || g, 'signed' FROM generate_series(1, 1995) g;
-INSERT INTO task_forces (project_id, name, leader_name, lead_unit_id)
-SELECT p.id, p.name || '专班', '副县长', (SELECT id FROM units ORDER BY code OFFSET (hashtext(p.name) & 127) LIMIT 1)
-FROM projects p WHERE p.name LIKE '省级项目%';
-CREATE TEMP TABLE unit_pick AS SELECT row_number() OVER (ORDER BY code) - 1 AS n, id FROM units;
-INSERT INTO checklist_items (project_id, title, responsible_unit_id, deadline, original_deadline, state, closing_note,
-                             closed_on, closed_at, created_at)
-SELECT p.id, '事项' || i, u.id, d, d,
-       CASE WHEN i % 3 = 0 THEN 'done' ELSE 'open' END,
-       CASE WHEN i % 3 = 0 THEN '已办' END,
-       CASE WHEN i % 3 = 0 THEN d + (i % 5 - 2) END,
-       CASE WHEN i % 3 = 0 THEN (d + (i % 5 - 2))::timestamptz END,
-       now() - interval '120 days'
-FROM projects p
-CROSS JOIN generate_series(1, 50) i
-CROSS JOIN LATERAL (SELECT current_date + ((hashtext(p.name || i) % 90)) AS d) dd
-JOIN unit_pick u ON u.n = ((hashtext(p.name) & 2147483647) + i) % 200
-WHERE p.name LIKE '省级项目%';
-ANALYZE;
-COMMIT;
-SQL
+# One transaction (psql -1): the job sees, and is woken by, the whole province at once.
+$PSQL -1 -f bench/province.sql
 # The server's job wakes on the change and announces everything: wait for its events, then for its run.
 for _ in $(seq 1 1200); do
   [ "$($PSQL -At -c "SELECT count(*) FROM events")" -gt 1000 ] && break; sleep 0.5
