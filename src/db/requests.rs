@@ -64,11 +64,7 @@ impl Request {
 
     /// The dates its service level is judged on, as days of the county's calendar.
     pub fn dates(&self, tz: chrono_tz::Tz) -> Dates {
-        Dates {
-            submitted: self.created_at.with_timezone(&tz).date_naive(),
-            triaged: self.triaged_at.map(|t| t.with_timezone(&tz).date_naive()),
-            item_closed: self.item_closed_on,
-        }
+        county_dates(self.created_at, self.triaged_at, self.item_closed_on, tz)
     }
 
     fn snapshot(&self) -> serde_json::Value {
@@ -83,6 +79,20 @@ impl Request {
             "rating": self.rating,
             "rating_comment": self.rating_comment,
         })
+    }
+}
+
+/// A request's timestamps as days of the county's calendar, for its service level.
+fn county_dates(
+    created_at: DateTime<Utc>,
+    triaged_at: Option<DateTime<Utc>>,
+    item_closed: Option<NaiveDate>,
+    tz: chrono_tz::Tz,
+) -> Dates {
+    Dates {
+        submitted: created_at.with_timezone(&tz).date_naive(),
+        triaged: triaged_at.map(|t| t.with_timezone(&tz).date_naive()),
+        item_closed,
     }
 }
 
@@ -346,11 +356,7 @@ pub struct Fact {
 
 impl Fact {
     pub fn dates(&self, tz: chrono_tz::Tz) -> Dates {
-        Dates {
-            submitted: self.created_at.with_timezone(&tz).date_naive(),
-            triaged: self.triaged_at.map(|t| t.with_timezone(&tz).date_naive()),
-            item_closed: self.item_closed_on,
-        }
+        county_dates(self.created_at, self.triaged_at, self.item_closed_on, tz)
     }
 }
 

@@ -42,7 +42,8 @@ pub struct ItemForm {
     conflict: Vec<Change>,
 }
 
-fn fields_of(f: &Fields) -> ItemFields {
+/// An item form's fields as typed (the item pages, meeting decisions, accepting a request).
+pub fn fields_of(f: &Fields) -> ItemFields {
     ItemFields {
         title: f.get("title"),
         category: f.get("category"),

@@ -17,7 +17,7 @@ use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::{Fields, Messages};
 use super::i18n::Catalog;
-use super::item_forms::checked_item;
+use super::item_forms::{self, checked_item};
 use super::items::{ItemRow, category_options};
 use super::layout::Layout;
 use super::notices;
@@ -513,13 +513,7 @@ pub async fn decide(
     if allowed.is_empty() || project.is_some_and(|p| !allowed.contains(&p)) {
         return Err(AppError::Forbidden);
     }
-    let values = ItemFields {
-        title: fields.get("title"),
-        category: fields.get("category"),
-        responsible_unit: fields.get("responsible_unit"),
-        deadline: fields.get("deadline"),
-        note: fields.get("note"),
-    };
+    let values = item_forms::fields_of(&fields);
     let checked = checked_item(&state, &values).await?;
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
     if project.is_none() {

@@ -18,7 +18,7 @@ use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::{Fields, Messages};
 use super::i18n::Catalog;
-use super::item_forms::checked_item;
+use super::item_forms::{self, checked_item};
 use super::items::category_options;
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
@@ -274,13 +274,7 @@ pub async fn accept(
     fields: Fields,
 ) -> AppResult<Response> {
     let (request, _) = triageable(&state, &user, id).await?;
-    let values = ItemFields {
-        title: fields.get("title"),
-        category: fields.get("category"),
-        responsible_unit: fields.get("responsible_unit"),
-        deadline: fields.get("deadline"),
-        note: fields.get("note"),
-    };
+    let values = item_forms::fields_of(&fields);
     let (draft, unit) = match checked_item(&state, &values).await? {
         Ok(checked) => checked,
         Err(errors) => {
