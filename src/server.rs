@@ -2,7 +2,6 @@
 //! Ctrl-C or SIGTERM, then close the database and stop the cluster.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -47,10 +46,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let (stop, stopped) = watch::channel(false);
     let job = tokio::spawn(jobs::recompute::run_forever(db.pool.clone(), stopped.clone()));
     let outbox = tokio::spawn(jobs::webhooks::run_forever(db.pool.clone(), stopped));
-    let state = AppState {
-        db: db.pool.clone(),
-        config: Arc::new(config),
-    };
+    let state = AppState::new(db.pool.clone(), config);
     let served = axum::serve(
         listener,
         routes::router(state).into_make_service_with_connect_info::<SocketAddr>(),

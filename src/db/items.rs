@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
 use super::notifications::{self, NewEvent};
-use super::projects::{IN_SCOPE, ON_TASK_FORCE, scope_params};
+use super::projects::{ON_TASK_FORCE, in_scope, scope_params};
 use crate::auth::policy::ProjectScope;
 use crate::domain::checklist::{Category, Phase, Source, Transition};
 use crate::domain::notification::EventKind;
@@ -94,8 +94,9 @@ pub async fn find_visible(
         on_task_force: bool,
     }
     let (kind, scope_id) = scope_params(scope);
+    let scoped = in_scope(scope);
     let sql = SELECT.replacen("SELECT ", ON_TASK_FORCE, 1);
-    let row: Option<Row> = sqlx::query_as(&format!("{sql} WHERE {IN_SCOPE} AND i.id = $4"))
+    let row: Option<Row> = sqlx::query_as(&format!("{sql} WHERE {scoped} AND i.id = $4"))
         .bind(kind)
         .bind(scope_id)
         .bind(user)
@@ -191,8 +192,9 @@ pub async fn unit_queue(pool: &PgPool, unit: Uuid, limit: i64, offset: i64) -> R
 /// Open items of the projects in `scope` waiting for verification, the longest-waiting first.
 pub async fn awaiting_verification(pool: &PgPool, scope: ProjectScope, limit: i64) -> Result<Vec<Item>, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
+    let scoped = in_scope(scope);
     sqlx::query_as(&format!(
-        "{SELECT} WHERE {IN_SCOPE} AND i.state = 'open' AND i.submitted_at IS NOT NULL
+        "{SELECT} WHERE {scoped} AND i.state = 'open' AND i.submitted_at IS NOT NULL
          ORDER BY i.submitted_at, i.title LIMIT $3"
     ))
     .bind(kind)

@@ -14,6 +14,7 @@ pub mod project_edits;
 pub mod projects;
 pub mod recompute;
 pub mod requests;
+pub mod run_view;
 pub mod settings;
 pub mod since;
 pub mod standings;
@@ -77,12 +78,17 @@ impl Database {
     }
 }
 
+/// Prepared statements kept per connection.
+const STATEMENTS_KEPT: usize = 1000;
+
 pub async fn pool(options: PgConnectOptions, size: u32) -> Result<PgPool, sqlx::Error> {
     PgPoolOptions::new()
         .max_connections(size)
         // Short, so a database outage answers 503 quickly instead of hanging requests.
         .acquire_timeout(Duration::from_secs(3))
-        .connect_with(options)
+        // Every statement of the application stays prepared (and its plan cached) on each
+        // connection: there are a few hundred, more than sqlx keeps by default.
+        .connect_with(options.statement_cache_capacity(STATEMENTS_KEPT))
         .await
 }
 

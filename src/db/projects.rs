@@ -8,17 +8,30 @@ use crate::auth::policy::ProjectScope;
 use crate::domain::lifecycle::Stage;
 use crate::domain::status::{self, Colour, Thresholds};
 
-/// The visibility rule of [`ProjectScope`] as a predicate on `projects p`; `$1` kind, `$2` id.
-pub(crate) const IN_SCOPE: &str = "($1 = 'all'
-    OR ($1 = 'lead' AND EXISTS (
-        SELECT 1 FROM task_force_members m JOIN task_forces f ON f.id = m.task_force_id
-        WHERE f.project_id = p.id AND m.user_id = $2))
-    OR ($1 = 'unit' AND (
-        EXISTS (SELECT 1 FROM task_forces f WHERE f.project_id = p.id AND (f.lead_unit_id = $2
-                OR EXISTS (SELECT 1 FROM task_force_units tu WHERE tu.task_force_id = f.id AND tu.unit_id = $2)))
-        OR EXISTS (SELECT 1 FROM checklist_items i WHERE i.project_id = p.id AND i.responsible_unit_id = $2)))
-    OR ($1 = 'investor' AND EXISTS (
-        SELECT 1 FROM investor_projects ip WHERE ip.project_id = p.id AND ip.user_id = $2)))";
+/// The visibility rule of [`ProjectScope`] as a predicate on `projects p`; `$1` kind, `$2` id (see
+/// [`scope_params`]). One text per kind of scope, so that each is planned once per connection and
+/// its plan kept, rather than one text with every kind's branch planned again on each call.
+pub(crate) fn in_scope(scope: ProjectScope) -> &'static str {
+    match scope {
+        ProjectScope::All => "($1::text = 'all' AND $2::uuid IS NULL)",
+        ProjectScope::TaskForcesOf(_) => {
+            "($1::text = 'lead' AND EXISTS (
+                SELECT 1 FROM task_force_members m JOIN task_forces f ON f.id = m.task_force_id
+                WHERE f.project_id = p.id AND m.user_id = $2))"
+        }
+        ProjectScope::Unit(_) => {
+            "($1::text = 'unit' AND (
+                EXISTS (SELECT 1 FROM task_forces f WHERE f.project_id = p.id AND (f.lead_unit_id = $2
+                        OR EXISTS (SELECT 1 FROM task_force_units tu WHERE tu.task_force_id = f.id AND tu.unit_id = $2)))
+                OR EXISTS (SELECT 1 FROM checklist_items i WHERE i.project_id = p.id AND i.responsible_unit_id = $2)))"
+        }
+        ProjectScope::InvestorOf(_) => {
+            "($1::text = 'investor' AND EXISTS (
+                SELECT 1 FROM investor_projects ip WHERE ip.project_id = p.id AND ip.user_id = $2))"
+        }
+        ProjectScope::Nothing => "($1::text = 'nothing' AND $2::uuid IS NULL AND false)",
+    }
+}
 
 /// A first column for queries over `projects p` with the user as `$3`: whether they belong to the
 /// project's task force (what lets a lead edit its checklist).
@@ -72,38 +85,49 @@ impl ProjectSummary {
     }
 }
 
-fn summary_sql(filter: &str, order: &str) -> String {
-    // $3 today, $4 red_after_days: the colour rule of domain::status, counted set-based.
+/// Each project's open-item figures computed now from its items, with the columns of the
+/// `project_status` table the status engine keeps; `$3` today, `$4` red_after_days (the colour rule
+/// of domain::status, counted set-based). For one project: lists read the engine's table instead.
+const LIVE_STATUS: &str = "(SELECT i.project_id, count(*)::int AS open_items,
+        (count(*) FILTER (WHERE $3::date - i.deadline > $4))::int AS red_items,
+        (count(*) FILTER (WHERE $3::date - i.deadline BETWEEN 1 AND $4))::int AS yellow_items,
+        (array_agg(i.title ORDER BY i.deadline, i.title, i.id))[1] AS worst_title,
+        min(i.deadline) AS worst_deadline,
+        (array_agg(i.responsible_unit_id ORDER BY i.deadline, i.title, i.id))[1] AS worst_unit_id
+    FROM checklist_items i WHERE i.state = 'open' GROUP BY i.project_id)";
+
+/// Projects with their task force's headline and open-item figures `o` (the engine's
+/// `project_status` or [`LIVE_STATUS`]), in the scope of `$1`/`$2`, filtered and sorted; `page`
+/// is the LIMIT/OFFSET clause. The worst item's unit is looked up for the page's rows only.
+fn summary_sql(scope: ProjectScope, status: &str, filter: &str, order: &str, page: &str) -> String {
+    let scoped = in_scope(scope);
     format!(
-        "WITH open AS (
-             SELECT project_id, count(*) AS open_items,
-                    count(*) FILTER (WHERE $3::date - deadline > $4) AS red_items,
-                    count(*) FILTER (WHERE $3::date - deadline BETWEEN 1 AND $4) AS yellow_items
-             FROM checklist_items WHERE state = 'open' GROUP BY project_id),
-         worst AS (
-             SELECT DISTINCT ON (i.project_id) i.project_id, i.title, i.deadline, u.name AS unit
-             FROM checklist_items i JOIN units u ON u.id = i.responsible_unit_id
-             WHERE i.state = 'open' ORDER BY i.project_id, i.deadline, i.title)
-         SELECT p.id, p.name, p.company, p.park, p.industry, p.investment_code, p.stage, p.total_investment_wan,
-                p.description, p.version,
-                f.leader_name, lu.name AS lead_unit,
-                coalesce(o.open_items, 0) AS open_items, coalesce(o.red_items, 0) AS red_items,
-                coalesce(o.yellow_items, 0) AS yellow_items,
-                w.title AS worst_title, w.deadline AS worst_deadline, w.unit AS worst_unit,
-                count(*) OVER () AS total
-         FROM projects p
-         LEFT JOIN task_forces f ON f.project_id = p.id
-         LEFT JOIN units lu ON lu.id = f.lead_unit_id
-         LEFT JOIN open o ON o.project_id = p.id
-         LEFT JOIN worst w ON w.project_id = p.id
-         WHERE {IN_SCOPE} {filter}
-         ORDER BY {order}"
+        "WITH page AS (
+             SELECT p.id, p.name, p.company, p.park, p.industry, p.investment_code, p.stage, p.total_investment_wan,
+                    p.description, p.version, f.leader_name, f.lead_unit_id,
+                    coalesce(o.open_items, 0)::bigint AS open_items, coalesce(o.red_items, 0)::bigint AS red_items,
+                    coalesce(o.yellow_items, 0)::bigint AS yellow_items,
+                    o.worst_title, o.worst_deadline, o.worst_unit_id,
+                    count(*) OVER () AS total,
+                    row_number() OVER (ORDER BY {order}) AS place
+             FROM projects p
+             LEFT JOIN task_forces f ON f.project_id = p.id
+             LEFT JOIN {status} o ON o.project_id = p.id
+             WHERE {scoped} {filter}
+             ORDER BY place {page})
+         SELECT x.id, x.name, x.company, x.park, x.industry, x.investment_code, x.stage, x.total_investment_wan,
+                x.description, x.version, x.leader_name, lu.name AS lead_unit, x.open_items, x.red_items,
+                x.yellow_items, x.worst_title, x.worst_deadline, wu.name AS worst_unit, x.total
+         FROM page x
+         LEFT JOIN units lu ON lu.id = x.lead_unit_id
+         LEFT JOIN units wu ON wu.id = x.worst_unit_id
+         ORDER BY x.place"
     )
 }
 
 /// Worst first: red projects, then yellow, then by the earliest open deadline.
 const WORST_FIRST: &str = "coalesce(o.red_items, 0) > 0 DESC, coalesce(o.yellow_items, 0) > 0 DESC,
-    coalesce(o.red_items, 0) DESC, w.deadline NULLS LAST, p.name";
+    coalesce(o.red_items, 0) DESC, o.worst_deadline NULLS LAST, p.name, p.id";
 
 /// How the projects list is sorted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,11 +161,11 @@ impl Sort {
     fn order_by(self) -> &'static str {
         match self {
             Sort::Colour => WORST_FIRST,
-            Sort::Deadline => "w.deadline NULLS LAST, p.name",
-            Sort::Investment => "p.total_investment_wan DESC NULLS LAST, p.name",
+            Sort::Deadline => "o.worst_deadline NULLS LAST, p.name, p.id",
+            Sort::Investment => "p.total_investment_wan DESC NULLS LAST, p.name, p.id",
             Sort::Stage => {
                 "array_position(ARRAY['negotiating', 'signed', 'filed', 'land_secured', 'construction_started',
-                 'completed', 'in_production'], p.stage), p.name"
+                 'completed', 'in_production'], p.stage), p.name, p.id"
             }
         }
     }
@@ -165,43 +189,42 @@ fn contains_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// One page of the projects the scope allows, filtered and sorted; each row carries the total.
-pub async fn search(
-    pool: &PgPool,
-    scope: ProjectScope,
-    today: NaiveDate,
-    t: Thresholds,
-    q: &ListQuery,
-) -> Result<Vec<ProjectSummary>, sqlx::Error> {
+/// One page of the projects the scope allows, filtered and sorted by their figures as of the
+/// last recomputation; each row carries the total.
+pub async fn search(pool: &PgPool, scope: ProjectScope, q: &ListQuery) -> Result<Vec<ProjectSummary>, sqlx::Error> {
     let (kind, id) = scope_params(scope);
-    let filter = "AND ($5::text IS NULL OR p.stage = $5)
-        AND ($6::text IS NULL
-             OR ($6 = 'red' AND coalesce(o.red_items, 0) > 0)
-             OR ($6 = 'yellow' AND coalesce(o.red_items, 0) = 0 AND coalesce(o.yellow_items, 0) > 0)
-             OR ($6 = 'green' AND coalesce(o.red_items, 0) = 0 AND coalesce(o.yellow_items, 0) = 0))
-        AND ($7::text IS NULL OR p.park = $7)
-        AND ($8::text IS NULL OR p.name ILIKE $8 OR p.company ILIKE $8 OR p.investment_code ILIKE $8)";
-    let sql = format!("{} LIMIT $9 OFFSET $10", summary_sql(filter, q.sort.order_by()));
-    sqlx::query_as(&sql)
-        .bind(kind)
-        .bind(id)
-        .bind(today)
-        .bind(t.red_after_days as i32)
-        .bind(q.stage.map(Stage::as_str))
-        .bind(q.colour.map(Colour::as_str))
-        .bind(q.park.as_deref())
-        .bind(q.text.as_deref().map(contains_pattern))
-        .bind(q.limit)
-        .bind(q.offset)
-        .fetch_all(pool)
-        .await
+    let filter = "AND ($3::text IS NULL OR p.stage = $3)
+        AND ($4::text IS NULL
+             OR ($4 = 'red' AND coalesce(o.red_items, 0) > 0)
+             OR ($4 = 'yellow' AND coalesce(o.red_items, 0) = 0 AND coalesce(o.yellow_items, 0) > 0)
+             OR ($4 = 'green' AND coalesce(o.red_items, 0) = 0 AND coalesce(o.yellow_items, 0) = 0))
+        AND ($5::text IS NULL OR p.park = $5)
+        AND ($6::text IS NULL OR p.name ILIKE $6 OR p.company ILIKE $6 OR p.investment_code ILIKE $6)";
+    sqlx::query_as(&summary_sql(
+        scope,
+        "project_status",
+        filter,
+        q.sort.order_by(),
+        "LIMIT $7 OFFSET $8",
+    ))
+    .bind(kind)
+    .bind(id)
+    .bind(q.stage.map(Stage::as_str))
+    .bind(q.colour.map(Colour::as_str))
+    .bind(q.park.as_deref())
+    .bind(q.text.as_deref().map(contains_pattern))
+    .bind(q.limit)
+    .bind(q.offset)
+    .fetch_all(pool)
+    .await
 }
 
 /// The industrial parks named by visible projects, for the list's filter.
 pub async fn parks(pool: &PgPool, scope: ProjectScope) -> Result<Vec<String>, sqlx::Error> {
     let (kind, id) = scope_params(scope);
+    let scoped = in_scope(scope);
     sqlx::query_scalar(&format!(
-        "SELECT DISTINCT p.park FROM projects p WHERE p.park IS NOT NULL AND {IN_SCOPE} ORDER BY p.park"
+        "SELECT DISTINCT p.park FROM projects p WHERE p.park IS NOT NULL AND {scoped} ORDER BY p.park"
     ))
     .bind(kind)
     .bind(id)
@@ -209,25 +232,18 @@ pub async fn parks(pool: &PgPool, scope: ProjectScope) -> Result<Vec<String>, sq
     .await
 }
 
-/// Every project the scope allows, worst first.
-pub async fn list_visible(
-    pool: &PgPool,
-    scope: ProjectScope,
-    today: NaiveDate,
-    t: Thresholds,
-) -> Result<Vec<ProjectSummary>, sqlx::Error> {
+/// Every project the scope allows, worst first, with its figures as of the last recomputation.
+pub async fn list_visible(pool: &PgPool, scope: ProjectScope) -> Result<Vec<ProjectSummary>, sqlx::Error> {
     let (kind, id) = scope_params(scope);
-    sqlx::query_as(&summary_sql("", WORST_FIRST))
+    sqlx::query_as(&summary_sql(scope, "project_status", "", WORST_FIRST, ""))
         .bind(kind)
         .bind(id)
-        .bind(today)
-        .bind(t.red_after_days as i32)
         .fetch_all(pool)
         .await
 }
 
-/// One project, if the scope allows it; `None` both when it does not exist and when it is not
-/// visible, so that existence does not leak.
+/// One project, if the scope allows it, with its figures counted now; `None` both when it does
+/// not exist and when it is not visible, so that existence does not leak.
 pub async fn find_visible(
     pool: &PgPool,
     scope: ProjectScope,
@@ -236,7 +252,7 @@ pub async fn find_visible(
     t: Thresholds,
 ) -> Result<Option<ProjectSummary>, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
-    sqlx::query_as(&summary_sql("AND p.id = $5", WORST_FIRST))
+    sqlx::query_as(&summary_sql(scope, LIVE_STATUS, "AND p.id = $5", WORST_FIRST, ""))
         .bind(kind)
         .bind(scope_id)
         .bind(today)
@@ -249,8 +265,9 @@ pub async fn find_visible(
 /// Whether the scope allows the project (cheaper than reading its summary).
 pub async fn is_visible(pool: &PgPool, scope: ProjectScope, id: Uuid) -> Result<bool, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
+    let scoped = in_scope(scope);
     sqlx::query_scalar(&format!(
-        "SELECT EXISTS (SELECT 1 FROM projects p WHERE p.id = $3 AND {IN_SCOPE})"
+        "SELECT EXISTS (SELECT 1 FROM projects p WHERE p.id = $3 AND {scoped})"
     ))
     .bind(kind)
     .bind(scope_id)
@@ -378,9 +395,10 @@ pub async fn visible_names(
     ids: &[Uuid],
 ) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
+    let scoped = in_scope(scope);
     sqlx::query_as(&format!(
         "SELECT p.id, p.name FROM unnest($3::uuid[]) WITH ORDINALITY AS x(id, o) JOIN projects p ON p.id = x.id
-         WHERE {IN_SCOPE} ORDER BY x.o"
+         WHERE {scoped} ORDER BY x.o"
     ))
     .bind(kind)
     .bind(scope_id)
@@ -392,8 +410,9 @@ pub async fn visible_names(
 /// Every project the scope allows, by name: id and name only (for choosing).
 pub async fn names(pool: &PgPool, scope: ProjectScope) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
+    let scoped = in_scope(scope);
     sqlx::query_as(&format!(
-        "SELECT p.id, p.name FROM projects p WHERE {IN_SCOPE} ORDER BY p.name"
+        "SELECT p.id, p.name FROM projects p WHERE {scoped} ORDER BY p.name"
     ))
     .bind(kind)
     .bind(scope_id)

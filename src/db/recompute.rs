@@ -94,6 +94,41 @@ pub async fn unit_standings(conn: &mut PgConnection) -> Result<(), sqlx::Error> 
     Ok(())
 }
 
+/// Replaces each project's open-item figures as of `as_of` (what the projects list sorts and
+/// filters by; the colour rule of domain::status), writing only the rows that changed.
+pub async fn project_status(conn: &mut PgConnection, as_of: NaiveDate, t: Thresholds) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "WITH counted AS (
+             SELECT project_id, count(*)::int AS open_items,
+                    (count(*) FILTER (WHERE $1::date - deadline > $2))::int AS red_items,
+                    (count(*) FILTER (WHERE $1::date - deadline BETWEEN 1 AND $2))::int AS yellow_items
+             FROM checklist_items WHERE state = 'open' GROUP BY project_id),
+         computed AS (
+             SELECT c.*, w.title AS worst_title, w.deadline AS worst_deadline, w.responsible_unit_id AS worst_unit_id
+             FROM counted c CROSS JOIN LATERAL (
+                 SELECT title, deadline, responsible_unit_id FROM checklist_items i
+                 WHERE i.project_id = c.project_id AND i.state = 'open' ORDER BY deadline, title, id LIMIT 1) w),
+         gone AS (
+             DELETE FROM project_status ps
+             WHERE NOT EXISTS (SELECT 1 FROM computed c WHERE c.project_id = ps.project_id))
+         INSERT INTO project_status AS ps
+         SELECT project_id, open_items, red_items, yellow_items, worst_title, worst_deadline, worst_unit_id
+         FROM computed
+         ON CONFLICT (project_id) DO UPDATE
+             SET open_items = EXCLUDED.open_items, red_items = EXCLUDED.red_items,
+                 yellow_items = EXCLUDED.yellow_items, worst_title = EXCLUDED.worst_title,
+                 worst_deadline = EXCLUDED.worst_deadline, worst_unit_id = EXCLUDED.worst_unit_id
+             WHERE (ps.open_items, ps.red_items, ps.yellow_items, ps.worst_title, ps.worst_deadline, ps.worst_unit_id)
+                   IS DISTINCT FROM (EXCLUDED.open_items, EXCLUDED.red_items, EXCLUDED.yellow_items,
+                                     EXCLUDED.worst_title, EXCLUDED.worst_deadline, EXCLUDED.worst_unit_id)",
+    )
+    .bind(as_of)
+    .bind(t.red_after_days as i32)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Items as they stood on `$1` (recorded by then; closed later means open then), in the county's
 /// time zone `$3`.
 const FACTS: &str = "facts AS (

@@ -4,13 +4,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
 use super::items::{self, Item, NewItem};
 use super::notifications;
-use super::projects::{IN_SCOPE, ON_TASK_FORCE, scope_params};
+use super::projects::{ON_TASK_FORCE, in_scope, scope_params};
 use crate::auth::policy::ProjectScope;
 use crate::domain::checklist::Category;
 use crate::domain::request::{self, Dates, RequestDraft, RequestState, Standing};
@@ -121,8 +121,9 @@ pub async fn find_visible(
         on_task_force: bool,
     }
     let (kind, scope_id) = scope_params(scope);
+    let scoped = in_scope(scope);
     let sql = SELECT.replacen("SELECT ", ON_TASK_FORCE, 1);
-    let row: Option<Row> = sqlx::query_as(&format!("{sql} WHERE {IN_SCOPE} AND r.id = $4"))
+    let row: Option<Row> = sqlx::query_as(&format!("{sql} WHERE {scoped} AND r.id = $4"))
         .bind(kind)
         .bind(scope_id)
         .bind(user)
@@ -141,8 +142,9 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<Request>, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
+    let scoped = in_scope(scope);
     sqlx::query_as(&format!(
-        "{SELECT} WHERE {IN_SCOPE} AND ($3::uuid IS NULL OR r.project_id = $3)
+        "{SELECT} WHERE {scoped} AND ($3::uuid IS NULL OR r.project_id = $3)
          ORDER BY r.state <> 'pending', CASE WHEN r.state = 'pending' THEN r.created_at END,
                   r.created_at DESC
          LIMIT $4"
@@ -156,10 +158,11 @@ pub async fn list(
 }
 
 /// Requests still waiting for something: triage, or their item's closing; oldest first.
-pub async fn open(pool: &PgPool, scope: ProjectScope, limit: i64) -> Result<Vec<Request>, sqlx::Error> {
+pub async fn open<'e>(pool: impl PgExecutor<'e>, scope: ProjectScope, limit: i64) -> Result<Vec<Request>, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
+    let scoped = in_scope(scope);
     sqlx::query_as(&format!(
-        "{SELECT} WHERE {IN_SCOPE} AND (r.state = 'pending' OR (r.state = 'accepted' AND i.state = 'open'))
+        "{SELECT} WHERE {scoped} AND (r.state = 'pending' OR (r.state = 'accepted' AND i.state = 'open'))
          ORDER BY r.created_at LIMIT $3"
     ))
     .bind(kind)
@@ -360,15 +363,16 @@ impl Fact {
     }
 }
 
-pub async fn facts(pool: &PgPool, scope: ProjectScope) -> Result<Vec<Fact>, sqlx::Error> {
+pub async fn facts<'e>(pool: impl PgExecutor<'e>, scope: ProjectScope) -> Result<Vec<Fact>, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
+    let scoped = in_scope(scope);
     sqlx::query_as(&format!(
         "SELECT r.project_id, p.name AS project_name, u.code AS unit_code, r.state, r.created_at,
                 r.triaged_at, i.closed_on AS item_closed_on, r.rating
          FROM investor_requests r JOIN projects p ON p.id = r.project_id
          LEFT JOIN checklist_items i ON i.investor_request_id = r.id
          LEFT JOIN units u ON u.id = i.responsible_unit_id
-         WHERE {IN_SCOPE}"
+         WHERE {scoped}"
     ))
     .bind(kind)
     .bind(scope_id)

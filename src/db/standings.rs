@@ -2,7 +2,7 @@
 //! yellow items, the dashboard's figures. Each page's read is a fixed handful of queries.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -20,7 +20,7 @@ pub struct Snapshot {
 const SNAPSHOT: &str =
     "SELECT id, kind, as_of, created_at, red_items, yellow_items, red_projects, yellow_projects FROM ranking_snapshots";
 
-pub async fn current(pool: &PgPool) -> Result<Option<Snapshot>, sqlx::Error> {
+pub async fn current<'e>(pool: impl PgExecutor<'e>) -> Result<Option<Snapshot>, sqlx::Error> {
     sqlx::query_as(&format!("{SNAPSHOT} WHERE kind = 'current'"))
         .fetch_optional(pool)
         .await
@@ -70,12 +70,16 @@ const ENTRY: &str = "SELECT e.task_force_id, e.project_id, p.name, e.colour, e.d
     FROM ranking_entries e JOIN projects p ON p.id = e.project_id";
 
 /// The red and black lists of a snapshot, in list order.
-pub async fn lists(pool: &PgPool, snapshot: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
+pub async fn lists<'e>(pool: impl PgExecutor<'e>, snapshot: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
     lists_limited(pool, snapshot, i32::MAX).await
 }
 
 /// The red list and the first `black` places of the black list.
-pub async fn lists_limited(pool: &PgPool, snapshot: Uuid, black: i32) -> Result<Vec<Entry>, sqlx::Error> {
+pub async fn lists_limited<'e>(
+    pool: impl PgExecutor<'e>,
+    snapshot: Uuid,
+    black: i32,
+) -> Result<Vec<Entry>, sqlx::Error> {
     sqlx::query_as(&format!(
         "{ENTRY} WHERE e.snapshot_id = $1 AND (e.list = 'red' OR (e.list = 'black' AND e.list_position <= $2))
          ORDER BY e.list DESC, e.list_position"
@@ -87,7 +91,7 @@ pub async fn lists_limited(pool: &PgPool, snapshot: Uuid, black: i32) -> Result<
 }
 
 /// The task forces of a snapshot, worst first, at most `limit`.
-pub async fn entries(pool: &PgPool, snapshot: Uuid, limit: i64) -> Result<Vec<Entry>, sqlx::Error> {
+pub async fn entries<'e>(pool: impl PgExecutor<'e>, snapshot: Uuid, limit: i64) -> Result<Vec<Entry>, sqlx::Error> {
     sqlx::query_as(&format!(
         "{ENTRY} WHERE e.snapshot_id = $1 ORDER BY e.red DESC, e.yellow DESC, e.overdue_total DESC, p.name LIMIT $2"
     ))
@@ -118,7 +122,7 @@ pub struct FlaggedItem {
 }
 
 /// The most overdue red and yellow items of the last run.
-pub async fn flagged_items(pool: &PgPool, limit: i64) -> Result<Vec<FlaggedItem>, sqlx::Error> {
+pub async fn flagged_items<'e>(pool: impl PgExecutor<'e>, limit: i64) -> Result<Vec<FlaggedItem>, sqlx::Error> {
     sqlx::query_as(
         "SELECT i.id, i.title, i.project_id, p.name AS project_name, u.name AS unit, i.deadline, s.colour, s.overdue_days
          FROM item_status s JOIN checklist_items i ON i.id = s.item_id JOIN projects p ON p.id = i.project_id
@@ -136,7 +140,10 @@ pub struct ColourCount {
     pub projects: i64,
 }
 
-pub async fn projects_by_colour(pool: &PgPool, snapshot: Uuid) -> Result<Vec<ColourCount>, sqlx::Error> {
+pub async fn projects_by_colour<'e>(
+    pool: impl PgExecutor<'e>,
+    snapshot: Uuid,
+) -> Result<Vec<ColourCount>, sqlx::Error> {
     sqlx::query_as("SELECT colour, count(*) AS projects FROM ranking_entries WHERE snapshot_id = $1 GROUP BY colour")
         .bind(snapshot)
         .fetch_all(pool)
@@ -150,7 +157,7 @@ pub struct StageCount {
     pub investment_wan: i64,
 }
 
-pub async fn projects_by_stage(pool: &PgPool) -> Result<Vec<StageCount>, sqlx::Error> {
+pub async fn projects_by_stage<'e>(pool: impl PgExecutor<'e>) -> Result<Vec<StageCount>, sqlx::Error> {
     sqlx::query_as(
         "SELECT stage, count(*) AS projects, coalesce(sum(total_investment_wan), 0)::bigint AS investment_wan
          FROM projects GROUP BY stage",
@@ -195,7 +202,7 @@ pub struct UnitStanding {
 }
 
 /// Which responsible units hold the red and yellow items of the last run.
-pub async fn units(pool: &PgPool) -> Result<Vec<UnitStanding>, sqlx::Error> {
+pub async fn units<'e>(pool: impl PgExecutor<'e>) -> Result<Vec<UnitStanding>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.code, u.name, s.red::bigint AS red, s.yellow::bigint AS yellow, s.overdue_total::bigint AS overdue_total
          FROM unit_standings s JOIN units u ON u.id = s.unit_id ORDER BY s.red DESC, s.overdue_total DESC, u.name",

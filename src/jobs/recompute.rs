@@ -64,38 +64,60 @@ impl fmt::Display for RunSummary {
 pub async fn run_once(pool: &PgPool, as_of: Option<NaiveDate>) -> anyhow::Result<Option<RunSummary>> {
     let settings = settings::load(pool).await?;
     let as_of = as_of.unwrap_or_else(|| settings.today());
-    let (th, tz, size) = (
-        settings.thresholds(),
-        settings.time_zone.as_str(),
-        settings.red_list_size.max(1) as usize,
-    );
     let mut tx = pool.begin().await?;
     if !recompute::try_lock(&mut tx).await? {
         // Roll back now: a dropped transaction would hold its locks until the pool got round to it.
         tx.rollback().await?;
         return Ok(None);
     }
+    let run = compute(&mut tx, as_of, as_of == settings.today(), &settings).await;
+    match run {
+        Ok(summary) => {
+            tx.commit().await?;
+            Ok(Some(summary))
+        }
+        Err(e) => {
+            // Roll back at once: a dropped transaction keeps the lock until its connection is reused,
+            // and would lock every instance out of recomputing meanwhile.
+            tx.rollback().await.ok();
+            Err(e)
+        }
+    }
+}
+
+/// The body of a run, inside its transaction and under the lock.
+async fn compute(
+    tx: &mut sqlx::PgConnection,
+    as_of: NaiveDate,
+    is_today: bool,
+    settings: &settings::Settings,
+) -> anyhow::Result<RunSummary> {
+    let (th, tz, size) = (
+        settings.thresholds(),
+        settings.time_zone.as_str(),
+        settings.red_list_size.max(1) as usize,
+    );
     // Timed from the lock, so a run's recorded span is its own work and spans never overlap
     // (waiting for a pooled connection is not part of the run).
     let started_at = Utc::now();
     let clock = Instant::now();
-    let counts = recompute::item_colours(&mut tx, as_of, th).await?;
-    recompute::unit_standings(&mut tx).await?;
-    let all = recompute::standings(&mut tx, as_of, th, tz).await?;
-    recompute::replace_current(&mut tx, as_of, &all, size).await?;
+    let counts = recompute::item_colours(tx, as_of, th).await?;
+    recompute::unit_standings(tx).await?;
+    recompute::project_status(tx, as_of, th).await?;
+    let all = recompute::standings(tx, as_of, th, tz).await?;
+    recompute::replace_current(tx, as_of, &all, size).await?;
     // Only a run for today freezes last week: a run as of another day must not write history.
     let (monday, sunday) = ranking::last_week(as_of);
-    let weekly_frozen = if as_of != settings.today() || recompute::weekly_exists(&mut tx, monday, sunday).await? {
+    let weekly_frozen = if !is_today || recompute::weekly_exists(tx, monday, sunday).await? {
         None
     } else {
-        recompute::freeze_weekly(&mut tx, sunday, None, th, tz, size).await?;
+        recompute::freeze_weekly(tx, sunday, None, th, tz, size).await?;
         Some(sunday)
     };
     let duration = clock.elapsed();
     let ms = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
-    recompute::record_run(&mut tx, as_of, started_at, ms, counts, all.len() as i32).await?;
-    tx.commit().await?;
-    Ok(Some(RunSummary {
+    recompute::record_run(tx, as_of, started_at, ms, counts, all.len() as i32).await?;
+    Ok(RunSummary {
         as_of,
         items: counts.0,
         red_items: counts.1,
@@ -105,7 +127,7 @@ pub async fn run_once(pool: &PgPool, as_of: Option<NaiveDate>) -> anyhow::Result
         black_list: ranking::black_list(&all).into_iter().map(|s| s.name).collect(),
         weekly_frozen,
         duration,
-    }))
+    })
 }
 
 /// Freezes this week's snapshot now (at the weekly dispatch meeting), unless the week has one.

@@ -12,20 +12,18 @@ use super::error::{AppError, AppResult};
 use super::layout::Layout;
 use super::requests::RequestRow;
 use crate::auth::{CurrentUser, policy};
+use crate::db::settings;
 use crate::db::standings::{self, Entry, FlaggedItem};
-use crate::db::{requests, settings};
 use crate::domain::lifecycle::{Stage, duration_days};
 use crate::domain::status::Colour;
 
 /// How long without a run before the pages warn that colours may be stale.
 pub const STALE_MINUTES: i64 = 3;
-const FLAGGED_SHOWN: i64 = 30;
+const FLAGGED_SHOWN: usize = 30;
 const TREND_WEEKS: i64 = 12;
 const DURATIONS_SHOWN: i64 = 50;
 /// The dashboard shows the top of the black list; the rankings page has all of it.
-const BLACK_SHOWN: i32 = 10;
-/// Open requests read to find the late ones: far more than a county has waiting at once.
-const OPEN_REQUESTS_READ: i64 = 2000;
+const BLACK_SHOWN: usize = 10;
 
 pub struct StageRow {
     pub label: &'static str,
@@ -84,6 +82,8 @@ pub struct DashboardPage {
     flagged_note: String,
     red_list: Vec<Entry>,
     black_list: Vec<Entry>,
+    /// How much of the black list is left out, and where all of it is.
+    black_more: Option<(String, String)>,
     trend: Chart,
     funnel: Chart,
     durations: Vec<DurationRow>,
@@ -98,22 +98,27 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
     }
     let t = ctx.t();
     let settings = settings::load(&state.db).await?;
-    let current = standings::current(&state.db).await?;
-    let (counts, lists) = match &current {
-        Some(c) => (
-            standings::projects_by_colour(&state.db, c.id).await?,
-            standings::lists_limited(&state.db, c.id, BLACK_SHOWN).await?,
+    let view = state.runs.current(&state.db).await?;
+    let current = view.as_ref().map(|v| &v.snapshot);
+    let (counts, stages, flagged, red_list, black_list) = match &view {
+        Some(v) => (
+            v.by_colour.as_slice(),
+            v.by_stage.as_slice(),
+            &v.flagged[..v.flagged.len().min(FLAGGED_SHOWN)],
+            v.list("red").cloned().collect(),
+            v.list("black").take(BLACK_SHOWN).cloned().collect::<Vec<_>>(),
         ),
-        None => (Vec::new(), Vec::new()),
+        None => (&[][..], &[][..], &[][..], Vec::new(), Vec::new()),
     };
-    let stages = standings::projects_by_stage(&state.db).await?;
-    let flagged = standings::flagged_items(&state.db, FLAGGED_SHOWN).await?;
-    let flagged_total = current.as_ref().map_or(0, |c| i64::from(c.red_items + c.yellow_items));
+    let black_more = t
+        .black_list_cut(view.as_ref().map_or(0, |v| v.list("black").count()), black_list.len())
+        .map(|text| (text, "/rankings?black=all#black-list-rank".to_string()));
+    let flagged_total = current.map_or(0, |c| i64::from(c.red_items + c.yellow_items));
     let weekly = standings::weekly(&state.db, TREND_WEEKS).await?;
     let measured = standings::measured_dates(&state.db, DURATIONS_SHOWN).await?;
-    let late_requests = requests::open(&state.db, policy::project_scope(&user), OPEN_REQUESTS_READ)
-        .await?
+    let late_requests = view
         .iter()
+        .flat_map(|v| &v.open_requests)
         .map(|r| RequestRow::new(r, t, &settings))
         .filter(|r| r.late.is_some())
         .collect();
@@ -128,7 +133,7 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
             values: vec![("red", i64::from(w.red_items)), ("yellow", i64::from(w.yellow_items))],
         })
         .collect();
-    if let Some(c) = &current {
+    if let Some(c) = current {
         groups.push(Group {
             label: t.now_label.into(),
             values: vec![("red", i64::from(c.red_items)), ("yellow", i64::from(c.yellow_items))],
@@ -147,8 +152,6 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
             (t.stage(*s).to_string(), n)
         })
         .collect();
-    let (red_list, black_list): (Vec<Entry>, Vec<Entry>) =
-        lists.into_iter().partition(|e| e.list.as_deref() == Some("red"));
     Ok(DashboardPage {
         layout: Layout::new(&ctx),
         computed: current.is_some(),
@@ -166,14 +169,15 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
             .collect(),
         flagged_note: t.flagged_more(flagged_total, flagged.len()),
         flagged: flagged
-            .into_iter()
+            .iter()
             .map(|item| FlaggedRow {
                 overdue: t.overdue(i64::from(item.overdue_days)),
-                item,
+                item: item.clone(),
             })
             .collect(),
         red_list,
         black_list,
+        black_more,
         trend: charts::grouped_bars(&groups),
         funnel: charts::horizontal_bars(&reached, "stage"),
         durations: measured

@@ -25,7 +25,7 @@ async fn projects_table(
     let settings = settings::load(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let (query, _) = list_query(params, MAX_ROWS);
-    let found = projects::search(&state.db, policy::project_scope(user), today, th, &query).await?;
+    let found = projects::search(&state.db, policy::project_scope(user), &query).await?;
     let t = ctx.t();
     let columns = vec![
         (t.sheet_project, 34.0),

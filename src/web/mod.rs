@@ -49,12 +49,26 @@ use std::sync::Arc;
 use sqlx::PgPool;
 
 use crate::config::Config;
+use crate::db::run_view::RunViews;
 
-/// What handlers share. Small on purpose: the pool and the configuration read at start.
+/// What handlers share. Small on purpose: the pool, the configuration read at start, and the
+/// last recomputation's results as the county pages read them.
 #[derive(Clone)]
 pub struct AppState {
     pub db: PgPool,
     pub config: Arc<Config>,
+    /// What the last recomputation left for the county pages.
+    pub runs: Arc<RunViews>,
+}
+
+impl AppState {
+    pub fn new(db: PgPool, config: Config) -> AppState {
+        AppState {
+            db,
+            config: Arc::new(config),
+            runs: Arc::default(),
+        }
+    }
 }
 
 /// Name of the session cookie.

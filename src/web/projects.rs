@@ -183,7 +183,7 @@ pub async fn list(
         ..
     } = query;
     let (park, text) = (park.clone(), text.clone());
-    let found = projects::search(&state.db, scope, today, th, &query).await?;
+    let found = projects::search(&state.db, scope, &query).await?;
     let total = found.first().map_or(0, |p| p.total);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let href = |to: i64| {

@@ -14,10 +14,9 @@ use super::dashboard::{RunStatus, run_status};
 use super::error::{AppError, AppResult};
 use super::layout::Layout;
 use super::requests::figures_by;
-use crate::auth::policy::ProjectScope;
 use crate::auth::{CurrentUser, policy};
+use crate::db::settings;
 use crate::db::standings::{self, Entry, Snapshot, UnitStanding};
-use crate::db::{requests, settings};
 use crate::domain::request;
 use crate::jobs;
 use std::collections::HashMap;
@@ -25,11 +24,15 @@ use uuid::Uuid;
 
 const WEEKS_LISTED: i64 = 52;
 /// The figures table shows the worst task forces; the projects list filters all of them.
-const ENTRIES_SHOWN: i64 = 200;
+const ENTRIES_SHOWN: usize = 200;
+
+/// The black list shows its first places unless all of it is asked for (`?black=all`).
+const BLACK_SHOWN: usize = 50;
 
 #[derive(Deserialize)]
-pub struct WeekParam {
+pub struct RankingsQuery {
     week: Option<String>,
+    black: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -41,6 +44,8 @@ pub struct RankingsPage {
     rule_red: String,
     red_list: Vec<Entry>,
     black_list: Vec<Entry>,
+    /// How much of the black list is left out, and where all of it is.
+    black_more: Option<(String, String)>,
     all: Vec<(Entry, String)>,
     units: Vec<UnitStanding>,
     weeks: Vec<Snapshot>,
@@ -69,7 +74,7 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Query(q): Query<WeekParam>,
+    Query(q): Query<RankingsQuery>,
 ) -> AppResult<RankingsPage> {
     require_internal(&user)?;
     let t = ctx.t();
@@ -78,29 +83,30 @@ pub async fn show(
         .week
         .as_deref()
         .and_then(|w| NaiveDate::parse_from_str(w.trim(), "%Y-%m-%d").ok());
-    let snapshot = match week {
-        Some(day) => Some(
-            standings::weekly_as_of(&state.db, day)
-                .await?
-                .ok_or(AppError::NotFound)?,
-        ),
-        None => standings::current(&state.db).await?,
-    };
     let live = week.is_none();
-    let (entries, units) = match &snapshot {
-        Some(s) => (
-            standings::entries(&state.db, s.id, ENTRIES_SHOWN).await?,
-            if live {
-                standings::units(&state.db).await?
-            } else {
-                Vec::new()
-            },
-        ),
-        None => (Vec::new(), Vec::new()),
+    let view = if live {
+        state.runs.current(&state.db).await?
+    } else {
+        None
     };
-    let lists = match &snapshot {
-        Some(s) => standings::lists(&state.db, s.id).await?,
-        None => Vec::new(),
+    let (snapshot, entries, units, lists) = match week {
+        Some(day) => {
+            let s = standings::weekly_as_of(&state.db, day)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let entries = standings::entries(&state.db, s.id, ENTRIES_SHOWN as i64).await?;
+            let lists = standings::lists(&state.db, s.id).await?;
+            (Some(s), entries, Vec::new(), lists)
+        }
+        None => match &view {
+            Some(v) => (
+                Some(v.snapshot.clone()),
+                v.entries.iter().take(ENTRIES_SHOWN).cloned().collect(),
+                v.units.clone(),
+                v.lists.clone(),
+            ),
+            None => (None, Vec::new(), Vec::new(), Vec::new()),
+        },
     };
     let listed = |name: &str| {
         lists
@@ -109,24 +115,36 @@ pub async fn show(
             .cloned()
             .collect::<Vec<_>>()
     };
-    let mut service: Vec<ServiceRow> = if live {
-        let facts = requests::facts(&state.db, ProjectScope::All).await?;
-        let names: HashMap<Uuid, &str> = facts.iter().map(|f| (f.project_id, f.project_name.as_str())).collect();
-        figures_by(&facts, &settings, |f| Some(f.project_id))
-            .into_iter()
-            .map(|(project_id, figures)| ServiceRow {
-                project_id,
-                name: names.get(&project_id).copied().unwrap_or_default().to_string(),
-                figures,
-            })
-            .collect()
-    } else {
-        Vec::new()
+    // How each task force serves its investors: as of the last run, like the lists.
+    let mut service: Vec<ServiceRow> = match &view {
+        Some(v) => {
+            let facts = &v.request_facts;
+            let names: HashMap<Uuid, &str> = facts.iter().map(|f| (f.project_id, f.project_name.as_str())).collect();
+            figures_by(facts, &settings, |f| Some(f.project_id))
+                .into_iter()
+                .map(|(project_id, figures)| ServiceRow {
+                    project_id,
+                    name: names.get(&project_id).copied().unwrap_or_default().to_string(),
+                    figures,
+                })
+                .collect()
+        }
+        None => Vec::new(),
     };
     service.sort_by(|a, b| {
         (b.figures.late, b.figures.pending)
             .cmp(&(a.figures.late, a.figures.pending))
             .then_with(|| a.name.cmp(&b.name))
+    });
+    let black_list = listed("black");
+    let shown = if q.black.as_deref() == Some("all") {
+        black_list.len()
+    } else {
+        BLACK_SHOWN.min(black_list.len())
+    };
+    let black_more = t.black_list_cut(black_list.len(), shown).map(|text| {
+        let week = week.map(|d| format!("week={d}&")).unwrap_or_default();
+        (text, format!("/rankings?{week}black=all#black-list-rank"))
     });
     let heading = match &snapshot {
         Some(s) if live => format!("{} · {} · {}", t.rankings_title, t.live, t.as_of(&s.as_of)),
@@ -139,7 +157,8 @@ pub async fn show(
         live,
         rule_red: t.red_rule(settings.red_list_size),
         red_list: listed("red"),
-        black_list: listed("black"),
+        black_list: black_list[..shown].to_vec(),
+        black_more,
         all: entries
             .iter()
             .map(|e| (e.clone(), t.place(e.list.as_deref(), e.list_position)))

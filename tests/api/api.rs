@@ -21,6 +21,7 @@ async fn bearer(app: &crate::harness::TestApp, username: &str) -> String {
 #[tokio::test]
 async fn a_bearer_token_authenticates_the_api() {
     let app = spawn_demo_app().await;
+    app.recompute().await;
     let secret = bearer(&app, "official").await;
     let http = reqwest::Client::new();
     let me: Value = http

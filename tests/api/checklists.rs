@@ -684,6 +684,7 @@ async fn an_investor_reaches_no_item_of_another_project() {
 #[tokio::test]
 async fn the_projects_list_filters_sorts_and_pages() {
     let app = spawn_demo_app().await;
+    app.recompute().await;
     let official = app.demo_login("official").await;
     let names = |body: &str| {
         ["中核南方", "金竹矿业", "祺祥新能源", "祺胜新材料", "章源钨业"]

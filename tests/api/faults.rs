@@ -271,11 +271,19 @@ async fn a_recomputation_aborted_or_killed_halfway_leaves_the_previous_results()
     let err = recompute::run_once(&app.pool, None).await.unwrap_err();
     assert!(format!("{err:#}").contains("injected failure"), "{err:#}");
     assert_eq!(results(&app.pool).await, before, "an aborted run changes nothing");
+    let lock_free: bool = sqlx::query_scalar(
+        "SELECT NOT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+         WHERE l.locktype = 'advisory' AND d.datname = current_database())",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(lock_free, "an aborted run gives its lock back at once");
 
     // Killed: the run's session is terminated while it sits in its last statement.
     sqlx::query(
         "CREATE OR REPLACE FUNCTION fail_run() RETURNS trigger LANGUAGE plpgsql AS $$
-         BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$",
+         BEGIN PERFORM pg_sleep(120); RETURN NEW; END $$",
     )
     .execute(&app.pool)
     .await
@@ -283,7 +291,8 @@ async fn a_recomputation_aborted_or_killed_halfway_leaves_the_previous_results()
     let pool = app.pool.clone();
     let run = tokio::spawn(async move { recompute::run_once(&pool, None).await });
     let mut killed = false;
-    for _ in 0..100 {
+    // A minute at most: the run waits for a pooled connection and does all its work first.
+    for _ in 0..600 {
         tokio::time::sleep(Duration::from_millis(100)).await;
         killed = sqlx::query_scalar(
             "SELECT coalesce(bool_or(pg_terminate_backend(pid)), false) FROM pg_stat_activity

@@ -143,7 +143,8 @@ pub async fn spawn_app() -> TestApp {
     }
 }
 
-/// A server on a fresh database holding the demo dataset.
+/// A server on a fresh database holding the demo dataset, not yet computed by the status engine
+/// (see [`TestApp::recompute`]).
 pub async fn spawn_demo_app() -> TestApp {
     let app = spawn_app().await;
     zhuanban::demo::seed(&app.pool).await.unwrap();
@@ -153,10 +154,7 @@ pub async fn spawn_demo_app() -> TestApp {
 /// Serves the application on a pool, returning its base URL.
 pub async fn serve(pool: PgPool) -> String {
     let config = Config::from_lookup(|_| None).unwrap();
-    let state = AppState {
-        db: pool,
-        config: Arc::new(config),
-    };
+    let state = AppState::new(pool, config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -171,6 +169,14 @@ pub async fn serve(pool: PgPool) -> String {
 }
 
 impl TestApp {
+    /// One run of the status engine, as the job does after every change.
+    pub async fn recompute(&self) {
+        zhuanban::jobs::recompute::run_once(&self.pool, None)
+            .await
+            .unwrap()
+            .expect("no other run holds the lock");
+    }
+
     pub fn client(&self) -> Client {
         Client {
             base: self.base.clone(),

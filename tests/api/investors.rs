@@ -352,6 +352,7 @@ async fn officials_link_investor_accounts_to_projects() {
 #[tokio::test]
 async fn late_requests_are_flagged_and_count_in_the_figures() {
     let app = spawn_demo_app().await;
+    app.recompute().await;
     let official = app.demo_login("official").await;
     // The demo holds a request waiting six days and an accepted one past its resolution promise.
     let (_, dashboard) = official.get_text("/dashboard").await;
@@ -716,6 +717,7 @@ async fn an_investor_never_sees_internal_notes_of_their_own_project() {
 #[tokio::test]
 async fn holidays_kept_in_the_settings_stop_the_service_clock() {
     let app = spawn_demo_app().await;
+    app.recompute().await;
     let admin = app.demo_login("admin").await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)

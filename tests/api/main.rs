@@ -19,6 +19,7 @@ mod meetings;
 mod migrations;
 mod notifications;
 mod pages;
+mod run_views;
 mod security;
 mod sheets;
 mod templates;

@@ -38,6 +38,7 @@ async fn each_role_sees_its_home_page() {
 #[tokio::test]
 async fn the_home_page_shows_colours_with_words_and_reasons() {
     let app = spawn_demo_app().await;
+    app.recompute().await;
     let (_, body) = app.demo_login("official").await.get_text("/projects").await;
     assert!(body.contains("红色通报") && body.contains("黄色预警") && body.contains("绿色"));
     assert!(

@@ -275,6 +275,9 @@ pub struct Catalog {
     pub dash_flagged_more: &'static str,
     pub red_list: &'static str,
     pub black_list: &'static str,
+    /// `{total}`, `{shown}`: under a black list cut short.
+    pub black_list_more: &'static str,
+    pub black_list_all: &'static str,
     pub dash_trend: &'static str,
     pub dash_trend_desc: &'static str,
     pub dash_funnel: &'static str,
@@ -777,6 +780,16 @@ impl Catalog {
         fill(self.as_of_date, &[("date", &date.to_string())])
     }
 
+    /// Under a black list cut short; `None` when all of it is shown.
+    pub fn black_list_cut(&self, total: usize, shown: usize) -> Option<String> {
+        (shown < total).then(|| {
+            fill(
+                self.black_list_more,
+                &[("total", &total.to_string()), ("shown", &shown.to_string())],
+            )
+        })
+    }
+
     pub fn flagged_more(&self, total: i64, shown: usize) -> String {
         fill(
             self.dash_flagged_more,
@@ -1067,6 +1080,17 @@ mod tests {
             assert!(!reason.contains('{'), "{reason}");
             assert!(!t.throttled(3).contains('{'));
             assert!(!t.demo_body("pw").contains('{'));
+        }
+    }
+
+    #[test]
+    fn a_black_list_is_cut_only_when_places_are_left_out() {
+        for lang in [Lang::Zh, Lang::En] {
+            let t = lang.catalog();
+            assert_eq!(t.black_list_cut(0, 0), None);
+            assert_eq!(t.black_list_cut(50, 50), None);
+            let cut = t.black_list_cut(51, 50).unwrap();
+            assert!(cut.contains("51") && cut.contains("50") && !cut.contains('{'), "{cut}");
         }
     }
 

@@ -285,6 +285,8 @@ pub static CATALOG: Catalog = Catalog {
     dash_flagged_more: "共 {total} 项，列出最紧急的 {shown} 项",
     red_list: "红榜",
     black_list: "黑榜",
+    black_list_more: "共 {total} 个专班，列出前 {shown} 个",
+    black_list_all: "查看完整黑榜",
     dash_trend: "红黄事项周趋势",
     dash_trend_desc: "每周冻结时的红色与黄色事项数，最后一组为当前。",
     dash_funnel: "项目阶段漏斗",

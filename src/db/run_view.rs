@@ -1,0 +1,110 @@
+//! What the last recomputation left for the county pages (dashboard and live rankings), read once
+//! per run and kept in memory by each server instance.
+//!
+//! A run's results never change: every run replaces the live snapshot with a new one, in the same
+//! transaction as the item colours and the unit figures. So the snapshot's id is the key: a
+//! request reads the id (one indexed row), and only the first request after a run reads the rest.
+//! Instances do not need to tell each other anything.
+
+use std::sync::{Arc, RwLock};
+
+use sqlx::PgPool;
+use tokio::sync::Mutex;
+
+use super::requests::{self, Fact, Request};
+use super::standings::{self, ColourCount, Entry, FlaggedItem, Snapshot, StageCount, UnitStanding};
+use crate::auth::policy::ProjectScope;
+
+/// The flagged items a run keeps at hand: more than any page shows.
+pub const FLAGGED_KEPT: i64 = 50;
+/// Open requests kept: far more than a county has waiting at once.
+const OPEN_REQUESTS_KEPT: i64 = 2000;
+
+/// One run's results as the county pages show them.
+#[derive(Debug)]
+pub struct RunView {
+    pub snapshot: Snapshot,
+    /// Every task force, worst first (red items, yellow items, days overdue, name).
+    pub entries: Vec<Entry>,
+    /// The red list, then the black list, each in list order.
+    pub lists: Vec<Entry>,
+    pub by_colour: Vec<ColourCount>,
+    /// Projects per stage: stage changes wake the engine like checklist changes.
+    pub by_stage: Vec<StageCount>,
+    pub units: Vec<UnitStanding>,
+    /// The most overdue red and yellow items, at most [`FLAGGED_KEPT`].
+    pub flagged: Vec<FlaggedItem>,
+    /// The county's requests still waiting, oldest first (changes to requests wake the engine;
+    /// how late they are is worked out when shown).
+    pub open_requests: Vec<Request>,
+    /// Every request's dates and rating, for the task forces' service figures.
+    pub request_facts: Vec<Fact>,
+}
+
+impl RunView {
+    /// Reads the live snapshot and all that goes with it as of one moment (a run committing
+    /// meanwhile is not half seen).
+    async fn load(pool: &PgPool) -> Result<Option<RunView>, sqlx::Error> {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let Some(snapshot) = standings::current(&mut *tx).await? else {
+            return Ok(None);
+        };
+        let id = snapshot.id;
+        let view = RunView {
+            entries: standings::entries(&mut *tx, id, i64::MAX).await?,
+            lists: standings::lists(&mut *tx, id).await?,
+            by_colour: standings::projects_by_colour(&mut *tx, id).await?,
+            by_stage: standings::projects_by_stage(&mut *tx).await?,
+            units: standings::units(&mut *tx).await?,
+            flagged: standings::flagged_items(&mut *tx, FLAGGED_KEPT).await?,
+            open_requests: requests::open(&mut *tx, ProjectScope::All, OPEN_REQUESTS_KEPT).await?,
+            request_facts: requests::facts(&mut *tx, ProjectScope::All).await?,
+            snapshot,
+        };
+        tx.commit().await?;
+        Ok(Some(view))
+    }
+
+    /// The places of one list, in order.
+    pub fn list(&self, name: &str) -> impl Iterator<Item = &Entry> {
+        self.lists.iter().filter(move |e| e.list.as_deref() == Some(name))
+    }
+}
+
+/// The last run's view, shared by the requests of one instance.
+#[derive(Default)]
+pub struct RunViews {
+    last: RwLock<Option<Arc<RunView>>>,
+    /// Held while a view is read, so that the requests arriving just after a run read it once.
+    loading: Mutex<()>,
+}
+
+impl RunViews {
+    /// The view of the live snapshot; `None` before the first run.
+    pub async fn current(&self, pool: &PgPool) -> Result<Option<Arc<RunView>>, sqlx::Error> {
+        let Some(snapshot) = standings::current(pool).await? else {
+            return Ok(None);
+        };
+        if let Some(view) = self.kept(&snapshot) {
+            return Ok(Some(view));
+        }
+        let _loading = self.loading.lock().await;
+        if let Some(view) = self.kept(&snapshot) {
+            return Ok(Some(view));
+        }
+        let Some(view) = RunView::load(pool).await? else {
+            return Ok(None);
+        };
+        let view = Arc::new(view);
+        *self.last.write().unwrap_or_else(|e| e.into_inner()) = Some(view.clone());
+        Ok(Some(view))
+    }
+
+    fn kept(&self, snapshot: &Snapshot) -> Option<Arc<RunView>> {
+        let last = self.last.read().unwrap_or_else(|e| e.into_inner());
+        last.as_ref().filter(|v| v.snapshot.id == snapshot.id).cloned()
+    }
+}
