@@ -37,7 +37,11 @@ pub struct ProjectListEntry {
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<ProjectListEntry>>> {
     let settings = settings::load(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
-    let rows = projects::list_visible(&state.db, policy::project_scope(&user)).await?;
+    let rows = state
+        .runs
+        .projects(&state.db, policy::project_scope(&user))
+        .await?
+        .all();
     Ok(Json(
         rows.into_iter()
             .map(|p| ProjectListEntry {

@@ -1,7 +1,10 @@
 //! Reading projects as the policy allows: one query for a list, a fixed few for one project.
 
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashSet};
+
 use chrono::NaiveDate;
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 use crate::auth::policy::ProjectScope;
@@ -78,6 +81,17 @@ pub struct ProjectSummary {
 impl ProjectSummary {
     pub fn worst_overdue_days(&self, today: NaiveDate) -> Option<i64> {
         self.worst_deadline.map(|d| status::overdue_days(today, d))
+    }
+
+    /// The colour its counts give: what the list filters by.
+    fn colour_by_counts(&self) -> Colour {
+        if self.red_items > 0 {
+            Colour::Red
+        } else if self.yellow_items > 0 {
+            Colour::Yellow
+        } else {
+            Colour::Green
+        }
     }
 
     pub fn colour(&self, today: NaiveDate, t: Thresholds) -> Colour {
@@ -158,15 +172,22 @@ impl Sort {
         Sort::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
-    fn order_by(self) -> &'static str {
+    /// Orders two projects, ties broken by name and id so that pages never overlap.
+    fn compare(self, a: &ProjectSummary, b: &ProjectSummary) -> Ordering {
+        let by_name = || a.name.cmp(&b.name).then(a.id.cmp(&b.id));
+        // Nearest deadline first, projects without an open item last.
+        let deadline = || {
+            let (x, y) = (a.worst_deadline, b.worst_deadline);
+            x.is_none().cmp(&y.is_none()).then(x.cmp(&y))
+        };
         match self {
-            Sort::Colour => WORST_FIRST,
-            Sort::Deadline => "o.worst_deadline NULLS LAST, p.name, p.id",
-            Sort::Investment => "p.total_investment_wan DESC NULLS LAST, p.name, p.id",
-            Sort::Stage => {
-                "array_position(ARRAY['negotiating', 'signed', 'filed', 'land_secured', 'construction_started',
-                 'completed', 'in_production'], p.stage), p.name, p.id"
-            }
+            Sort::Colour => (b.red_items > 0, b.yellow_items > 0, b.red_items)
+                .cmp(&(a.red_items > 0, a.yellow_items > 0, a.red_items))
+                .then_with(deadline)
+                .then_with(by_name),
+            Sort::Deadline => deadline().then_with(by_name),
+            Sort::Investment => b.total_investment_wan.cmp(&a.total_investment_wan).then_with(by_name),
+            Sort::Stage => a.stage.cmp(&b.stage).then_with(by_name),
         }
     }
 }
@@ -183,63 +204,69 @@ pub struct ListQuery {
     pub offset: i64,
 }
 
-/// `%text%` for ILIKE, with the pattern characters of the text taken literally.
-fn contains_pattern(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
+impl ListQuery {
+    /// One page of `all` (every project, as [`listed`] reads them), kept to `visible` (all when
+    /// `None`), filtered and sorted; with how many match across all pages.
+    pub fn select(&self, all: &[ProjectSummary], visible: Option<&HashSet<Uuid>>) -> (Vec<ProjectSummary>, i64) {
+        let text = self.text.as_deref().map(str::to_lowercase);
+        let contains = |field: &str| text.as_deref().is_some_and(|t| field.to_lowercase().contains(t));
+        let mut found: Vec<&ProjectSummary> = all
+            .iter()
+            .filter(|p| visible.is_none_or(|v| v.contains(&p.id)))
+            .filter(|p| self.stage.is_none_or(|s| p.stage == s))
+            .filter(|p| self.colour.is_none_or(|c| p.colour_by_counts() == c))
+            .filter(|p| self.park.is_none() || p.park == self.park)
+            .filter(|p| {
+                text.is_none()
+                    || contains(&p.name)
+                    || contains(&p.company)
+                    || p.investment_code.as_deref().is_some_and(contains)
+            })
+            .collect();
+        found.sort_by(|a, b| self.sort.compare(a, b));
+        let total = found.len() as i64;
+        let page = found
+            .into_iter()
+            .skip(usize::try_from(self.offset).unwrap_or(0))
+            .take(usize::try_from(self.limit).unwrap_or(0))
+            .map(|p| ProjectSummary { total, ..p.clone() })
+            .collect();
+        (page, total)
+    }
 }
 
-/// One page of the projects the scope allows, filtered and sorted by their figures as of the
-/// last recomputation; each row carries the total.
-pub async fn search(pool: &PgPool, scope: ProjectScope, q: &ListQuery) -> Result<Vec<ProjectSummary>, sqlx::Error> {
-    let (kind, id) = scope_params(scope);
-    let filter = "AND ($3::text IS NULL OR p.stage = $3)
-        AND ($4::text IS NULL
-             OR ($4 = 'red' AND coalesce(o.red_items, 0) > 0)
-             OR ($4 = 'yellow' AND coalesce(o.red_items, 0) = 0 AND coalesce(o.yellow_items, 0) > 0)
-             OR ($4 = 'green' AND coalesce(o.red_items, 0) = 0 AND coalesce(o.yellow_items, 0) = 0))
-        AND ($5::text IS NULL OR p.park = $5)
-        AND ($6::text IS NULL OR p.name ILIKE $6 OR p.company ILIKE $6 OR p.investment_code ILIKE $6)";
-    sqlx::query_as(&summary_sql(
-        scope,
-        "project_status",
-        filter,
-        q.sort.order_by(),
-        "LIMIT $7 OFFSET $8",
-    ))
-    .bind(kind)
-    .bind(id)
-    .bind(q.stage.map(Stage::as_str))
-    .bind(q.colour.map(Colour::as_str))
-    .bind(q.park.as_deref())
-    .bind(q.text.as_deref().map(contains_pattern))
-    .bind(q.limit)
-    .bind(q.offset)
-    .fetch_all(pool)
-    .await
+/// The industrial parks named by the visible projects of `all`, for the list's filter.
+pub fn parks_of(all: &[ProjectSummary], visible: Option<&HashSet<Uuid>>) -> Vec<String> {
+    let parks: BTreeSet<&String> = all
+        .iter()
+        .filter(|p| visible.is_none_or(|v| v.contains(&p.id)))
+        .filter_map(|p| p.park.as_ref())
+        .collect();
+    parks.into_iter().cloned().collect()
 }
 
-/// The industrial parks named by visible projects, for the list's filter.
-pub async fn parks(pool: &PgPool, scope: ProjectScope) -> Result<Vec<String>, sqlx::Error> {
-    let (kind, id) = scope_params(scope);
-    let scoped = in_scope(scope);
-    sqlx::query_scalar(&format!(
-        "SELECT DISTINCT p.park FROM projects p WHERE p.park IS NOT NULL AND {scoped} ORDER BY p.park"
-    ))
-    .bind(kind)
-    .bind(id)
-    .fetch_all(pool)
-    .await
+/// Every project with its task force's headline and its figures as of the last recomputation,
+/// worst first: what the lists select from.
+pub async fn listed<'e>(db: impl PgExecutor<'e>) -> Result<Vec<ProjectSummary>, sqlx::Error> {
+    sqlx::query_as(&summary_sql(ProjectScope::All, "project_status", "", WORST_FIRST, ""))
+        .bind("all")
+        .bind(None::<Uuid>)
+        .fetch_all(db)
+        .await
 }
 
-/// Every project the scope allows, worst first, with its figures as of the last recomputation.
-pub async fn list_visible(pool: &PgPool, scope: ProjectScope) -> Result<Vec<ProjectSummary>, sqlx::Error> {
+/// The ids of the projects the scope allows; `None` when it allows all of them.
+pub async fn visible_ids(pool: &PgPool, scope: ProjectScope) -> Result<Option<HashSet<Uuid>>, sqlx::Error> {
+    if scope == ProjectScope::All {
+        return Ok(None);
+    }
     let (kind, id) = scope_params(scope);
-    sqlx::query_as(&summary_sql(scope, "project_status", "", WORST_FIRST, ""))
+    let ids: Vec<Uuid> = sqlx::query_scalar(&format!("SELECT p.id FROM projects p WHERE {}", in_scope(scope)))
         .bind(kind)
         .bind(id)
         .fetch_all(pool)
-        .await
+        .await?;
+    Ok(Some(ids.into_iter().collect()))
 }
 
 /// One project, if the scope allows it, with its figures counted now; `None` both when it does
@@ -418,4 +445,150 @@ pub async fn names(pool: &PgPool, scope: ProjectScope) -> Result<Vec<(Uuid, Stri
     .bind(scope_id)
     .fetch_all(pool)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(name: &str, red: i64, yellow: i64, deadline: Option<(i32, u32, u32)>) -> ProjectSummary {
+        ProjectSummary {
+            id: Uuid::new_v4(),
+            name: name.into(),
+            company: format!("{name}有限公司"),
+            park: None,
+            industry: None,
+            investment_code: None,
+            stage: Stage::Signed,
+            total_investment_wan: None,
+            description: None,
+            version: 1,
+            leader_name: None,
+            lead_unit: None,
+            open_items: red + yellow + i64::from(deadline.is_some()),
+            red_items: red,
+            yellow_items: yellow,
+            worst_title: deadline.map(|_| "事项".into()),
+            worst_deadline: deadline.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()),
+            worst_unit: None,
+            total: 0,
+        }
+    }
+
+    fn query(sort: Sort) -> ListQuery {
+        ListQuery {
+            stage: None,
+            colour: None,
+            park: None,
+            text: None,
+            sort,
+            limit: 100,
+            offset: 0,
+        }
+    }
+
+    fn names(found: &[ProjectSummary]) -> Vec<&str> {
+        found.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    fn sample() -> Vec<ProjectSummary> {
+        let mut all = vec![
+            project("甲", 0, 0, None),
+            project("乙", 0, 1, Some((2026, 3, 1))),
+            project("丙", 1, 0, Some((2026, 2, 1))),
+            project("丁", 2, 0, Some((2026, 1, 1))),
+            project("戊", 0, 0, Some((2026, 5, 1))),
+        ];
+        all[0].park = Some("工业园".into());
+        all[1].park = Some("高新区".into());
+        all[4].park = Some("工业园".into());
+        all[3].stage = Stage::Negotiating;
+        all[1].total_investment_wan = Some(50_000);
+        all[4].total_investment_wan = Some(80_000);
+        all[4].investment_code = Some("2023-360725-30-03-012345".into());
+        all
+    }
+
+    #[test]
+    fn each_sort_orders_with_names_breaking_ties() {
+        let all = sample();
+        let order = |sort| names(&query(sort).select(&all, None).0).join("");
+        assert_eq!(
+            order(Sort::Colour),
+            "丁丙乙戊甲",
+            "more red first, then yellow, then the nearest deadline"
+        );
+        assert_eq!(
+            order(Sort::Deadline),
+            "丁丙乙戊甲",
+            "projects without an open item last"
+        );
+        assert_eq!(order(Sort::Investment), "戊乙丁丙甲");
+        assert_eq!(order(Sort::Stage), "丁丙乙戊甲", "negotiating first, then by name");
+        let mut twins = vec![
+            project("同名", 1, 0, Some((2026, 1, 1))),
+            project("同名", 1, 0, Some((2026, 1, 1))),
+        ];
+        twins.sort_by_key(|p| p.id);
+        let ids: Vec<Uuid> = query(Sort::Colour)
+            .select(&twins, None)
+            .0
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(
+            ids,
+            [twins[0].id, twins[1].id],
+            "equal rows keep one order, so pages never overlap"
+        );
+    }
+
+    #[test]
+    fn filters_combine_and_text_matches_name_company_or_code_in_any_case() {
+        let all = sample();
+        let with = |f: &dyn Fn(&mut ListQuery)| {
+            let mut q = query(Sort::Colour);
+            f(&mut q);
+            names(&q.select(&all, None).0).join("")
+        };
+        assert_eq!(with(&|q| q.colour = Some(Colour::Red)), "丁丙");
+        assert_eq!(with(&|q| q.colour = Some(Colour::Yellow)), "乙");
+        assert_eq!(with(&|q| q.colour = Some(Colour::Green)), "戊甲");
+        assert_eq!(with(&|q| q.stage = Some(Stage::Negotiating)), "丁");
+        assert_eq!(with(&|q| q.park = Some("工业园".into())), "戊甲");
+        assert_eq!(with(&|q| q.text = Some("乙有限".into())), "乙", "company");
+        assert_eq!(with(&|q| q.text = Some("360725-30".into())), "戊", "investment code");
+        assert_eq!(
+            with(&|q| {
+                q.park = Some("工业园".into());
+                q.colour = Some(Colour::Red);
+            }),
+            ""
+        );
+        let mut latin = sample();
+        latin[2].name = "Lithium Plant".into();
+        let mut q = query(Sort::Colour);
+        q.text = Some("lithium".into());
+        assert_eq!(names(&q.select(&latin, None).0), ["Lithium Plant"]);
+    }
+
+    #[test]
+    fn pages_carry_the_total_and_visibility_comes_first() {
+        let all = sample();
+        let mut q = query(Sort::Colour);
+        (q.limit, q.offset) = (2, 2);
+        let (page, total) = q.select(&all, None);
+        assert_eq!((names(&page), total), (vec!["乙", "戊"], 5));
+        assert!(page.iter().all(|p| p.total == 5));
+        (q.limit, q.offset) = (2, 4);
+        assert_eq!(names(&q.select(&all, None).0), ["甲"]);
+        (q.limit, q.offset) = (2, 6);
+        let (page, total) = q.select(&all, None);
+        assert!(page.is_empty() && total == 5);
+        let visible: HashSet<Uuid> = [all[0].id, all[2].id].into();
+        let (page, total) = query(Sort::Colour).select(&all, Some(&visible));
+        assert_eq!((names(&page), total), (vec!["丙", "甲"], 2));
+        assert_eq!(parks_of(&all, Some(&visible)), ["工业园"]);
+        assert_eq!(parks_of(&all, None), ["工业园", "高新区"]);
+    }
 }

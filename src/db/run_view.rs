@@ -6,11 +6,14 @@
 //! request reads the id (one indexed row), and only the first request after a run reads the rest.
 //! Instances do not need to tell each other anything.
 
+use std::collections::HashSet;
 use std::sync::{Arc, RwLock};
 
 use sqlx::PgPool;
 use tokio::sync::Mutex;
+use uuid::Uuid;
 
+use super::projects::{self, ListQuery, ProjectSummary};
 use super::requests::{self, Fact, Request};
 use super::standings::{self, ColourCount, Entry, FlaggedItem, Snapshot, StageCount, UnitStanding};
 use crate::auth::policy::ProjectScope;
@@ -39,6 +42,8 @@ pub struct RunView {
     pub open_requests: Vec<Request>,
     /// Every request's dates and rating, for the task forces' service figures.
     pub request_facts: Vec<Fact>,
+    /// Every project with its figures, worst first: what the projects lists select from.
+    pub projects: Arc<Vec<ProjectSummary>>,
 }
 
 impl RunView {
@@ -62,6 +67,7 @@ impl RunView {
             flagged: standings::flagged_items(&mut *tx, FLAGGED_KEPT).await?,
             open_requests: requests::open(&mut *tx, ProjectScope::All, OPEN_REQUESTS_KEPT).await?,
             request_facts: requests::facts(&mut *tx, ProjectScope::All).await?,
+            projects: Arc::new(projects::listed(&mut *tx).await?),
             snapshot,
         };
         tx.commit().await?;
@@ -106,5 +112,47 @@ impl RunViews {
     fn kept(&self, snapshot: &Snapshot) -> Option<Arc<RunView>> {
         let last = self.last.read().unwrap_or_else(|e| e.into_inner());
         last.as_ref().filter(|v| v.snapshot.id == snapshot.id).cloned()
+    }
+}
+
+/// The projects a scope allows, as of the last run, for the lists to select from.
+pub struct VisibleProjects {
+    all: Arc<Vec<ProjectSummary>>,
+    visible: Option<HashSet<Uuid>>,
+}
+
+impl RunViews {
+    /// The projects `scope` allows with their figures as of the last run; before the first run,
+    /// read now (every project, no figures yet).
+    pub async fn projects(&self, pool: &PgPool, scope: ProjectScope) -> Result<VisibleProjects, sqlx::Error> {
+        let all = match self.current(pool).await? {
+            Some(view) => view.projects.clone(),
+            None => Arc::new(projects::listed(pool).await?),
+        };
+        Ok(VisibleProjects {
+            all,
+            visible: projects::visible_ids(pool, scope).await?,
+        })
+    }
+}
+
+impl VisibleProjects {
+    /// One page, filtered and sorted, and how many match across all pages.
+    pub fn select(&self, q: &ListQuery) -> (Vec<ProjectSummary>, i64) {
+        q.select(&self.all, self.visible.as_ref())
+    }
+
+    /// Every one of them, worst first.
+    pub fn all(&self) -> Vec<ProjectSummary> {
+        self.all
+            .iter()
+            .filter(|p| self.visible.as_ref().is_none_or(|v| v.contains(&p.id)))
+            .cloned()
+            .collect()
+    }
+
+    /// The industrial parks they name, for the list's filter.
+    pub fn parks(&self) -> Vec<String> {
+        projects::parks_of(&self.all, self.visible.as_ref())
     }
 }

@@ -11,7 +11,7 @@ use super::error::{AppError, AppResult};
 use super::projects::{ListParams, list_query};
 use super::spreadsheet::{self, FileFormat, Out, Table};
 use crate::auth::{CurrentUser, policy};
-use crate::db::{items, projects, settings, units};
+use crate::db::{items, settings, units};
 
 /// More rows than any county has; an export is one bounded query.
 const MAX_ROWS: i64 = 100_000;
@@ -25,7 +25,11 @@ async fn projects_table(
     let settings = settings::load(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let (query, _) = list_query(params, MAX_ROWS);
-    let found = projects::search(&state.db, policy::project_scope(user), &query).await?;
+    let (found, _) = state
+        .runs
+        .projects(&state.db, policy::project_scope(user))
+        .await?
+        .select(&query);
     let t = ctx.t();
     let columns = vec![
         (t.sheet_project, 34.0),

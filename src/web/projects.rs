@@ -183,8 +183,8 @@ pub async fn list(
         ..
     } = query;
     let (park, text) = (park.clone(), text.clone());
-    let found = projects::search(&state.db, scope, &query).await?;
-    let total = found.first().map_or(0, |p| p.total);
+    let listed = state.runs.projects(&state.db, scope).await?;
+    let (found, total) = listed.select(&query);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let href = |to: i64| {
         let mut q = vec![("page", to.to_string()), ("sort", sort.as_str().to_string())];
@@ -207,7 +207,7 @@ pub async fn list(
         label: label.into(),
         selected,
     };
-    let parks = projects::parks(&state.db, scope).await?;
+    let parks = listed.parks();
     Ok(ListPage {
         layout: Layout::new(&ctx),
         intro: if scope == policy::ProjectScope::All {
