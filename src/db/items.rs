@@ -122,15 +122,21 @@ async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Item, sqlx::Error> {
 
 /// Every item of a project, open ones by urgency first, then closed ones, most recent first.
 pub async fn of_project(pool: &PgPool, project: Uuid) -> Result<Vec<Item>, sqlx::Error> {
-    of_projects(pool, &[project]).await
+    // Its own text rather than a one-element array: a plan for one project is kept and reused.
+    sqlx::query_as(&format!("{SELECT} WHERE i.project_id = $1 ORDER BY {CHECKLIST_ORDER}"))
+        .bind(project)
+        .fetch_all(pool)
+        .await
 }
 
-/// The items of these projects: each project's open items by deadline, then its closed ones.
+/// Each project's open items by deadline, then its closed ones, most recent first.
+const CHECKLIST_ORDER: &str = "i.project_id, i.state = 'open' DESC, CASE WHEN i.state = 'open' THEN i.deadline END,
+    i.closed_on DESC, i.title";
+
+/// The items of these projects, each project's in checklist order.
 pub async fn of_projects(pool: &PgPool, projects: &[Uuid]) -> Result<Vec<Item>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{SELECT} WHERE i.project_id = ANY($1)
-         ORDER BY i.project_id, i.state = 'open' DESC, CASE WHEN i.state = 'open' THEN i.deadline END,
-                  i.closed_on DESC, i.title"
+        "{SELECT} WHERE i.project_id = ANY($1) ORDER BY {CHECKLIST_ORDER}"
     ))
     .bind(projects)
     .fetch_all(pool)

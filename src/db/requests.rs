@@ -143,8 +143,14 @@ pub async fn list(
 ) -> Result<Vec<Request>, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
     let scoped = in_scope(scope);
+    // One text with the project and one without, so that each keeps its plan.
+    let project_is = if project.is_some() {
+        "r.project_id = $3"
+    } else {
+        "$3::uuid IS NULL"
+    };
     sqlx::query_as(&format!(
-        "{SELECT} WHERE {scoped} AND ($3::uuid IS NULL OR r.project_id = $3)
+        "{SELECT} WHERE {scoped} AND {project_is}
          ORDER BY r.state <> 'pending', CASE WHEN r.state = 'pending' THEN r.created_at END,
                   r.created_at DESC
          LIMIT $4"
