@@ -178,13 +178,13 @@ pub async fn overdue_of_projects(pool: &PgPool, projects: &[Uuid], today: NaiveD
 
 /// One page of a unit's open items across all projects, most urgent first, and how many there are.
 pub async fn unit_queue(pool: &PgPool, unit: Uuid, limit: i64, offset: i64) -> Result<(Vec<Item>, i64), sqlx::Error> {
+    // The page's bounds written into the text (numbers, not input): with them as parameters the
+    // planner cannot size the page, and plans the query anew on every call.
     let items = sqlx::query_as(&format!(
         "{SELECT} WHERE i.responsible_unit_id = $1 AND i.state = 'open'
-         ORDER BY i.deadline, p.name, i.title LIMIT $2 OFFSET $3"
+         ORDER BY i.deadline, p.name, i.title LIMIT {limit} OFFSET {offset}"
     ))
     .bind(unit)
-    .bind(limit)
-    .bind(offset)
     .fetch_all(pool)
     .await?;
     let total =

@@ -101,14 +101,6 @@ pub async fn entries<'e>(pool: impl PgExecutor<'e>, snapshot: Uuid, limit: i64) 
     .await
 }
 
-pub async fn entry_of_project(pool: &PgPool, snapshot: Uuid, project: Uuid) -> Result<Option<Entry>, sqlx::Error> {
-    sqlx::query_as(&format!("{ENTRY} WHERE e.snapshot_id = $1 AND e.project_id = $2"))
-        .bind(snapshot)
-        .bind(project)
-        .fetch_optional(pool)
-        .await
-}
-
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct FlaggedItem {
     pub id: Uuid,

@@ -354,13 +354,16 @@ pub async fn project_page(
     let people = projects::task_force_people(&state.db, id).await?;
     let all_items = items::of_project(&state.db, id).await?;
     let on_task_force = projects::on_task_force(&state.db, id, user.id).await?;
-    let standing = match standings::current(&state.db).await? {
-        Some(snapshot) if internal => standings::entry_of_project(&state.db, snapshot.id, id).await?.map(|e| {
-            let place = t.place(e.list.as_deref(), e.list_position);
-            (e, place)
-        }),
-        _ => None,
+    let view = if internal {
+        state.runs.current(&state.db).await?
+    } else {
+        None
     };
+    let standing = view.and_then(|v| {
+        let e = v.entries.iter().find(|e| e.project_id == id)?.clone();
+        let place = t.place(e.list.as_deref(), e.list_position);
+        Some((e, place))
+    });
     let (updates, history) = if internal {
         let history = projects::history(&state.db, id, HISTORY_SHOWN).await?;
         (
