@@ -99,13 +99,17 @@ fn county_dates(
 const SELECT: &str = "SELECT r.id, r.project_id, p.name AS project_name, s.display_name AS submitter, r.title,
         r.body, r.category, r.wished_on, r.state, t.display_name AS triager, r.triaged_at, r.decline_reason,
         r.rating, r.rating_comment, r.created_at, r.version, i.id AS item_id, i.title AS item_title,
-        u.name AS item_unit, i.deadline AS item_deadline, i.state AS item_state, i.closed_on AS item_closed_on
+        i.unit AS item_unit, i.deadline AS item_deadline, i.state AS item_state, i.closed_on AS item_closed_on
     FROM investor_requests r
     JOIN projects p ON p.id = r.project_id
     JOIN users s ON s.id = r.submitted_by
     LEFT JOIN users t ON t.id = r.triaged_by
-    LEFT JOIN checklist_items i ON i.investor_request_id = r.id
-    LEFT JOIN units u ON u.id = i.responsible_unit_id";
+    -- At most one item per request (a unique key), said so: the planner otherwise expects thousands
+    -- and plans every call anew.
+    LEFT JOIN LATERAL (
+        SELECT i.id, i.title, i.deadline, i.state, i.closed_on, u.name AS unit
+        FROM checklist_items i JOIN units u ON u.id = i.responsible_unit_id
+        WHERE i.investor_request_id = r.id LIMIT 1) i ON true";
 
 /// A request whose project the scope allows, and whether `user` is on that project's task force.
 pub async fn find_visible(
