@@ -32,7 +32,8 @@ pub struct ProjectListEntry {
     yellow_items: i64,
 }
 
-/// The projects the caller may see, worst first.
+/// The projects the caller may see, worst first, with their figures as of the status engine's last
+/// run (it runs within a second of any change; `GET /api/v1/projects/{id}` counts one project live).
 #[utoipa::path(get, path = "/api/v1/projects", responses((status = 200, body = [ProjectListEntry])))]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<ProjectListEntry>>> {
     let settings = settings::load(&state.db).await?;
