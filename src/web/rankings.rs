@@ -23,8 +23,9 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 const WEEKS_LISTED: i64 = 52;
-/// The figures table shows the worst task forces; the projects list filters all of them.
-const ENTRIES_SHOWN: usize = 200;
+/// The figures and units tables show their worst rows unless all are asked for (`?tables=all`);
+/// the projects list filters every project.
+const ROWS_SHOWN: usize = 50;
 
 /// The black list shows its first places unless all of it is asked for (`?black=all`).
 const BLACK_SHOWN: usize = 50;
@@ -33,6 +34,7 @@ const BLACK_SHOWN: usize = 50;
 pub struct RankingsQuery {
     week: Option<String>,
     black: Option<String>,
+    tables: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -47,7 +49,10 @@ pub struct RankingsPage {
     /// How much of the black list is left out, and where all of it is.
     black_more: Option<(String, String)>,
     all: Vec<(Entry, String)>,
+    /// How much of each table is left out, and where all of it is.
+    all_more: Option<(String, String)>,
     units: Vec<UnitStanding>,
+    units_more: Option<(String, String)>,
     weeks: Vec<Snapshot>,
     can_freeze: bool,
     run: RunStatus,
@@ -94,14 +99,14 @@ pub async fn show(
             let s = standings::weekly_as_of(&state.db, day)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let entries = standings::entries(&state.db, s.id, ENTRIES_SHOWN as i64).await?;
+            let entries = standings::entries(&state.db, s.id, i64::MAX).await?;
             let lists = standings::lists(&state.db, s.id).await?;
             (Some(s), entries, Vec::new(), lists)
         }
         None => match &view {
             Some(v) => (
                 Some(v.snapshot.clone()),
-                v.entries.iter().take(ENTRIES_SHOWN).cloned().collect(),
+                v.entries.clone(),
                 v.units.clone(),
                 v.lists.clone(),
             ),
@@ -142,10 +147,21 @@ pub async fn show(
     } else {
         BLACK_SHOWN.min(black_list.len())
     };
-    let black_more = t.black_list_cut(black_list.len(), shown).map(|text| {
-        let week = week.map(|d| format!("week={d}&")).unwrap_or_default();
-        (text, format!("/rankings?{week}black=all#black-list-rank"))
-    });
+    // Each list or table cut short links to all of it, in the same week.
+    let week_param = week.map(|d| format!("week={d}&")).unwrap_or_default();
+    let black_more = t
+        .black_list_cut(black_list.len(), shown)
+        .map(|text| (text, format!("/rankings?{week_param}black=all#black-list-rank")));
+    let rows = if q.tables.as_deref() == Some("all") {
+        usize::MAX
+    } else {
+        ROWS_SHOWN
+    };
+    let cut = |total: usize, anchor: &str| {
+        t.rows_cut(total, rows.min(total))
+            .map(|text| (text, format!("/rankings?{week_param}tables=all#{anchor}")))
+    };
+    let (all_more, units_more) = (cut(entries.len(), "all"), cut(units.len(), "units"));
     let heading = match &snapshot {
         Some(s) if live => format!("{} · {} · {}", t.rankings_title, t.live, t.as_of(&s.as_of)),
         Some(s) => format!("{} · {}", t.rankings_title, t.as_of(&s.as_of)),
@@ -161,9 +177,12 @@ pub async fn show(
         black_more,
         all: entries
             .iter()
+            .take(rows)
             .map(|e| (e.clone(), t.place(e.list.as_deref(), e.list_position)))
             .collect(),
-        units,
+        all_more,
+        units: units.into_iter().take(rows).collect(),
+        units_more,
         weeks: standings::weekly(&state.db, WEEKS_LISTED).await?,
         can_freeze: policy::may_freeze_rankings(&user),
         run: run_status(&state, &ctx, settings.tz()).await?,

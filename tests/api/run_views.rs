@@ -18,6 +18,13 @@ fn black_list(body: &str) -> &str {
     &body[start..end]
 }
 
+/// The rows of the rankings' table of every task force's figures.
+fn figures_rows(body: &str) -> usize {
+    let start = body.find("aria-labelledby=\"all\"").expect("the figures table");
+    let end = body[start..].find("</section>").unwrap() + start;
+    body[start..end].matches("<tr class=\"row-").count()
+}
+
 /// Gives the project an item `days` overdue, as a lead would on its checklist.
 async fn overdue_item(app: &TestApp, project: &str, title: &str, days: u64) {
     let deadline = Utc::now().date_naive() - Days::new(days);
@@ -122,7 +129,7 @@ async fn the_dashboard_and_rankings_follow_each_run_on_every_instance() {
 }
 
 #[tokio::test]
-async fn a_long_black_list_is_cut_short_with_a_way_to_all_of_it() {
+async fn long_lists_and_tables_are_cut_short_with_a_way_to_all_of_them() {
     let app = spawn_demo_app().await;
     sqlx::query(
         "WITH p AS (
@@ -148,6 +155,12 @@ async fn a_long_black_list_is_cut_short_with_a_way_to_all_of_it() {
     let (_, all) = official.get_text("/rankings?black=all").await;
     assert_eq!(black_list(&all).matches("<li>").count(), 57);
     assert!(!black_list(&all).contains("列出前"));
+    // The figures of the 60 task forces: the worst 50, and all of them on asking.
+    assert_eq!(figures_rows(&ranks), 50);
+    assert!(ranks.contains("共 60 个，列出前 50 个") && ranks.contains("href=\"/rankings?tables=all#all\""));
+    let (_, tables) = official.get_text("/rankings?tables=all").await;
+    assert_eq!(figures_rows(&tables), 60);
+    assert!(!tables.contains("共 60 个，列出前"));
     let (_, dashboard) = official.get_text("/dashboard").await;
     let black = black_list(&dashboard);
     assert_eq!(black.matches("<li>").count(), 10);

@@ -315,6 +315,8 @@ pub static CATALOG: Catalog = Catalog {
     black_list: "Black list",
     black_list_more: "{total} task forces in all; the first {shown} are listed",
     black_list_all: "Show the whole black list",
+    rows_more: "{total} in all; the first {shown} are listed",
+    show_all: "Show all",
     dash_trend: "Red and yellow items, week by week",
     dash_trend_desc: "Red and yellow items at each weekly snapshot; the last group is now.",
     dash_funnel: "Stage funnel",

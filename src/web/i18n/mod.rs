@@ -278,6 +278,9 @@ pub struct Catalog {
     /// `{total}`, `{shown}`: under a black list cut short.
     pub black_list_more: &'static str,
     pub black_list_all: &'static str,
+    /// `{total}`, `{shown}`: under a table cut short.
+    pub rows_more: &'static str,
+    pub show_all: &'static str,
     pub dash_trend: &'static str,
     pub dash_trend_desc: &'static str,
     pub dash_funnel: &'static str,
@@ -790,6 +793,16 @@ impl Catalog {
         })
     }
 
+    /// Under a table cut short; `None` when all of it is shown.
+    pub fn rows_cut(&self, total: usize, shown: usize) -> Option<String> {
+        (shown < total).then(|| {
+            fill(
+                self.rows_more,
+                &[("total", &total.to_string()), ("shown", &shown.to_string())],
+            )
+        })
+    }
+
     pub fn flagged_more(&self, total: i64, shown: usize) -> String {
         fill(
             self.dash_flagged_more,
@@ -1089,6 +1102,11 @@ mod tests {
             let t = lang.catalog();
             assert_eq!(t.black_list_cut(0, 0), None);
             assert_eq!(t.black_list_cut(50, 50), None);
+            assert_eq!(t.rows_cut(50, 50), None);
+            assert!(
+                t.rows_cut(200, 50)
+                    .is_some_and(|s| s.contains("200") && !s.contains('{'))
+            );
             let cut = t.black_list_cut(51, 50).unwrap();
             assert!(cut.contains("51") && cut.contains("50") && !cut.contains('{'), "{cut}");
         }

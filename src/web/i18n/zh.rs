@@ -287,6 +287,8 @@ pub static CATALOG: Catalog = Catalog {
     black_list: "黑榜",
     black_list_more: "共 {total} 个专班，列出前 {shown} 个",
     black_list_all: "查看完整黑榜",
+    rows_more: "共 {total} 个，列出前 {shown} 个",
+    show_all: "查看全部",
     dash_trend: "红黄事项周趋势",
     dash_trend_desc: "每周冻结时的红色与黄色事项数，最后一组为当前。",
     dash_funnel: "项目阶段漏斗",
