@@ -19,6 +19,7 @@ use crate::db::settings;
 use crate::db::standings::{self, Entry, Snapshot, UnitStanding};
 use crate::domain::request;
 use crate::jobs;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -94,6 +95,8 @@ pub async fn show(
     } else {
         None
     };
+    // A past week is read from the database; the live one is borrowed from the run's view, and
+    // only the rows shown are copied.
     let (snapshot, entries, units, lists) = match week {
         Some(day) => {
             let s = standings::weekly_as_of(&state.db, day)
@@ -101,25 +104,24 @@ pub async fn show(
                 .ok_or(AppError::NotFound)?;
             let entries = standings::entries(&state.db, s.id, i64::MAX).await?;
             let lists = standings::lists(&state.db, s.id).await?;
-            (Some(s), entries, Vec::new(), lists)
+            (Some(s), Cow::Owned(entries), Cow::Owned(Vec::new()), Cow::Owned(lists))
         }
         None => match &view {
             Some(v) => (
                 Some(v.snapshot.clone()),
-                v.entries.clone(),
-                v.units.clone(),
-                v.lists.clone(),
+                Cow::Borrowed(&v.entries[..]),
+                Cow::Borrowed(&v.units[..]),
+                Cow::Borrowed(&v.lists[..]),
             ),
-            None => (None, Vec::new(), Vec::new(), Vec::new()),
+            None => (
+                None,
+                Cow::Borrowed(&[][..]),
+                Cow::Borrowed(&[][..]),
+                Cow::Borrowed(&[][..]),
+            ),
         },
     };
-    let listed = |name: &str| {
-        lists
-            .iter()
-            .filter(|e| e.list.as_deref() == Some(name))
-            .cloned()
-            .collect::<Vec<_>>()
-    };
+    let listed = |name: &'static str| lists.iter().filter(move |e| e.list.as_deref() == Some(name));
     // How each task force serves its investors: as of the last run, like the lists.
     let mut service: Vec<ServiceRow> = match &view {
         Some(v) => {
@@ -141,16 +143,16 @@ pub async fn show(
             .cmp(&(a.figures.late, a.figures.pending))
             .then_with(|| a.name.cmp(&b.name))
     });
-    let black_list = listed("black");
+    let black_total = listed("black").count();
     let shown = if q.black.as_deref() == Some("all") {
-        black_list.len()
+        black_total
     } else {
-        BLACK_SHOWN.min(black_list.len())
+        BLACK_SHOWN.min(black_total)
     };
     // Each list or table cut short links to all of it, in the same week.
     let week_param = week.map(|d| format!("week={d}&")).unwrap_or_default();
     let black_more = t
-        .black_list_cut(black_list.len(), shown)
+        .black_list_cut(black_total, shown)
         .map(|text| (text, format!("/rankings?{week_param}black=all#black-list-rank")));
     let rows = if q.tables.as_deref() == Some("all") {
         usize::MAX
@@ -172,8 +174,8 @@ pub async fn show(
         heading,
         live,
         rule_red: t.red_rule(settings.red_list_size),
-        red_list: listed("red"),
-        black_list: black_list[..shown].to_vec(),
+        red_list: listed("red").cloned().collect(),
+        black_list: listed("black").take(shown).cloned().collect(),
         black_more,
         all: entries
             .iter()
@@ -181,7 +183,7 @@ pub async fn show(
             .map(|e| (e.clone(), t.place(e.list.as_deref(), e.list_position)))
             .collect(),
         all_more,
-        units: units.into_iter().take(rows).collect(),
+        units: units.iter().take(rows).cloned().collect(),
         units_more,
         weeks: standings::weekly(&state.db, WEEKS_LISTED).await?,
         can_freeze: policy::may_freeze_rankings(&user),
