@@ -19,7 +19,7 @@ use super::standings::{self, ColourCount, Entry, FlaggedItem, Snapshot, StageCou
 use crate::auth::policy::ProjectScope;
 
 /// The flagged items a run keeps at hand: more than any page shows.
-pub const FLAGGED_KEPT: i64 = 50;
+const FLAGGED_KEPT: i64 = 50;
 /// Open requests kept: far more than a county has waiting at once.
 const OPEN_REQUESTS_KEPT: i64 = 2000;
 

@@ -71,21 +71,10 @@ const ENTRY: &str = "SELECT e.task_force_id, e.project_id, p.name, e.colour, e.d
 
 /// The red and black lists of a snapshot, in list order.
 pub async fn lists<'e>(pool: impl PgExecutor<'e>, snapshot: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
-    lists_limited(pool, snapshot, i32::MAX).await
-}
-
-/// The red list and the first `black` places of the black list.
-pub async fn lists_limited<'e>(
-    pool: impl PgExecutor<'e>,
-    snapshot: Uuid,
-    black: i32,
-) -> Result<Vec<Entry>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{ENTRY} WHERE e.snapshot_id = $1 AND (e.list = 'red' OR (e.list = 'black' AND e.list_position <= $2))
-         ORDER BY e.list DESC, e.list_position"
+        "{ENTRY} WHERE e.snapshot_id = $1 AND e.list IS NOT NULL ORDER BY e.list DESC, e.list_position"
     ))
     .bind(snapshot)
-    .bind(black)
     .fetch_all(pool)
     .await
 }
