@@ -297,23 +297,10 @@ pub async fn accept(
         source: Source::InvestorRequest,
         meeting_id: None,
     };
-    match requests::accept(&state.db, id, fields.version(), item, user.id)
+    let outcome = requests::accept(&state.db, id, fields.version(), item, user.id)
         .await?
-        .0
-    {
-        Triaged::Done(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
-        Triaged::Conflict(_) | Triaged::NotPending(_) => {
-            refused(
-                &state,
-                &ctx,
-                &user,
-                id,
-                StatusCode::CONFLICT,
-                already_triaged(&ctx, "accept"),
-            )
-            .await
-        }
-    }
+        .0;
+    after_triage(&state, &ctx, &user, id, outcome, "accept").await
 }
 
 pub async fn decline(
@@ -337,18 +324,23 @@ pub async fn decline(
             return refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await;
         }
     };
-    match requests::decline(&state.db, id, fields.version(), &reason, user.id).await? {
+    let outcome = requests::decline(&state.db, id, fields.version(), &reason, user.id).await?;
+    after_triage(&state, &ctx, &user, id, outcome, "decline").await
+}
+
+/// Back to the request after a triage; if someone triaged it first, its page again saying so (409).
+async fn after_triage(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    id: Uuid,
+    outcome: Triaged,
+    form: &'static str,
+) -> AppResult<Response> {
+    match outcome {
         Triaged::Done(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
         Triaged::Conflict(_) | Triaged::NotPending(_) => {
-            refused(
-                &state,
-                &ctx,
-                &user,
-                id,
-                StatusCode::CONFLICT,
-                already_triaged(&ctx, "decline"),
-            )
-            .await
+            refused(state, ctx, user, id, StatusCode::CONFLICT, already_triaged(ctx, form)).await
         }
     }
 }
