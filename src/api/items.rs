@@ -13,7 +13,7 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::items::{self, Item, ItemEdit, NewItem, TransitionRequest, Written};
 use crate::db::projects;
-use crate::db::settings::{self, Settings};
+use crate::db::settings::Settings;
 use crate::domain::checklist::{self, Category, ItemFields, Phase, Source, TEXT_MAX, Transition};
 use crate::domain::input::{self, FieldErrors};
 use crate::domain::status::{self, Colour};
@@ -96,10 +96,11 @@ fn to_json(i: Item, settings: &Settings, internal: bool) -> ItemJson {
     responses((status = 200, body = [ItemJson]), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
+    ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<Vec<ItemJson>>> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     projects::find_visible(
         &state.db,
         policy::project_scope(&user),
@@ -116,8 +117,13 @@ pub async fn list(
 
 /// One item.
 #[utoipa::path(get, path = "/api/v1/items/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = ItemJson), (status = 404)))]
-pub async fn show(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> AppResult<Json<ItemJson>> {
-    let settings = settings::load(&state.db).await?;
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<ItemJson>> {
+    let settings = ctx.settings(&state.db).await?;
     let (item, _) = load(&state, &user, id).await?;
     Ok(Json(to_json(item, &settings, policy::sees_internal(&user))))
 }
@@ -143,7 +149,7 @@ pub async fn create(
     IdPath(id): IdPath,
     Json(new): Json<NewItemJson>,
 ) -> AppResult<(StatusCode, Json<ItemJson>)> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     checklist_project(&state, &user, id).await?;
     let fields = ItemFields {
         title: new.title,
@@ -193,7 +199,7 @@ pub async fn patch(
     IdPath(id): IdPath,
     Json(p): Json<ItemPatch>,
 ) -> AppResult<Json<ItemJson>> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (item, on_task_force) = load(&state, &user, id).await?;
     if !policy::may_edit_checklist(&user, on_task_force) {
         return Err(AppError::Forbidden);
@@ -355,7 +361,7 @@ async fn change(
     field: &'static str,
     change: Transition,
 ) -> AppResult<Json<ItemJson>> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (item, on_task_force) = load(&state, &user, id).await?;
     if !may_change(&user, &item, on_task_force, change) {
         return Err(AppError::Forbidden);

@@ -11,8 +11,8 @@ use uuid::Uuid;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::items::NewItem;
+use crate::db::meetings;
 use crate::db::notices::{self, NoticeContent};
-use crate::db::{meetings, settings};
 use crate::domain::checklist::ItemFields;
 use crate::domain::input::{FieldErrors, Problem, free_text};
 use crate::domain::meeting::MeetingKind;
@@ -57,7 +57,7 @@ pub async fn create(
     if !policy::may_manage_projects(&user) {
         return Err(AppError::Forbidden);
     }
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let starts_at = match DateTime::parse_from_rfc3339(m.starts_at.trim()) {
         Ok(t) => t.with_timezone(&settings.tz()).format("%Y-%m-%dT%H:%M").to_string(),
         Err(_) => m.starts_at.clone(),

@@ -11,7 +11,6 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::project_edits::{self, Saved};
 use crate::db::projects::{self, ProjectSummary};
-use crate::db::settings;
 use crate::domain::lifecycle::Stage;
 use crate::domain::project::{ProjectDraft, ProjectFields};
 use crate::domain::status::Colour;
@@ -35,12 +34,20 @@ pub struct ProjectListEntry {
 /// The projects the caller may see, worst first, with their figures as of the status engine's last
 /// run (it runs within a second of any change; `GET /api/v1/projects/{id}` counts one project live).
 #[utoipa::path(get, path = "/api/v1/projects", responses((status = 200, body = [ProjectListEntry])))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<ProjectListEntry>>> {
-    let settings = settings::load(&state.db).await?;
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<ProjectListEntry>>> {
+    let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let rows = state
         .runs
-        .projects(&state.db, policy::project_scope(&user))
+        .projects(
+            &state.db,
+            ctx.live_snapshot(&state.db).await?,
+            policy::project_scope(&user),
+        )
         .await?
         .all();
     Ok(Json(
@@ -102,7 +109,7 @@ pub async fn show(
 }
 
 async fn project_json(state: &AppState, ctx: &RequestContext, user: &CurrentUser, id: Uuid) -> AppResult<Project> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let p: ProjectSummary = projects::find_visible(&state.db, policy::project_scope(user), id, today, th)
         .await?

@@ -13,7 +13,7 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::items::NewItem;
 use crate::db::projects;
 use crate::db::requests::{self, Request, Triaged};
-use crate::db::settings::{self, Settings};
+use crate::db::settings::Settings;
 use crate::domain::checklist::{Category, ItemFields, Source};
 use crate::domain::input::FieldErrors;
 use crate::domain::request::{self, RequestDraft, RequestFields, RequestState, Standing};
@@ -114,10 +114,11 @@ const LIST_LIMIT: i64 = 1000;
     responses((status = 200, body = [RequestJson]), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
+    ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<Vec<RequestJson>>> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     visible_project(&state, &user, id, &settings).await?;
     let all = requests::list(&state.db, policy::project_scope(&user), Some(id), LIST_LIMIT).await?;
     Ok(Json(all.into_iter().map(|r| to_json(r, &settings)).collect()))
@@ -142,7 +143,7 @@ pub async fn create(
     IdPath(id): IdPath,
     Json(new): Json<NewRequest>,
 ) -> AppResult<(StatusCode, Json<RequestJson>)> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     visible_project(&state, &user, id, &settings).await?;
     if !policy::may_raise_request(&user) {
         return Err(AppError::Forbidden);
@@ -169,10 +170,11 @@ async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Requ
     responses((status = 200, body = RequestJson), (status = 404)))]
 pub async fn show(
     State(state): State<AppState>,
+    ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<RequestJson>> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (request, _) = load(&state, &user, id).await?;
     Ok(Json(to_json(request, &settings)))
 }
@@ -220,7 +222,7 @@ pub async fn accept(
     IdPath(id): IdPath,
     Json(a): Json<AcceptRequest>,
 ) -> AppResult<Json<RequestJson>> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let request = triageable(&state, &user, id).await?;
     let fields = ItemFields {
         title: a.title.unwrap_or_else(|| request.title.clone()),
@@ -264,7 +266,7 @@ pub async fn decline(
     IdPath(id): IdPath,
     Json(d): Json<DeclineRequest>,
 ) -> AppResult<Json<RequestJson>> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let request = triageable(&state, &user, id).await?;
     let reason =
         request::decline_reason(&d.reason).map_err(|p| super::invalid(&FieldErrors(vec![("reason", p)]), &ctx))?;
@@ -290,7 +292,7 @@ pub async fn rate(
     IdPath(id): IdPath,
     Json(r): Json<Rating>,
 ) -> AppResult<Json<RequestJson>> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     load(&state, &user, id).await?;
     if !policy::may_rate_request(&user) {
         return Err(AppError::Forbidden);

@@ -1,6 +1,7 @@
 //! Rankings and the dashboard's counts in JSON, as the last recomputation left them (or, for a
 //! past day without a frozen week, computed on the spot without storing anything).
 
+use crate::web::context::RequestContext;
 use axum::Json;
 use axum::extract::{Query, State};
 use chrono::NaiveDate;
@@ -9,8 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::{CurrentUser, policy};
+use crate::db::recompute;
 use crate::db::standings::{self, Entry};
-use crate::db::{recompute, settings};
 use crate::domain::ranking::{self, Standing};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
@@ -116,6 +117,7 @@ fn from_standings(all: &[Standing<recompute::TaskForceKey>], size: usize, as_of:
 #[utoipa::path(get, path = "/api/v1/rankings", params(AsOf), responses((status = 200, body = Rankings), (status = 403)))]
 pub async fn rankings(
     State(state): State<AppState>,
+    ctx: RequestContext,
     user: CurrentUser,
     Query(q): Query<AsOf>,
 ) -> AppResult<Json<Rankings>> {
@@ -134,7 +136,7 @@ pub async fn rankings(
             "live",
         )));
     }
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let day = as_of.unwrap_or_else(|| settings.today());
     if let Some(w) = standings::weekly_as_of(&state.db, day).await? {
         return Ok(Json(from_entries(

@@ -7,21 +7,11 @@ use uuid::Uuid;
 use super::audit::{self, Actor, Entry};
 
 /// Investor accounts linked to a project.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Deserialize)]
 pub struct LinkedInvestor {
     pub id: Uuid,
     pub username: String,
     pub display_name: String,
-}
-
-pub async fn investors_of(pool: &PgPool, project: Uuid) -> Result<Vec<LinkedInvestor>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.id, u.username, u.display_name FROM investor_projects ip JOIN users u ON u.id = ip.user_id
-         WHERE ip.project_id = $1 ORDER BY u.username",
-    )
-    .bind(project)
-    .fetch_all(pool)
-    .await
 }
 
 /// Links or unlinks an investor account and a project; `false` when nothing changed (already so,

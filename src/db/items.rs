@@ -1,6 +1,8 @@
 //! Checklist items: reading them as the policy allows, and every change in one transaction with
 //! its audit record. Edits are optimistic: a stale version changes nothing and returns the current item.
 
+use std::cmp::{Ordering, Reverse};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
@@ -120,27 +122,43 @@ async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Item, sqlx::Error> {
         .await
 }
 
-/// Every item of a project, open ones by urgency first, then closed ones, most recent first.
+/// Every item of a project in checklist order (see [`checklist_order`]).
 pub async fn of_project(pool: &PgPool, project: Uuid) -> Result<Vec<Item>, sqlx::Error> {
     // Its own text rather than a one-element array: a plan for one project is kept and reused.
-    sqlx::query_as(&format!("{SELECT} WHERE i.project_id = $1 ORDER BY {CHECKLIST_ORDER}"))
+    let mut items: Vec<Item> = sqlx::query_as(&format!("{SELECT} WHERE i.project_id = $1"))
         .bind(project)
         .fetch_all(pool)
-        .await
+        .await?;
+    items.sort_by(checklist_order);
+    Ok(items)
 }
-
-/// Each project's open items by deadline, then its closed ones, most recent first.
-const CHECKLIST_ORDER: &str = "i.project_id, i.state = 'open' DESC, CASE WHEN i.state = 'open' THEN i.deadline END,
-    i.closed_on DESC, i.title";
 
 /// The items of these projects, each project's in checklist order.
 pub async fn of_projects(pool: &PgPool, projects: &[Uuid]) -> Result<Vec<Item>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{SELECT} WHERE i.project_id = ANY($1) ORDER BY {CHECKLIST_ORDER}"
-    ))
-    .bind(projects)
-    .fetch_all(pool)
-    .await
+    let mut items: Vec<Item> = sqlx::query_as(&format!("{SELECT} WHERE i.project_id = ANY($1)"))
+        .bind(projects)
+        .fetch_all(pool)
+        .await?;
+    items.sort_by(|a, b| a.project_id.cmp(&b.project_id).then_with(|| checklist_order(a, b)));
+    Ok(items)
+}
+
+/// A checklist's order: open items first, by deadline; then closed ones, most recently closed
+/// first; then by title. (Sorted here rather than by PostgreSQL: a quarter of the project page's
+/// query was its sort.)
+pub fn checklist_order(a: &Item, b: &Item) -> Ordering {
+    let key = |i: &Item| {
+        let open = i.state == ItemState::Open;
+        (
+            !open,
+            open.then_some(i.deadline),
+            Reverse(i.closed_on.filter(|_| !open)),
+        )
+    };
+    key(a)
+        .cmp(&key(b))
+        .then_with(|| a.title.cmp(&b.title))
+        .then_with(|| a.id.cmp(&b.id))
 }
 
 /// The items a meeting decided, in the order they were recorded.
@@ -682,4 +700,73 @@ pub async fn insert_many(
         return Err(sqlx::Error::Protocol("an imported item's unit is gone".into()));
     }
     Ok(created)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// An open item of a task-force plan, for tests.
+    pub(crate) fn item(project: &str, title: &str, deadline: NaiveDate) -> Item {
+        Item {
+            id: Uuid::new_v4(),
+            project_id: Uuid::nil(),
+            project_name: project.into(),
+            title: title.into(),
+            category: Category::Other,
+            responsible_unit_id: Uuid::nil(),
+            unit_code: "gdgs".into(),
+            unit_name: "供电公司".into(),
+            deadline,
+            original_deadline: deadline,
+            state: ItemState::Open,
+            source: Source::Plan,
+            note: None,
+            note_for_investor: false,
+            closing_note: None,
+            cancel_reason: None,
+            closed_on: None,
+            version: 1,
+            updated_at: Utc::now(),
+            meeting_id: None,
+            submitted_at: None,
+            submitted_on: None,
+            submission_note: None,
+            submitted_by_name: None,
+        }
+    }
+
+    #[test]
+    fn a_checklist_lists_open_items_by_deadline_then_closed_ones_latest_first() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let closed = |title: &str, on| Item {
+            state: ItemState::Done,
+            closed_on: Some(on),
+            ..item("p", title, day(1))
+        };
+        let mut items = [
+            closed("closed early", day(2)),
+            item("p", "b due 20th", day(20)),
+            closed("closed late", day(9)),
+            item("p", "due 5th", day(5)),
+            Item {
+                state: ItemState::Cancelled,
+                ..closed("cancelled", day(9))
+            },
+            item("p", "a due 20th", day(20)),
+        ];
+        items.sort_by(checklist_order);
+        let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "due 5th",
+                "a due 20th",
+                "b due 20th",
+                "cancelled",
+                "closed late",
+                "closed early"
+            ]
+        );
+    }
 }

@@ -78,6 +78,9 @@ impl Database {
     }
 }
 
+/// How long a pooled connection may sit idle before it is checked before use.
+const IDLE_CHECK: Duration = Duration::from_secs(1);
+
 /// Prepared statements kept per connection.
 const STATEMENTS_KEPT: usize = 1000;
 
@@ -86,6 +89,18 @@ pub async fn pool(options: PgConnectOptions, size: u32) -> Result<PgPool, sqlx::
         .max_connections(size)
         // Short, so a database outage answers 503 quickly instead of hanging requests.
         .acquire_timeout(Duration::from_secs(3))
+        // sqlx pings every connection on release; pinging it again on acquire would add a third
+        // round trip to every statement. Only a connection that sat idle (possibly across a
+        // database restart) is checked before use.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > IDLE_CHECK {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         // Every statement of the application stays prepared (and its plan cached) on each
         // connection: there are a few hundred, more than sqlx keeps by default.
         .connect_with(options.statement_cache_capacity(STATEMENTS_KEPT))

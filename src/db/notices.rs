@@ -267,38 +267,8 @@ pub async fn list(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::checklist::{Category, Source};
+    use crate::db::items::tests::item;
     use crate::domain::ranking::Figures;
-    use crate::domain::status::ItemState;
-
-    fn item(project: &str, title: &str, deadline: NaiveDate) -> Item {
-        Item {
-            id: Uuid::new_v4(),
-            project_id: Uuid::nil(),
-            project_name: project.into(),
-            title: title.into(),
-            category: Category::Other,
-            responsible_unit_id: Uuid::nil(),
-            unit_code: "gdgs".into(),
-            unit_name: "供电公司".into(),
-            deadline,
-            original_deadline: deadline,
-            state: ItemState::Open,
-            source: Source::Plan,
-            note: None,
-            note_for_investor: false,
-            closing_note: None,
-            cancel_reason: None,
-            closed_on: None,
-            version: 1,
-            updated_at: Utc::now(),
-            meeting_id: None,
-            submitted_at: None,
-            submitted_on: None,
-            submission_note: None,
-            submitted_by_name: None,
-        }
-    }
 
     #[test]
     fn the_supervision_section_puts_late_replies_first_and_ignores_later_ones() {

@@ -4,9 +4,12 @@ use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashSet};
 
 use chrono::NaiveDate;
+use serde::Deserialize;
+use sqlx::types::Json;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
+use super::investors::LinkedInvestor;
 use crate::auth::policy::ProjectScope;
 use crate::domain::lifecycle::Stage;
 use crate::domain::status::{self, Colour, Thresholds};
@@ -303,17 +306,13 @@ pub async fn is_visible(pool: &PgPool, scope: ProjectScope, id: Uuid) -> Result<
     .await
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
 pub struct StageDate {
     pub project_id: Uuid,
     #[sqlx(try_from = "String")]
     pub stage: Stage,
     pub planned_on: Option<NaiveDate>,
     pub actual_on: Option<NaiveDate>,
-}
-
-pub async fn stage_dates(pool: &PgPool, project: Uuid) -> Result<Vec<StageDate>, sqlx::Error> {
-    stage_dates_of(pool, &[project]).await
 }
 
 pub async fn stage_dates_of(pool: &PgPool, projects: &[Uuid]) -> Result<Vec<StageDate>, sqlx::Error> {
@@ -344,6 +343,55 @@ pub async fn task_force_people(pool: &PgPool, project: Uuid) -> Result<TaskForce
     .fetch_optional(pool)
     .await?;
     Ok(people.unwrap_or_default())
+}
+
+/// What a project's page shows of it besides its checklist, requests and history, read in one
+/// statement.
+#[derive(sqlx::FromRow)]
+pub struct Sheet {
+    /// Its row, with the figures at zero: the page counts them from the checklist it reads anyway.
+    #[sqlx(flatten)]
+    pub summary: ProjectSummary,
+    #[sqlx(flatten)]
+    pub people: TaskForcePeople,
+    /// Whether the reader belongs to the task force.
+    pub on_task_force: bool,
+    pub stage_dates: Json<Vec<StageDate>>,
+    /// The investor accounts linked to it, by username.
+    pub investors: Json<Vec<LinkedInvestor>>,
+}
+
+/// A project's [`Sheet`] as `user` sees it, if the scope allows it; `None` both when it does not
+/// exist and when it is not visible.
+pub async fn sheet(pool: &PgPool, scope: ProjectScope, id: Uuid, user: Uuid) -> Result<Option<Sheet>, sqlx::Error> {
+    let (kind, scope_id) = scope_params(scope);
+    let scoped = in_scope(scope);
+    sqlx::query_as(&format!(
+        "SELECT p.id, p.name, p.company, p.park, p.industry, p.investment_code, p.stage, p.total_investment_wan,
+                p.description, p.version, f.leader_name, lu.name AS lead_unit, 0::bigint AS open_items,
+                0::bigint AS red_items, 0::bigint AS yellow_items, NULL::text AS worst_title,
+                NULL::date AS worst_deadline, NULL::text AS worst_unit, 1::bigint AS total,
+                coalesce((SELECT array_agg(u.name ORDER BY u.name) FROM task_force_units tu
+                          JOIN units u ON u.id = tu.unit_id WHERE tu.task_force_id = f.id), '{{}}') AS member_units,
+                coalesce((SELECT array_agg(us.display_name ORDER BY us.display_name) FROM task_force_members m
+                          JOIN users us ON us.id = m.user_id WHERE m.task_force_id = f.id), '{{}}') AS liaisons,
+                EXISTS (SELECT 1 FROM task_force_members m WHERE m.task_force_id = f.id AND m.user_id = $4)
+                    AS on_task_force,
+                (SELECT coalesce(json_agg(d), '[]') FROM
+                    (SELECT project_id, stage, planned_on, actual_on FROM project_stage_dates
+                     WHERE project_id = p.id) d) AS stage_dates,
+                (SELECT coalesce(json_agg(i ORDER BY i.username), '[]') FROM
+                    (SELECT u.id, u.username, u.display_name FROM investor_projects ip
+                     JOIN users u ON u.id = ip.user_id WHERE ip.project_id = p.id) i) AS investors
+         FROM projects p LEFT JOIN task_forces f ON f.project_id = p.id LEFT JOIN units lu ON lu.id = f.lead_unit_id
+         WHERE {scoped} AND p.id = $3"
+    ))
+    .bind(kind)
+    .bind(scope_id)
+    .bind(id)
+    .bind(user)
+    .fetch_optional(pool)
+    .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

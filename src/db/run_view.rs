@@ -3,8 +3,8 @@
 //!
 //! A run's results never change: every run replaces the live snapshot with a new one, in the same
 //! transaction as the item colours and the unit figures. So the snapshot's id is the key: a
-//! request reads the id (one indexed row), and only the first request after a run reads the rest.
-//! Instances do not need to tell each other anything.
+//! request reads the id (with its user, in the same statement), and only the first request after a
+//! run reads the rest. Instances do not need to tell each other anything.
 
 use std::collections::HashSet;
 use std::sync::{Arc, RwLock};
@@ -89,16 +89,17 @@ pub struct RunViews {
 }
 
 impl RunViews {
-    /// The view of the live snapshot; `None` before the first run.
-    pub async fn current(&self, pool: &PgPool) -> Result<Option<Arc<RunView>>, sqlx::Error> {
-        let Some(snapshot) = standings::current(pool).await? else {
+    /// The view of the run whose snapshot is `live` (the live one as the request began); `None`
+    /// before the first run.
+    pub async fn current(&self, pool: &PgPool, live: Option<Uuid>) -> Result<Option<Arc<RunView>>, sqlx::Error> {
+        let Some(live) = live else {
             return Ok(None);
         };
-        if let Some(view) = self.kept(&snapshot) {
+        if let Some(view) = self.kept(live) {
             return Ok(Some(view));
         }
         let _loading = self.loading.lock().await;
-        if let Some(view) = self.kept(&snapshot) {
+        if let Some(view) = self.kept(live) {
             return Ok(Some(view));
         }
         let Some(view) = RunView::load(pool).await? else {
@@ -109,9 +110,9 @@ impl RunViews {
         Ok(Some(view))
     }
 
-    fn kept(&self, snapshot: &Snapshot) -> Option<Arc<RunView>> {
+    fn kept(&self, snapshot: Uuid) -> Option<Arc<RunView>> {
         let last = self.last.read().unwrap_or_else(|e| e.into_inner());
-        last.as_ref().filter(|v| v.snapshot.id == snapshot.id).cloned()
+        last.as_ref().filter(|v| v.snapshot.id == snapshot).cloned()
     }
 }
 
@@ -124,8 +125,13 @@ pub struct VisibleProjects {
 impl RunViews {
     /// The projects `scope` allows with their figures as of the last run; before the first run,
     /// read now (every project, no figures yet).
-    pub async fn projects(&self, pool: &PgPool, scope: ProjectScope) -> Result<VisibleProjects, sqlx::Error> {
-        let all = match self.current(pool).await? {
+    pub async fn projects(
+        &self,
+        pool: &PgPool,
+        live: Option<Uuid>,
+        scope: ProjectScope,
+    ) -> Result<VisibleProjects, sqlx::Error> {
+        let all = match self.current(pool, live).await? {
             Some(view) => view.projects.clone(),
             None => Arc::new(projects::listed(pool).await?),
         };

@@ -2,12 +2,13 @@
 
 use chrono::{NaiveDate, Utc};
 use sqlx::PgPool;
+use sqlx::postgres::PgRow;
 
 use crate::domain::request::ServiceLevel;
 use crate::domain::status::Thresholds;
 use crate::domain::working_days::WorkCalendar;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     pub red_after_days: i32,
     pub due_soon_days: i32,
@@ -18,11 +19,55 @@ pub struct Settings {
     pub request_triage_days: i32,
     pub request_resolve_days: i32,
     pub is_demo: bool,
+    service: ServiceLevel,
+}
+
+/// The settings row's columns as [`Settings`] reads them, from `settings s`: also read with the
+/// user of every request (`db::users`), so that a page needs no statement of its own for them.
+pub const COLUMNS: &str = "s.red_after_days, s.due_soon_days, s.red_list_size, s.time_zone, s.county_name,
+    s.session_idle_minutes, s.request_triage_days, s.request_resolve_days, s.demo_seeded_at IS NOT NULL AS is_demo,
+    ARRAY(SELECT day FROM working_day_exceptions WHERE NOT working) AS days_off,
+    ARRAY(SELECT day FROM working_day_exceptions WHERE working) AS days_worked";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    red_after_days: i32,
+    due_soon_days: i32,
+    red_list_size: i32,
+    time_zone: String,
+    county_name: String,
+    session_idle_minutes: i32,
+    request_triage_days: i32,
+    request_resolve_days: i32,
+    is_demo: bool,
     /// The year's exceptions to Monday–Friday: weekdays off (holidays) and weekend days worked.
     days_off: Vec<NaiveDate>,
     days_worked: Vec<NaiveDate>,
-    #[sqlx(skip)]
-    service: ServiceLevel,
+}
+
+impl<'r> sqlx::FromRow<'r, PgRow> for Settings {
+    fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
+        let r = Row::from_row(row)?;
+        let exceptions = r.days_off.iter().map(|d| (*d, false));
+        let worked = r.days_worked.iter().map(|d| (*d, true));
+        let service = ServiceLevel {
+            triage_days: i64::from(r.request_triage_days),
+            resolve_days: i64::from(r.request_resolve_days),
+            calendar: WorkCalendar::new(exceptions.chain(worked)),
+        };
+        Ok(Settings {
+            red_after_days: r.red_after_days,
+            due_soon_days: r.due_soon_days,
+            red_list_size: r.red_list_size,
+            time_zone: r.time_zone,
+            county_name: r.county_name,
+            session_idle_minutes: r.session_idle_minutes,
+            request_triage_days: r.request_triage_days,
+            request_resolve_days: r.request_resolve_days,
+            is_demo: r.is_demo,
+            service,
+        })
+    }
 }
 
 impl Settings {
@@ -50,23 +95,9 @@ impl Settings {
 }
 
 pub async fn load(pool: &PgPool) -> Result<Settings, sqlx::Error> {
-    let mut settings: Settings = sqlx::query_as(
-        "SELECT red_after_days, due_soon_days, red_list_size, time_zone, county_name, session_idle_minutes,
-                request_triage_days, request_resolve_days, demo_seeded_at IS NOT NULL AS is_demo,
-                ARRAY(SELECT day FROM working_day_exceptions WHERE NOT working) AS days_off,
-                ARRAY(SELECT day FROM working_day_exceptions WHERE working) AS days_worked
-         FROM settings",
-    )
-    .fetch_one(pool)
-    .await?;
-    let exceptions = settings.days_off.iter().map(|d| (*d, false));
-    let worked = settings.days_worked.iter().map(|d| (*d, true));
-    settings.service = ServiceLevel {
-        triage_days: i64::from(settings.request_triage_days),
-        resolve_days: i64::from(settings.request_resolve_days),
-        calendar: WorkCalendar::new(exceptions.chain(worked)),
-    };
-    Ok(settings)
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM settings s"))
+        .fetch_one(pool)
+        .await
 }
 
 /// The settings form's fields in order: (column, least, most); `None` bounds mean text.

@@ -6,15 +6,35 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
+use super::settings::{self, Settings};
 use crate::auth::CurrentUser;
 use crate::domain::names::{UnitCode, Username};
 use crate::domain::role::Role;
+
+/// What every request reads in the same statement as its user: the settings, and which run of
+/// the status engine is live (its snapshot; `None` before the first run).
+#[derive(Debug, sqlx::FromRow)]
+pub struct Basis {
+    #[sqlx(flatten)]
+    pub settings: Settings,
+    pub live_snapshot: Option<Uuid>,
+}
+
+/// The columns of [`Basis`], from `settings s`.
+fn basis_columns() -> String {
+    format!(
+        "{}, (SELECT id FROM ranking_snapshots WHERE kind = 'current') AS live_snapshot",
+        settings::COLUMNS
+    )
+}
 
 /// The user of a session, with what decides whether the session is still valid.
 #[derive(sqlx::FromRow)]
 pub struct SessionUser {
     #[sqlx(flatten)]
     pub user: CurrentUser,
+    #[sqlx(flatten)]
+    pub basis: Basis,
     /// The settings' absolute session lifetime in hours.
     pub session_max_hours: i32,
     /// Sessions opened in an earlier epoch have been ended.
@@ -24,28 +44,41 @@ pub struct SessionUser {
 }
 
 pub async fn session_user(pool: &PgPool, id: Uuid) -> Result<Option<SessionUser>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name,
                 s.session_max_hours, u.session_epoch,
-                (SELECT count(*) FROM notifications x WHERE x.user_id = u.id AND x.read_at IS NULL) AS unread
+                (SELECT count(*) FROM notifications x WHERE x.user_id = u.id AND x.read_at IS NULL) AS unread,
+                {}
          FROM users u LEFT JOIN units n ON n.id = u.unit_id CROSS JOIN settings s WHERE u.id = $1 AND u.active",
-    )
+        basis_columns()
+    ))
     .bind(id)
     .fetch_optional(pool)
     .await
 }
 
+/// The user of an API token, with the request's basis.
+#[derive(sqlx::FromRow)]
+pub struct TokenUser {
+    #[sqlx(flatten)]
+    pub user: CurrentUser,
+    #[sqlx(flatten)]
+    pub basis: Basis,
+}
+
 /// The user an API token belongs to, unless it is revoked or the user is inactive.
-pub async fn by_api_token(pool: &PgPool, token_hash: &[u8]) -> Result<Option<CurrentUser>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn by_api_token(pool: &PgPool, token_hash: &[u8]) -> Result<Option<TokenUser>, sqlx::Error> {
+    sqlx::query_as(&format!(
         // last_used_at is refreshed at most every five minutes, not written on every API call.
         "WITH used AS (SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL),
               touched AS (UPDATE api_tokens SET last_used_at = now()
                           WHERE id IN (SELECT id FROM used)
                             AND (last_used_at IS NULL OR last_used_at < now() - interval '5 minutes'))
-         SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name
-         FROM users u JOIN used ON used.user_id = u.id LEFT JOIN units n ON n.id = u.unit_id WHERE u.active",
-    )
+         SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name, {}
+         FROM users u JOIN used ON used.user_id = u.id LEFT JOIN units n ON n.id = u.unit_id CROSS JOIN settings s
+         WHERE u.active",
+        basis_columns()
+    ))
     .bind(token_hash)
     .fetch_optional(pool)
     .await

@@ -115,6 +115,29 @@ pub fn project_colour(open_item_colours: impl IntoIterator<Item = Colour>) -> Co
     open_item_colours.into_iter().max().unwrap_or(Colour::Green)
 }
 
+/// How many of a project's items are open, and how many of those are red and yellow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenCounts {
+    pub open: i64,
+    pub red: i64,
+    pub yellow: i64,
+}
+
+/// Counts open items by colour from their deadlines (the figures the status engine keeps for each
+/// project, counted here for one project's page).
+pub fn open_counts(deadlines: impl IntoIterator<Item = NaiveDate>, today: NaiveDate, t: Thresholds) -> OpenCounts {
+    let mut counts = OpenCounts::default();
+    for deadline in deadlines {
+        counts.open += 1;
+        match colour_for_overdue(overdue_days(today, deadline), t) {
+            Colour::Red => counts.red += 1,
+            Colour::Yellow => counts.yellow += 1,
+            Colour::Green => {}
+        }
+    }
+    counts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +229,43 @@ mod tests {
         assert_eq!(
             project_colour([Colour::Yellow, Colour::Red, Colour::Green]),
             Colour::Red
+        );
+    }
+
+    #[test]
+    fn open_counts_split_at_the_thresholds() {
+        let today = day(TODAY);
+        let days_late = |d: i64| today - chrono::Days::new(d as u64);
+        // Due today and due later are green; one day late is yellow; 7 days late (the
+        // threshold) is still yellow; 8 days late is red.
+        let deadlines = [
+            today + chrono::Days::new(3),
+            today,
+            days_late(1),
+            days_late(7),
+            days_late(8),
+            days_late(40),
+        ];
+        assert_eq!(
+            open_counts(deadlines, today, T),
+            OpenCounts {
+                open: 6,
+                red: 2,
+                yellow: 2
+            }
+        );
+        assert_eq!(open_counts([], today, T), OpenCounts::default());
+        let strict = Thresholds {
+            red_after_days: 0,
+            due_soon_days: 3,
+        };
+        assert_eq!(
+            open_counts([days_late(1)], today, strict),
+            OpenCounts {
+                open: 1,
+                red: 1,
+                yellow: 0
+            }
         );
     }
 }

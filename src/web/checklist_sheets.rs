@@ -24,7 +24,7 @@ use super::upload;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::items::{self, Item};
-use crate::db::settings::{self, Settings};
+use crate::db::settings::Settings;
 use crate::db::{projects, units};
 use crate::domain::checklist::Category;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
@@ -95,7 +95,7 @@ async fn export(
     id: Uuid,
     format: FileFormat,
 ) -> AppResult<Response> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let project = projects::find_visible(
         &state.db,
         policy::project_scope(user),

@@ -2,7 +2,9 @@
 //! CSRF token. The middleware here also renders every error response, so all error pages share
 //! the layout and every `/api` error has a JSON body.
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -11,6 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde_json::json;
+use sqlx::PgPool;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -22,7 +25,9 @@ use super::security_log;
 use crate::auth::CurrentUser;
 use crate::auth::token;
 use crate::config::Config;
-use crate::db::users;
+use crate::db::settings::{self, Settings};
+use crate::db::standings;
+use crate::db::users::{self, Basis};
 
 /// Session keys.
 pub const SESSION_USER: &str = "user_id";
@@ -45,11 +50,30 @@ pub struct RequestContext {
     pub address: String,
     /// The signed-in user's unread notifications (the bell); 0 for API-token requests.
     pub unread: i64,
+    /// The settings and the live run, read with the user; `None` for anonymous requests.
+    basis: Option<Arc<Basis>>,
 }
 
 impl RequestContext {
     pub fn t(&self) -> &'static Catalog {
         self.lang.catalog()
+    }
+
+    /// The settings as the request started; read now for anonymous requests.
+    pub async fn settings(&self, db: &PgPool) -> Result<Cow<'_, Settings>, sqlx::Error> {
+        Ok(match &self.basis {
+            Some(b) => Cow::Borrowed(&b.settings),
+            None => Cow::Owned(settings::load(db).await?),
+        })
+    }
+
+    /// The live snapshot of the status engine as the request started (`None` before its first
+    /// run); read now for anonymous requests.
+    pub async fn live_snapshot(&self, db: &PgPool) -> Result<Option<Uuid>, sqlx::Error> {
+        Ok(match &self.basis {
+            Some(b) => b.live_snapshot,
+            None => standings::current(db).await?.map(|s| s.id),
+        })
     }
 }
 
@@ -83,6 +107,7 @@ pub async fn middleware(State(state): State<AppState>, session: Session, mut req
         path,
         address,
         unread: 0,
+        basis: None,
     };
     let response = match identify(&state, &session, req.headers(), &mut ctx).await {
         Ok(()) => {
@@ -118,9 +143,11 @@ async fn identify(
     ctx: &mut RequestContext,
 ) -> Result<(), AppError> {
     if let Some(bearer) = bearer_token(headers) {
-        let user = users::by_api_token(&state.db, &token::api_token_hash(bearer)).await?;
+        let found = users::by_api_token(&state.db, &token::api_token_hash(bearer)).await?;
+        let found = found.ok_or(AppError::LoginRequired)?;
         ctx.via_api_token = true;
-        ctx.user = Some(user.ok_or(AppError::LoginRequired)?);
+        ctx.user = Some(found.user);
+        ctx.basis = Some(Arc::new(found.basis));
         return Ok(());
     }
     ctx.csrf_token = match session.get::<String>(SESSION_CSRF).await? {
@@ -145,6 +172,7 @@ async fn identify(
         {
             ctx.user = Some(s.user);
             ctx.unread = s.unread;
+            ctx.basis = Some(Arc::new(s.basis));
         }
         _ => {
             session.flush().await?;

@@ -12,7 +12,6 @@ use super::error::{AppError, AppResult};
 use super::layout::Layout;
 use super::requests::RequestRow;
 use crate::auth::{CurrentUser, policy};
-use crate::db::settings;
 use crate::db::standings::{self, Entry, FlaggedItem};
 use crate::domain::lifecycle::{Stage, duration_days};
 use crate::domain::status::Colour;
@@ -97,8 +96,11 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
         return Err(AppError::Forbidden);
     }
     let t = ctx.t();
-    let settings = settings::load(&state.db).await?;
-    let view = state.runs.current(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
+    let view = state
+        .runs
+        .current(&state.db, ctx.live_snapshot(&state.db).await?)
+        .await?;
     let current = view.as_ref().map(|v| &v.snapshot);
     let (counts, stages, flagged, red_list, black_list) = match &view {
         Some(v) => (

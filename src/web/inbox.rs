@@ -15,7 +15,6 @@ use super::form::Fields;
 use super::layout::Layout;
 use crate::auth::CurrentUser;
 use crate::db::notifications::{self, Notification};
-use crate::db::settings;
 use crate::domain::notification::EventKind;
 use crate::domain::role::Role;
 
@@ -59,7 +58,7 @@ pub async fn list(
         .unwrap_or(1)
         .clamp(1, 100_000);
     let (rows, total) = notifications::inbox(&state.db, user.id, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
-    let tz = settings::load(&state.db).await?.tz();
+    let tz = ctx.settings(&state.db).await?.tz();
     let t = ctx.t();
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let href = |to: i64| format!("/inbox?page={to}");

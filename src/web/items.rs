@@ -22,7 +22,7 @@ use crate::db::attachments::{self, Attachment};
 use crate::db::audit::Actor;
 use crate::db::items::{self, Item, NewUpdate, Written};
 use crate::db::projects;
-use crate::db::settings::{self, Settings};
+use crate::db::settings::Settings;
 use crate::domain::checklist::{Category, Phase, TEXT_MAX, Transition};
 use crate::domain::input;
 use crate::domain::status::{self, Colour, ItemState, Thresholds};
@@ -259,7 +259,7 @@ pub async fn rerender(
     kept: Kept,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let page = page(state, ctx, user, &settings, loaded, Feedback::kept(kept)).await?;
     Ok((status, page).into_response())
 }
@@ -270,7 +270,7 @@ pub async fn show(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<ItemPage> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (item, on_task_force) = load(&state, &user, id).await?;
     page(
         &state,
@@ -290,7 +290,7 @@ pub async fn post_update(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (item, on_task_force) = load(&state, &user, id).await?;
     if !policy::may_work_item(&user, on_task_force, item.responsible_unit_id) {
         return Err(AppError::Forbidden);
@@ -422,7 +422,7 @@ async fn change(
     change: Transition,
 ) -> AppResult<Response> {
     let t = ctx.t();
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (item, on_task_force) = load(&state, &user, id).await?;
     if !may_change(&user, &item, on_task_force, change) {
         return Err(AppError::Forbidden);

@@ -11,7 +11,7 @@ use super::error::{AppError, AppResult};
 use super::projects::{ListParams, list_query};
 use super::spreadsheet::{self, FileFormat, Out, Table};
 use crate::auth::{CurrentUser, policy};
-use crate::db::{items, settings, units};
+use crate::db::{items, units};
 
 /// More rows than any county has; an export is one bounded query.
 const MAX_ROWS: i64 = 100_000;
@@ -22,12 +22,16 @@ async fn projects_table(
     user: &CurrentUser,
     params: &ListParams,
 ) -> AppResult<Table> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let (query, _) = list_query(params, MAX_ROWS);
     let (found, _) = state
         .runs
-        .projects(&state.db, policy::project_scope(user))
+        .projects(
+            &state.db,
+            ctx.live_snapshot(&state.db).await?,
+            policy::project_scope(user),
+        )
         .await?
         .select(&query);
     let t = ctx.t();
@@ -113,7 +117,7 @@ async fn queue(
     if !policy::may_view_unit_queue(&user, unit.id) {
         return Err(AppError::Forbidden);
     }
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (open, _) = items::unit_queue(&state.db, unit.id, MAX_ROWS, 0).await?;
     let t = ctx.t();
     let table = checklist_table(&unit.name, &open, t, &settings, true, true);

@@ -18,7 +18,6 @@ use super::redirect::safe_next;
 use super::security_log;
 use crate::auth::login::{self, Outcome};
 use crate::auth::token;
-use crate::db::settings;
 use crate::domain::names::Username;
 
 /// The password of the demo accounts, shown on the login page of a demo database.
@@ -60,7 +59,7 @@ async fn page(
     next: String,
     error: Option<String>,
 ) -> AppResult<LoginPage> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let demo = settings.is_demo.then(|| ctx.t().demo_body(DEMO_PASSWORD));
     Ok(LoginPage {
         layout: Layout::new(ctx),
@@ -112,7 +111,7 @@ pub async fn submit(
         }
         Outcome::Success(user_id, epoch) => {
             security_log::login_succeeded(&username, user_id, &ctx.address);
-            let idle = settings::load(&state.db).await?.session_idle_minutes;
+            let idle = ctx.settings(&state.db).await?.session_idle_minutes;
             // A new session id at login defeats session fixation; a new form token goes with it.
             session.cycle_id().await?;
             session.insert(SESSION_USER, user_id).await?;

@@ -75,7 +75,7 @@ pub struct ListPage {
 
 pub async fn list(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<ListPage> {
     let scope = visible_scope(&user).map_err(|_| AppError::Forbidden)?;
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let found = if scope == policy::ProjectScope::All {
         meetings::list(&state.db, None, 200).await?
     } else {
@@ -227,7 +227,7 @@ pub async fn create(
     if !policy::may_manage_projects(&user) {
         return Err(AppError::Forbidden);
     }
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let typed = MeetingInput {
         kind: fields.get("kind"),
         title: fields.get("title"),
@@ -395,7 +395,7 @@ async fn page(
 ) -> AppResult<MeetingPage> {
     let t = ctx.t();
     let agenda = agenda(state, t, user, id).await?;
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let m = &agenda.meeting;
     let can_decide = !decidable(state, user, m).await?.is_empty();
     Ok(MeetingPage {

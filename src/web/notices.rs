@@ -175,7 +175,7 @@ pub async fn publish_week(
     if !policy::may_manage_projects(&user) {
         return Err(AppError::Forbidden);
     }
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let default_title = ctx.t().notice_title(&settings.county_name);
     let title = input::free_text(&fields.get("title"), 200).unwrap_or(default_title);
     let body = input::free_text(&fields.get("body"), 20_000);

@@ -15,7 +15,7 @@ use super::layout::Layout;
 use super::projects::{ProjectRow, StageView, stage_views};
 use super::requests::RequestRow;
 use crate::auth::{CurrentUser, policy};
-use crate::db::{items, projects, requests, settings};
+use crate::db::{items, projects, requests};
 use crate::domain::status::{Colour, ItemState};
 
 /// Enough for any one company; the requests page has them all.
@@ -45,11 +45,15 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
     if !policy::may_raise_request(&user) {
         return Err(AppError::Forbidden);
     }
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let t = ctx.t();
     let scope = policy::project_scope(&user);
-    let summaries = state.runs.projects(&state.db, scope).await?.all();
+    let summaries = state
+        .runs
+        .projects(&state.db, ctx.live_snapshot(&state.db).await?, scope)
+        .await?
+        .all();
     let ids: Vec<_> = summaries.iter().map(|p| p.id).collect();
     let dates = projects::stage_dates_of(&state.db, &ids).await?;
     let all_items = items::of_projects(&state.db, &ids).await?;

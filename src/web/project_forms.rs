@@ -23,7 +23,7 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::project_edits::{self, Advanced, EditableProject, Saved};
 use crate::db::units::{self, Unit};
-use crate::db::{investors, projects, settings, templates, users};
+use crate::db::{investors, projects, templates, users};
 use crate::domain::input::{self, FieldErrors};
 use crate::domain::lifecycle::Stage;
 use crate::domain::project::{self, PLANNED_FIELDS, ProjectDraft, ProjectFields};
@@ -229,7 +229,7 @@ pub async fn new(
 ) -> AppResult<ProjectForm> {
     require_manager(&user)?;
     let t = ctx.t();
-    let today = settings::load(&state.db).await?.today();
+    let today = ctx.settings(&state.db).await?.today();
     let start = params
         .start
         .as_deref()
@@ -500,7 +500,7 @@ pub async fn advance(
     fields: Fields,
 ) -> AppResult<Response> {
     let t = ctx.t();
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let current = managed(&state, &user, id).await?;
     let target = Stage::parse(fields.get("stage").trim());
     let on = input::date(&fields.get("date"));

@@ -18,12 +18,13 @@ use super::items::ItemRow;
 use super::layout::Layout;
 use super::requests::RequestRow;
 use crate::auth::{CurrentUser, policy};
+use crate::db::items::{self, Item};
 use crate::db::projects::{self, ListQuery, ProjectSummary, Sort};
-use crate::db::{investors, items, requests, settings, standings};
+use crate::db::{investors, requests, standings};
 use crate::domain::lifecycle::{Stage, duration_days};
 use crate::domain::request;
 use crate::domain::role::Role;
-use crate::domain::status::{Colour, ItemState, Thresholds};
+use crate::domain::status::{self, Colour, ItemState, Thresholds};
 
 /// A project as a row of a list, ready to show.
 pub struct ProjectRow {
@@ -170,7 +171,7 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> AppResult<ListPage> {
     let t = ctx.t();
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let scope = policy::project_scope(&user);
     let (query, page) = list_query(&params, PAGE_SIZE);
@@ -183,7 +184,10 @@ pub async fn list(
         ..
     } = query;
     let (park, text) = (park.clone(), text.clone());
-    let listed = state.runs.projects(&state.db, scope).await?;
+    let listed = state
+        .runs
+        .projects(&state.db, ctx.live_snapshot(&state.db).await?, scope)
+        .await?;
     let (found, total) = listed.select(&query);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let href = |to: i64| {
@@ -343,19 +347,21 @@ pub async fn project_page(
     id: Uuid,
     feedback: Option<Feedback>,
 ) -> AppResult<ProjectPage> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
-    let summary = projects::find_visible(&state.db, policy::project_scope(user), id, today, th)
+    let sheet = projects::sheet(&state.db, policy::project_scope(user), id, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
     let t = ctx.t();
     let internal = policy::sees_internal(user);
-    let dates = projects::stage_dates(&state.db, id).await?;
-    let people = projects::task_force_people(&state.db, id).await?;
     let all_items = items::of_project(&state.db, id).await?;
-    let on_task_force = projects::on_task_force(&state.db, id, user.id).await?;
+    let summary = with_figures(sheet.summary, &all_items, today, th);
+    let dates = sheet.stage_dates.0;
     let view = if internal {
-        state.runs.current(&state.db).await?
+        state
+            .runs
+            .current(&state.db, ctx.live_snapshot(&state.db).await?)
+            .await?
     } else {
         None
     };
@@ -383,11 +389,7 @@ pub async fn project_page(
         figures
     });
     let can_manage = policy::may_manage_projects(user);
-    let investors = if can_manage {
-        investors::investors_of(&state.db, id).await?
-    } else {
-        Vec::new()
-    };
+    let investors = if can_manage { sheet.investors.0 } else { Vec::new() };
     let (stage_error, investor_error) = match feedback {
         Some(Feedback::Stage(m)) => (Some(m), None),
         Some(Feedback::Investors(m)) => (None, Some(m)),
@@ -417,8 +419,8 @@ pub async fn project_page(
             .map(|s| (s.as_str(), t.stage(*s)))
             .collect(),
         project: ProjectRow::from_summary(&summary, t, today, th),
-        member_units: people.member_units,
-        liaisons: people.liaisons,
+        member_units: sheet.people.member_units,
+        liaisons: sheet.people.liaisons,
         stages,
         today,
         durations,
@@ -428,7 +430,7 @@ pub async fn project_page(
         history,
         standing,
         can_manage,
-        can_edit_checklist: policy::may_edit_checklist(user, on_task_force),
+        can_edit_checklist: policy::may_edit_checklist(user, sheet.on_task_force),
         internal,
         tz: settings.tz(),
         requests: all_requests.iter().map(|r| RequestRow::new(r, t, &settings)).collect(),
@@ -437,4 +439,18 @@ pub async fn project_page(
         investors,
         investor_error,
     })
+}
+
+/// The project's open-item figures and most urgent item, counted from its checklist.
+fn with_figures(mut p: ProjectSummary, items: &[Item], today: NaiveDate, th: Thresholds) -> ProjectSummary {
+    let open: Vec<&Item> = items.iter().filter(|i| i.state == ItemState::Open).collect();
+    let counts = status::open_counts(open.iter().map(|i| i.deadline), today, th);
+    (p.open_items, p.red_items, p.yellow_items) = (counts.open, counts.red, counts.yellow);
+    let worst = open
+        .iter()
+        .min_by(|a, b| (a.deadline, &a.title, a.id).cmp(&(b.deadline, &b.title, b.id)));
+    p.worst_title = worst.map(|i| i.title.clone());
+    p.worst_deadline = worst.map(|i| i.deadline);
+    p.worst_unit = worst.map(|i| i.unit_name.clone());
+    p
 }

@@ -15,7 +15,6 @@ use super::error::{AppError, AppResult};
 use super::layout::Layout;
 use super::requests::figures_by;
 use crate::auth::{CurrentUser, policy};
-use crate::db::settings;
 use crate::db::standings::{self, Entry, Snapshot, UnitStanding};
 use crate::domain::request;
 use crate::jobs;
@@ -84,14 +83,17 @@ pub async fn show(
 ) -> AppResult<RankingsPage> {
     require_internal(&user)?;
     let t = ctx.t();
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let week = q
         .week
         .as_deref()
         .and_then(|w| NaiveDate::parse_from_str(w.trim(), "%Y-%m-%d").ok());
     let live = week.is_none();
     let view = if live {
-        state.runs.current(&state.db).await?
+        state
+            .runs
+            .current(&state.db, ctx.live_snapshot(&state.db).await?)
+            .await?
     } else {
         None
     };

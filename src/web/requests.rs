@@ -25,7 +25,7 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::items::{self, NewItem, Update};
 use crate::db::projects;
 use crate::db::requests::{self, Fact, Request, Triaged};
-use crate::db::settings::{self, Settings};
+use crate::db::settings::Settings;
 use crate::db::units::{self, Unit};
 use crate::domain::checklist::{ItemFields, Source};
 use crate::domain::input::FieldErrors;
@@ -120,7 +120,7 @@ pub struct ListPage {
 
 /// The requests the user may see: pending ones first, longest waiting first.
 pub async fn list(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<ListPage> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let t = ctx.t();
     let all = requests::list(&state.db, policy::project_scope(&user), None, LIST_LIMIT).await?;
     let (pending, triaged) = all
@@ -187,7 +187,7 @@ async fn page(
     (request, on_task_force): (Request, bool),
     kept: Kept,
 ) -> AppResult<RequestPage> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let t = ctx.t();
     let internal = policy::sees_internal(user);
     let can_triage = request.standing() == Standing::Pending && policy::may_edit_checklist(user, on_task_force);
@@ -441,7 +441,7 @@ pub async fn new(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<NewRequestPage> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let project = requesting_project(&state, &user, id, &settings).await?;
     let values = RequestFields {
         category: "other".into(),
@@ -457,7 +457,7 @@ pub async fn create(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let project = requesting_project(&state, &user, id, &settings).await?;
     let values = RequestFields {
         title: fields.get("title"),

@@ -17,7 +17,7 @@ use super::items::{Feedback, Kept, load, page};
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::items::Item;
-use crate::db::settings::{self, Settings};
+use crate::db::settings::Settings;
 use crate::db::supervision::{self, Issued, NewOrder, Order, Replied};
 use crate::domain::input::{self, Problem};
 use crate::domain::status::{self, Colour, ItemState};
@@ -113,7 +113,7 @@ pub async fn issue(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let (item, on_task_force) = load(&state, &user, id).await?;
     if !policy::may_issue_supervision(&user) {
         return Err(AppError::Forbidden);
@@ -180,7 +180,7 @@ pub async fn reply(
     IdPath(order): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let item_id = supervision::item_of(&state.db, order)
         .await?
         .ok_or(AppError::NotFound)?;

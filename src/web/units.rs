@@ -14,7 +14,7 @@ use super::requests::figures_by;
 use crate::auth::policy::ProjectScope;
 use crate::auth::{CurrentUser, policy};
 use crate::db::units::{self, UnitLoad};
-use crate::db::{items, requests, settings};
+use crate::db::{items, requests};
 use crate::domain::request;
 use crate::domain::status::{Colour, ItemState};
 
@@ -51,7 +51,7 @@ pub async fn queue(
     if !policy::may_view_unit_queue(&user, unit.id) {
         return Err(AppError::Forbidden);
     }
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let page = q
         .page
         .and_then(|p| p.trim().parse::<i64>().ok())
@@ -111,7 +111,7 @@ pub async fn digest(
     if !policy::may_view_unit_queue(&user, unit.id) {
         return Err(AppError::Forbidden);
     }
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let today = settings.today();
     let found = items::unit_due_by(&state.db, unit.id, today + chrono::Duration::days(DIGEST_DAYS - 1)).await?;
     let t = ctx.t();
@@ -139,7 +139,7 @@ pub async fn index(State(state): State<AppState>, ctx: RequestContext, user: Cur
     if !policy::may_oversee_county(&user) {
         return Err(AppError::Forbidden);
     }
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let loads = units::loads(&state.db, settings.today(), settings.thresholds().red_after_days).await?;
     let facts = requests::facts(&state.db, ProjectScope::All).await?;
     let mut service = figures_by(&facts, &settings, |f| f.unit_code.clone());

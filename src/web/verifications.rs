@@ -11,7 +11,7 @@ use super::error::{AppError, AppResult};
 use super::items::ItemRow;
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
-use crate::db::{items, settings};
+use crate::db::items;
 use crate::domain::status::ItemState;
 
 /// More than a county ever has waiting; the page stays bounded.
@@ -32,7 +32,7 @@ pub async fn show(
     if !policy::may_verify_somewhere(&user) {
         return Err(AppError::Forbidden);
     }
-    let settings = settings::load(&state.db).await?;
+    let settings = ctx.settings(&state.db).await?;
     let waiting = items::awaiting_verification(&state.db, policy::project_scope(&user), LIMIT).await?;
     let t = ctx.t();
     Ok(VerificationsPage {

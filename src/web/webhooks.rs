@@ -16,7 +16,6 @@ use super::form::{Fields, Messages};
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
-use crate::db::settings;
 use crate::db::units::{self, Unit};
 use crate::db::webhooks::{self, Delivery, NewWebhook, Webhook};
 use crate::domain::input::{FieldErrors, Problem};
@@ -144,7 +143,7 @@ pub async fn show(
 ) -> AppResult<WebhookPage> {
     require(&user)?;
     let hook = webhooks::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let tz = settings::load(&state.db).await?.tz();
+    let tz = ctx.settings(&state.db).await?.tz();
     let t = ctx.t();
     let when = |d: chrono::DateTime<chrono::Utc>| d.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string();
     let rows = webhooks::deliveries(&state.db, id, 200)
