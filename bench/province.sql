@@ -1,5 +1,6 @@
--- The province-scale dataset (2,000 projects and task forces, 100,000 checklist items, 200 units,
--- 5,000 users) added to a demo database; used by bench/engine.sh and bench/load.sh.
+-- The province-scale dataset (2,000 projects and task forces, 100,000 checklist items with 200,000
+-- progress updates and their audit trail, 200 units, 5,000 users) added to a demo database; used by
+-- bench/engine.sh, bench/notifications.sh and bench/load.sh.
 INSERT INTO units (code, name) SELECT 'u' || g, '单位' || g FROM generate_series(1, 189) g;
 INSERT INTO users (username, display_name, role, unit_id, password_hash)
 SELECT 'user' || g, '用户' || g, 'member', (SELECT id FROM units ORDER BY code OFFSET g % 200 LIMIT 1),
@@ -27,4 +28,16 @@ CROSS JOIN generate_series(1, 50) i
 CROSS JOIN LATERAL (SELECT current_date + ((hashtext(p.name || i) % 90)) AS d) dd
 JOIN unit_pick u ON u.n = ((hashtext(p.name) & 2147483647) + i) % 200
 WHERE p.name LIKE '省级项目%';
+-- Their history: each item's creation and two progress updates, in the audit log as the
+-- application writes them (pages read the latest of both per project).
+CREATE TEMP TABLE province_items AS
+SELECT i.id, i.project_id, i.title, i.created_at FROM checklist_items i JOIN projects p ON p.id = i.project_id
+WHERE p.name LIKE '省级项目%';
+INSERT INTO progress_updates (item_id, project_id, body, created_at)
+SELECT id, project_id, '进展' || n, created_at + n * interval '20 days' FROM province_items CROSS JOIN generate_series(1, 2) n;
+INSERT INTO audit_log (at, actor_label, action, entity, entity_id, project_id, before, after)
+SELECT created_at + n * interval '20 days', 'cli', CASE WHEN n = 0 THEN 'item.create' ELSE 'item.progress' END,
+       'item', id, project_id, NULL,
+       CASE WHEN n = 0 THEN jsonb_build_object('title', title) ELSE jsonb_build_object('progress', '进展' || n) END
+FROM province_items CROSS JOIN generate_series(0, 2) n;
 ANALYZE;

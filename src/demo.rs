@@ -726,11 +726,12 @@ async fn insert_requests(
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query(
-        "INSERT INTO progress_updates (item_id, author_id, body, for_investor, created_at)
-         VALUES ($1, $2, '已与县住建局对接，占道审批材料已受理，正在会同交警部门现场踏勘。', true,
+        "INSERT INTO progress_updates (item_id, project_id, author_id, body, for_investor, created_at)
+         VALUES ($1, $2, $3, '已与县住建局对接，占道审批材料已受理，正在会同交警部门现场踏勘。', true,
                  now() - interval '6 days')",
     )
     .bind(item)
+    .bind(project)
     .bind(users.lead)
     .execute(&mut *tx)
     .await?;

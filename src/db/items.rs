@@ -480,7 +480,7 @@ pub async fn transition(
     Ok(Written::Done(after))
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct Update {
     pub id: Uuid,
     pub item_id: Uuid,
@@ -491,7 +491,7 @@ pub struct Update {
     pub created_at: DateTime<Utc>,
 }
 
-const UPDATES: &str = "SELECT pu.id, pu.item_id, i.title AS item_title, us.display_name AS author, pu.body,
+pub(crate) const UPDATES: &str = "SELECT pu.id, pu.item_id, i.title AS item_title, us.display_name AS author, pu.body,
         pu.for_investor, pu.created_at
     FROM progress_updates pu JOIN checklist_items i ON i.id = pu.item_id LEFT JOIN users us ON us.id = pu.author_id";
 
@@ -511,9 +511,11 @@ pub async fn add_update(
     let NewUpdate { body, for_investor } = update;
     let mut tx = pool.begin().await?;
     let id: Uuid = sqlx::query_scalar(
-        "INSERT INTO progress_updates (item_id, author_id, body, for_investor) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO progress_updates (item_id, project_id, author_id, body, for_investor)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(item.id)
+    .bind(item.project_id)
     .bind(user)
     .bind(body)
     .bind(for_investor)
@@ -543,16 +545,6 @@ pub async fn updates_of_item(pool: &PgPool, item: Uuid, internal: bool) -> Resul
     ))
     .bind(item)
     .bind(internal)
-    .fetch_all(pool)
-    .await
-}
-
-pub async fn updates_of_project(pool: &PgPool, project: Uuid, limit: i64) -> Result<Vec<Update>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{UPDATES} WHERE i.project_id = $1 ORDER BY pu.created_at DESC LIMIT $2"
-    ))
-    .bind(project)
-    .bind(limit)
     .fetch_all(pool)
     .await
 }

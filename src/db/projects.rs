@@ -10,6 +10,7 @@ use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::investors::LinkedInvestor;
+use super::items::{UPDATES, Update};
 use crate::auth::policy::ProjectScope;
 use crate::domain::lifecycle::Stage;
 use crate::domain::status::{self, Colour, Thresholds};
@@ -359,13 +360,25 @@ pub struct Sheet {
     pub stage_dates: Json<Vec<StageDate>>,
     /// The investor accounts linked to it, by username.
     pub investors: Json<Vec<LinkedInvestor>>,
+    /// Its latest progress updates and history entries, newest first (internal readers only).
+    pub updates: Json<Vec<Update>>,
+    pub history: Json<Vec<HistoryEntry>>,
 }
 
 /// A project's [`Sheet`] as `user` sees it, if the scope allows it; `None` both when it does not
-/// exist and when it is not visible.
-pub async fn sheet(pool: &PgPool, scope: ProjectScope, id: Uuid, user: Uuid) -> Result<Option<Sheet>, sqlx::Error> {
+/// exist and when it is not visible. `latest` is how many progress updates and history entries to
+/// read (`None`: none, for readers who may not see them).
+pub async fn sheet(
+    pool: &PgPool,
+    scope: ProjectScope,
+    id: Uuid,
+    user: Uuid,
+    latest: Option<i64>,
+) -> Result<Option<Sheet>, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
     let scoped = in_scope(scope);
+    // The numbers written into the text, so that the plan is kept (see `history`).
+    let n = latest.unwrap_or(0);
     sqlx::query_as(&format!(
         "SELECT p.id, p.name, p.company, p.park, p.industry, p.investment_code, p.stage, p.total_investment_wan,
                 p.description, p.version, f.leader_name, lu.name AS lead_unit, 0::bigint AS open_items,
@@ -382,7 +395,11 @@ pub async fn sheet(pool: &PgPool, scope: ProjectScope, id: Uuid, user: Uuid) -> 
                      WHERE project_id = p.id) d) AS stage_dates,
                 (SELECT coalesce(json_agg(i ORDER BY i.username), '[]') FROM
                     (SELECT u.id, u.username, u.display_name FROM investor_projects ip
-                     JOIN users u ON u.id = ip.user_id WHERE ip.project_id = p.id) i) AS investors
+                     JOIN users u ON u.id = ip.user_id WHERE ip.project_id = p.id) i) AS investors,
+                (SELECT coalesce(json_agg(x ORDER BY x.created_at DESC), '[]') FROM
+                    ({UPDATES} WHERE pu.project_id = p.id ORDER BY pu.created_at DESC LIMIT {n}) x) AS updates,
+                (SELECT coalesce(json_agg(x ORDER BY x.at DESC, x.id DESC), '[]') FROM
+                    ({HISTORY} WHERE a.project_id = p.id ORDER BY a.at DESC, a.id DESC LIMIT {n}) x) AS history
          FROM projects p LEFT JOIN task_forces f ON f.project_id = p.id LEFT JOIN units lu ON lu.id = f.lead_unit_id
          WHERE {scoped} AND p.id = $3"
     ))
@@ -416,7 +433,7 @@ pub async fn open_items(pool: &PgPool, project: Uuid) -> Result<Vec<OpenItem>, s
     .await
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
 pub struct HistoryEntry {
     pub at: chrono::DateTime<chrono::Utc>,
     pub actor: Option<String>,
@@ -427,16 +444,19 @@ pub struct HistoryEntry {
     pub after: Option<serde_json::Value>,
 }
 
-const HISTORY: &str = "SELECT a.at, u.display_name AS actor, a.actor_label, a.action, a.entity_id, a.before, a.after
-    FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id";
+/// Audit entries with their ids (by which ties of one transaction are ordered).
+const HISTORY: &str = "SELECT a.id, a.at, u.display_name AS actor, a.actor_label, a.action, a.entity_id, a.before,
+    a.after FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id";
 
-/// The latest audit entries of a project (its own and its items'), newest first.
-pub async fn history(pool: &PgPool, project: Uuid, limit: i64) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+/// A project's audit entries (its own and its items'), newest first, `limit` of them after skipping
+/// `offset`.
+pub async fn history(pool: &PgPool, project: Uuid, limit: i64, offset: i64) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+    // The bounds written into the text (numbers, not input): as parameters they leave the generic
+    // plan unsized, and PostgreSQL plans the query anew on every call.
     sqlx::query_as(&format!(
-        "{HISTORY} WHERE a.project_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2"
+        "{HISTORY} WHERE a.project_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
     ))
     .bind(project)
-    .bind(limit)
     .fetch_all(pool)
     .await
 }

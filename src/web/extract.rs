@@ -2,6 +2,7 @@
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::error::AppError;
@@ -17,5 +18,22 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
             .await
             .map_err(|_| AppError::NotFound)?;
         Uuid::parse_str(&raw).map(IdPath).map_err(|_| AppError::NotFound)
+    }
+}
+
+/// `?page=N` of a long list: anything unreadable is the first page.
+#[derive(Deserialize)]
+pub struct PageParam {
+    page: Option<String>,
+}
+
+impl PageParam {
+    /// The page asked for, from 1.
+    pub fn number(&self) -> i64 {
+        self.page
+            .as_deref()
+            .and_then(|p| p.trim().parse::<i64>().ok())
+            .unwrap_or(1)
+            .clamp(1, 100_000)
     }
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
-use super::extract::IdPath;
+use super::extract::{IdPath, PageParam};
 use super::form::Fields;
 use super::layout::Layout;
 use crate::auth::CurrentUser;
@@ -41,22 +41,13 @@ pub struct InboxPage {
     next_href: Option<String>,
 }
 
-#[derive(Deserialize)]
-pub struct PageParam {
-    page: Option<String>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
     Query(q): Query<PageParam>,
 ) -> AppResult<InboxPage> {
-    let page = q
-        .page
-        .and_then(|p| p.trim().parse::<i64>().ok())
-        .unwrap_or(1)
-        .clamp(1, 100_000);
+    let page = q.number();
     let (rows, total) = notifications::inbox(&state.db, user.id, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let tz = ctx.settings(&state.db).await?.tz();
     let t = ctx.t();

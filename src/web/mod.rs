@@ -28,6 +28,7 @@ pub mod notice_xlsx;
 pub mod notices;
 pub mod portal;
 pub mod project_forms;
+pub mod project_history;
 pub mod project_import;
 pub mod projects;
 pub mod rankings;

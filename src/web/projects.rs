@@ -298,6 +298,8 @@ pub struct ProjectPage {
     closed: Vec<ItemRow>,
     updates: Vec<items::Update>,
     history: Vec<HistoryView>,
+    /// Whether there is more history than the page shows.
+    more_history: bool,
     /// The task force's figures and place in the live ranking (internal users only).
     standing: Option<(standings::Entry, String)>,
     can_manage: bool,
@@ -326,8 +328,9 @@ const MEASURED: [(Stage, Stage); 4] = [
     (Stage::Filed, Stage::InProduction),
 ];
 
-const HISTORY_SHOWN: i64 = 100;
-const UPDATES_SHOWN: i64 = 20;
+/// The latest progress updates and history entries on the page; all of them are on the
+/// project's history page.
+const LATEST_SHOWN: i64 = 10;
 const REQUESTS_SHOWN: i64 = 100;
 
 pub async fn show(
@@ -349,11 +352,12 @@ pub async fn project_page(
 ) -> AppResult<ProjectPage> {
     let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
-    let sheet = projects::sheet(&state.db, policy::project_scope(user), id, user.id)
+    let internal = policy::sees_internal(user);
+    let latest = internal.then_some(LATEST_SHOWN + 1);
+    let sheet = projects::sheet(&state.db, policy::project_scope(user), id, user.id, latest)
         .await?
         .ok_or(AppError::NotFound)?;
     let t = ctx.t();
-    let internal = policy::sees_internal(user);
     let all_items = items::of_project(&state.db, id).await?;
     let summary = with_figures(sheet.summary, &all_items, today, th);
     let dates = sheet.stage_dates.0;
@@ -370,15 +374,11 @@ pub async fn project_page(
         let place = t.place(e.list.as_deref(), e.list_position);
         Some((e, place))
     });
-    let (updates, history) = if internal {
-        let history = projects::history(&state.db, id, HISTORY_SHOWN).await?;
-        (
-            items::updates_of_project(&state.db, id, UPDATES_SHOWN).await?,
-            history.iter().map(|h| HistoryView::new(h, t, settings.tz())).collect(),
-        )
-    } else {
-        (Vec::new(), Vec::new())
-    };
+    let (mut updates, mut history) = (sheet.updates.0, sheet.history.0);
+    let more_history = history.len() as i64 > LATEST_SHOWN;
+    updates.truncate(LATEST_SHOWN as usize);
+    history.truncate(LATEST_SHOWN as usize);
+    let history = history.iter().map(|h| HistoryView::new(h, t, settings.tz())).collect();
     let all_requests = requests::list(&state.db, policy::project_scope(user), Some(id), REQUESTS_SHOWN).await?;
     let service = internal.then(|| {
         let mut figures = request::Figures::default();
@@ -428,6 +428,7 @@ pub async fn project_page(
         closed,
         updates,
         history,
+        more_history,
         standing,
         can_manage,
         can_edit_checklist: policy::may_edit_checklist(user, sheet.on_task_force),

@@ -22,8 +22,8 @@ use super::upload::UPLOAD_BODY_LIMIT;
 use super::{
     AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, attachments, calendar, ceiling, checklist_sheets,
     checklist_templates, context, dashboard, health, inbox, item_forms, items, lang, list_sheets, login, meetings,
-    notice_xlsx, notices, portal, project_forms, project_import, projects, rankings, requests, settings, since,
-    supervision, units, verifications, webhooks,
+    notice_xlsx, notices, portal, project_forms, project_history, project_import, projects, rankings, requests,
+    settings, since, supervision, units, verifications, webhooks,
 };
 use crate::api;
 
@@ -42,6 +42,7 @@ fn app_routes() -> Router<AppState> {
             "/projects/{id}/edit",
             get(project_forms::edit).post(project_forms::update),
         )
+        .route("/projects/{id}/history", get(project_history::show))
         .route("/projects/{id}/stage", post(project_forms::advance))
         .route("/projects/{id}/investors", post(project_forms::link_investor))
         .route("/projects/{id}/requests/new", get(requests::new))

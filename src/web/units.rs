@@ -3,11 +3,11 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use serde::Deserialize;
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
+use super::extract::PageParam;
 use super::items::ItemRow;
 use super::layout::Layout;
 use super::requests::figures_by;
@@ -19,11 +19,6 @@ use crate::domain::request;
 use crate::domain::status::{Colour, ItemState};
 
 const PAGE_SIZE: i64 = 50;
-
-#[derive(Deserialize)]
-pub struct PageParam {
-    page: Option<String>,
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "units/queue.html")]
@@ -52,11 +47,7 @@ pub async fn queue(
         return Err(AppError::Forbidden);
     }
     let settings = ctx.settings(&state.db).await?;
-    let page = q
-        .page
-        .and_then(|p| p.trim().parse::<i64>().ok())
-        .unwrap_or(1)
-        .clamp(1, 100_000);
+    let page = q.number();
     let (found, total) = items::unit_queue(&state.db, unit.id, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let t = ctx.t();

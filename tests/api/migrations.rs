@@ -66,4 +66,15 @@ async fn the_database_refuses_what_the_model_forbids() {
         .execute(&app.pool)
         .await;
     assert!(bad_code.is_err());
+    // A progress update is of its item's project, never of another.
+    let other = app.project_id("金竹矿业萤石矿项目").await;
+    let wrong_project = sqlx::query(
+        "INSERT INTO progress_updates (item_id, project_id, body)
+         SELECT id, $2, 'x' FROM checklist_items WHERE project_id = $1 LIMIT 1",
+    )
+    .bind(project)
+    .bind(other)
+    .execute(&app.pool)
+    .await;
+    assert!(wrong_project.is_err());
 }

@@ -190,3 +190,72 @@ async fn output_is_escaped() {
     assert!(!body.contains("<script>alert(1)</script>"));
     assert!(body.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || body.contains("&lt;script&gt;"));
 }
+
+#[tokio::test]
+async fn the_project_page_shows_the_latest_history_and_the_history_page_all_of_it() {
+    let app = spawn_demo_app().await;
+    let project = app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
+    // 130 entries newer than the demo's, numbered in the order they happened.
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_label, action, entity, entity_id, project_id, after)
+         SELECT now() + n * interval '1 second', 'cli', 'item.progress', 'item',
+                (SELECT id FROM checklist_items WHERE project_id = $1 LIMIT 1), $1,
+                jsonb_build_object('progress', '记录-' || lpad(n::text, 3, '0'))
+         FROM generate_series(1, 130) n",
+    )
+    .bind(project)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let shown = |body: &str| {
+        (1..=130)
+            .filter(|n| body.contains(&format!("记录-{n:03}")))
+            .collect::<Vec<_>>()
+    };
+    let all_href = format!("/projects/{project}/history");
+
+    let official = app.demo_login("official").await;
+    let (status, page) = official.get_text(&format!("/projects/{project}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(shown(&page), (121..=130).collect::<Vec<_>>(), "the latest 10");
+    assert!(page.contains(&format!("href=\"{all_href}\"")), "a link to all of it");
+
+    let (status, first) = official.get_text(&all_href).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(first.contains("祺祥新能源年产2万吨电池级碳酸锂项目的操作记录"));
+    assert_eq!(
+        shown(&first),
+        (31..=130).collect::<Vec<_>>(),
+        "a hundred a page, newest first"
+    );
+    assert!(first.find("记录-130") < first.find("记录-031"));
+    assert!(first.contains(&format!("href=\"{all_href}?page=2\"")));
+    assert!(!first.contains("较新的记录"), "nothing newer than the first page");
+    let (_, second) = official.get_text(&format!("{all_href}?page=2")).await;
+    assert_eq!(shown(&second), (1..=30).collect::<Vec<_>>());
+    assert!(second.contains(&format!("href=\"{all_href}?page=1\"")));
+    assert!(
+        !second.contains("较早的记录"),
+        "the demo's own entries fit on the last page"
+    );
+    let (status, garbled) = official.get_text(&format!("{all_href}?page=x%27")).await;
+    assert_eq!(
+        (status, shown(&garbled)),
+        (StatusCode::OK, shown(&first)),
+        "an unreadable page is the first"
+    );
+
+    // A lead of the task force reads it; an investor may not, and gets nothing of another project.
+    let (status, _) = app.demo_login("lead").await.get_text(&all_href).await;
+    assert_eq!(status, StatusCode::OK);
+    let investor = app.demo_login("investor").await;
+    let (status, body) = investor.get_text(&all_href).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(shown(&body).is_empty());
+    let foreign = app.project_id("金竹矿业萤石矿项目").await;
+    let (status, body) = investor.get_text(&format!("/projects/{foreign}/history")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!body.contains("金竹矿业萤石矿项目"));
+    let (status, _) = official.get_text("/projects/not-a-uuid/history").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

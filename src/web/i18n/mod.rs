@@ -173,6 +173,10 @@ pub struct Catalog {
     pub updates_heading: &'static str,
     pub no_updates: &'static str,
     pub history_heading: &'static str,
+    pub history_all: &'static str,
+    pub history_newer: &'static str,
+    pub history_older: &'static str,
+    pub project_history_title: &'static str,
     pub no_history: &'static str,
     pub project_liaisons: &'static str,
     pub col_source: &'static str,
@@ -855,6 +859,10 @@ impl Catalog {
 
     pub fn notice_title(&self, county: &str) -> String {
         fill(self.notice_heading, &[("county", county)])
+    }
+
+    pub fn project_history(&self, project: &str) -> String {
+        fill(self.project_history_title, &[("project", project)])
     }
 
     pub fn queue(&self, unit: &str) -> String {
