@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load at province scale (bench/province.sql: 2,000 projects, 100,000 items, 200 units, 5,000 users):
+# Load at province scale (bench/province.sql: 2,000 projects, 100,000 items with their history, 200 units, 5,000 users):
 # wrk drives each page for DURATION seconds at CONNECTIONS connections as a signed-in official,
 # then a mix with 10% progress updates through the API, then the ceiling (/bench/ceiling: one
 # trivial query and a one-line template behind the same middleware). Prints a Markdown table
