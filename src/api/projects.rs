@@ -41,15 +41,7 @@ pub async fn list(
 ) -> AppResult<Json<Vec<ProjectListEntry>>> {
     let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
-    let rows = state
-        .runs
-        .projects(
-            &state.db,
-            ctx.live_snapshot(&state.db).await?,
-            policy::project_scope(&user),
-        )
-        .await?
-        .all();
+    let rows = ctx.listed_projects(&state, policy::project_scope(&user)).await?.all();
     Ok(Json(
         rows.into_iter()
             .map(|p| ProjectListEntry {

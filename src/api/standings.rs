@@ -1,7 +1,6 @@
 //! Rankings and the dashboard's counts in JSON, as the last recomputation left them (or, for a
 //! past day without a frozen week, computed on the spot without storing anything).
 
-use crate::web::context::RequestContext;
 use axum::Json;
 use axum::extract::{Query, State};
 use chrono::NaiveDate;
@@ -14,6 +13,7 @@ use crate::db::recompute;
 use crate::db::standings::{self, Entry};
 use crate::domain::ranking::{self, Standing};
 use crate::web::AppState;
+use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
 
 #[derive(Serialize, ToSchema)]

@@ -332,17 +332,17 @@ pub struct TaskForcePeople {
     pub liaisons: Vec<String>,
 }
 
+/// The columns of [`TaskForcePeople`], for the task force `f`.
+const PEOPLE: &str = "coalesce((SELECT array_agg(u.name ORDER BY u.name) FROM task_force_units tu
+        JOIN units u ON u.id = tu.unit_id WHERE tu.task_force_id = f.id), '{}') AS member_units,
+    coalesce((SELECT array_agg(us.display_name ORDER BY us.display_name) FROM task_force_members m
+        JOIN users us ON us.id = m.user_id WHERE m.task_force_id = f.id), '{}') AS liaisons";
+
 pub async fn task_force_people(pool: &PgPool, project: Uuid) -> Result<TaskForcePeople, sqlx::Error> {
-    let people = sqlx::query_as(
-        "SELECT coalesce((SELECT array_agg(u.name ORDER BY u.name) FROM task_force_units tu
-                          JOIN units u ON u.id = tu.unit_id WHERE tu.task_force_id = f.id), '{}') AS member_units,
-                coalesce((SELECT array_agg(us.display_name ORDER BY us.display_name) FROM task_force_members m
-                          JOIN users us ON us.id = m.user_id WHERE m.task_force_id = f.id), '{}') AS liaisons
-         FROM task_forces f WHERE f.project_id = $1",
-    )
-    .bind(project)
-    .fetch_optional(pool)
-    .await?;
+    let people = sqlx::query_as(&format!("SELECT {PEOPLE} FROM task_forces f WHERE f.project_id = $1"))
+        .bind(project)
+        .fetch_optional(pool)
+        .await?;
     Ok(people.unwrap_or_default())
 }
 
@@ -384,10 +384,7 @@ pub async fn sheet(
                 p.description, p.version, f.leader_name, lu.name AS lead_unit, 0::bigint AS open_items,
                 0::bigint AS red_items, 0::bigint AS yellow_items, NULL::text AS worst_title,
                 NULL::date AS worst_deadline, NULL::text AS worst_unit, 1::bigint AS total,
-                coalesce((SELECT array_agg(u.name ORDER BY u.name) FROM task_force_units tu
-                          JOIN units u ON u.id = tu.unit_id WHERE tu.task_force_id = f.id), '{{}}') AS member_units,
-                coalesce((SELECT array_agg(us.display_name ORDER BY us.display_name) FROM task_force_members m
-                          JOIN users us ON us.id = m.user_id WHERE m.task_force_id = f.id), '{{}}') AS liaisons,
+                {PEOPLE},
                 EXISTS (SELECT 1 FROM task_force_members m WHERE m.task_force_id = f.id AND m.user_id = $4)
                     AS on_task_force,
                 (SELECT coalesce(json_agg(d), '[]') FROM

@@ -1,14 +1,14 @@
 //! The settings row.
 
 use chrono::{NaiveDate, Utc};
-use sqlx::PgPool;
 use sqlx::postgres::PgRow;
+use sqlx::{FromRow, PgPool, Row};
 
 use crate::domain::request::ServiceLevel;
 use crate::domain::status::Thresholds;
 use crate::domain::working_days::WorkCalendar;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Settings {
     pub red_after_days: i32,
     pub due_soon_days: i32,
@@ -19,7 +19,8 @@ pub struct Settings {
     pub request_triage_days: i32,
     pub request_resolve_days: i32,
     pub is_demo: bool,
-    service: ServiceLevel,
+    #[sqlx(flatten)]
+    service: Service,
 }
 
 /// The settings row's columns as [`Settings`] reads them, from `settings s`: also read with the
@@ -29,44 +30,21 @@ pub const COLUMNS: &str = "s.red_after_days, s.due_soon_days, s.red_list_size, s
     ARRAY(SELECT day FROM working_day_exceptions WHERE NOT working) AS days_off,
     ARRAY(SELECT day FROM working_day_exceptions WHERE working) AS days_worked";
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    red_after_days: i32,
-    due_soon_days: i32,
-    red_list_size: i32,
-    time_zone: String,
-    county_name: String,
-    session_idle_minutes: i32,
-    request_triage_days: i32,
-    request_resolve_days: i32,
-    is_demo: bool,
-    /// The year's exceptions to Monday–Friday: weekdays off (holidays) and weekend days worked.
-    days_off: Vec<NaiveDate>,
-    days_worked: Vec<NaiveDate>,
-}
+/// The service level promised to investors, built from the request limits and the year's
+/// exceptions to Monday–Friday: weekdays off (holidays) and weekend days worked.
+#[derive(Clone, Debug)]
+struct Service(ServiceLevel);
 
-impl<'r> sqlx::FromRow<'r, PgRow> for Settings {
+impl<'r> FromRow<'r, PgRow> for Service {
     fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
-        let r = Row::from_row(row)?;
-        let exceptions = r.days_off.iter().map(|d| (*d, false));
-        let worked = r.days_worked.iter().map(|d| (*d, true));
-        let service = ServiceLevel {
-            triage_days: i64::from(r.request_triage_days),
-            resolve_days: i64::from(r.request_resolve_days),
-            calendar: WorkCalendar::new(exceptions.chain(worked)),
-        };
-        Ok(Settings {
-            red_after_days: r.red_after_days,
-            due_soon_days: r.due_soon_days,
-            red_list_size: r.red_list_size,
-            time_zone: r.time_zone,
-            county_name: r.county_name,
-            session_idle_minutes: r.session_idle_minutes,
-            request_triage_days: r.request_triage_days,
-            request_resolve_days: r.request_resolve_days,
-            is_demo: r.is_demo,
-            service,
-        })
+        let off: Vec<NaiveDate> = row.try_get("days_off")?;
+        let worked: Vec<NaiveDate> = row.try_get("days_worked")?;
+        let exceptions = off.into_iter().map(|d| (d, false));
+        Ok(Service(ServiceLevel {
+            triage_days: i64::from(row.try_get::<i32, _>("request_triage_days")?),
+            resolve_days: i64::from(row.try_get::<i32, _>("request_resolve_days")?),
+            calendar: WorkCalendar::new(exceptions.chain(worked.into_iter().map(|d| (d, true)))),
+        }))
     }
 }
 
@@ -80,7 +58,7 @@ impl Settings {
 
     /// The service level promised to investors, in working days.
     pub fn service_level(&self) -> &ServiceLevel {
-        &self.service
+        &self.service.0
     }
 
     /// The county's time zone (Asia/Shanghai unless set otherwise).
@@ -137,7 +115,7 @@ pub async fn save(
     actor: super::audit::Actor<'_>,
 ) -> Result<(), sqlx::Error> {
     let before = form_values(pool).await?;
-    let calendar_before = load(pool).await?.service.calendar.to_text();
+    let calendar_before = load(pool).await?.service_level().calendar.to_text();
     let mut tx = pool.begin().await?;
     sqlx::query("DELETE FROM working_day_exceptions")
         .execute(&mut *tx)

@@ -23,8 +23,10 @@ use super::i18n::{Catalog, Lang};
 use super::layout::ErrorPage;
 use super::security_log;
 use crate::auth::CurrentUser;
+use crate::auth::policy::ProjectScope;
 use crate::auth::token;
 use crate::config::Config;
+use crate::db::run_view::{RunView, VisibleProjects};
 use crate::db::settings::{self, Settings};
 use crate::db::standings;
 use crate::db::users::{self, Basis};
@@ -69,11 +71,26 @@ impl RequestContext {
 
     /// The live snapshot of the status engine as the request started (`None` before its first
     /// run); read now for anonymous requests.
-    pub async fn live_snapshot(&self, db: &PgPool) -> Result<Option<Uuid>, sqlx::Error> {
+    async fn live_snapshot(&self, db: &PgPool) -> Result<Option<Uuid>, sqlx::Error> {
         Ok(match &self.basis {
             Some(b) => b.live_snapshot,
             None => standings::current(db).await?.map(|s| s.id),
         })
+    }
+
+    /// The status engine's last run as the request started (see `db::run_view`); `None` before
+    /// its first run.
+    pub async fn run_view(&self, state: &AppState) -> Result<Option<Arc<RunView>>, sqlx::Error> {
+        state
+            .runs
+            .current(&state.db, self.live_snapshot(&state.db).await?)
+            .await
+    }
+
+    /// The projects `scope` allows, with their figures as of that run.
+    pub async fn listed_projects(&self, state: &AppState, scope: ProjectScope) -> Result<VisibleProjects, sqlx::Error> {
+        let live = self.live_snapshot(&state.db).await?;
+        state.runs.projects(&state.db, live, scope).await
     }
 }
 

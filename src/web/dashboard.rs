@@ -97,10 +97,7 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
     }
     let t = ctx.t();
     let settings = ctx.settings(&state.db).await?;
-    let view = state
-        .runs
-        .current(&state.db, ctx.live_snapshot(&state.db).await?)
-        .await?;
+    let view = ctx.run_view(&state).await?;
     let current = view.as_ref().map(|v| &v.snapshot);
     let (counts, stages, flagged, red_list, black_list) = match &view {
         Some(v) => (

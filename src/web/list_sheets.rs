@@ -25,13 +25,8 @@ async fn projects_table(
     let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let (query, _) = list_query(params, MAX_ROWS);
-    let (found, _) = state
-        .runs
-        .projects(
-            &state.db,
-            ctx.live_snapshot(&state.db).await?,
-            policy::project_scope(user),
-        )
+    let (found, _) = ctx
+        .listed_projects(state, policy::project_scope(user))
         .await?
         .select(&query);
     let t = ctx.t();

@@ -49,11 +49,7 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
     let (today, th) = (settings.today(), settings.thresholds());
     let t = ctx.t();
     let scope = policy::project_scope(&user);
-    let summaries = state
-        .runs
-        .projects(&state.db, ctx.live_snapshot(&state.db).await?, scope)
-        .await?
-        .all();
+    let summaries = ctx.listed_projects(&state, scope).await?.all();
     let ids: Vec<_> = summaries.iter().map(|p| p.id).collect();
     let dates = projects::stage_dates_of(&state.db, &ids).await?;
     let all_items = items::of_projects(&state.db, &ids).await?;

@@ -184,10 +184,7 @@ pub async fn list(
         ..
     } = query;
     let (park, text) = (park.clone(), text.clone());
-    let listed = state
-        .runs
-        .projects(&state.db, ctx.live_snapshot(&state.db).await?, scope)
-        .await?;
+    let listed = ctx.listed_projects(&state, scope).await?;
     let (found, total) = listed.select(&query);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let href = |to: i64| {
@@ -361,14 +358,7 @@ pub async fn project_page(
     let all_items = items::of_project(&state.db, id).await?;
     let summary = with_figures(sheet.summary, &all_items, today, th);
     let dates = sheet.stage_dates.0;
-    let view = if internal {
-        state
-            .runs
-            .current(&state.db, ctx.live_snapshot(&state.db).await?)
-            .await?
-    } else {
-        None
-    };
+    let view = if internal { ctx.run_view(state).await? } else { None };
     let standing = view.and_then(|v| {
         let e = v.entries.iter().find(|e| e.project_id == id)?.clone();
         let place = t.place(e.list.as_deref(), e.list_position);

@@ -89,14 +89,7 @@ pub async fn show(
         .as_deref()
         .and_then(|w| NaiveDate::parse_from_str(w.trim(), "%Y-%m-%d").ok());
     let live = week.is_none();
-    let view = if live {
-        state
-            .runs
-            .current(&state.db, ctx.live_snapshot(&state.db).await?)
-            .await?
-    } else {
-        None
-    };
+    let view = if live { ctx.run_view(&state).await? } else { None };
     // A past week is read from the database; the live one is borrowed from the run's view, and
     // only the rows shown are copied.
     let (snapshot, entries, units, lists) = match week {
