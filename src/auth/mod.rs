@@ -4,6 +4,7 @@ pub mod current;
 pub mod login;
 pub mod password;
 pub mod policy;
+pub mod session;
 pub mod token;
 
 pub use current::CurrentUser;

@@ -56,6 +56,16 @@ impl Item {
         Phase::of(self.state, self.submitted_at.is_some())
     }
 
+    pub fn order_key(&self) -> OrderKey<'_> {
+        OrderKey {
+            state: self.state,
+            deadline: self.deadline,
+            closed_on: self.closed_on,
+            title: &self.title,
+            id: self.id,
+        }
+    }
+
     /// What the audit log keeps of an item, before and after a change.
     pub fn snapshot(&self) -> Value {
         json!({
@@ -72,6 +82,70 @@ impl Item {
         })
     }
 }
+
+/// What a checklist line shows of an item (the project page, a unit's queue): read without the
+/// item's notes, remarks and who submitted it, which only the item's own page shows.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Line {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub project_name: String,
+    pub title: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
+    pub unit_name: String,
+    pub deadline: NaiveDate,
+    pub original_deadline: NaiveDate,
+    #[sqlx(try_from = "String")]
+    pub state: ItemState,
+    #[sqlx(try_from = "String")]
+    pub source: Source,
+    pub closed_on: Option<NaiveDate>,
+    pub meeting_id: Option<Uuid>,
+    /// The county's calendar day the responsible unit reported the item done.
+    pub submitted_on: Option<NaiveDate>,
+}
+
+impl Line {
+    pub fn phase(&self) -> Phase {
+        Phase::of(self.state, self.submitted_on.is_some())
+    }
+
+    pub fn order_key(&self) -> OrderKey<'_> {
+        OrderKey {
+            state: self.state,
+            deadline: self.deadline,
+            closed_on: self.closed_on,
+            title: &self.title,
+            id: self.id,
+        }
+    }
+}
+
+impl From<&Item> for Line {
+    fn from(i: &Item) -> Line {
+        Line {
+            id: i.id,
+            project_id: i.project_id,
+            project_name: i.project_name.clone(),
+            title: i.title.clone(),
+            category: i.category,
+            unit_name: i.unit_name.clone(),
+            deadline: i.deadline,
+            original_deadline: i.original_deadline,
+            state: i.state,
+            source: i.source,
+            closed_on: i.closed_on,
+            meeting_id: i.meeting_id,
+            submitted_on: i.submitted_on,
+        }
+    }
+}
+
+const LINE: &str = "SELECT i.id, i.project_id, p.name AS project_name, i.title, i.category, u.name AS unit_name,
+        i.deadline, i.original_deadline, i.state, i.source, i.closed_on, i.meeting_id,
+        (i.submitted_at AT TIME ZONE (SELECT time_zone FROM settings))::date AS submitted_on
+    FROM checklist_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = i.responsible_unit_id";
 
 const SELECT: &str = "SELECT i.id, i.project_id, p.name AS project_name, i.title, i.category, i.responsible_unit_id,
         u.code AS unit_code, u.name AS unit_name, i.deadline, i.original_deadline, i.state, i.source, i.note,
@@ -129,8 +203,18 @@ pub async fn of_project(pool: &PgPool, project: Uuid) -> Result<Vec<Item>, sqlx:
         .bind(project)
         .fetch_all(pool)
         .await?;
-    items.sort_by(checklist_order);
+    items.sort_by(|a, b| checklist_order(&a.order_key(), &b.order_key()));
     Ok(items)
+}
+
+/// A project's checklist as its page lists it, in checklist order.
+pub async fn lines_of_project(pool: &PgPool, project: Uuid) -> Result<Vec<Line>, sqlx::Error> {
+    let mut lines: Vec<Line> = sqlx::query_as(&format!("{LINE} WHERE i.project_id = $1"))
+        .bind(project)
+        .fetch_all(pool)
+        .await?;
+    lines.sort_by(|a, b| checklist_order(&a.order_key(), &b.order_key()));
+    Ok(lines)
 }
 
 /// The items of these projects, each project's in checklist order.
@@ -139,25 +223,38 @@ pub async fn of_projects(pool: &PgPool, projects: &[Uuid]) -> Result<Vec<Item>, 
         .bind(projects)
         .fetch_all(pool)
         .await?;
-    items.sort_by(|a, b| a.project_id.cmp(&b.project_id).then_with(|| checklist_order(a, b)));
+    items.sort_by(|a, b| {
+        a.project_id
+            .cmp(&b.project_id)
+            .then_with(|| checklist_order(&a.order_key(), &b.order_key()))
+    });
     Ok(items)
+}
+
+/// What a checklist is ordered by.
+pub struct OrderKey<'a> {
+    state: ItemState,
+    deadline: NaiveDate,
+    closed_on: Option<NaiveDate>,
+    title: &'a str,
+    id: Uuid,
 }
 
 /// A checklist's order: open items first, by deadline; then closed ones, most recently closed
 /// first; then by title. (Sorted here rather than by PostgreSQL: a quarter of the project page's
 /// query was its sort.)
-pub fn checklist_order(a: &Item, b: &Item) -> Ordering {
-    let key = |i: &Item| {
-        let open = i.state == ItemState::Open;
+pub fn checklist_order(a: &OrderKey, b: &OrderKey) -> Ordering {
+    let key = |k: &OrderKey| {
+        let open = k.state == ItemState::Open;
         (
             !open,
-            open.then_some(i.deadline),
-            Reverse(i.closed_on.filter(|_| !open)),
+            open.then_some(k.deadline),
+            Reverse(k.closed_on.filter(|_| !open)),
         )
     };
     key(a)
         .cmp(&key(b))
-        .then_with(|| a.title.cmp(&b.title))
+        .then_with(|| a.title.cmp(b.title))
         .then_with(|| a.id.cmp(&b.id))
 }
 
@@ -195,22 +292,35 @@ pub async fn overdue_of_projects(pool: &PgPool, projects: &[Uuid], today: NaiveD
 }
 
 /// One page of a unit's open items across all projects, most urgent first, and how many there are.
-pub async fn unit_queue(pool: &PgPool, unit: Uuid, limit: i64, offset: i64) -> Result<(Vec<Item>, i64), sqlx::Error> {
-    // The page's bounds written into the text (numbers, not input): with them as parameters the
-    // planner cannot size the page, and plans the query anew on every call.
-    let items = sqlx::query_as(&format!(
-        "{SELECT} WHERE i.responsible_unit_id = $1 AND i.state = 'open'
-         ORDER BY i.deadline, p.name, i.title LIMIT {limit} OFFSET {offset}"
-    ))
-    .bind(unit)
-    .fetch_all(pool)
-    .await?;
+pub async fn unit_queue(pool: &PgPool, unit: Uuid, limit: i64, offset: i64) -> Result<(Vec<Line>, i64), sqlx::Error> {
+    let lines = sqlx::query_as(&unit_open(LINE, limit, offset))
+        .bind(unit)
+        .fetch_all(pool)
+        .await?;
     let total =
         sqlx::query_scalar("SELECT count(*) FROM checklist_items WHERE responsible_unit_id = $1 AND state = 'open'")
             .bind(unit)
             .fetch_one(pool)
             .await?;
-    Ok((items, total))
+    Ok((lines, total))
+}
+
+/// The first `limit` of a unit's open items in full, in the queue's order (its spreadsheet).
+pub async fn unit_queue_items(pool: &PgPool, unit: Uuid, limit: i64) -> Result<Vec<Item>, sqlx::Error> {
+    sqlx::query_as(&unit_open(SELECT, limit, 0))
+        .bind(unit)
+        .fetch_all(pool)
+        .await
+}
+
+/// The text reading a unit's open items with `select` ([`LINE`] or [`SELECT`]). The bounds are
+/// written into it (numbers, not input): as parameters the planner cannot size the page, and
+/// plans the query anew on every call.
+fn unit_open(select: &str, limit: i64, offset: i64) -> String {
+    format!(
+        "{select} WHERE i.responsible_unit_id = $1 AND i.state = 'open'
+         ORDER BY i.deadline, p.name, i.title LIMIT {limit} OFFSET {offset}"
+    )
 }
 
 /// Open items of the projects in `scope` waiting for verification, the longest-waiting first.
@@ -229,9 +339,9 @@ pub async fn awaiting_verification(pool: &PgPool, scope: ProjectScope, limit: i6
 }
 
 /// A unit's open items due by `until` (overdue ones included), oldest deadline first: the digest.
-pub async fn unit_due_by(pool: &PgPool, unit: Uuid, until: NaiveDate) -> Result<Vec<Item>, sqlx::Error> {
+pub async fn unit_due_by(pool: &PgPool, unit: Uuid, until: NaiveDate) -> Result<Vec<Line>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{SELECT} WHERE i.responsible_unit_id = $1 AND i.state = 'open' AND i.deadline <= $2
+        "{LINE} WHERE i.responsible_unit_id = $1 AND i.state = 'open' AND i.deadline <= $2
          ORDER BY i.deadline, p.name, i.title"
     ))
     .bind(unit)
@@ -747,7 +857,7 @@ pub(crate) mod tests {
             },
             item("p", "a due 20th", day(20)),
         ];
-        items.sort_by(checklist_order);
+        items.sort_by(|a, b| checklist_order(&a.order_key(), &b.order_key()));
         let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
         assert_eq!(
             titles,
@@ -760,5 +870,33 @@ pub(crate) mod tests {
                 "closed early"
             ]
         );
+    }
+
+    #[test]
+    fn a_line_keeps_the_items_phase_and_order() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let submitted = Item {
+            submitted_at: Some(Utc::now()),
+            submitted_on: Some(day(3)),
+            ..item("p", "submitted", day(9))
+        };
+        let open = item("p", "open", day(9));
+        let done = Item {
+            state: ItemState::Done,
+            submitted_at: Some(Utc::now()),
+            submitted_on: Some(day(3)),
+            closed_on: Some(day(4)),
+            ..item("p", "done", day(9))
+        };
+        for i in [&submitted, &open, &done] {
+            assert_eq!(Line::from(i).phase(), i.phase(), "{}", i.title);
+        }
+        assert_eq!(Line::from(&submitted).phase(), Phase::Submitted);
+        let (a, b) = (Line::from(&done), Line::from(&open));
+        assert_eq!(
+            checklist_order(&a.order_key(), &b.order_key()),
+            checklist_order(&done.order_key(), &open.order_key())
+        );
+        assert_eq!(checklist_order(&a.order_key(), &b.order_key()), Ordering::Greater);
     }
 }

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::investors::LinkedInvestor;
 use super::items::{UPDATES, Update};
+use super::requests::{LISTED, Request, SELECT as REQUESTS};
 use crate::auth::policy::ProjectScope;
 use crate::domain::lifecycle::Stage;
 use crate::domain::status::{self, Colour, Thresholds};
@@ -346,8 +347,7 @@ pub async fn task_force_people(pool: &PgPool, project: Uuid) -> Result<TaskForce
     Ok(people.unwrap_or_default())
 }
 
-/// What a project's page shows of it besides its checklist, requests and history, read in one
-/// statement.
+/// What a project's page shows of it besides its checklist, read in one statement.
 #[derive(sqlx::FromRow)]
 pub struct Sheet {
     /// Its row, with the figures at zero: the page counts them from the checklist it reads anyway.
@@ -363,7 +363,12 @@ pub struct Sheet {
     /// Its latest progress updates and history entries, newest first (internal readers only).
     pub updates: Json<Vec<Update>>,
     pub history: Json<Vec<HistoryEntry>>,
+    /// The first [`REQUESTS_SHOWN`] of its investors' requests, in their listed order.
+    pub requests: Json<Vec<Request>>,
 }
+
+/// How many of a project's requests its page lists.
+pub const REQUESTS_SHOWN: i64 = 100;
 
 /// A project's [`Sheet`] as `user` sees it, if the scope allows it; `None` both when it does not
 /// exist and when it is not visible. `latest` is how many progress updates and history entries to
@@ -396,7 +401,9 @@ pub async fn sheet(
                 (SELECT coalesce(json_agg(x ORDER BY x.created_at DESC), '[]') FROM
                     ({UPDATES} WHERE pu.project_id = p.id ORDER BY pu.created_at DESC LIMIT {n}) x) AS updates,
                 (SELECT coalesce(json_agg(x ORDER BY x.at DESC, x.id DESC), '[]') FROM
-                    ({HISTORY} WHERE a.project_id = p.id ORDER BY a.at DESC, a.id DESC LIMIT {n}) x) AS history
+                    ({HISTORY} WHERE a.project_id = p.id ORDER BY a.at DESC, a.id DESC LIMIT {n}) x) AS history,
+                (SELECT coalesce(json_agg(r ORDER BY {LISTED}), '[]') FROM
+                    ({REQUESTS} WHERE r.project_id = p.id ORDER BY {LISTED} LIMIT {REQUESTS_SHOWN}) r) AS requests
          FROM projects p LEFT JOIN task_forces f ON f.project_id = p.id LEFT JOIN units lu ON lu.id = f.lead_unit_id
          WHERE {scoped} AND p.id = $3"
     ))

@@ -3,6 +3,7 @@
 //! transaction with its audit record; triage is optimistic (a stale version changes nothing).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
 use serde_json::json;
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
@@ -16,7 +17,7 @@ use crate::domain::checklist::Category;
 use crate::domain::request::{self, Dates, RequestDraft, RequestState, Standing};
 use crate::domain::status::ItemState;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
 pub struct Request {
     pub id: Uuid,
     pub project_id: Uuid,
@@ -47,7 +48,8 @@ pub struct Request {
 }
 
 /// An item state that may be missing (a request not accepted has no item).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
 pub struct OptionalState(pub Option<ItemState>);
 
 impl TryFrom<Option<String>> for OptionalState {
@@ -96,7 +98,8 @@ fn county_dates(
     }
 }
 
-const SELECT: &str = "SELECT r.id, r.project_id, p.name AS project_name, s.display_name AS submitter, r.title,
+pub(crate) const SELECT: &str =
+    "SELECT r.id, r.project_id, p.name AS project_name, s.display_name AS submitter, r.title,
         r.body, r.category, r.wished_on, r.state, t.display_name AS triager, r.triaged_at, r.decline_reason,
         r.rating, r.rating_comment, r.created_at, r.version, i.id AS item_id, i.title AS item_title,
         i.unit AS item_unit, i.deadline AS item_deadline, i.state AS item_state, i.closed_on AS item_closed_on
@@ -137,8 +140,12 @@ pub async fn find_visible(
     Ok(row.map(|r| (r.request, r.on_task_force)))
 }
 
-/// The requests of the projects the scope allows (`project` narrows to one), pending ones first,
-/// each group oldest first so the longest wait leads.
+/// The order requests are listed in: pending ones first, oldest first so that the longest wait
+/// leads; then the others, newest first.
+pub(crate) const LISTED: &str =
+    "r.state <> 'pending', CASE WHEN r.state = 'pending' THEN r.created_at END, r.created_at DESC";
+
+/// The requests of the projects the scope allows (`project` narrows to one), in [`LISTED`] order.
 pub async fn list(
     pool: &PgPool,
     scope: ProjectScope,
@@ -155,9 +162,7 @@ pub async fn list(
     };
     sqlx::query_as(&format!(
         "{SELECT} WHERE {scoped} AND {project_is}
-         ORDER BY r.state <> 'pending', CASE WHEN r.state = 'pending' THEN r.created_at END,
-                  r.created_at DESC
-         LIMIT $4"
+         ORDER BY {LISTED} LIMIT $4"
     ))
     .bind(kind)
     .bind(scope_id)

@@ -1,6 +1,7 @@
 //! Accounts, API tokens and login attempts.
 
 use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -41,18 +42,23 @@ pub struct SessionUser {
     pub session_epoch: i32,
     /// Unread notifications, for the bell (read here so a page costs no extra query).
     pub unread: i64,
+    /// When the session store holds that the session expires (see `auth::session`).
+    pub session_expires_at: Option<DateTime<Utc>>,
 }
 
-pub async fn session_user(pool: &PgPool, id: Uuid) -> Result<Option<SessionUser>, sqlx::Error> {
+/// The user of session `session` (the store's id), signed in as `id`.
+pub async fn session_user(pool: &PgPool, id: Uuid, session: &str) -> Result<Option<SessionUser>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name,
                 s.session_max_hours, u.session_epoch,
+                (SELECT expiry_date FROM tower_sessions.session WHERE id = $2) AS session_expires_at,
                 (SELECT count(*) FROM notifications x WHERE x.user_id = u.id AND x.read_at IS NULL) AS unread,
                 {}
          FROM users u LEFT JOIN units n ON n.id = u.unit_id CROSS JOIN settings s WHERE u.id = $1 AND u.active",
         basis_columns()
     ))
     .bind(id)
+    .bind(session)
     .fetch_optional(pool)
     .await
 }

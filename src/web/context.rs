@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde_json::json;
 use sqlx::PgPool;
-use tower_sessions::Session;
+use tower_sessions::{Expiry, Session};
 use uuid::Uuid;
 
 use super::AppState;
@@ -22,9 +22,9 @@ use super::error::{AppError, ErrorKind};
 use super::i18n::{Catalog, Lang};
 use super::layout::ErrorPage;
 use super::security_log;
-use crate::auth::CurrentUser;
 use crate::auth::policy::ProjectScope;
 use crate::auth::token;
+use crate::auth::{self, CurrentUser};
 use crate::config::Config;
 use crate::db::run_view::{RunView, VisibleProjects};
 use crate::db::settings::{self, Settings};
@@ -180,13 +180,25 @@ async fn identify(
     };
     let login_at = session.get::<i64>(SESSION_LOGIN_AT).await?.unwrap_or(0);
     let epoch = session.get::<i32>(SESSION_EPOCH).await?.unwrap_or(0);
-    match users::session_user(&state.db, user_id).await? {
-        // Sessions end after `session_max_hours` in all, however active (the idle limit is the
-        // cookie's), and when the user ended their other sessions.
+    let session_id = session.id().map(|id| id.to_string()).unwrap_or_default();
+    let now = Utc::now();
+    match users::session_user(&state.db, user_id, &session_id).await? {
         Some(s)
-            if Utc::now().timestamp() - login_at < i64::from(s.session_max_hours) * 3600
-                && epoch == s.session_epoch =>
+            if auth::session::within_lifetime(
+                login_at,
+                now.timestamp(),
+                s.session_max_hours,
+                epoch,
+                s.session_epoch,
+            ) =>
         {
+            let idle = s.basis.settings.session_idle_minutes;
+            if auth::session::idle_refresh_due(s.session_expires_at, now, idle) {
+                // Written when the response leaves, with the cookie's new lifetime.
+                session.set_expiry(Some(Expiry::OnInactivity(
+                    tower_sessions::cookie::time::Duration::minutes(i64::from(idle)),
+                )));
+            }
             ctx.user = Some(s.user);
             ctx.unread = s.unread;
             ctx.basis = Some(Arc::new(s.basis));

@@ -20,7 +20,7 @@ use super::supervision::{OrderForm, SupervisionView};
 use crate::auth::{CurrentUser, policy};
 use crate::db::attachments::{self, Attachment};
 use crate::db::audit::Actor;
-use crate::db::items::{self, Item, NewUpdate, Written};
+use crate::db::items::{self, Item, Line, NewUpdate, Written};
 use crate::db::projects;
 use crate::db::settings::Settings;
 use crate::domain::checklist::{Category, Phase, TEXT_MAX, Transition};
@@ -56,7 +56,7 @@ pub struct ItemRow {
 }
 
 impl ItemRow {
-    pub fn new(i: &Item, t: &'static Catalog, today: NaiveDate, th: Thresholds, calendar: &WorkCalendar) -> ItemRow {
+    pub fn new(i: &Line, t: &'static Catalog, today: NaiveDate, th: Thresholds, calendar: &WorkCalendar) -> ItemRow {
         let s = status::item_status(i.state, i.deadline, today, th);
         let timing = match s {
             Some(s) if s.overdue_days > 0 => t.overdue(s.overdue_days),
@@ -227,7 +227,7 @@ pub(super) async fn page(
     Ok(ItemPage {
         layout: Layout::new(ctx),
         item: ItemRow::new(
-            &item,
+            &Line::from(&item),
             t,
             settings.today(),
             settings.thresholds(),

@@ -113,7 +113,7 @@ async fn queue(
         return Err(AppError::Forbidden);
     }
     let settings = ctx.settings(&state.db).await?;
-    let (open, _) = items::unit_queue(&state.db, unit.id, MAX_ROWS, 0).await?;
+    let open = items::unit_queue_items(&state.db, unit.id, MAX_ROWS).await?;
     let t = ctx.t();
     let table = checklist_table(&unit.name, &open, t, &settings, true, true);
     spreadsheet::download(&table, f, &t.queue(&unit.name))

@@ -315,7 +315,7 @@ pub async fn agenda(state: &AppState, t: &'static Catalog, user: &CurrentUser, i
     let changes = meetings::stage_changes(&state.db, &ids, since).await?;
     let minutes: HashMap<Uuid, Option<String>> = meetings::project_minutes(&state.db, id).await?.into_iter().collect();
     let all_units = units::all(&state.db).await?;
-    let row = |i: &items::Item| ItemRow::new(i, t, today, th, &settings.service_level().calendar);
+    let row = |i: &items::Item| ItemRow::new(&items::Line::from(i), t, today, th, &settings.service_level().calendar);
     let projects = names
         .iter()
         .map(|(pid, name)| AgendaProject {

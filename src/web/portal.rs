@@ -70,7 +70,7 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
             let done = own_items.clone().filter(|i| i.state == ItemState::Done).count();
             let open: Vec<_> = own_items
                 .filter(|i| i.state == ItemState::Open)
-                .map(|i| ItemRow::new(i, t, today, th, &settings.service_level().calendar))
+                .map(|i| ItemRow::new(&items::Line::from(i), t, today, th, &settings.service_level().calendar))
                 .collect();
             let counted = done + open.len();
             ProjectCard {

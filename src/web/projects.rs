@@ -18,9 +18,9 @@ use super::items::ItemRow;
 use super::layout::Layout;
 use super::requests::RequestRow;
 use crate::auth::{CurrentUser, policy};
-use crate::db::items::{self, Item};
+use crate::db::items::{self, Line};
 use crate::db::projects::{self, ListQuery, ProjectSummary, Sort};
-use crate::db::{investors, requests, standings};
+use crate::db::{investors, standings};
 use crate::domain::lifecycle::{Stage, duration_days};
 use crate::domain::request;
 use crate::domain::role::Role;
@@ -328,7 +328,6 @@ const MEASURED: [(Stage, Stage); 4] = [
 /// The latest progress updates and history entries on the page; all of them are on the
 /// project's history page.
 const LATEST_SHOWN: i64 = 10;
-const REQUESTS_SHOWN: i64 = 100;
 
 pub async fn show(
     State(state): State<AppState>,
@@ -355,7 +354,7 @@ pub async fn project_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let t = ctx.t();
-    let all_items = items::of_project(&state.db, id).await?;
+    let all_items = items::lines_of_project(&state.db, id).await?;
     let summary = with_figures(sheet.summary, &all_items, today, th);
     let dates = sheet.stage_dates.0;
     let view = if internal { ctx.run_view(state).await? } else { None };
@@ -369,7 +368,7 @@ pub async fn project_page(
     updates.truncate(LATEST_SHOWN as usize);
     history.truncate(LATEST_SHOWN as usize);
     let history = history.iter().map(|h| HistoryView::new(h, t, settings.tz())).collect();
-    let all_requests = requests::list(&state.db, policy::project_scope(user), Some(id), REQUESTS_SHOWN).await?;
+    let all_requests = sheet.requests.0;
     let service = internal.then(|| {
         let mut figures = request::Figures::default();
         for r in &all_requests {
@@ -433,8 +432,8 @@ pub async fn project_page(
 }
 
 /// The project's open-item figures and most urgent item, counted from its checklist.
-fn with_figures(mut p: ProjectSummary, items: &[Item], today: NaiveDate, th: Thresholds) -> ProjectSummary {
-    let open: Vec<&Item> = items.iter().filter(|i| i.state == ItemState::Open).collect();
+fn with_figures(mut p: ProjectSummary, items: &[Line], today: NaiveDate, th: Thresholds) -> ProjectSummary {
+    let open: Vec<&Line> = items.iter().filter(|i| i.state == ItemState::Open).collect();
     let counts = status::open_counts(open.iter().map(|i| i.deadline), today, th);
     (p.open_items, p.red_items, p.yellow_items) = (counts.open, counts.red, counts.yellow);
     let worst = open

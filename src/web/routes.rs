@@ -16,7 +16,6 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::PostgresStore;
 
 use super::upload::UPLOAD_BODY_LIMIT;
 use super::{
@@ -26,6 +25,7 @@ use super::{
     settings, since, supervision, units, verifications, webhooks,
 };
 use crate::api;
+use crate::db::sessions::Sessions;
 
 /// Pages and API routes: these run with a session and the request context.
 fn app_routes() -> Router<AppState> {
@@ -180,7 +180,7 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
                    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 pub fn router(state: AppState) -> Router {
-    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+    let sessions = SessionManagerLayer::new(Sessions::new(state.db.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

@@ -41,7 +41,7 @@ pub async fn show(
             .iter()
             .map(|i| {
                 ItemRow::new(
-                    i,
+                    &items::Line::from(i),
                     t,
                     settings.today(),
                     settings.thresholds(),

@@ -563,6 +563,81 @@ async fn an_idle_session_ends_after_the_idle_limit() {
 }
 
 #[tokio::test]
+async fn a_session_in_use_outlives_the_idle_limit_counted_from_sign_in() {
+    let app = spawn_app().await;
+    app.add_user("wang", Role::Official, None, &[]).await;
+    let client = app.login("wang").await;
+    let expiry_minutes = || async {
+        sqlx::query_scalar::<_, f64>(
+            "SELECT extract(epoch FROM max(expiry_date) - now())::float8 / 60 FROM tower_sessions.session",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    // A request within the minute after sign-in writes nothing.
+    assert!(signed_in(&client).await);
+    let written: String = sqlx::query_scalar("SELECT max(expiry_date)::text FROM tower_sessions.session")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let response = client.get("/projects").await;
+    assert!(response.headers().get("set-cookie").is_none(), "nothing to write yet");
+    let unchanged: String = sqlx::query_scalar("SELECT max(expiry_date)::text FROM tower_sessions.session")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(written, unchanged);
+    // Twenty-five minutes of work later (moved in the store rather than waited for), the session
+    // has five minutes left; the next request gives it thirty again, in the store and the cookie.
+    sqlx::query("UPDATE tower_sessions.session SET expiry_date = now() + interval '5 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let response = client.get("/projects").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("the cookie's lifetime renewed");
+    assert!(cookie.to_str().unwrap().contains("Max-Age=1800"), "{cookie:?}");
+    let minutes = expiry_minutes().await;
+    assert!((29.0..=30.5).contains(&minutes), "renewed to {minutes} minutes");
+    assert!(signed_in(&client).await);
+}
+
+#[tokio::test]
+async fn a_session_ended_meanwhile_is_not_brought_back_by_a_later_write() {
+    use tower_sessions::SessionStore;
+    use tower_sessions::session::{Id, Record};
+    let app = spawn_app().await;
+    let store = zhuanban::db::sessions::Sessions::new(app.pool.clone());
+    let expiry =
+        tower_sessions::cookie::time::OffsetDateTime::now_utc() + tower_sessions::cookie::time::Duration::minutes(30);
+    let mut record = Record {
+        id: Id::default(),
+        data: [("user_id".to_string(), json!(Uuid::new_v4()))].into(),
+        expiry_date: expiry,
+    };
+    store.create(&mut record).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_some());
+    // A request that read the session, then its logout, then the request's write.
+    store.delete(&record.id).await.unwrap();
+    store.save(&record).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_none(), "the logout stands");
+    // A session still there is written as usual.
+    let mut other = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: expiry,
+    };
+    store.create(&mut other).await.unwrap();
+    other.data.insert("csrf".into(), json!("t"));
+    store.save(&other).await.unwrap();
+    assert_eq!(store.load(&other.id).await.unwrap().unwrap().data["csrf"], json!("t"));
+}
+
+#[tokio::test]
 async fn an_account_takes_at_most_a_hundred_failed_logins_an_hour() {
     let app = spawn_app().await;
     app.add_user("target", Role::Official, None, &[]).await;
