@@ -403,7 +403,7 @@ pub async fn sheet(
                 (SELECT coalesce(json_agg(x ORDER BY x.at DESC, x.id DESC), '[]') FROM
                     ({HISTORY} WHERE a.project_id = p.id ORDER BY a.at DESC, a.id DESC LIMIT {n}) x) AS history,
                 (SELECT coalesce(json_agg(r ORDER BY {LISTED}), '[]') FROM
-                    ({REQUESTS} WHERE r.project_id = p.id ORDER BY {LISTED} LIMIT {REQUESTS_SHOWN}) r) AS requests
+                    ({REQUESTS} WHERE r.project_id = $3 ORDER BY {LISTED} LIMIT {REQUESTS_SHOWN}) r) AS requests
          FROM projects p LEFT JOIN task_forces f ON f.project_id = p.id LEFT JOIN units lu ON lu.id = f.lead_unit_id
          WHERE {scoped} AND p.id = $3"
     ))

@@ -641,6 +641,7 @@ async fn an_investor_reaches_nothing_of_another_project_whatever_they_try() {
             "GET {path}: {status}"
         );
     }
+    let own = format!("/projects/{}", app.project_id(QIXIANG).await);
     for path in [
         "/projects",
         "/requests",
@@ -648,12 +649,19 @@ async fn an_investor_reaches_nothing_of_another_project_whatever_they_try() {
         "/notices",
         "/meetings",
         "/api/v1/projects",
+        // Their own project's page lists its requests, not another project's.
+        &own,
     ] {
         let (_, body) = investor.get_text(path).await;
         for s in &secrets {
             assert!(!body.contains(s.as_str()), "GET {path} leaked {s}");
         }
     }
+    let (status, page) = investor.get_text(&own).await;
+    assert!(status == StatusCode::OK && page.contains("企业诉求"), "{status} {page}");
+    // So does an official's view of it.
+    let (_, page) = app.demo_login("official").await.get_text(&own).await;
+    assert!(page.contains("企业诉求") && !page.contains("金竹的秘密诉求"), "{page}");
     let nothing_changed: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM audit_log WHERE project_id = $1 AND actor_id = (SELECT id FROM users WHERE username = 'investor')",
     )
