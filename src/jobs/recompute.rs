@@ -1,5 +1,6 @@
 //! The recomputation job: colours, figures and red/black lists, promptly after every change
-//! (LISTEN/NOTIFY), at least every minute, and just after midnight in the county's time zone.
+//! (LISTEN/NOTIFY), just after midnight in the county's time zone (colours move only with changes
+//! and with the date), and otherwise every ten minutes — every minute while it cannot listen.
 //! Safe with several server instances: one computes at a time, each run is one transaction, and
 //! a run killed halfway leaves the previous results intact.
 
@@ -164,7 +165,10 @@ pub async fn freeze_this_week(pool: &PgPool, meeting_id: Option<Uuid>) -> anyhow
     Ok(Some(id))
 }
 
-/// The longest the job sleeps between runs.
+/// The longest the job sleeps between runs while it hears every change: a safety net only, as a
+/// run costs about half a second of the database's time at province scale.
+const QUIET: Duration = Duration::from_secs(600);
+/// The longest it sleeps when it cannot listen, and so may miss changes.
 const POLL: Duration = Duration::from_secs(60);
 /// Changes often come in bursts (a form saves several rows): wait this long for the burst to end.
 const SETTLE: Duration = Duration::from_millis(300);
@@ -179,7 +183,8 @@ pub async fn run_forever(pool: PgPool, mut stop: watch::Receiver<bool>) {
             Ok(None) => tracing::debug!("another instance is recomputing"),
             Err(e) => tracing::warn!("recomputation failed: {e:#}"),
         }
-        let wait = until_next_midnight(&pool).await.unwrap_or(POLL).min(POLL);
+        let longest = if listener.is_some() { QUIET } else { POLL };
+        let wait = until_next_midnight(&pool).await.unwrap_or(longest).min(longest);
         tokio::select! {
             _ = stop.changed() => return,
             () = tokio::time::sleep(wait) => {}
@@ -201,12 +206,14 @@ async fn listen(pool: &PgPool) -> Option<PgListener> {
     Some(listener)
 }
 
-/// Waits for a notification and lets its burst settle; false when there is no listener.
+/// Waits for a notification and lets its burst settle; false when there is no listener. A lost
+/// connection wakes the job too (the listener reconnects on its next wait): changes made
+/// meanwhile sent notifications nobody heard.
 async fn wake_up(listener: &mut Option<PgListener>) -> bool {
     let Some(l) = listener.as_mut() else {
         return false;
     };
-    if l.recv().await.is_err() {
+    if l.try_recv().await.is_err() {
         *listener = None;
         return false;
     }

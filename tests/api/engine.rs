@@ -226,6 +226,59 @@ async fn the_job_follows_a_change_within_seconds() {
         .unwrap();
 }
 
+async fn runs(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM recompute_runs")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// Waits up to five seconds for `done`.
+async fn within_seconds<F: AsyncFn() -> bool>(done: F) -> bool {
+    for _ in 0..50 {
+        if done().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn the_job_runs_when_its_listener_was_cut_off_and_not_otherwise() {
+    let app = spawn_demo_app().await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let job = tokio::spawn(run_forever(app.pool.clone(), stopped));
+    let listening = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+            == 1
+    };
+    assert!(within_seconds(|| async { runs(&app).await == 1 && listening().await }).await);
+    // Nothing changes: nothing runs.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(runs(&app).await, 1);
+    // Its connection cut, the job cannot know what it missed: it runs, and listens again.
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        within_seconds(|| async { runs(&app).await == 2 }).await,
+        "ran after losing its listener"
+    );
+    assert!(within_seconds(listening).await, "listens again");
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), job)
+        .await
+        .unwrap()
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_week_is_frozen_once() {
     let app = spawn_demo_app().await;
