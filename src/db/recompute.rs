@@ -333,26 +333,67 @@ pub async fn freeze_weekly(
     Ok(id)
 }
 
+/// What a run covered: the changes counted when it started (see migration 0010), and its date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    pub changes: i64,
+    pub as_of: NaiveDate,
+}
+
+/// How many changes have woken the engine so far.
+pub async fn changes(conn: &mut PgConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM recompute_changes")
+        .fetch_one(conn)
+        .await
+}
+
+/// What the latest run covered (`None` before the first, or for a run older than the count).
+pub async fn last_coverage(conn: &mut PgConnection) -> Result<Option<(i64, Coverage)>, sqlx::Error> {
+    let row: Option<(i64, Option<i64>, NaiveDate)> =
+        sqlx::query_as("SELECT id, changes, as_of FROM recompute_runs ORDER BY started_at DESC, id DESC LIMIT 1")
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.and_then(|(id, changes, as_of)| {
+        Some((
+            id,
+            Coverage {
+                changes: changes?,
+                as_of,
+            },
+        ))
+    }))
+}
+
+/// Notes that a poll found nothing new since run `id`.
+pub async fn record_check(conn: &mut PgConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE recompute_runs SET checked_at = now() WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Records a run.
 pub async fn record_run(
     conn: &mut PgConnection,
-    as_of: NaiveDate,
+    coverage: Coverage,
     started_at: chrono::DateTime<chrono::Utc>,
     duration_ms: i32,
     counts: (i64, i64, i64),
     task_forces: i32,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO recompute_runs (as_of, started_at, duration_ms, items, projects, red_items, yellow_items)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO recompute_runs (as_of, started_at, duration_ms, items, projects, red_items, yellow_items, changes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(as_of)
+    .bind(coverage.as_of)
     .bind(started_at)
     .bind(duration_ms)
     .bind(counts.0 as i32)
     .bind(task_forces)
     .bind(counts.1 as i32)
     .bind(counts.2 as i32)
+    .bind(coverage.changes)
     .execute(conn)
     .await?;
     Ok(())

@@ -200,12 +200,16 @@ pub struct Run {
     pub items: i32,
     pub red_items: i32,
     pub yellow_items: i32,
+    /// When the engine last made sure the run is current: the run itself, or a later look that
+    /// found nothing changed.
+    pub checked_at: DateTime<Utc>,
 }
 
 pub async fn last_run(pool: &PgPool) -> Result<Option<Run>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT as_of, started_at, duration_ms, items, red_items, yellow_items FROM recompute_runs
-         ORDER BY started_at DESC LIMIT 1",
+        "SELECT as_of, started_at, duration_ms, items, red_items, yellow_items,
+                greatest(started_at, checked_at) AS checked_at
+         FROM recompute_runs ORDER BY started_at DESC LIMIT 1",
     )
     .fetch_optional(pool)
     .await

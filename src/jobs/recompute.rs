@@ -1,6 +1,7 @@
 //! The recomputation job: colours, figures and red/black lists, promptly after every change
-//! (LISTEN/NOTIFY), just after midnight in the county's time zone (colours move only with changes
-//! and with the date), and otherwise every ten minutes — every minute while it cannot listen.
+//! (LISTEN/NOTIFY) and when it may have missed one, just after midnight in the county's time zone,
+//! and every minute as a safety net — which computes only when something changed (colours move only
+//! with changes and with the date).
 //! Safe with several server instances: one computes at a time, each run is one transaction, and
 //! a run killed halfway leaves the previous results intact.
 
@@ -63,19 +64,63 @@ impl fmt::Display for RunSummary {
 /// One recomputation as of `as_of` (default: today in the county). `None` when another instance
 /// is computing right now.
 pub async fn run_once(pool: &PgPool, as_of: Option<NaiveDate>) -> anyhow::Result<Option<RunSummary>> {
+    Ok(match attempt(pool, as_of, Need::Always).await? {
+        Attempt::Ran(summary) => Some(summary),
+        Attempt::Busy | Attempt::Unchanged => None,
+    })
+}
+
+/// The safety net's run: a recomputation as of today unless nothing changed since the last run
+/// and the date is the same (then it only notes that it looked).
+pub async fn poll_once(pool: &PgPool) -> anyhow::Result<Attempt> {
+    attempt(pool, None, Need::IfChanged).await
+}
+
+/// Whether a run may be skipped when it would cover nothing new.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Need {
+    Always,
+    IfChanged,
+}
+
+/// What one attempt did.
+#[derive(Debug)]
+pub enum Attempt {
+    Ran(RunSummary),
+    /// Nothing changed since the last run, on the same date.
+    Unchanged,
+    /// Another instance is computing right now.
+    Busy,
+}
+
+async fn attempt(pool: &PgPool, as_of: Option<NaiveDate>, need: Need) -> anyhow::Result<Attempt> {
     let settings = settings::load(pool).await?;
     let as_of = as_of.unwrap_or_else(|| settings.today());
     let mut tx = pool.begin().await?;
     if !recompute::try_lock(&mut tx).await? {
         // Roll back now: a dropped transaction would hold its locks until the pool got round to it.
         tx.rollback().await?;
-        return Ok(None);
+        return Ok(Attempt::Busy);
     }
-    let run = compute(&mut tx, as_of, as_of == settings.today(), &settings).await;
+    // Counted before computing: a change counted later is not covered, and runs again.
+    let coverage = recompute::Coverage {
+        changes: recompute::changes(&mut tx).await?,
+        as_of,
+    };
+    if need == Need::IfChanged {
+        if let Some((id, last)) = recompute::last_coverage(&mut tx).await? {
+            if last == coverage {
+                recompute::record_check(&mut tx, id).await?;
+                tx.commit().await?;
+                return Ok(Attempt::Unchanged);
+            }
+        }
+    }
+    let run = compute(&mut tx, coverage, as_of == settings.today(), &settings).await;
     match run {
         Ok(summary) => {
             tx.commit().await?;
-            Ok(Some(summary))
+            Ok(Attempt::Ran(summary))
         }
         Err(e) => {
             // Roll back at once: a dropped transaction keeps the lock until its connection is reused,
@@ -89,10 +134,11 @@ pub async fn run_once(pool: &PgPool, as_of: Option<NaiveDate>) -> anyhow::Result
 /// The body of a run, inside its transaction and under the lock.
 async fn compute(
     tx: &mut sqlx::PgConnection,
-    as_of: NaiveDate,
+    coverage: recompute::Coverage,
     is_today: bool,
     settings: &settings::Settings,
 ) -> anyhow::Result<RunSummary> {
+    let as_of = coverage.as_of;
     let (th, tz, size) = (
         settings.thresholds(),
         settings.time_zone.as_str(),
@@ -117,7 +163,7 @@ async fn compute(
     };
     let duration = clock.elapsed();
     let ms = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
-    recompute::record_run(tx, as_of, started_at, ms, counts, all.len() as i32).await?;
+    recompute::record_run(tx, coverage, started_at, ms, counts, all.len() as i32).await?;
     Ok(RunSummary {
         as_of,
         items: counts.0,
@@ -165,10 +211,7 @@ pub async fn freeze_this_week(pool: &PgPool, meeting_id: Option<Uuid>) -> anyhow
     Ok(Some(id))
 }
 
-/// The longest the job sleeps between runs while it hears every change: a safety net only, as a
-/// run costs about half a second of the database's time at province scale.
-const QUIET: Duration = Duration::from_secs(600);
-/// The longest it sleeps when it cannot listen, and so may miss changes.
+/// The longest the job sleeps between runs.
 const POLL: Duration = Duration::from_secs(60);
 /// Changes often come in bursts (a form saves several rows): wait this long for the burst to end.
 const SETTLE: Duration = Duration::from_millis(300);
@@ -177,23 +220,31 @@ pub const CHANNEL: &str = "zhuanban_recompute";
 /// Runs until `stop` turns true.
 pub async fn run_forever(pool: PgPool, mut stop: watch::Receiver<bool>) {
     let mut listener = listen(&pool).await;
+    let mut need = Need::Always;
     loop {
-        match run_once(&pool, None).await {
-            Ok(Some(summary)) => tracing::debug!("{summary}"),
-            Ok(None) => tracing::debug!("another instance is recomputing"),
+        match attempt(&pool, None, need).await {
+            Ok(Attempt::Ran(summary)) => tracing::debug!("{summary}"),
+            Ok(Attempt::Unchanged) => tracing::debug!("nothing changed since the last run"),
+            Ok(Attempt::Busy) => tracing::debug!("another instance is recomputing"),
             Err(e) => tracing::warn!("recomputation failed: {e:#}"),
         }
-        let longest = if listener.is_some() { QUIET } else { POLL };
-        let wait = until_next_midnight(&pool).await.unwrap_or(longest).min(longest);
-        tokio::select! {
+        let wait = until_next_midnight(&pool).await.unwrap_or(POLL).min(POLL);
+        // A change heard (or possibly missed) is computed whatever the count says: a change counted
+        // just before a run began may have committed only after the run read the data, and its
+        // notification is what brings it in. The minute's poll computes only what the count shows
+        // new, unless the job could not listen.
+        need = tokio::select! {
             _ = stop.changed() => return,
-            () = tokio::time::sleep(wait) => {}
-            woke = wake_up(&mut listener) => if !woke {
+            () = tokio::time::sleep(wait) => if listener.is_some() { Need::IfChanged } else { Need::Always },
+            woke = wake_up(&mut listener) => if woke {
+                Need::Always
+            } else {
                 // No listener (yet): poll, and try to listen again next time.
                 tokio::time::sleep(wait).await;
                 listener = listen(&pool).await;
+                Need::Always
             },
-        }
+        };
         if *stop.borrow() {
             return;
         }

@@ -16,7 +16,8 @@ use crate::db::standings::{self, Entry, FlaggedItem};
 use crate::domain::lifecycle::{Stage, duration_days};
 use crate::domain::status::Colour;
 
-/// How long without a run before the pages warn that colours may be stale.
+/// How long without the engine making sure of its results (a run, or a look that found nothing
+/// changed) before the pages warn that colours may be stale.
 pub const STALE_MINUTES: i64 = 3;
 const FLAGGED_SHOWN: usize = 30;
 const TREND_WEEKS: i64 = 12;
@@ -61,7 +62,7 @@ pub async fn run_status(state: &AppState, ctx: &RequestContext, tz: chrono_tz::T
                 .with_timezone(&tz)
                 .format("%Y-%m-%d %H:%M:%S")
                 .to_string();
-            let old = (Utc::now() - run.started_at).num_minutes() >= STALE_MINUTES;
+            let old = (Utc::now() - run.checked_at).num_minutes() >= STALE_MINUTES;
             RunStatus {
                 line: t.run_info(&at, run.as_of, run.duration_ms),
                 stale: old.then(|| t.stale(STALE_MINUTES)),

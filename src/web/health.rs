@@ -12,8 +12,10 @@ use super::AppState;
 use super::dashboard::STALE_MINUTES;
 
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, String) {
-    let last_run = sqlx::query_scalar::<_, Option<DateTime<Utc>>>("SELECT max(started_at) FROM recompute_runs")
-        .fetch_one(&state.db);
+    let last_run = sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
+        "SELECT max(greatest(started_at, checked_at)) FROM recompute_runs",
+    )
+    .fetch_one(&state.db);
     match tokio::time::timeout(Duration::from_secs(3), last_run).await {
         Ok(Ok(last)) => {
             let runs = match last {
@@ -21,7 +23,7 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, String) {
                 Some(at) => {
                     let age = (Utc::now() - at).num_seconds();
                     let verdict = if age >= STALE_MINUTES * 60 { "stale" } else { "ok" };
-                    format!("recompute: {verdict}, last run {age} s ago")
+                    format!("recompute: {verdict}, last checked {age} s ago")
                 }
             };
             (StatusCode::OK, format!("ok\n{runs}\n"))

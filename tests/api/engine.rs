@@ -9,7 +9,7 @@ use uuid::Uuid;
 use zhuanban::db::{recompute, settings};
 use zhuanban::domain::ranking::{self, ItemFacts};
 use zhuanban::domain::status::ItemState;
-use zhuanban::jobs::recompute::{run_forever, run_once};
+use zhuanban::jobs::recompute::{Attempt, poll_once, run_forever, run_once};
 
 use crate::harness::{TestApp, spawn_demo_app};
 
@@ -242,6 +242,49 @@ async fn within_seconds<F: AsyncFn() -> bool>(done: F) -> bool {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     false
+}
+
+#[tokio::test]
+async fn the_minutes_poll_computes_only_when_something_changed() {
+    let app = spawn_demo_app().await;
+    // Before any run, the poll computes.
+    assert!(matches!(poll_once(&app.pool).await.unwrap(), Attempt::Ran(_)));
+    assert_eq!(runs(&app).await, 1);
+    // Nothing changed: it only notes that it looked, which keeps the health check and the
+    // dashboard from calling the colours stale.
+    sqlx::query("UPDATE recompute_runs SET started_at = started_at - interval '1 hour'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(matches!(poll_once(&app.pool).await.unwrap(), Attempt::Unchanged));
+    assert_eq!(runs(&app).await, 1);
+    let health = reqwest::get(format!("{}/healthz", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(health.contains("recompute: ok"), "{health}");
+    // A change (a checklist item, a project, a request: anything that wakes the engine) is computed.
+    let day = today(&app).await;
+    let id = add_item(&app, QISHENG, "轮询发现的逾期事项", day - chrono::Duration::days(10)).await;
+    assert!(matches!(poll_once(&app.pool).await.unwrap(), Attempt::Ran(_)));
+    let colour: Option<String> = sqlx::query_scalar("SELECT colour FROM item_status WHERE item_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(colour.as_deref(), Some("red"));
+    sqlx::query("UPDATE projects SET name = name || '（改名）' WHERE name = $1")
+        .bind(QISHENG)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(matches!(poll_once(&app.pool).await.unwrap(), Attempt::Ran(_)));
+    assert!(matches!(poll_once(&app.pool).await.unwrap(), Attempt::Unchanged));
+    // A run by hand (the command, a test) always computes.
+    assert!(run_once(&app.pool, None).await.unwrap().is_some());
+    assert_eq!(runs(&app).await, 4);
 }
 
 #[tokio::test]
