@@ -107,14 +107,13 @@ async fn attempt(pool: &PgPool, as_of: Option<NaiveDate>, need: Need) -> anyhow:
         changes: recompute::changes(&mut tx).await?,
         as_of,
     };
-    if need == Need::IfChanged {
-        if let Some((id, last)) = recompute::last_coverage(&mut tx).await? {
-            if last == coverage {
-                recompute::record_check(&mut tx, id).await?;
-                tx.commit().await?;
-                return Ok(Attempt::Unchanged);
-            }
-        }
+    if need == Need::IfChanged
+        && let Some((id, last)) = recompute::last_coverage(&mut tx).await?
+        && last == coverage
+    {
+        recompute::record_check(&mut tx, id).await?;
+        tx.commit().await?;
+        return Ok(Attempt::Unchanged);
     }
     let run = compute(&mut tx, coverage, as_of == settings.today(), &settings).await;
     match run {
