@@ -137,6 +137,8 @@ pub struct NewItemJson {
     deadline: String,
     category: Option<String>,
     note: Option<String>,
+    /// Whether the project's investors may read the note (default false).
+    note_for_investor: Option<bool>,
 }
 
 /// Adds an item to a project's checklist (officials, and leads of its task force).
@@ -157,6 +159,7 @@ pub async fn create(
         responsible_unit: new.responsible_unit,
         deadline: new.deadline,
         note: new.note.unwrap_or_default(),
+        note_for_investor: new.note_for_investor.unwrap_or(false),
     };
     let (draft, unit) = checked_item(&state, &fields)
         .await?
@@ -168,6 +171,7 @@ pub async fn create(
         unit_id: unit.id,
         deadline: draft.deadline,
         note: draft.note.as_deref(),
+        note_for_investor: draft.note_for_investor,
         source: Source::Plan,
         meeting_id: None,
     };
@@ -186,6 +190,8 @@ pub struct ItemPatch {
     /// Required when `deadline` changes.
     deadline_reason: Option<String>,
     note: Option<String>,
+    /// Whether the project's investors may read the note (unchanged when absent).
+    note_for_investor: Option<bool>,
 }
 
 /// Changes an item's fields (officials, and leads of its task force).
@@ -210,6 +216,7 @@ pub async fn patch(
         responsible_unit: p.responsible_unit.unwrap_or_else(|| item.unit_code.clone()),
         deadline: p.deadline.unwrap_or_else(|| item.deadline.to_string()),
         note: p.note.unwrap_or_else(|| item.note.clone().unwrap_or_default()),
+        note_for_investor: p.note_for_investor.unwrap_or(item.note_for_investor),
     };
     let (draft, unit) = checked_item(&state, &fields)
         .await?
@@ -223,6 +230,7 @@ pub async fn patch(
         unit_id: unit.id,
         deadline: draft.deadline,
         note: draft.note.as_deref(),
+        note_for_investor: draft.note_for_investor,
         deadline_reason: reason,
     };
     written(

@@ -224,6 +224,7 @@ pub async fn decide(
         responsible_unit: d.responsible_unit,
         deadline: d.deadline,
         note: String::new(),
+        note_for_investor: false,
     };
     let (draft, unit) = checked_item(&state, &fields)
         .await?
@@ -236,6 +237,7 @@ pub async fn decide(
         unit_id: unit.id,
         deadline: draft.deadline,
         note: None,
+        note_for_investor: false,
         source,
         meeting_id: Some(id),
     };

@@ -230,6 +230,7 @@ pub async fn accept(
         responsible_unit: a.responsible_unit,
         deadline: a.deadline,
         note: a.note.or_else(|| request.body.clone()).unwrap_or_default(),
+        note_for_investor: false,
     };
     let (draft, unit) = checked_item(&state, &fields)
         .await?
@@ -241,6 +242,7 @@ pub async fn accept(
         unit_id: unit.id,
         deadline: draft.deadline,
         note: draft.note.as_deref(),
+        note_for_investor: draft.note_for_investor,
         source: Source::InvestorRequest,
         meeting_id: None,
     };

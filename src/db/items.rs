@@ -76,6 +76,7 @@ impl Item {
             "original_deadline": self.original_deadline,
             "state": self.phase(),
             "note": self.note,
+            "note_for_investor": self.note_for_investor,
             "submission_note": self.submission_note,
             "closing_note": self.closing_note,
             "cancel_reason": self.cancel_reason,
@@ -357,6 +358,8 @@ pub struct NewItem<'a> {
     pub unit_id: Uuid,
     pub deadline: NaiveDate,
     pub note: Option<&'a str>,
+    /// Whether the project's investors may read the note.
+    pub note_for_investor: bool,
     pub source: Source,
     /// The meeting whose decision this item is.
     pub meeting_id: Option<Uuid>,
@@ -384,8 +387,8 @@ pub async fn insert(
 ) -> Result<Item, sqlx::Error> {
     let id: Uuid = sqlx::query_scalar(
         "INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline, original_deadline,
-             note, source, created_by, meeting_id, investor_request_id)
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10) RETURNING id",
+             note, source, created_by, meeting_id, investor_request_id, note_for_investor)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(new.project_id)
     .bind(new.title)
@@ -397,6 +400,7 @@ pub async fn insert(
     .bind(user)
     .bind(new.meeting_id)
     .bind(request)
+    .bind(new.note_for_investor)
     .fetch_one(&mut *conn)
     .await?;
     let item = get(conn, id).await?;
@@ -420,6 +424,7 @@ pub struct ItemEdit<'a> {
     pub unit_id: Uuid,
     pub deadline: NaiveDate,
     pub note: Option<&'a str>,
+    pub note_for_investor: bool,
     /// Why the deadline moved, when it did.
     pub deadline_reason: Option<&'a str>,
 }
@@ -444,7 +449,7 @@ pub async fn update(
     }
     sqlx::query(
         "UPDATE checklist_items SET title = $2, category = $3, responsible_unit_id = $4, deadline = $5, note = $6,
-             version = version + 1, updated_at = now()
+             note_for_investor = $7, version = version + 1, updated_at = now()
          WHERE id = $1",
     )
     .bind(id)
@@ -453,6 +458,7 @@ pub async fn update(
     .bind(edit.unit_id)
     .bind(edit.deadline)
     .bind(edit.note)
+    .bind(edit.note_for_investor)
     .execute(&mut *tx)
     .await?;
     let after = get(&mut tx, id).await?;

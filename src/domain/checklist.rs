@@ -98,6 +98,8 @@ pub struct ItemDraft {
     pub unit_code: String,
     pub deadline: NaiveDate,
     pub note: Option<String>,
+    /// Whether the project's investors may read the note.
+    pub note_for_investor: bool,
 }
 
 /// The raw fields of an item form or request.
@@ -108,6 +110,8 @@ pub struct ItemFields {
     pub responsible_unit: String,
     pub deadline: String,
     pub note: String,
+    #[serde(default)]
+    pub note_for_investor: bool,
 }
 
 impl ItemDraft {
@@ -133,6 +137,7 @@ impl ItemDraft {
                     unit_code,
                     deadline,
                     note,
+                    note_for_investor: f.note_for_investor,
                 })
             }
             _ => Err(e),
@@ -218,6 +223,7 @@ mod tests {
             responsible_unit: unit.into(),
             deadline: deadline.into(),
             note: String::new(),
+            note_for_investor: false,
         }
     }
 

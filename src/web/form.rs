@@ -30,6 +30,11 @@ impl Fields {
             .collect()
     }
 
+    /// A checkbox: present and not "false".
+    pub fn flag(&self, name: &str) -> bool {
+        !matches!(self.get(name).as_str(), "" | "false" | "0")
+    }
+
     /// The `version` a form was opened at; a missing or garbled one never matches.
     pub fn version(&self) -> i32 {
         self.get("version").trim().parse().unwrap_or(-1)

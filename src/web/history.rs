@@ -65,6 +65,7 @@ fn show(key: &str, v: &Value, t: &Catalog) -> String {
             translated.map_or_else(|| s.clone(), str::to_string)
         }
         Value::Array(items) => items.iter().map(|i| show(key, i, t)).collect::<Vec<_>>().join("、"),
+        Value::Bool(b) => t.yes_no(*b).into(),
         other => other.to_string(),
     }
 }
@@ -112,6 +113,14 @@ mod tests {
                 ("期限调整原因", "—", "省厅退件")
             ]
         );
+    }
+
+    #[test]
+    fn yes_and_no_are_words_in_the_readers_language() {
+        let (zh, en) = (Lang::Zh.catalog(), Lang::En.catalog());
+        assert_eq!(show("note_for_investor", &json!(true), zh), "是");
+        assert_eq!(show("note_for_investor", &json!(false), zh), "否");
+        assert_eq!(show("note_for_investor", &json!(true), en), "yes");
     }
 
     #[test]

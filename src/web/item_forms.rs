@@ -50,6 +50,7 @@ pub fn fields_of(f: &Fields) -> ItemFields {
         responsible_unit: f.get("responsible_unit"),
         deadline: f.get("deadline"),
         note: f.get("note"),
+        note_for_investor: f.flag("note_for_investor"),
     }
 }
 
@@ -60,6 +61,7 @@ fn fields_from(item: &Item) -> ItemFields {
         responsible_unit: item.unit_code.clone(),
         deadline: item.deadline.to_string(),
         note: item.note.clone().unwrap_or_default(),
+        note_for_investor: item.note_for_investor,
     }
 }
 
@@ -184,6 +186,7 @@ pub async fn create(
                 unit_id: unit.id,
                 deadline: draft.deadline,
                 note: draft.note.as_deref(),
+                note_for_investor: draft.note_for_investor,
                 source: Source::Plan,
                 meeting_id: None,
             };
@@ -275,6 +278,7 @@ pub async fn update(
         unit_id: unit.id,
         deadline: draft.deadline,
         note: draft.note.as_deref(),
+        note_for_investor: draft.note_for_investor,
         deadline_reason: (!reason_text.is_empty()).then_some(reason_text),
     };
     match items::update(&state.db, id, fields.version(), edit, Actor::User(user.id)).await? {
@@ -292,12 +296,18 @@ pub async fn update(
 
 /// The fields where the current item and the submitted one differ.
 pub fn differences(t: &super::i18n::Catalog, current: &ItemFields, yours: &ItemFields) -> Vec<Change> {
+    let flag = |b: bool| t.yes_no(b).to_string();
     [
         ("title", &current.title, &yours.title),
         ("category", &current.category, &yours.category),
         ("responsible_unit", &current.responsible_unit, &yours.responsible_unit),
         ("deadline", &current.deadline, &yours.deadline),
         ("note", &current.note, &yours.note),
+        (
+            "note_for_investor",
+            &flag(current.note_for_investor),
+            &flag(yours.note_for_investor),
+        ),
     ]
     .into_iter()
     .filter(|(_, a, b)| a.trim() != b.trim())

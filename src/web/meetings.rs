@@ -529,6 +529,7 @@ pub async fn decide(
                 unit_id: unit.id,
                 deadline: d.deadline,
                 note: d.note.as_deref(),
+                note_for_investor: d.note_for_investor,
                 source,
                 meeting_id: Some(id),
             };

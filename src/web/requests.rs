@@ -201,6 +201,7 @@ async fn page(
             .max(request.wished_on.unwrap_or_default())
             .to_string(),
         note: request.body.clone().unwrap_or_default(),
+        note_for_investor: false,
     });
     let updates = match request.item_id {
         Some(item) => items::updates_of_item(&state.db, item, internal).await?,
@@ -294,6 +295,7 @@ pub async fn accept(
         unit_id: unit.id,
         deadline: draft.deadline,
         note: draft.note.as_deref(),
+        note_for_investor: draft.note_for_investor,
         source: Source::InvestorRequest,
         meeting_id: None,
     };

@@ -723,6 +723,100 @@ async fn an_investor_never_sees_internal_notes_of_their_own_project() {
 }
 
 #[tokio::test]
+async fn the_task_force_shows_an_items_note_to_the_investor_from_the_form_and_the_api() {
+    let app = spawn_demo_app().await;
+    let qixiang = app.project_id(QIXIANG).await;
+    let item: Uuid = scalar(
+        &app,
+        "SELECT id FROM checklist_items WHERE project_id = $1 AND state = 'open' ORDER BY deadline LIMIT 1",
+        qixiang,
+    )
+    .await;
+    let (title, unit, deadline, category, version): (String, String, chrono::NaiveDate, String, i32) = sqlx::query_as(
+        "SELECT i.title, u.code, i.deadline, i.category, i.version FROM checklist_items i
+         JOIN units u ON u.id = i.responsible_unit_id WHERE i.id = $1",
+    )
+    .bind(item)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let lead = app.demo_login("lead").await;
+    let investor = app.demo_login("investor").await;
+    let (_, form) = lead.get_text(&format!("/items/{item}/edit")).await;
+    assert!(
+        form.contains("name=\"note_for_investor\" value=\"on\">"),
+        "unchecked: {form}"
+    );
+
+    // The lead writes a note for the company and ticks the box.
+    let (d, v) = (deadline.to_string(), version.to_string());
+    let mut fields = vec![
+        ("version", v.as_str()),
+        ("title", title.as_str()),
+        ("responsible_unit", unit.as_str()),
+        ("deadline", d.as_str()),
+        ("category", category.as_str()),
+        ("note", "请企业先行备齐环评批复原件"),
+        ("note_for_investor", "on"),
+    ];
+    let r = lead.submit(&format!("/items/{item}/edit"), &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = investor.get_text(&format!("/items/{item}")).await;
+    assert!(page.contains("请企业先行备齐环评批复原件"), "the investor reads it");
+    let (_, form) = lead.get_text(&format!("/items/{item}/edit")).await;
+    assert!(
+        form.contains("name=\"note_for_investor\" value=\"on\" checked"),
+        "kept: {form}"
+    );
+    let (_, page) = lead.get_text(&format!("/items/{item}")).await;
+    assert!(
+        page.contains("备注企业可见") && page.contains("否") && page.contains("是"),
+        "in the history"
+    );
+
+    // Unticked, it is internal again; the API can tick it, and leaves it alone when not asked.
+    let v2 = (version + 1).to_string();
+    fields[0] = ("version", v2.as_str());
+    fields.pop();
+    assert_eq!(
+        lead.submit(&format!("/items/{item}/edit"), &fields).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, page) = investor.get_text(&format!("/items/{item}")).await;
+    assert!(!page.contains("请企业先行备齐环评批复原件"));
+    let api = Api::as_user(&app, "lead").await;
+    let (status, body) = api
+        .patch(
+            &format!("/api/v1/items/{item}"),
+            json!({ "version": version + 2, "note_for_investor": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = api
+        .patch(
+            &format!("/api/v1/items/{item}"),
+            json!({ "version": version + 3, "title": "环评批复" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let investor_api = Api::as_user(&app, "investor").await;
+    let (_, seen) = investor_api.get(&format!("/api/v1/items/{item}")).await;
+    assert_eq!(seen["note"], "请企业先行备齐环评批复原件", "{seen}");
+
+    // A new item can be written for the company from the start.
+    let (status, created) = api
+        .post(
+            &format!("/api/v1/projects/{qixiang}/items"),
+            json!({ "title": "企业自备材料清单", "responsible_unit": unit, "deadline": d,
+                    "note": "见附件清单", "note_for_investor": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (_, list) = investor_api.get(&format!("/api/v1/projects/{qixiang}/items")).await;
+    assert!(list.to_string().contains("见附件清单"), "{list}");
+}
+
+#[tokio::test]
 async fn holidays_kept_in_the_settings_stop_the_service_clock() {
     let app = spawn_demo_app().await;
     app.recompute().await;

@@ -340,6 +340,7 @@ async fn assignments_decisions_and_notices_announce_themselves() {
                 .unwrap(),
             deadline: day + days(7),
             note: None,
+            note_for_investor: false,
             source: Source::MeetingDecision,
             meeting_id: Some(meeting),
         },

@@ -213,6 +213,9 @@ pub struct Catalog {
     pub field_responsible_unit: &'static str,
     pub field_deadline: &'static str,
     pub field_note: &'static str,
+    pub field_note_for_investor: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
     pub field_deadline_reason: &'static str,
     pub field_deadline_reason_hint: &'static str,
     pub original_deadline: &'static str,
@@ -760,6 +763,10 @@ impl Catalog {
 
     pub fn actor(&self, key: &str) -> String {
         Self::lookup(self.actors, key).map_or_else(|| key.to_string(), str::to_string)
+    }
+
+    pub fn yes_no(&self, b: bool) -> &'static str {
+        if b { self.yes } else { self.no }
     }
 
     pub fn field_label(&self, key: &str) -> String {
