@@ -55,6 +55,8 @@ pub struct ItemJson {
     /// Internal note; omitted for investors unless marked for them.
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+    /// Whether the project's investors may read the note.
+    note_for_investor: bool,
     closing_note: Option<String>,
     closed_on: Option<NaiveDate>,
     version: i32,
@@ -76,6 +78,7 @@ fn to_json(i: Item, settings: &Settings, internal: bool) -> ItemJson {
         overdue_days: s.map(|s| s.overdue_days),
         due_soon: s.is_some_and(|s| s.due_soon),
         note: if internal || i.note_for_investor { i.note } else { None },
+        note_for_investor: i.note_for_investor,
         closing_note: if internal { i.closing_note } else { None },
         id: i.id,
         project_id: i.project_id,

@@ -799,6 +799,7 @@ async fn the_task_force_shows_an_items_note_to_the_investor_from_the_form_and_th
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["note_for_investor"], true, "kept when not asked: {body}");
     let investor_api = Api::as_user(&app, "investor").await;
     let (_, seen) = investor_api.get(&format!("/api/v1/items/{item}")).await;
     assert_eq!(seen["note"], "请企业先行备齐环评批复原件", "{seen}");
