@@ -672,16 +672,22 @@ async fn an_investor_reaches_nothing_of_another_project_whatever_they_try() {
     assert_eq!(nothing_changed, 0);
 }
 
-#[tokio::test]
-async fn an_investor_never_sees_internal_notes_of_their_own_project() {
-    let app = spawn_demo_app().await;
+/// The investor's project and its most urgent open item.
+async fn qixiang_item(app: &TestApp) -> (Uuid, Uuid) {
     let qixiang = app.project_id(QIXIANG).await;
-    let item: Uuid = scalar(
-        &app,
+    let item = scalar(
+        app,
         "SELECT id FROM checklist_items WHERE project_id = $1 AND state = 'open' ORDER BY deadline LIMIT 1",
         qixiang,
     )
     .await;
+    (qixiang, item)
+}
+
+#[tokio::test]
+async fn an_investor_never_sees_internal_notes_of_their_own_project() {
+    let app = spawn_demo_app().await;
+    let (qixiang, item) = qixiang_item(&app).await;
     sqlx::query("UPDATE checklist_items SET note = '内部备注：土地指标尚缺 20 亩' WHERE id = $1")
         .bind(item)
         .execute(&app.pool)
@@ -725,13 +731,7 @@ async fn an_investor_never_sees_internal_notes_of_their_own_project() {
 #[tokio::test]
 async fn the_task_force_shows_an_items_note_to_the_investor_from_the_form_and_the_api() {
     let app = spawn_demo_app().await;
-    let qixiang = app.project_id(QIXIANG).await;
-    let item: Uuid = scalar(
-        &app,
-        "SELECT id FROM checklist_items WHERE project_id = $1 AND state = 'open' ORDER BY deadline LIMIT 1",
-        qixiang,
-    )
-    .await;
+    let (qixiang, item) = qixiang_item(&app).await;
     let (title, unit, deadline, category, version): (String, String, chrono::NaiveDate, String, i32) = sqlx::query_as(
         "SELECT i.title, u.code, i.deadline, i.category, i.version FROM checklist_items i
          JOIN units u ON u.id = i.responsible_unit_id WHERE i.id = $1",
