@@ -368,7 +368,7 @@ pub struct Sheet {
 }
 
 /// How many of a project's requests its page lists.
-pub const REQUESTS_SHOWN: i64 = 100;
+const REQUESTS_SHOWN: i64 = 100;
 
 /// A project's [`Sheet`] as `user` sees it, if the scope allows it; `None` both when it does not
 /// exist and when it is not visible. `latest` is how many progress updates and history entries to

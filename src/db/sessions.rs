@@ -9,6 +9,9 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 use tower_sessions_sqlx_store::PostgresStore;
 
+/// The store's table (tower-sessions-sqlx-store's default schema and name).
+pub const TABLE: &str = "tower_sessions.session";
+
 #[derive(Clone, Debug)]
 pub struct Sessions {
     store: PostgresStore,
@@ -35,7 +38,7 @@ impl SessionStore for Sessions {
         let expiry = record.expiry_date;
         let expiry = DateTime::from_timestamp(expiry.unix_timestamp(), expiry.nanosecond())
             .ok_or_else(|| Error::Encode(format!("expiry out of range: {expiry}")))?;
-        sqlx::query("UPDATE tower_sessions.session SET data = $2, expiry_date = $3 WHERE id = $1")
+        sqlx::query(&format!("UPDATE {TABLE} SET data = $2, expiry_date = $3 WHERE id = $1"))
             .bind(record.id.to_string())
             .bind(data)
             .bind(expiry)

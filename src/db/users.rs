@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
+use super::sessions::TABLE;
 use super::settings::{self, Settings};
 use crate::auth::CurrentUser;
 use crate::domain::names::{UnitCode, Username};
@@ -51,11 +52,11 @@ pub async fn session_user(pool: &PgPool, id: Uuid, session: &str) -> Result<Opti
     sqlx::query_as(&format!(
         "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code, n.name AS unit_name,
                 s.session_max_hours, u.session_epoch,
-                (SELECT expiry_date FROM tower_sessions.session WHERE id = $2) AS session_expires_at,
+                (SELECT expiry_date FROM {TABLE} WHERE id = $2) AS session_expires_at,
                 (SELECT count(*) FROM notifications x WHERE x.user_id = u.id AND x.read_at IS NULL) AS unread,
-                {}
+                {basis}
          FROM users u LEFT JOIN units n ON n.id = u.unit_id CROSS JOIN settings s WHERE u.id = $1 AND u.active",
-        basis_columns()
+        basis = basis_columns()
     ))
     .bind(id)
     .bind(session)

@@ -195,9 +195,7 @@ async fn identify(
             let idle = s.basis.settings.session_idle_minutes;
             if auth::session::idle_refresh_due(s.session_expires_at, now, idle) {
                 // Written when the response leaves, with the cookie's new lifetime.
-                session.set_expiry(Some(Expiry::OnInactivity(
-                    tower_sessions::cookie::time::Duration::minutes(i64::from(idle)),
-                )));
+                session.set_expiry(Some(idle_expiry(idle)));
             }
             ctx.user = Some(s.user);
             ctx.unread = s.unread;
@@ -209,6 +207,11 @@ async fn identify(
         }
     }
     Ok(())
+}
+
+/// A signed-in session's expiry: `minutes` after its last write.
+pub fn idle_expiry(minutes: i32) -> Expiry {
+    Expiry::OnInactivity(tower_sessions::cookie::time::Duration::minutes(i64::from(minutes)))
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {

@@ -7,6 +7,11 @@ use super::error::AppError;
 use super::i18n::Catalog;
 use crate::domain::input::FieldErrors;
 
+/// Whether a checkbox's value says it is ticked: present and not "false".
+pub fn checked(value: &str) -> bool {
+    !matches!(value, "" | "false" | "0")
+}
+
 /// The fields of a `application/x-www-form-urlencoded` body, in order.
 #[derive(Clone, Debug, Default)]
 pub struct Fields(pub Vec<(String, String)>);
@@ -30,9 +35,9 @@ impl Fields {
             .collect()
     }
 
-    /// A checkbox: present and not "false".
+    /// A checkbox (see [`checked`]).
     pub fn flag(&self, name: &str) -> bool {
-        !matches!(self.get(name).as_str(), "" | "false" | "0")
+        checked(&self.get(name))
     }
 
     /// The `version` a form was opened at; a missing or garbled one never matches.

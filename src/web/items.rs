@@ -300,7 +300,7 @@ pub async fn post_update(
         Ok(text) => {
             let update = NewUpdate {
                 body: &text,
-                for_investor: fields.get("for_investor") == "on",
+                for_investor: fields.flag("for_investor"),
             };
             items::add_update(&state.db, &item, update, Actor::User(user.id), Some(user.id)).await?;
             Ok(Redirect::to(&format!("/items/{id}#updates")).into_response())

@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
-use tower_sessions::{Expiry, Session};
+use tower_sessions::Session;
 
 use super::AppState;
-use super::context::{RequestContext, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT, SESSION_USER};
+use super::context::{RequestContext, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT, SESSION_USER, idle_expiry};
 use super::error::AppResult;
 use super::layout::Layout;
 use super::redirect::safe_next;
@@ -118,9 +118,7 @@ pub async fn submit(
             session.insert(SESSION_LOGIN_AT, Utc::now().timestamp()).await?;
             session.insert(SESSION_EPOCH, epoch).await?;
             session.insert(SESSION_CSRF, token::new_csrf_token()).await?;
-            session.set_expiry(Some(Expiry::OnInactivity(
-                tower_sessions::cookie::time::Duration::minutes(i64::from(idle)),
-            )));
+            session.set_expiry(Some(idle_expiry(idle)));
             Ok(Redirect::to(&next).into_response())
         }
     }

@@ -5,6 +5,7 @@ use axum::extract::Multipart;
 use axum::http::StatusCode;
 
 use super::error::AppError;
+use super::form::checked;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
 
 /// The largest upload body: one file at the limit plus the form's other fields and multipart framing.
@@ -26,9 +27,9 @@ impl Upload {
             .map_or("", |(_, v)| v.as_str())
     }
 
-    /// A checkbox: present and not "false".
+    /// A checkbox (see [`checked`]).
     pub fn flag(&self, name: &str) -> bool {
-        !matches!(self.field(name), "" | "false" | "0")
+        checked(self.field(name))
     }
 }
 

@@ -186,16 +186,7 @@ async fn the_job_follows_a_change_within_seconds() {
     let job = tokio::spawn(run_forever(app.pool.clone(), stopped));
     let day = today(&app).await;
     // Wait for the first run, then change something and watch the colour follow.
-    for _ in 0..50 {
-        let runs: i64 = sqlx::query_scalar("SELECT count(*) FROM recompute_runs")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-        if runs > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    within_seconds(|| async { runs(&app).await > 0 }).await;
     let id = add_item(&app, QISHENG, "刚录入的逾期事项", day - chrono::Duration::days(10)).await;
     let mut colour = None;
     for _ in 0..50 {
@@ -210,10 +201,7 @@ async fn the_job_follows_a_change_within_seconds() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let runs: i64 = sqlx::query_scalar("SELECT count(*) FROM recompute_runs")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let runs = runs(&app).await;
     assert_eq!(
         colour.as_deref(),
         Some("red"),
@@ -224,6 +212,16 @@ async fn the_job_follows_a_change_within_seconds() {
         .await
         .expect("the job stops when told")
         .unwrap();
+}
+
+/// The health check's body.
+async fn health(app: &TestApp) -> String {
+    reqwest::get(format!("{}/healthz", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 async fn runs(app: &TestApp) -> i64 {
@@ -258,12 +256,7 @@ async fn the_minutes_poll_computes_only_when_something_changed() {
         .unwrap();
     assert!(matches!(poll_once(&app.pool).await.unwrap(), Attempt::Unchanged));
     assert_eq!(runs(&app).await, 1);
-    let health = reqwest::get(format!("{}/healthz", app.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let health = health(&app).await;
     assert!(health.contains("recompute: ok"), "{health}");
     // A change (a checklist item, a project, a request: anything that wakes the engine) is computed.
     let day = today(&app).await;
@@ -500,30 +493,15 @@ async fn the_api_gives_rankings_and_dashboard_counts() {
 #[tokio::test]
 async fn healthz_reports_whether_the_job_runs() {
     let app = spawn_demo_app().await;
-    let before = reqwest::get(format!("{}/healthz", app.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let before = health(&app).await;
     assert!(before.contains("recompute: not run yet"), "{before}");
     run_once(&app.pool, None).await.unwrap();
-    let after = reqwest::get(format!("{}/healthz", app.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let after = health(&app).await;
     assert!(after.contains("recompute: ok"), "{after}");
     sqlx::query("UPDATE recompute_runs SET started_at = started_at - interval '1 hour'")
         .execute(&app.pool)
         .await
         .unwrap();
-    let stale = reqwest::get(format!("{}/healthz", app.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let stale = health(&app).await;
     assert!(stale.contains("recompute: stale"), "{stale}");
 }
