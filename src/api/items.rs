@@ -95,7 +95,7 @@ fn to_json(i: Item, settings: &Settings, internal: bool) -> ItemJson {
 }
 
 /// The checklist of a project the caller may see: open items by urgency, then closed ones.
-#[utoipa::path(get, path = "/api/v1/projects/{id}/items", params(("id" = Uuid, Path)),
+#[utoipa::path(get, operation_id = "items_list", path = "/api/v1/projects/{id}/items", params(("id" = Uuid, Path)),
     responses((status = 200, body = [ItemJson]), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -119,7 +119,7 @@ pub async fn list(
 }
 
 /// One item.
-#[utoipa::path(get, path = "/api/v1/items/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = ItemJson), (status = 404)))]
+#[utoipa::path(get, operation_id = "items_show", path = "/api/v1/items/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = ItemJson), (status = 404)))]
 pub async fn show(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -132,6 +132,7 @@ pub async fn show(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewItemJson {
     title: String,
     /// The responsible unit's code.
@@ -145,7 +146,7 @@ pub struct NewItemJson {
 }
 
 /// Adds an item to a project's checklist (officials, and leads of its task force).
-#[utoipa::path(post, path = "/api/v1/projects/{id}/items", params(("id" = Uuid, Path)), request_body = NewItemJson,
+#[utoipa::path(post, operation_id = "items_create", path = "/api/v1/projects/{id}/items", params(("id" = Uuid, Path)), request_body = NewItemJson,
     responses((status = 201, body = ItemJson), (status = 403), (status = 404), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -183,6 +184,7 @@ pub async fn create(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ItemPatch {
     /// The version the change is based on.
     version: i32,
@@ -198,7 +200,7 @@ pub struct ItemPatch {
 }
 
 /// Changes an item's fields (officials, and leads of its task force).
-#[utoipa::path(patch, path = "/api/v1/items/{id}", params(("id" = Uuid, Path)), request_body = ItemPatch,
+#[utoipa::path(patch, operation_id = "items_patch", path = "/api/v1/items/{id}", params(("id" = Uuid, Path)), request_body = ItemPatch,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404),
               (status = 409, description = "stale version: the body holds the current item"), (status = 422)))]
 pub async fn patch(
@@ -254,6 +256,7 @@ fn written(w: Written, settings: &Settings, ctx: &RequestContext) -> AppResult<J
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CloseItem {
     version: i32,
     /// How the matter was done.
@@ -261,6 +264,7 @@ pub struct CloseItem {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReopenItem {
     version: i32,
     reason: String,
@@ -268,7 +272,7 @@ pub struct ReopenItem {
 
 /// Closes (销号) an item directly with a note: the task force's leads or an official (the
 /// responsible unit submits instead).
-#[utoipa::path(post, path = "/api/v1/items/{id}/close", params(("id" = Uuid, Path)), request_body = CloseItem,
+#[utoipa::path(post, operation_id = "items_close", path = "/api/v1/items/{id}/close", params(("id" = Uuid, Path)), request_body = CloseItem,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn close(
     state: State<AppState>,
@@ -281,7 +285,7 @@ pub async fn close(
 }
 
 /// Reopens a closed or cancelled item, with a reason.
-#[utoipa::path(post, path = "/api/v1/items/{id}/reopen", params(("id" = Uuid, Path)), request_body = ReopenItem,
+#[utoipa::path(post, operation_id = "items_reopen", path = "/api/v1/items/{id}/reopen", params(("id" = Uuid, Path)), request_body = ReopenItem,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn reopen(
     state: State<AppState>,
@@ -294,6 +298,7 @@ pub async fn reopen(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SubmitItem {
     version: i32,
     /// What was done, as evidence (attachments are uploaded separately).
@@ -301,11 +306,13 @@ pub struct SubmitItem {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VerifyItem {
     version: i32,
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SendBackItem {
     version: i32,
     /// Why the evidence is not enough; kept in the item's history.
@@ -313,7 +320,7 @@ pub struct SendBackItem {
 }
 
 /// The responsible unit submits the item as done with its evidence note; its state becomes `submitted`.
-#[utoipa::path(post, path = "/api/v1/items/{id}/submit", params(("id" = Uuid, Path)), request_body = SubmitItem,
+#[utoipa::path(post, operation_id = "items_submit", path = "/api/v1/items/{id}/submit", params(("id" = Uuid, Path)), request_body = SubmitItem,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn submit(
     state: State<AppState>,
@@ -326,7 +333,7 @@ pub async fn submit(
 }
 
 /// A lead of the task force or an official accepts the evidence: the item is `done`.
-#[utoipa::path(post, path = "/api/v1/items/{id}/verify", params(("id" = Uuid, Path)), request_body = VerifyItem,
+#[utoipa::path(post, operation_id = "items_verify", path = "/api/v1/items/{id}/verify", params(("id" = Uuid, Path)), request_body = VerifyItem,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409)))]
 pub async fn verify(
     state: State<AppState>,
@@ -339,7 +346,7 @@ pub async fn verify(
 }
 
 /// A lead of the task force or an official sends the submission back with a reason: the item is `open` again.
-#[utoipa::path(post, path = "/api/v1/items/{id}/send-back", params(("id" = Uuid, Path)), request_body = SendBackItem,
+#[utoipa::path(post, operation_id = "items_send_back", path = "/api/v1/items/{id}/send-back", params(("id" = Uuid, Path)), request_body = SendBackItem,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn send_back(
     state: State<AppState>,
@@ -393,6 +400,7 @@ async fn change(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewUpdate {
     body: String,
     /// Whether the project's investors may read it (default: internal).
@@ -411,7 +419,7 @@ pub struct UpdateJson {
 }
 
 /// Posts progress on an item; investors read only updates marked `for_investor`.
-#[utoipa::path(post, path = "/api/v1/items/{id}/updates", params(("id" = Uuid, Path)), request_body = NewUpdate,
+#[utoipa::path(post, operation_id = "items_post_update", path = "/api/v1/items/{id}/updates", params(("id" = Uuid, Path)), request_body = NewUpdate,
     responses((status = 201, body = UpdateJson), (status = 403), (status = 404), (status = 422)))]
 pub async fn post_update(
     State(state): State<AppState>,

@@ -14,8 +14,8 @@ use crate::db::items::NewItem;
 use crate::db::meetings;
 use crate::db::notices::{self, NoticeContent};
 use crate::domain::checklist::ItemFields;
-use crate::domain::input::{FieldErrors, Problem, free_text};
-use crate::domain::meeting::MeetingKind;
+use crate::domain::input::{FieldErrors, Problem};
+use crate::domain::meeting::{self, MeetingKind};
 use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
@@ -25,6 +25,7 @@ use crate::web::items::ItemRow;
 use crate::web::meetings::{MeetingInput, agenda, check};
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewMeetingJson {
     kind: MeetingKind,
     /// RFC 3339, or `YYYY-MM-DDTHH:MM` in the county's time zone.
@@ -46,7 +47,7 @@ pub struct Created {
 }
 
 /// Schedules a meeting (officials).
-#[utoipa::path(post, path = "/api/v1/meetings", request_body = NewMeetingJson,
+#[utoipa::path(post, operation_id = "meetings_create", path = "/api/v1/meetings", request_body = NewMeetingJson,
     responses((status = 201, body = Created), (status = 403), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -77,7 +78,11 @@ pub async fn create(
     };
     let draft = check(&state, &settings, &typed)
         .await?
-        .map_err(|e| super::invalid(&e, &ctx))?;
+        // The API's fields are the body's own: `title`, `body`.
+        .map_err(|e| {
+            let named = e.0.iter().map(|(f, p)| (f.strip_prefix("notice_").unwrap_or(f), *p));
+            super::invalid(&FieldErrors(named.collect()), &ctx)
+        })?;
     let new = meetings::NewMeeting {
         kind: draft.kind,
         title: &draft.title,
@@ -146,7 +151,7 @@ pub struct MeetingJson {
 }
 
 /// A meeting with its agenda.
-#[utoipa::path(get, path = "/api/v1/meetings/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = MeetingJson), (status = 404)))]
+#[utoipa::path(get, operation_id = "meetings_show", path = "/api/v1/meetings/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = MeetingJson), (status = 404)))]
 pub async fn show(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -187,6 +192,7 @@ pub async fn show(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewDecision {
     project_id: Uuid,
     title: String,
@@ -198,7 +204,7 @@ pub struct NewDecision {
 }
 
 /// Records a decision: a new checklist item of the project (officials; leads for their task forces).
-#[utoipa::path(post, path = "/api/v1/meetings/{id}/decisions", params(("id" = Uuid, Path)), request_body = NewDecision,
+#[utoipa::path(post, operation_id = "meetings_decide", path = "/api/v1/meetings/{id}/decisions", params(("id" = Uuid, Path)), request_body = NewDecision,
     responses((status = 201, body = Created), (status = 403), (status = 404), (status = 422)))]
 pub async fn decide(
     State(state): State<AppState>,
@@ -228,7 +234,11 @@ pub async fn decide(
     };
     let (draft, unit) = checked_item(&state, &fields)
         .await?
-        .map_err(|e| super::invalid(&e, &ctx))?;
+        // The API's fields are the body's own: `title`, `body`.
+        .map_err(|e| {
+            let named = e.0.iter().map(|(f, p)| (f.strip_prefix("notice_").unwrap_or(f), *p));
+            super::invalid(&FieldErrors(named.collect()), &ctx)
+        })?;
     let source = a.meeting.kind.decision_source();
     let new = NewItem {
         project_id: d.project_id,
@@ -246,6 +256,7 @@ pub async fn decide(
 }
 
 #[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
 pub struct PublishJson {
     title: Option<String>,
     body: Option<String>,
@@ -257,7 +268,7 @@ pub struct Published {
 }
 
 /// Publishes a notice from the meeting (officials): its content is frozen.
-#[utoipa::path(post, path = "/api/v1/meetings/{id}/publish", params(("id" = Uuid, Path)), request_body = PublishJson,
+#[utoipa::path(post, operation_id = "meetings_publish", path = "/api/v1/meetings/{id}/publish", params(("id" = Uuid, Path)), request_body = PublishJson,
     responses((status = 201, body = Published), (status = 403), (status = 404)))]
 pub async fn publish(
     State(state): State<AppState>,
@@ -271,11 +282,13 @@ pub async fn publish(
         return Err(AppError::Forbidden);
     }
     let p = body.map(|Json(p)| p).unwrap_or_default();
-    let title = p
-        .title
-        .and_then(|t| free_text(&t, 200))
-        .unwrap_or_else(|| a.meeting.title.clone());
-    let body = p.body.and_then(|b| free_text(&b, 20_000));
+    let (title, body) = meeting::notice_text(p.title.as_deref().unwrap_or(""), p.body.as_deref().unwrap_or(""))
+        // The API's fields are the body's own: `title`, `body`.
+        .map_err(|e| {
+            let named = e.0.iter().map(|(f, p)| (f.strip_prefix("notice_").unwrap_or(f), *p));
+            super::invalid(&FieldErrors(named.collect()), &ctx)
+        })?;
+    let title = title.unwrap_or_else(|| a.meeting.title.clone());
     let notice_id =
         crate::web::notices::publish_for(&state, &user, &a.meeting.project_ids, Some(id), &title, body.as_deref())
             .await?;
@@ -296,7 +309,7 @@ pub struct NoticeJson {
 }
 
 /// A published notice: the content frozen at publication.
-#[utoipa::path(get, path = "/api/v1/notices/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = NoticeJson), (status = 404)))]
+#[utoipa::path(get, operation_id = "meetings_notice", path = "/api/v1/notices/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = NoticeJson), (status = 404)))]
 pub async fn notice(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -68,7 +68,8 @@ use crate::web::error::AppError;
         notifications::create,
         notifications::deliveries
     ),
-    modifiers(&Security),
+    components(schemas(ApiError)),
+    modifiers(&Security, &Errors),
     security(("bearer" = []), ("session" = []))
 )]
 pub struct ApiDoc;
@@ -89,6 +90,90 @@ impl Modify for Security {
     }
 }
 
+/// An error answer (every status from 400): what went wrong in a word and in the caller's language.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the error bodies for the OpenAPI document only.
+pub struct ApiError {
+    /// The kind: `bad_request`, `login_required`, `forbidden`, `not_found`, `conflict`,
+    /// `invalid_state`, `payload_too_large`, `unsupported_media_type`, `validation`...
+    error: String,
+    message: String,
+    /// 422: the message for each field that is wrong, by the field's name.
+    fields: Option<std::collections::HashMap<String, String>>,
+    /// 409 on a stale version: the object as it is now (nothing was changed).
+    current: Option<serde_json::Value>,
+}
+
+/// Every operation lists the errors it can answer, each with [`ApiError`]'s body: 401 and 403 for
+/// all; 404 with an id in the path; 400 for a malformed body or query; 413, 415 and 422 for a
+/// body; 409 for a change to one object (a stale version, or a state that does not allow it).
+struct Errors;
+
+impl Modify for Errors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let with_id = path.contains('{');
+            let operations = [
+                (false, &mut item.get),
+                (true, &mut item.post),
+                (true, &mut item.patch),
+                (true, &mut item.put),
+                (true, &mut item.delete),
+            ];
+            for (changes, operation) in operations {
+                let Some(op) = operation.as_mut() else { continue };
+                let with_body = op.request_body.is_some();
+                let with_query = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query));
+                let statuses = [
+                    ("400", with_body || with_query, "a malformed body or query parameter"),
+                    ("401", true, "not signed in, or the token is unknown or revoked"),
+                    ("403", true, "the caller's role or task force may not do this"),
+                    ("404", with_id, "no such object, or none the caller may see"),
+                    (
+                        "409",
+                        changes && with_id,
+                        "the version given is stale (`current` holds the object as it is now), or its state does not allow this",
+                    ),
+                    ("413", with_body, "the body or file is past its limit"),
+                    ("415", with_body, "the body is not of the type the operation takes"),
+                    ("422", with_body, "fields are wrong: each is named in `fields`"),
+                ];
+                for (status, applies, description) in statuses {
+                    if !applies {
+                        continue;
+                    }
+                    let body = ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ApiError")))
+                        .build();
+                    match op.responses.responses.get_mut(status) {
+                        Some(RefOr::T(r)) => {
+                            if r.content.is_empty() {
+                                r.content.insert("application/json".into(), body);
+                            }
+                            if r.description.is_empty() {
+                                r.description = description.into();
+                            }
+                        }
+                        Some(RefOr::Ref(_)) => {}
+                        None => {
+                            let r = ResponseBuilder::new()
+                                .description(description)
+                                .content("application/json", body)
+                                .build();
+                            op.responses.responses.insert(status.into(), RefOr::T(r));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
@@ -103,7 +188,7 @@ pub struct Me {
 }
 
 /// The caller's own account.
-#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, description = "not signed in")))]
+#[utoipa::path(get, operation_id = "me", path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, description = "not signed in")))]
 pub async fn me(user: CurrentUser) -> Json<Me> {
     Json(Me {
         id: user.id,

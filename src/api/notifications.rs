@@ -34,7 +34,7 @@ pub struct NotificationJson {
 }
 
 /// The caller's inbox, newest first (the latest 200).
-#[utoipa::path(get, path = "/api/v1/notifications", responses((status = 200, body = [NotificationJson]), (status = 401)))]
+#[utoipa::path(get, operation_id = "notifications_inbox", path = "/api/v1/notifications", responses((status = 200, body = [NotificationJson]), (status = 401)))]
 pub async fn inbox(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -58,6 +58,7 @@ pub async fn inbox(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewWebhookJson {
     /// http or https address of the group robot.
     url: String,
@@ -82,7 +83,7 @@ pub struct WebhookJson {
 }
 
 /// Adds a group-robot webhook for a unit or the whole county (admins and officials).
-#[utoipa::path(post, path = "/api/v1/webhooks", request_body = NewWebhookJson,
+#[utoipa::path(post, operation_id = "webhooks_create", path = "/api/v1/webhooks", request_body = NewWebhookJson,
     responses((status = 201, body = WebhookJson), (status = 403), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -158,7 +159,7 @@ pub struct DeliveryJson {
 }
 
 /// A webhook's latest 200 deliveries, newest first (admins and officials).
-#[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", params(("id" = Uuid, Path)),
+#[utoipa::path(get, operation_id = "webhooks_deliveries", path = "/api/v1/webhooks/{id}/deliveries", params(("id" = Uuid, Path)),
     responses((status = 200, body = [DeliveryJson]), (status = 403), (status = 404)))]
 pub async fn deliveries(
     State(state): State<AppState>,

@@ -20,7 +20,7 @@ use crate::web::checklist_sheets::report;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
 use crate::web::project_import::check_rows;
-use crate::web::{spreadsheet, upload};
+use crate::web::{sheet_read, upload};
 
 #[derive(Serialize, ToSchema)]
 pub struct ProjectsImported {
@@ -42,7 +42,7 @@ pub struct ProjectsFile {
 }
 
 /// Imports projects with their task forces (officials), all or none.
-#[utoipa::path(post, path = "/api/v1/projects/import", params(ImportQuery),
+#[utoipa::path(post, operation_id = "projects_import", path = "/api/v1/projects/import", params(ImportQuery),
     request_body(content = ProjectsFile, content_type = "multipart/form-data"),
     responses((status = 201, body = ProjectsImported), (status = 200, description = "dry run", body = ProjectsImported),
               (status = 403), (status = 413), (status = 422, body = super::checklist_import::ImportRejected)))]
@@ -57,7 +57,7 @@ pub async fn import(
         return Err(AppError::Forbidden);
     }
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
-    let rows = form.file.as_ref().and_then(|(_, b)| spreadsheet::read(b));
+    let rows = sheet_read::read_upload(form.file.map(|(_, b)| b)).await;
     let dry_run = q.dry_run.unwrap_or(false);
     let rejected = |errors: Vec<RowError>| {
         let t = ctx.t();

@@ -33,7 +33,7 @@ pub struct ProjectListEntry {
 
 /// The projects the caller may see, worst first, with their figures as of the status engine's last
 /// run (it runs within a second of any change; `GET /api/v1/projects/{id}` counts one project live).
-#[utoipa::path(get, path = "/api/v1/projects", responses((status = 200, body = [ProjectListEntry])))]
+#[utoipa::path(get, operation_id = "projects_list", path = "/api/v1/projects", responses((status = 200, body = [ProjectListEntry])))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -86,7 +86,7 @@ pub struct Project {
 }
 
 /// One project, if the caller may see it (404 otherwise, whether or not it exists).
-#[utoipa::path(
+#[utoipa::path(operation_id = "projects_show", 
     get, path = "/api/v1/projects/{id}",
     params(("id" = Uuid, Path, description = "project id")),
     responses((status = 200, body = Project), (status = 404, description = "no such project for this caller"))
@@ -131,6 +131,7 @@ async fn project_json(state: &AppState, ctx: &RequestContext, user: &CurrentUser
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewTaskForce {
     /// The group leader (组长), a county leader.
     leader: Option<String>,
@@ -142,6 +143,7 @@ pub struct NewTaskForce {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewProject {
     name: String,
     company: String,
@@ -157,7 +159,7 @@ pub struct NewProject {
 }
 
 /// Creates a project with its task force (officials).
-#[utoipa::path(post, path = "/api/v1/projects", request_body = NewProject,
+#[utoipa::path(post, operation_id = "projects_create", path = "/api/v1/projects", request_body = NewProject,
     responses((status = 201, body = Project), (status = 403), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,

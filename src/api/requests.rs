@@ -110,7 +110,7 @@ async fn visible_project(state: &AppState, user: &CurrentUser, id: Uuid, setting
 const LIST_LIMIT: i64 = 1000;
 
 /// A project's requests, pending ones first.
-#[utoipa::path(get, path = "/api/v1/projects/{id}/requests", params(("id" = Uuid, Path)),
+#[utoipa::path(get, operation_id = "requests_list", path = "/api/v1/projects/{id}/requests", params(("id" = Uuid, Path)),
     responses((status = 200, body = [RequestJson]), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -125,6 +125,7 @@ pub async fn list(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewRequest {
     title: String,
     body: Option<String>,
@@ -134,7 +135,7 @@ pub struct NewRequest {
 }
 
 /// Raises a request on one's own project (investors).
-#[utoipa::path(post, path = "/api/v1/projects/{id}/requests", params(("id" = Uuid, Path)), request_body = NewRequest,
+#[utoipa::path(post, operation_id = "requests_create", path = "/api/v1/projects/{id}/requests", params(("id" = Uuid, Path)), request_body = NewRequest,
     responses((status = 201, body = RequestJson), (status = 403), (status = 404), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -166,7 +167,7 @@ async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Requ
 }
 
 /// One request.
-#[utoipa::path(get, path = "/api/v1/requests/{id}", params(("id" = Uuid, Path)),
+#[utoipa::path(get, operation_id = "requests_show", path = "/api/v1/requests/{id}", params(("id" = Uuid, Path)),
     responses((status = 200, body = RequestJson), (status = 404)))]
 pub async fn show(
     State(state): State<AppState>,
@@ -199,6 +200,7 @@ fn triaged(outcome: Triaged, settings: &Settings) -> AppResult<Json<RequestJson>
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AcceptRequest {
     /// The responsible unit's code.
     responsible_unit: String,
@@ -213,7 +215,7 @@ pub struct AcceptRequest {
 }
 
 /// Accepts a request: it becomes a checklist item (officials, and leads of its task force).
-#[utoipa::path(post, path = "/api/v1/requests/{id}/accept", params(("id" = Uuid, Path)), request_body = AcceptRequest,
+#[utoipa::path(post, operation_id = "requests_accept", path = "/api/v1/requests/{id}/accept", params(("id" = Uuid, Path)), request_body = AcceptRequest,
     responses((status = 200, body = RequestJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn accept(
     State(state): State<AppState>,
@@ -252,6 +254,7 @@ pub async fn accept(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DeclineRequest {
     /// Why, in words the investor reads.
     reason: String,
@@ -259,7 +262,7 @@ pub struct DeclineRequest {
 }
 
 /// Declines a request with a reason (officials, and leads of its task force).
-#[utoipa::path(post, path = "/api/v1/requests/{id}/decline", params(("id" = Uuid, Path)), request_body = DeclineRequest,
+#[utoipa::path(post, operation_id = "requests_decline", path = "/api/v1/requests/{id}/decline", params(("id" = Uuid, Path)), request_body = DeclineRequest,
     responses((status = 200, body = RequestJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn decline(
     State(state): State<AppState>,
@@ -278,6 +281,7 @@ pub async fn decline(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Rating {
     /// 1 (poor) to 5 (excellent).
     rating: i64,
@@ -285,7 +289,7 @@ pub struct Rating {
 }
 
 /// Rates the help once the request is resolved (the project's investors; once).
-#[utoipa::path(post, path = "/api/v1/requests/{id}/rating", params(("id" = Uuid, Path)), request_body = Rating,
+#[utoipa::path(post, operation_id = "requests_rate", path = "/api/v1/requests/{id}/rating", params(("id" = Uuid, Path)), request_body = Rating,
     responses((status = 200, body = RequestJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn rate(
     State(state): State<AppState>,

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::auth::{CurrentUser, policy};
 use crate::db::recompute;
 use crate::db::standings::{self, Entry};
+use crate::domain::input;
 use crate::domain::ranking::{self, Standing};
 use crate::web::AppState;
 use crate::web::context::RequestContext;
@@ -47,8 +48,10 @@ pub struct Rankings {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AsOf {
-    /// YYYY-MM-DD; default: the last recomputation.
+    /// A day from 1990-01-01 to 2200-12-31; default: the last recomputation.
+    #[param(format = Date)]
     as_of: Option<String>,
 }
 
@@ -114,7 +117,7 @@ fn from_standings(all: &[Standing<recompute::TaskForceKey>], size: usize, as_of:
 }
 
 /// The red and black lists as of a day (internal users).
-#[utoipa::path(get, path = "/api/v1/rankings", params(AsOf), responses((status = 200, body = Rankings), (status = 403)))]
+#[utoipa::path(get, operation_id = "standings_rankings", path = "/api/v1/rankings", params(AsOf), responses((status = 200, body = Rankings), (status = 403)))]
 pub async fn rankings(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -124,10 +127,9 @@ pub async fn rankings(
     if !policy::sees_internal(&user) {
         return Err(AppError::Forbidden);
     }
-    let as_of = match q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::BadRequest)?),
-        None => None,
-    };
+    // A malformed query parameter is a bad request, as the query extractor answers; years
+    // outside the ones dates are checked for never reach the database.
+    let as_of = input::optional_date(q.as_of.as_deref().unwrap_or_default()).map_err(|_| AppError::BadRequest)?;
     let current = standings::current(&state.db).await?;
     if let Some(c) = current.as_ref().filter(|c| as_of.is_none_or(|d| d == c.as_of)) {
         return Ok(Json(from_entries(
@@ -175,7 +177,7 @@ pub struct StageFigures {
 }
 
 /// The county dashboard's counts (officials and admins).
-#[utoipa::path(get, path = "/api/v1/dashboard", responses((status = 200, body = Dashboard), (status = 403)))]
+#[utoipa::path(get, operation_id = "standings_dashboard", path = "/api/v1/dashboard", responses((status = 200, body = Dashboard), (status = 403)))]
 pub async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Dashboard>> {
     if !policy::may_oversee_county(&user) {
         return Err(AppError::Forbidden);

@@ -22,6 +22,7 @@ pub struct Unit {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewUnit {
     /// Short code used in URLs: lowercase letters, digits, `_`, `-`.
     code: String,
@@ -29,7 +30,7 @@ pub struct NewUnit {
 }
 
 /// Every unit.
-#[utoipa::path(get, path = "/api/v1/units", responses((status = 200, body = [Unit])))]
+#[utoipa::path(get, operation_id = "units_list", path = "/api/v1/units", responses((status = 200, body = [Unit])))]
 pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> AppResult<Json<Vec<Unit>>> {
     let all = units::all(&state.db).await?;
     Ok(Json(
@@ -43,7 +44,7 @@ pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> AppResul
 }
 
 /// Adds a unit (admins and officials).
-#[utoipa::path(post, path = "/api/v1/units", request_body = NewUnit,
+#[utoipa::path(post, operation_id = "units_create", path = "/api/v1/units", request_body = NewUnit,
     responses((status = 201, body = Unit), (status = 403), (status = 422, description = "invalid or taken code or name")))]
 pub async fn create(
     State(state): State<AppState>,

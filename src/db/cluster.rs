@@ -1,6 +1,9 @@
 //! The private PostgreSQL cluster that runs when `DATABASE_URL` is unset, so that a newcomer needs
 //! nothing but `cargo run`. It lives under the data folder, listens only on a Unix socket inside
 //! it, and is handed to an unprivileged account when we run as root (PostgreSQL refuses root).
+//! When that account cannot reach the data folder (a clone in root's private home, a `mktemp -d`
+//! folder), the cluster lives under [`FALLBACK_ROOT`] instead, in a folder named after the data
+//! folder, and a note in the data folder says where.
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
@@ -15,6 +18,12 @@ pub const SUPERUSER: &str = "zhuanban";
 /// The application database inside the private cluster.
 pub const DATABASE: &str = "zhuanban";
 
+/// Where a cluster lives when the unprivileged account cannot reach the data folder.
+pub const FALLBACK_ROOT: &str = "/var/lib/zhuanban";
+
+/// The note left in a data folder whose cluster lives elsewhere.
+pub const LOCATION_NOTE: &str = "CLUSTER-LOCATION.txt";
+
 /// Options for a cluster's `postgresql.conf`: durability for real data, speed for throwaway tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Durability {
@@ -26,16 +35,28 @@ pub struct Cluster {
     bin_dir: PathBuf,
     pg_dir: PathBuf,
     log_file: PathBuf,
-    owner: Option<(nix::unistd::Uid, nix::unistd::Gid)>,
+    owner: Option<Account>,
     /// True when this process started the server and so must stop it.
     started_here: bool,
     /// True when `initdb` ran in this process: the caller may seed the new database.
     pub created_now: bool,
+    /// Where the cluster lives when that is not the data folder (see [`FALLBACK_ROOT`]).
+    pub relocated_to: Option<PathBuf>,
 }
 
 impl Cluster {
     /// Opens the cluster under `data_dir`: creates it if missing, starts it if it is not running.
     pub fn open(data_dir: &Path, durability: Durability) -> anyhow::Result<Cluster> {
+        Self::open_with_fallback(data_dir, durability, Path::new(FALLBACK_ROOT))
+    }
+
+    /// [`Cluster::open`], with the cluster under `fallback_root` when the unprivileged account
+    /// cannot reach `data_dir`.
+    pub fn open_with_fallback(
+        data_dir: &Path,
+        durability: Durability,
+        fallback_root: &Path,
+    ) -> anyhow::Result<Cluster> {
         let bin_dir = find_binaries()?;
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create the data folder {}", data_dir.display()))?;
@@ -43,16 +64,27 @@ impl Cluster {
             .canonicalize()
             .with_context(|| format!("cannot resolve {}", data_dir.display()))?;
         let owner = unprivileged_owner()?;
+        let (home, relocated_to) = match owner {
+            Some(account) => match blocked_folder(&data_dir, account) {
+                None => (data_dir.clone(), None),
+                Some(blocked) => {
+                    let home = relocate(&data_dir, &blocked, fallback_root, account)?;
+                    (home.clone(), Some(home))
+                }
+            },
+            None => (data_dir.clone(), None),
+        };
         let mut cluster = Cluster {
             bin_dir,
-            pg_dir: data_dir.join("pg"),
-            log_file: data_dir.join("postgresql.log"),
+            pg_dir: home.join("pg"),
+            log_file: home.join("postgresql.log"),
             owner,
             started_here: false,
             created_now: false,
+            relocated_to,
         };
         if !cluster.pg_dir.join("PG_VERSION").exists() {
-            cluster.init(&data_dir, durability)?;
+            cluster.init(&home, durability)?;
             cluster.created_now = true;
         }
         cluster.start()?;
@@ -226,8 +258,136 @@ fn check(out: &Output, what: &str) -> anyhow::Result<()> {
     bail!("{what} failed ({}): {}{}", out.status, stderr.trim(), stdout.trim())
 }
 
+type Account = (nix::unistd::Uid, nix::unistd::Gid);
+
+/// The first folder on the way to `dir` (or `dir` itself) that `account` cannot enter, if any:
+/// asked of the system by a probe running as that account, as PostgreSQL will.
+fn blocked_folder(dir: &Path, (uid, gid): Account) -> Option<PathBuf> {
+    let enters = |folder: &Path| {
+        Command::new("/bin/sh")
+            .args(["-c", "cd \"$0\""])
+            .arg(folder)
+            .current_dir("/")
+            .uid(uid.as_raw())
+            .gid(gid.as_raw())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if enters(dir) {
+        return None;
+    }
+    dir.ancestors()
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find(|folder| !enters(folder))
+        .map(Path::to_path_buf)
+}
+
+/// The name of a data folder's cluster under the fallback root: its path, readable, and a hash
+/// of it, so two data folders never share one.
+fn fallback_name(data_dir: &Path) -> String {
+    use sha2::Digest;
+    let path = data_dir.to_string_lossy();
+    let readable: String = path
+        .trim_start_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(80)
+        .collect();
+    let hash = sha2::Sha256::digest(path.as_bytes());
+    format!("{readable}-{}", hex::encode(&hash[..4]))
+}
+
+/// Makes (or finds) the folder under `root` where the cluster of `data_dir` lives, leaves a note
+/// in `data_dir` saying so, and says it once on standard error.
+fn relocate(data_dir: &Path, blocked: &Path, root: &Path, account: Account) -> anyhow::Result<PathBuf> {
+    let name = account_name(account);
+    let open_up = format!("chmod o+x {}", blocked.display());
+    if data_dir.join("pg").join("PG_VERSION").exists() {
+        bail!(
+            "{}",
+            cannot_reach(
+                data_dir,
+                blocked,
+                &name,
+                (
+                    "这里已有集群，另建一个会把它丢下",
+                    "a cluster is here already and would be left behind"
+                ),
+                &open_up,
+            )
+        );
+    }
+    let home = root.join(fallback_name(data_dir));
+    let made = std::fs::create_dir_all(&home)
+        .and_then(|()| std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)))
+        .and_then(|()| std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o755)));
+    if let Err(e) = made {
+        let reason = (
+            format!("也无法创建 {}（{e}）", home.display()),
+            format!("nor can {} be made ({e})", home.display()),
+        );
+        bail!(
+            "{}",
+            cannot_reach(data_dir, blocked, &name, (&reason.0, &reason.1), &open_up)
+        );
+    }
+    if let Some(still) = blocked_folder(&home, account) {
+        let reason = (
+            format!("它也无法进入 {}", still.display()),
+            format!("nor can it enter {}", still.display()),
+        );
+        let fix = format!("{open_up}; chmod o+x {}", still.display());
+        bail!(
+            "{}",
+            cannot_reach(data_dir, blocked, &name, (&reason.0, &reason.1), &fix)
+        );
+    }
+    let note = format!(
+        "本数据文件夹的私有 PostgreSQL 集群位于 {home}（账户 {name} 无法进入 {blocked}）。
+         The private PostgreSQL cluster of this data folder lives in {home} (the account {name} cannot enter {blocked}).
+",
+        home = home.display(),
+        blocked = blocked.display(),
+    );
+    std::fs::write(data_dir.join(LOCATION_NOTE), &note)?;
+    eprint!("{note}");
+    Ok(home)
+}
+
+/// Why the cluster cannot run, in Chinese and in English: the folder, the account, the reason
+/// (Chinese, English) and the fix (a command).
+fn cannot_reach(data_dir: &Path, blocked: &Path, account: &str, (zh, en): (&str, &str), fix: &str) -> String {
+    format!(
+        "数据文件夹 {data} 对运行 PostgreSQL 的账户 {account} 不可访问：它无法进入 {blocked}，{zh}。\
+         解决：{fix}，或用 ZHUANBAN_DATA 指定 {account} 可以进入的文件夹，或设置 DATABASE_URL 使用已有的数据库。\n\
+         The data folder {data} is out of reach of the account {account} that runs PostgreSQL: it cannot enter \
+         {blocked}, and {en}. Fix: {fix}, or point ZHUANBAN_DATA at a folder {account} can enter, or set \
+         DATABASE_URL to use an existing database.",
+        data = data_dir.display(),
+        blocked = blocked.display(),
+    )
+}
+
+fn account_name((uid, _): Account) -> String {
+    nix::unistd::User::from_uid(uid)
+        .ok()
+        .flatten()
+        .map_or_else(|| uid.to_string(), |u| u.name)
+}
+
 /// The account that owns the cluster when we run as root: Debian's `postgres`.
-fn unprivileged_owner() -> anyhow::Result<Option<(nix::unistd::Uid, nix::unistd::Gid)>> {
+fn unprivileged_owner() -> anyhow::Result<Option<Account>> {
     if !nix::unistd::geteuid().is_root() {
         return Ok(None);
     }

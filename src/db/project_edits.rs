@@ -260,7 +260,9 @@ pub async fn update(
         tx.rollback().await?;
         return taken(e).map(Saved::Invalid);
     }
-    let task_force: Uuid = sqlx::query_scalar(
+    // The task force is named after the project, and its name is unique: a rename to a name in
+    // use is the form's "name taken", as at creation.
+    let task_force = sqlx::query_scalar(
         "UPDATE task_forces SET leader_name = $2, lead_unit_id = $3, name = $4 WHERE project_id = $1 RETURNING id",
     )
     .bind(id)
@@ -268,7 +270,14 @@ pub async fn update(
     .bind(lead_unit)
     .bind(format!("{}专班", draft.name))
     .fetch_one(&mut *tx)
-    .await?;
+    .await;
+    let task_force: Uuid = match task_force {
+        Ok(tf) => tf,
+        Err(e) => {
+            tx.rollback().await?;
+            return taken(e).map(Saved::Invalid);
+        }
+    };
     sqlx::query("DELETE FROM task_force_units WHERE task_force_id = $1")
         .bind(task_force)
         .execute(&mut *tx)

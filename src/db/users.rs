@@ -1,5 +1,7 @@
 //! Accounts, API tokens and login attempts.
 
+use std::time::Duration;
+
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -12,6 +14,7 @@ use super::settings::{self, Settings};
 use crate::auth::CurrentUser;
 use crate::domain::names::{UnitCode, Username};
 use crate::domain::role::Role;
+use crate::domain::throttle::{self, Failures, Recent};
 
 /// What every request reads in the same statement as its user: the settings, and which run of
 /// the status engine is live (its snapshot; `None` before the first run).
@@ -137,79 +140,128 @@ pub async fn change_password(pool: &PgPool, id: Uuid, hash: &str, end_other_sess
     Ok(epoch)
 }
 
-/// Recent failures: their number and the seconds since the last one.
+/// The recent failures of one kind, as read: how many, seconds since the last.
 #[derive(Debug, sqlx::FromRow)]
-pub struct Failures {
-    pub count: i64,
-    pub seconds_since_last: Option<f64>,
+struct Counts {
+    pair: i64,
+    pair_since: Option<f64>,
+    from_address: i64,
+    from_address_since: Option<f64>,
+    account: i64,
+    account_since: Option<f64>,
+    last_hour: i64,
+    cap_th_age: Option<f64>,
+    known_address: bool,
 }
 
-/// Failed logins to an account within `window_secs`, since its last successful login.
-pub async fn account_failures(pool: &PgPool, username: &str, window_secs: i64) -> Result<Failures, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT count(*) AS count, extract(epoch FROM now() - max(at))::float8 AS seconds_since_last
-         FROM login_attempts
-         WHERE lower(username) = lower($1) AND NOT succeeded
-           AND at > now() - make_interval(secs => $2)
-           AND at > coalesce((SELECT max(at) FROM login_attempts
-                              WHERE lower(username) = lower($1) AND succeeded), '-infinity')",
-    )
-    .bind(username)
-    .bind(window_secs as f64)
-    .fetch_one(pool)
-    .await
+fn seconds(s: Option<f64>) -> Option<Duration> {
+    s.map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9)))
 }
 
-/// Failed logins from a client address within `window_secs` (a success does not reset these:
-/// one valid account must not unlock guessing at the others).
-pub async fn address_failures(pool: &PgPool, address: &str, window_secs: i64) -> Result<Failures, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT count(*) AS count, extract(epoch FROM now() - max(at))::float8 AS seconds_since_last
-         FROM login_attempts
-         WHERE address = $1 AND NOT succeeded AND at > now() - make_interval(secs => $2)",
-    )
-    .bind(address)
-    .bind(window_secs as f64)
-    .fetch_one(pool)
-    .await
+fn failures(count: i64, since: Option<f64>) -> Failures {
+    Failures {
+        count: u32::try_from(count).unwrap_or(u32::MAX),
+        since_last: seconds(since),
+    }
 }
 
-/// Failed logins to an account over the last hour (successes do not reset these: the hourly cap
-/// is absolute) and the age in seconds of the `cap`-th most recent one.
-pub async fn account_failures_last_hour(
+/// Starts a login attempt: under locks on the account and on the address (so parallel attempts
+/// queue here, briefly), reads the recent failures and asks `refuse` whether to stop; if not,
+/// records the attempt as failed before anyone checks the password, so that an attempt running
+/// in parallel already counts it. Returns the attempt to mark as a success, or the refusal.
+pub async fn begin_login_attempt<T>(
     pool: &PgPool,
     username: &str,
-    cap: i64,
-) -> Result<(i64, Option<f64>), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT count(*), extract(epoch FROM now() - (array_agg(at ORDER BY at DESC))[$2])::float8
-         FROM login_attempts
-         WHERE lower(username) = lower($1) AND NOT succeeded AND at > now() - interval '1 hour'",
+    address: &str,
+    refuse: impl FnOnce(&Recent) -> Option<T>,
+) -> Result<Result<i64, T>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    // Two lock spaces (1: accounts, 2: addresses), always taken in this order: no deadlock.
+    sqlx::query("SELECT pg_advisory_xact_lock(1, hashtext(lower($1)))")
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(2, hashtext($1))")
+        .bind(address)
+        .execute(&mut *tx)
+        .await?;
+    let c: Counts = sqlx::query_as(
+        "WITH mine AS (
+             SELECT address, succeeded, at FROM login_attempts
+             WHERE lower(username) = lower($1) AND at > now() - make_interval(secs => $4)
+         ), ok AS (
+             SELECT max(at) FILTER (WHERE succeeded AND address = $2) AS pair_ok FROM mine
+         ), recent AS (
+             SELECT mine.*, at > now() - make_interval(secs => $3) AND NOT succeeded AS failed_lately, ok.pair_ok
+             FROM mine, ok
+         )
+         SELECT
+           count(*) FILTER (WHERE failed_lately AND address = $2 AND at > coalesce(pair_ok, '-infinity')) AS pair,
+           extract(epoch FROM now() - max(at) FILTER (WHERE failed_lately AND address = $2
+                                                      AND at > coalesce(pair_ok, '-infinity')))::float8 AS pair_since,
+           count(*) FILTER (WHERE failed_lately) AS account,
+           extract(epoch FROM now() - max(at) FILTER (WHERE failed_lately))::float8 AS account_since,
+           count(*) FILTER (WHERE NOT succeeded AND at > now() - interval '1 hour') AS last_hour,
+           extract(epoch FROM now() - (array_agg(at ORDER BY at DESC)
+                   FILTER (WHERE NOT succeeded AND at > now() - interval '1 hour'))[$5])::float8 AS cap_th_age,
+           coalesce(bool_or(succeeded AND address = $2), false) AS known_address,
+           a.from_address, a.from_address_since
+         FROM (SELECT count(*) AS from_address, extract(epoch FROM now() - max(at))::float8 AS from_address_since
+               FROM login_attempts
+               WHERE address = $2 AND NOT succeeded AND at > now() - make_interval(secs => $3)) a
+              LEFT JOIN recent ON true
+         GROUP BY a.from_address, a.from_address_since",
     )
     .bind(username)
-    .bind(cap as i32)
-    .fetch_one(pool)
-    .await
-}
-
-/// Forgets login attempts older than a day: throttling looks back minutes, not days.
-pub async fn prune_login_attempts(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM login_attempts WHERE at < now() - interval '1 day'")
-            .execute(pool)
-            .await?
-            .rows_affected(),
+    .bind(address)
+    .bind(throttle::WINDOW.as_secs_f64())
+    .bind(throttle::KNOWN_ADDRESS.as_secs_f64())
+    .bind(throttle::HOURLY_CAP as i32)
+    .fetch_one(&mut *tx)
+    .await?;
+    let recent = Recent {
+        pair: failures(c.pair, c.pair_since),
+        address: failures(c.from_address, c.from_address_since),
+        account: failures(c.account, c.account_since),
+        last_hour: u32::try_from(c.last_hour).unwrap_or(u32::MAX),
+        age_of_cap_th_latest: seconds(c.cap_th_age),
+        known_address: c.known_address,
+    };
+    if let Some(refusal) = refuse(&recent) {
+        tx.commit().await?;
+        return Ok(Err(refusal));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO login_attempts (username, address, succeeded) VALUES ($1, $2, false) RETURNING id",
     )
+    .bind(username)
+    .bind(address)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(id))
 }
 
-pub async fn record_attempt(pool: &PgPool, username: &str, address: &str, succeeded: bool) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO login_attempts (username, address, succeeded) VALUES ($1, $2, $3)")
-        .bind(username)
-        .bind(address)
-        .bind(succeeded)
+/// Marks a login attempt begun by [`begin_login_attempt`] as a success.
+pub async fn login_attempt_succeeded(pool: &PgPool, attempt: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE login_attempts SET succeeded = true WHERE id = $1")
+        .bind(attempt)
         .execute(pool)
         .await?;
     Ok(())
+}
+
+/// Forgets failed login attempts older than a day (throttling looks back minutes, the hourly
+/// cap an hour) and successes older than the time an address stays the owner's.
+pub async fn prune_login_attempts(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "DELETE FROM login_attempts
+         WHERE at < now() - interval '1 day' AND (NOT succeeded OR at < now() - make_interval(secs => $1))",
+    )
+    .bind(throttle::KNOWN_ADDRESS.as_secs_f64())
+    .execute(pool)
+    .await?
+    .rows_affected())
 }
 
 pub struct NewUser<'a> {

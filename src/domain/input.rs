@@ -58,10 +58,12 @@ pub fn required_text(value: &str, max: usize) -> Result<String, Problem> {
     }
 }
 
-/// Like [`required_text`], but empty means "none".
+/// Like [`required_text`], but empty means "none". Text of nothing but invisible characters
+/// (zero-width spaces, joiners, direction marks, a byte-order mark) is empty too: it would show
+/// as a blank title.
 pub fn optional_text(value: &str, max: usize) -> Result<Option<String>, Problem> {
     let v = value.trim();
-    if v.is_empty() {
+    if v.chars().all(invisible) {
         return Ok(None);
     }
     if v.chars().count() > max {
@@ -73,11 +75,20 @@ pub fn optional_text(value: &str, max: usize) -> Result<Option<String>, Problem>
     Ok(Some(v.to_string()))
 }
 
-/// Free text where nothing typed may be lost (minutes, notice text): trimmed, NUL characters
-/// (which PostgreSQL cannot store) removed, at most `max` characters kept; empty means none.
-pub fn free_text(value: &str, max: usize) -> Option<String> {
-    let cleaned: String = value.trim().chars().filter(|c| *c != '\0').take(max).collect();
-    (!cleaned.is_empty()).then_some(cleaned)
+/// Characters that take no room on the page.
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
+}
+
+/// Names typed one per line (invitees, attendees): each trimmed, blank lines dropped, each at most
+/// `max` characters; a longer line or one with a NUL is refused, never cut or dropped.
+pub fn name_lines(value: &str, max: usize) -> Result<Vec<String>, Problem> {
+    value
+        .lines()
+        .filter_map(|line| optional_text(line, max).transpose())
+        .collect()
 }
 
 /// A real calendar date written `YYYY-MM-DD` (what `<input type=date>` sends).
@@ -119,8 +130,13 @@ pub fn optional_amount(value: &str) -> Result<Option<i64>, Problem> {
     if v.is_empty() {
         return Ok(None);
     }
+    const MAX: i64 = 1_000_000_000;
     match v.parse::<i64>() {
-        Ok(n) if (0..=1_000_000_000).contains(&n) => Ok(Some(n)),
+        Ok(n) if (0..=MAX).contains(&n) => Ok(Some(n)),
+        // Negative: "a whole number not below 0" says it; too large says the range.
+        Ok(n) if n > MAX => Err(Problem::OutOfRange(0, MAX)),
+        // Digits too many for a number are a number out of range too.
+        Err(_) if v.chars().all(|c| c.is_ascii_digit()) => Err(Problem::OutOfRange(0, MAX)),
         _ => Err(Problem::NotANumber),
     }
 }
@@ -159,6 +175,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text_of_invisible_characters_only_is_empty() {
+        for blank in ["\u{200B}", " \u{200B}\u{FEFF} ", "\u{200E}\u{2060}", "\u{00AD}"] {
+            assert_eq!(required_text(blank, 10), Err(Problem::Required), "{blank:?}");
+            assert_eq!(optional_text(blank, 10), Ok(None), "{blank:?}");
+        }
+        // Invisible characters inside visible text are kept as typed.
+        assert_eq!(required_text("用地\u{200B}预审", 10), Ok("用地\u{200B}预审".into()));
+    }
+
+    #[test]
+    fn name_lines_are_refused_rather_than_cut_or_dropped() {
+        assert_eq!(
+            name_lines(" 张华 \n\n李明\r\n", 100),
+            Ok(vec!["张华".into(), "李明".into()])
+        );
+        assert_eq!(name_lines(&"长".repeat(100), 100), Ok(vec!["长".repeat(100)]));
+        assert_eq!(
+            name_lines(&format!("张华\n{}", "长".repeat(101)), 100),
+            Err(Problem::TooLong(100))
+        );
+        assert_eq!(name_lines("张华\n坏\0字", 100), Err(Problem::BadCharacters));
+        assert_eq!(name_lines("", 100), Ok(vec![]));
+    }
+
+    #[test]
+    fn an_amount_too_large_says_its_range() {
+        assert_eq!(optional_amount("1,000,000,000"), Ok(Some(1_000_000_000)));
+        assert_eq!(
+            optional_amount("1000000001"),
+            Err(Problem::OutOfRange(0, 1_000_000_000))
+        );
+        assert_eq!(
+            optional_amount("99999999999999999999999"),
+            Err(Problem::OutOfRange(0, 1_000_000_000))
+        );
+        assert_eq!(optional_amount("-5"), Err(Problem::NotANumber), "says: not below 0");
+        assert_eq!(optional_amount("二十"), Err(Problem::NotANumber));
+        assert_eq!(optional_amount("-"), Err(Problem::NotANumber));
+    }
+
+    #[test]
     fn text_is_trimmed_and_limited() {
         assert_eq!(required_text("  用地预审 ", 10), Ok("用地预审".into()));
         assert_eq!(required_text("   ", 10), Err(Problem::Required));
@@ -166,13 +223,6 @@ mod tests {
         assert_eq!(required_text(&"字".repeat(11), 10), Err(Problem::TooLong(10)));
         assert_eq!(optional_text("", 10), Ok(None));
         assert!(required_text("a\0b", 10).is_err());
-    }
-
-    #[test]
-    fn free_text_keeps_what_can_be_stored() {
-        assert_eq!(free_text("  纪要\0正文 ", 10), Some("纪要正文".into()));
-        assert_eq!(free_text(&"字".repeat(12), 10), Some("字".repeat(10)));
-        assert_eq!(free_text(" \0 ", 10), None);
     }
 
     #[test]

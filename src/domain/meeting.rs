@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::checklist::Source;
+use super::input::{self, FieldErrors};
 use super::status::ItemState;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -69,9 +70,33 @@ pub fn outcome(state: ItemState, deadline: NaiveDate, closed_on: Option<NaiveDat
     }
 }
 
+/// The title and text a notice is published with, as typed (fields `notice_title`,
+/// `notice_body`); empty means the default. Too long is refused, never cut.
+pub fn notice_text(title: &str, body: &str) -> Result<(Option<String>, Option<String>), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let title = e.check("notice_title", input::optional_text(title, 200));
+    let body = e.check("notice_body", input::optional_text(body, 20_000));
+    match (title, body) {
+        (Some(title), Some(body)) => Ok((title, body)),
+        _ => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notices_text_is_refused_past_its_limits_never_cut() {
+        assert_eq!(notice_text("", ""), Ok((None, None)));
+        assert_eq!(
+            notice_text(&"通".repeat(200), "正文"),
+            Ok((Some("通".repeat(200)), Some("正文".into())))
+        );
+        let e = notice_text(&"通".repeat(201), &"文".repeat(20_001)).unwrap_err();
+        assert_eq!(e.get("notice_title"), Some(input::Problem::TooLong(200)));
+        assert_eq!(e.get("notice_body"), Some(input::Problem::TooLong(20_000)));
+    }
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

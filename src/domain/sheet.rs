@@ -142,6 +142,127 @@ pub enum SheetProblem {
     NoRows,
     /// The file could not be read as CSV or XLSX.
     Unreadable,
+    /// The file is past one of the bounds a read keeps to ([`LIMITS`]); nothing of it was used.
+    TooLarge(Bound),
+}
+
+/// What reading one spreadsheet file may cost at most. Each bound is checked before the work it
+/// limits is done: a 1.7 KB workbook can declare a grid of 17 billion cells, and a zip part can
+/// unpack to a thousand times its size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SheetLimits {
+    /// Rows read, counted from the top of the sheet (title lines and the header included).
+    pub rows: u32,
+    /// Columns read (A is 1).
+    pub columns: u32,
+    /// Cells holding a value, in the whole file.
+    pub cells: usize,
+    /// Cells of the grids a reader lays out (an XLS reader lays out every sheet from its first
+    /// to its last row and column, empty cells included).
+    pub grid: u64,
+    /// Worksheets in the file.
+    pub sheets: usize,
+    /// Bytes one part of a workbook (or the workbook stream of an XLS file) may unpack to.
+    pub part_bytes: u64,
+    /// Bytes all parts of a workbook may unpack to together.
+    pub total_bytes: u64,
+    /// How many times its packed size a part larger than a megabyte may unpack to.
+    pub ratio: u64,
+    /// Parts (files) inside a workbook.
+    pub parts: usize,
+    /// Seconds of work.
+    pub seconds: u64,
+}
+
+/// The bounds of every import, far above what an office's checklist or project sheet needs
+/// (a few hundred rows, a dozen columns), far below what would hurt the server.
+pub const LIMITS: SheetLimits = SheetLimits {
+    rows: 10_000,
+    columns: 100,
+    cells: 300_000,
+    grid: 2_000_000,
+    sheets: 64,
+    part_bytes: 64 << 20,
+    total_bytes: 128 << 20,
+    ratio: 200,
+    parts: 1_000,
+    seconds: 10,
+};
+
+/// Which bound a file is past, with what it has where that is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// A value (or the sheet's declared size) reaches row `found`.
+    Rows {
+        found: u64,
+        limit: u32,
+    },
+    /// A value (or the sheet's declared size) reaches column `found`.
+    Columns {
+        found: u64,
+        limit: u32,
+    },
+    Cells {
+        limit: usize,
+    },
+    Grid {
+        limit: u64,
+    },
+    Sheets {
+        limit: usize,
+    },
+    /// A part, or all of them, would unpack to more than `limit_mb` megabytes.
+    Unpacked {
+        limit_mb: u64,
+    },
+    /// A part unpacks to more than `limit` times its packed size (a "zip bomb").
+    Ratio {
+        limit: u64,
+    },
+    Parts {
+        limit: usize,
+    },
+    Time {
+        seconds: u64,
+    },
+}
+
+impl SheetLimits {
+    /// Whether a cell at `row`, `column` (0-based, as files number them) may be read.
+    pub fn cell_at(&self, row: u64, column: u64) -> Result<(), Bound> {
+        if row >= u64::from(self.rows) {
+            return Err(Bound::Rows {
+                found: row + 1,
+                limit: self.rows,
+            });
+        }
+        if column >= u64::from(self.columns) {
+            return Err(Bound::Columns {
+                found: column + 1,
+                limit: self.columns,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether a part that packs `packed` bytes into `unpacked` may be unpacked, given `before`
+    /// bytes already unpacked from the same file.
+    pub fn part(&self, packed: u64, unpacked: u64, before: u64) -> Result<(), Bound> {
+        if unpacked > self.part_bytes {
+            return Err(Bound::Unpacked {
+                limit_mb: self.part_bytes >> 20,
+            });
+        }
+        if before.saturating_add(unpacked) > self.total_bytes {
+            return Err(Bound::Unpacked {
+                limit_mb: self.total_bytes >> 20,
+            });
+        }
+        if unpacked > 1 << 20 && unpacked / packed.max(1) > self.ratio {
+            return Err(Bound::Ratio { limit: self.ratio });
+        }
+        Ok(())
+    }
 }
 
 /// An item of the sheet, checked: the unit resolved to its code.
@@ -449,6 +570,54 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_cell_is_read_up_to_the_last_row_and_column_and_not_beyond() {
+        let l = LIMITS;
+        assert_eq!(l.cell_at(0, 0), Ok(()));
+        assert_eq!(l.cell_at(u64::from(l.rows) - 1, u64::from(l.columns) - 1), Ok(()));
+        assert_eq!(
+            l.cell_at(u64::from(l.rows), 0),
+            Err(Bound::Rows {
+                found: u64::from(l.rows) + 1,
+                limit: l.rows
+            })
+        );
+        // XFD1048576, the last cell Excel has.
+        assert_eq!(
+            l.cell_at(0, 16_383),
+            Err(Bound::Columns {
+                found: 16_384,
+                limit: l.columns
+            })
+        );
+        assert!(l.cell_at(1_048_575, 16_383).is_err());
+    }
+
+    #[test]
+    fn a_part_is_unpacked_within_its_size_the_files_total_and_a_sane_ratio() {
+        let l = LIMITS;
+        assert_eq!(
+            l.part(l.part_bytes / 200, l.part_bytes, 0),
+            Ok(()),
+            "a big part at the ratio"
+        );
+        assert_eq!(
+            l.part(10, 1 << 20, 0),
+            Ok(()),
+            "small parts may pack as well as they like"
+        );
+        assert_eq!(l.part(1_000, (1 << 20) + 1, 0), Err(Bound::Ratio { limit: l.ratio }));
+        assert_eq!(l.part(l.part_bytes, l.part_bytes, 0), Ok(()));
+        assert_eq!(
+            l.part(l.part_bytes, l.part_bytes + 1, 0),
+            Err(Bound::Unpacked { limit_mb: 64 })
+        );
+        assert_eq!(
+            l.part(l.part_bytes, l.part_bytes, l.total_bytes - l.part_bytes + 1),
+            Err(Bound::Unpacked { limit_mb: 128 })
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -12,6 +12,7 @@ use tower_sessions::Session;
 use super::AppState;
 use super::context::{RequestContext, SESSION_EPOCH};
 use super::error::{AppError, AppResult};
+use super::extract::PageQuery;
 use super::form::Fields;
 use super::layout::Layout;
 use super::security_log;
@@ -48,7 +49,7 @@ pub struct ChangedParam {
     changed: Option<String>,
 }
 
-pub async fn form(ctx: RequestContext, _user: CurrentUser, Query(q): Query<ChangedParam>) -> PasswordPage {
+pub async fn form(ctx: RequestContext, _user: CurrentUser, PageQuery(q): PageQuery<ChangedParam>) -> PasswordPage {
     PasswordPage {
         layout: Layout::new(&ctx),
         errors: PasswordErrors::default(),
@@ -77,8 +78,8 @@ pub async fn change(
     let username = Username::parse(&user.username).ok_or(AppError::Forbidden)?;
     match login::attempt(&state.db, &username, &current, &ctx.address).await? {
         Outcome::Success(id, _) if id == user.id => {}
-        Outcome::Throttled(wait) => {
-            security_log::login_throttled(&username, &ctx.address, wait);
+        Outcome::Throttled(wait, limit) => {
+            security_log::login_throttled(&username, &ctx.address, wait, limit);
             errors.current = Some(t.throttled(wait.as_secs().div_ceil(60).max(1)));
         }
         _ => {

@@ -55,8 +55,8 @@ pub fn check(file: Option<(String, Vec<u8>)>) -> Result<Evidence, Refused> {
     if bytes.is_empty() {
         return Err(Refused::NoFile);
     }
-    let name = evidence::clean_name(&raw_name);
-    let content_type = evidence::sniff(&bytes, &name).ok_or(Refused::UnknownType)?;
+    let content_type = evidence::sniff(&bytes).ok_or(Refused::UnknownType)?;
+    let name = evidence::stored_name(&evidence::clean_name(&raw_name), content_type);
     Ok(Evidence {
         name,
         content_type,

@@ -19,6 +19,7 @@ use super::form::Fields;
 use super::i18n::{Catalog, Lang};
 use super::item_forms::checklist_project;
 use super::layout::Layout;
+use super::sheet_read;
 use super::spreadsheet::{self, FileFormat, Out, Table};
 use super::upload;
 use crate::auth::{CurrentUser, policy};
@@ -119,7 +120,7 @@ async fn export(
 }
 
 /// A project's checklist as CSV (UTF-8 with BOM): 事项, 责任单位, 完成期限, 类别, 状态, 颜色, 销号日期, 备注.
-#[utoipa::path(get, path = "/api/v1/projects/{id}/items.csv", params(("id" = Uuid, Path)),
+#[utoipa::path(get, operation_id = "checklist_export_csv", path = "/api/v1/projects/{id}/items.csv", params(("id" = Uuid, Path)),
     responses((status = 200, description = "the checklist", content_type = "text/csv"), (status = 404)))]
 pub async fn export_csv(
     State(state): State<AppState>,
@@ -131,7 +132,7 @@ pub async fn export_csv(
 }
 
 /// A project's checklist as XLSX: a header row, dates as dates, colours as cell fills and words.
-#[utoipa::path(get, path = "/api/v1/projects/{id}/items.xlsx", params(("id" = Uuid, Path)),
+#[utoipa::path(get, operation_id = "checklist_export_xlsx", path = "/api/v1/projects/{id}/items.xlsx", params(("id" = Uuid, Path)),
     responses((status = 200, description = "the checklist",
                content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404)))]
 pub async fn export_xlsx(
@@ -164,18 +165,21 @@ pub fn category_of(text: &str) -> Option<Category> {
 
 /// Reads and checks an uploaded checklist file as a whole.
 pub async fn check_file(state: &AppState, bytes: Option<Vec<u8>>) -> AppResult<Result<Vec<SheetItem>, Vec<RowError>>> {
-    let unreadable = || {
-        vec![RowError {
-            row: 1,
-            field: "file",
-            problem: SheetProblem::Unreadable,
-        }]
-    };
-    let Some(rows) = bytes.as_deref().and_then(spreadsheet::read) else {
-        return Ok(Err(unreadable()));
+    let rows = match sheet_read::read_upload(bytes).await {
+        Ok(rows) => rows,
+        Err(problem) => return Ok(Err(vec![file_problem(problem)])),
     };
     let units = lookups(state).await?;
     Ok(sheet::checklist(&rows, &units, category_of))
+}
+
+/// A problem of the file as a whole, reported on its first row.
+pub fn file_problem(problem: SheetProblem) -> RowError {
+    RowError {
+        row: 1,
+        field: "file",
+        problem,
+    }
 }
 
 /// A row problem in words, for the report.
@@ -197,6 +201,7 @@ pub fn report(errors: &[RowError], t: &Catalog) -> Vec<Reported> {
                 SheetProblem::MissingColumn => t.sheet_missing_column.to_string(),
                 SheetProblem::NoRows => t.sheet_no_rows.to_string(),
                 SheetProblem::Unreadable => t.sheet_unreadable.to_string(),
+                SheetProblem::TooLarge(bound) => t.sheet_too_large(*bound),
             },
         })
         .collect()

@@ -233,6 +233,12 @@ fn lang_from_cookies(headers: &HeaderMap) -> Lang {
 }
 
 /// Gives every error response a body: the error page in the layout, a login redirect, or JSON.
+/// The field a JSON body's "unknown field `name`" error names.
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = &message[message.find("unknown field `")? + "unknown field `".len()..];
+    Some(&rest[..rest.find('`')?])
+}
+
 async fn finish(ctx: &RequestContext, is_api: bool, response: Response) -> Response {
     let status = response.status();
     if status.as_u16() < 400 {
@@ -262,6 +268,12 @@ async fn finish(ctx: &RequestContext, is_api: bool, response: Response) -> Respo
         } else {
             detail
         };
+        // A field the body should not have (serde names it between backquotes) is named as a
+        // validation error is.
+        if let Some(field) = unknown_field(&message) {
+            let body = json!({ "error": "validation", "message": message, "fields": { field: t.api_unknown_field } });
+            return (status, axum::Json(body)).into_response();
+        }
         let code = status
             .canonical_reason()
             .unwrap_or("error")
@@ -300,8 +312,8 @@ pub fn urlencode(s: &str) -> String {
 }
 
 /// Rejects state-changing requests without the session's CSRF token. API-token requests carry no
-/// cookie and JSON bodies cannot be sent cross-site without a CORS preflight, so those pass; the
-/// origin check of `tower_http::csrf` runs before this for everything.
+/// cookie and JSON bodies to the API cannot be sent cross-site without a CORS preflight, so those
+/// pass; the origin check of `tower_http::csrf` runs before this for everything.
 pub async fn require_csrf_token(ctx: RequestContext, req: Request, next: Next) -> Result<Response, AppError> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || ctx.via_api_token {
         return Ok(next.run(req).await);
@@ -312,7 +324,9 @@ pub async fn require_csrf_token(ctx: RequestContext, req: Request, next: Next) -
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if content_type.starts_with("application/json") {
+    // JSON needs a CORS preflight to be sent cross-site, so the API's session clients send no
+    // token; form routes take forms only, and JSON sent to them is checked as a form would be.
+    if content_type.starts_with("application/json") && ctx.path.starts_with("/api/") {
         return Ok(next.run(req).await);
     }
     let header_token = req

@@ -21,6 +21,9 @@ pub enum AppError {
     /// A body or an uploaded file past its limit.
     #[error("payload too large")]
     TooLarge,
+    /// A body of a type the route does not take (a form route sent JSON).
+    #[error("unsupported media type")]
+    UnsupportedType,
     /// API only (pages re-render their forms): field → message.
     #[error("invalid input")]
     Validation(Vec<(&'static str, String)>),
@@ -50,6 +53,7 @@ impl AppError {
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::InvalidState(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -61,9 +65,23 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => AppError::NotFound,
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => AppError::Unavailable,
+            e if database_unavailable(&e) => AppError::Unavailable,
             other => AppError::Internal(other.into()),
         }
+    }
+}
+
+/// Whether an error says the database cannot be reached or went away (shut down or restarted
+/// while a statement ran), rather than that a statement was wrong: the first is a 503.
+fn database_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        // SQLSTATE class 08 (connection exception), 57P01–57P03 (shut down, crashed, starting),
+        // 53300 (too many connections).
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P") || c == "53300"),
+        _ => false,
     }
 }
 
@@ -77,13 +95,17 @@ impl From<tower_sessions::session::Error> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        match &self {
+        // Errors of steps that return `anyhow` (a login, a job) carry the database's own.
+        let unavailable = matches!(&self, AppError::Internal(e)
+            if e.chain().filter_map(|c| c.downcast_ref::<sqlx::Error>()).any(database_unavailable));
+        let error = if unavailable { AppError::Unavailable } else { self };
+        match &error {
             AppError::Internal(e) => tracing::error!("internal error: {e:#}"),
             AppError::Unavailable => tracing::warn!("database unavailable"),
             _ => {}
         }
-        let status = self.status();
-        match self {
+        let status = error.status();
+        match error {
             AppError::Validation(fields) => {
                 let message = fields
                     .iter()
@@ -109,7 +131,7 @@ impl IntoResponse for AppError {
             }
             _ => {}
         }
-        let kind = if matches!(self, AppError::Csrf) {
+        let kind = if matches!(error, AppError::Csrf) {
             ErrorKind::Csrf
         } else {
             ErrorKind::Status

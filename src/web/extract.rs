@@ -3,6 +3,7 @@
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::error::AppError;
@@ -18,6 +19,29 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
             .await
             .map_err(|_| AppError::NotFound)?;
         Uuid::parse_str(&raw).map(IdPath).map_err(|_| AppError::NotFound)
+    }
+}
+
+/// A page's query string, read leniently: a parameter given twice counts once (its first value),
+/// as pages treat any parameter they cannot use, rather than a 400. The parameters' own values
+/// are the page's to judge (they are text).
+pub struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for (k, v) in serde_urlencoded::from_str::<Vec<(String, String)>>(query).unwrap_or_default() {
+            if !seen.iter().any(|(s, _)| *s == k) {
+                seen.push((k, v));
+            }
+        }
+        let first = serde_urlencoded::to_string(&seen).map_err(|_| AppError::BadRequest)?;
+        serde_urlencoded::from_str(&first)
+            .map(PageQuery)
+            .map_err(|_| AppError::BadRequest)
     }
 }
 

@@ -49,13 +49,49 @@ impl Fields {
 impl<S: Send + Sync> FromRequest<S> for Fields {
     type Rejection = AppError;
 
+    /// Forms come as `application/x-www-form-urlencoded` only (JSON is the API's, under `/api`),
+    /// in UTF-8: a byte sequence that is not would be stored as U+FFFD, so it is refused.
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let is_form = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(AppError::UnsupportedType);
+        }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|_| AppError::BadRequest)?;
+        if !utf8_form(&bytes) {
+            return Err(AppError::BadRequest);
+        }
         serde_urlencoded::from_bytes(&bytes)
             .map(Fields)
             .map_err(|_| AppError::BadRequest)
+    }
+}
+
+/// Whether every name and value of an urlencoded body decodes to UTF-8.
+fn utf8_form(body: &[u8]) -> bool {
+    body.split(|b| *b == b'&')
+        .flat_map(|pair| pair.splitn(2, |b| *b == b'='))
+        .all(|part| percent_encoding::percent_decode(part).decode_utf8().is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_body_must_decode_to_utf8() {
+        assert!(utf8_form(b"title=%E7%94%A8%E5%9C%B0&note=a+b"));
+        assert!(utf8_form("title=用地".as_bytes()), "raw UTF-8 too");
+        assert!(utf8_form(b"title=%EF%BF%BD"), "a typed replacement character is text");
+        assert!(!utf8_form(b"title=%E7%94"), "a cut character");
+        assert!(!utf8_form(b"title=%FF"));
+        assert!(!utf8_form(b"%C0%AF=x"), "names too");
+        assert!(!utf8_form(b"title=\xff"));
     }
 }
 

@@ -3,14 +3,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use serde::Deserialize;
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
-use super::extract::{IdPath, PageParam};
+use super::extract::{IdPath, PageParam, PageQuery};
 use super::form::Fields;
 use super::layout::Layout;
 use crate::auth::CurrentUser;
@@ -45,7 +45,7 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Query(q): Query<PageParam>,
+    PageQuery(q): PageQuery<PageParam>,
 ) -> AppResult<InboxPage> {
     let page = q.number();
     let (rows, total) = notifications::inbox(&state.db, user.id, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
@@ -129,7 +129,7 @@ pub async fn preferences(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Query(q): Query<SavedParam>,
+    PageQuery(q): PageQuery<SavedParam>,
 ) -> AppResult<PreferencesPage> {
     let muted = notifications::muted(&state.db, user.id).await?;
     let t = ctx.t();

@@ -1,15 +1,16 @@
 //! The language switch: remembers the choice in a cookie and returns to the page.
 
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::AppError;
+use super::extract::PageQuery;
 use super::i18n::Lang;
 use super::login::NextQuery;
 use super::redirect::safe_next;
 
-pub async fn switch(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
+pub async fn switch(Path(code): Path<String>, PageQuery(q): PageQuery<NextQuery>) -> Result<Response, AppError> {
     let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",

@@ -1,13 +1,14 @@
 //! The projects list (with its filters) and a unit's queue as spreadsheets, for the offices'
 //! own reports: CSV with BOM, or XLSX with colours as cell fills.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::AppState;
 use super::checklist_sheets::checklist_table;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
+use super::extract::PageQuery;
 use super::projects::{ListParams, list_query};
 use super::spreadsheet::{self, FileFormat, Out, Table};
 use crate::auth::{CurrentUser, policy};
@@ -87,7 +88,7 @@ pub async fn projects_csv(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Query(params): Query<ListParams>,
+    PageQuery(params): PageQuery<ListParams>,
 ) -> AppResult<Response> {
     projects(state, ctx, user, params, FileFormat::Csv).await
 }
@@ -96,7 +97,7 @@ pub async fn projects_xlsx(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Query(params): Query<ListParams>,
+    PageQuery(params): PageQuery<ListParams>,
 ) -> AppResult<Response> {
     projects(state, ctx, user, params, FileFormat::Xlsx).await
 }

@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -13,6 +13,7 @@ use tower_sessions::Session;
 use super::AppState;
 use super::context::{RequestContext, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT, SESSION_USER, idle_expiry};
 use super::error::AppResult;
+use super::extract::PageQuery;
 use super::layout::Layout;
 use super::redirect::safe_next;
 use super::security_log;
@@ -41,7 +42,7 @@ pub struct NextQuery {
 pub async fn form(
     State(state): State<AppState>,
     ctx: RequestContext,
-    Query(q): Query<NextQuery>,
+    PageQuery(q): PageQuery<NextQuery>,
 ) -> AppResult<Response> {
     let next = safe_next(q.next.as_deref());
     if ctx.user.is_some() {
@@ -100,8 +101,8 @@ pub async fn submit(
         return again(StatusCode::UNPROCESSABLE_ENTITY, t.login_password_missing.into()).await;
     }
     match login::attempt(&state.db, &username, &form.password, &ctx.address).await? {
-        Outcome::Throttled(wait) => {
-            security_log::login_throttled(&username, &ctx.address, wait);
+        Outcome::Throttled(wait, limit) => {
+            security_log::login_throttled(&username, &ctx.address, wait, limit);
             let minutes = wait.as_secs().div_ceil(60).max(1);
             again(StatusCode::TOO_MANY_REQUESTS, t.throttled(minutes)).await
         }

@@ -183,6 +183,7 @@ pub async fn check(
         .map(|t| t.to_utc());
     let place = e.check("place", input::optional_text(place, 200));
     let chair = e.check("chair", input::optional_text(chair, 100));
+    let invitees = e.check("invitees", input::name_lines(invitees, NAME_MAX));
     let ids: Vec<Uuid> = project_ids
         .iter()
         .filter_map(|p| Uuid::parse_str(p.trim()).ok())
@@ -203,17 +204,19 @@ pub async fn check(
     if !missing.is_empty() {
         e.add("units", Problem::UnknownUnit);
     }
-    Ok(match (kind, title, starts_at, place, chair) {
-        (Some(kind), Some(title), Some(starts_at), Some(place), Some(chair)) if e.is_empty() => Ok(MeetingDraft {
-            kind,
-            title,
-            starts_at,
-            place,
-            chair,
-            projects: known.into_iter().map(|(id, _)| id).collect(),
-            units: found.into_iter().map(|u| u.id).collect(),
-            invitees: names_of(invitees),
-        }),
+    Ok(match (kind, title, starts_at, place, chair, invitees) {
+        (Some(kind), Some(title), Some(starts_at), Some(place), Some(chair), Some(invitees)) if e.is_empty() => {
+            Ok(MeetingDraft {
+                kind,
+                title,
+                starts_at,
+                place,
+                chair,
+                projects: known.into_iter().map(|(id, _)| id).collect(),
+                units: found.into_iter().map(|u| u.id).collect(),
+                invitees,
+            })
+        }
         _ => Err(e),
     })
 }
@@ -262,13 +265,10 @@ pub async fn create(
     }
 }
 
-/// Names typed one per line: trimmed, at most 100 characters each, blank lines dropped.
-fn names_of(text: &str) -> Vec<String> {
-    text.lines()
-        .map(|l| l.trim().chars().take(100).collect::<String>())
-        .filter(|l| !l.is_empty() && !l.contains('\0'))
-        .collect()
-}
+/// The longest name of an invitee or attendee (one per line).
+const NAME_MAX: usize = 100;
+/// The longest minutes.
+const MINUTES_MAX: usize = 20_000;
 
 pub struct AgendaProject {
     pub id: Uuid,
@@ -372,16 +372,32 @@ pub struct MeetingPage {
     agenda: Agenda,
     summary: MeetingRow,
     chair: String,
-    attendees: String,
-    minutes: String,
     units: Vec<Unit>,
     categories: Vec<(&'static str, &'static str, bool)>,
     can_record: bool,
     can_decide: bool,
+    /// Which form came back with problems ("" for none), so only it says so.
+    returned: &'static str,
+    point_text: String,
+    point_project: String,
     decision: ItemFields,
     decision_project: String,
+    attendees: String,
+    minutes: String,
+    /// The record form's minutes per project: the project, its name, the text.
+    project_minutes: Vec<(Uuid, String, String)>,
     errors: Messages,
     notice_title: String,
+    notice_body: String,
+}
+
+/// A form of the meeting page sent back with problems: it comes back as it was typed.
+pub enum Returned {
+    Nothing,
+    Point { text: String, project: String },
+    Decision { fields: ItemFields, project: String },
+    Record(Fields),
+    Publish { title: String, body: String },
 }
 
 async fn page(
@@ -389,8 +405,7 @@ async fn page(
     ctx: &RequestContext,
     user: &CurrentUser,
     id: Uuid,
-    decision: ItemFields,
-    decision_project: String,
+    returned: Returned,
     errors: &FieldErrors,
 ) -> AppResult<MeetingPage> {
     let t = ctx.t();
@@ -398,22 +413,53 @@ async fn page(
     let settings = ctx.settings(&state.db).await?;
     let m = &agenda.meeting;
     let can_decide = !decidable(state, user, m).await?.is_empty();
-    Ok(MeetingPage {
+    let mut page = MeetingPage {
         summary: row(m, t, settings.tz()),
         chair: m.chair_name.clone().unwrap_or_default(),
-        attendees: m.attendees.join("\n"),
-        minutes: m.minutes.clone().unwrap_or_default(),
         units: units::all(&state.db).await?,
-        categories: category_options(t, &decision.category),
+        categories: category_options(t, "other"),
         can_record: policy::may_manage_projects(user),
         can_decide,
-        decision,
-        decision_project,
+        returned: "",
+        point_text: String::new(),
+        point_project: String::new(),
+        decision: blank_decision(),
+        decision_project: String::new(),
+        attendees: m.attendees.join("\n"),
+        minutes: m.minutes.clone().unwrap_or_default(),
+        project_minutes: agenda
+            .projects
+            .iter()
+            .map(|p| (p.id, p.name.clone(), p.minutes.clone()))
+            .collect(),
         errors: Messages::new(errors, t),
         notice_title: format!("{} · {}", t.notice_title(&settings.county_name), m.title),
+        notice_body: String::new(),
         layout: Layout::new(ctx),
         agenda,
-    })
+    };
+    match returned {
+        Returned::Nothing => {}
+        Returned::Point { text, project } => {
+            (page.returned, page.point_text, page.point_project) = ("point", text, project);
+        }
+        Returned::Decision { fields, project } => {
+            page.categories = category_options(t, &fields.category);
+            (page.returned, page.decision, page.decision_project) = ("decision", fields, project);
+        }
+        Returned::Record(fields) => {
+            page.returned = "record";
+            page.attendees = fields.get("attendees");
+            page.minutes = fields.get("minutes");
+            for (id, _, text) in &mut page.project_minutes {
+                *text = fields.get(&format!("minutes_{id}"));
+            }
+        }
+        Returned::Publish { title, body } => {
+            (page.returned, page.notice_title, page.notice_body) = ("publish", title, body);
+        }
+    }
+    Ok(page)
 }
 
 /// The meeting's projects to whose checklists the user may add decisions (a decision is an item).
@@ -456,16 +502,7 @@ pub async fn show(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<MeetingPage> {
-    page(
-        &state,
-        &ctx,
-        &user,
-        id,
-        blank_decision(),
-        String::new(),
-        &FieldErrors::default(),
-    )
-    .await
+    page(&state, &ctx, &user, id, Returned::Nothing, &FieldErrors::default()).await
 }
 
 pub async fn record(
@@ -476,18 +513,20 @@ pub async fn record(
     fields: Fields,
 ) -> AppResult<Response> {
     let agenda = chaired(&state, ctx.t(), &user, id).await?;
-    let attendees = names_of(&fields.get("attendees"));
-    let minutes = input::free_text(&fields.get("minutes"), 20_000);
+    let mut e = FieldErrors::default();
+    let attendees = e.check("attendees", input::name_lines(&fields.get("attendees"), NAME_MAX));
+    let minutes = e.check("minutes", input::optional_text(&fields.get("minutes"), MINUTES_MAX));
     let per_project: Vec<(Uuid, Option<String>)> = agenda
         .projects
         .iter()
-        .map(|p| {
-            (
-                p.id,
-                input::free_text(&fields.get(&format!("minutes_{}", p.id)), 20_000),
-            )
+        .filter_map(|p| {
+            let text = input::optional_text(&fields.get(&format!("minutes_{}", p.id)), MINUTES_MAX);
+            e.check("project_minutes", text).map(|t| (p.id, t))
         })
         .collect();
+    let (Some(attendees), Some(minutes), true) = (attendees, minutes, e.is_empty()) else {
+        return returned(&state, &ctx, &user, id, Returned::Record(fields), &e).await;
+    };
     meetings::record_minutes(
         &state.db,
         &agenda.meeting,
@@ -537,8 +576,11 @@ pub async fn decide(
             Ok(Redirect::to(&format!("/meetings/{id}#decisions")).into_response())
         }
         _ => {
-            let page = page(&state, &ctx, &user, id, values, fields.get("project"), &errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            let back = Returned::Decision {
+                fields: values,
+                project: fields.get("project"),
+            };
+            returned(&state, &ctx, &user, id, back, &errors).await
         }
     }
 }
@@ -551,8 +593,17 @@ pub async fn publish(
     fields: Fields,
 ) -> AppResult<Response> {
     let agenda = chaired(&state, ctx.t(), &user, id).await?;
-    let title = input::free_text(&fields.get("title"), 200).unwrap_or_else(|| agenda.meeting.title.clone());
-    let body = input::free_text(&fields.get("body"), 20_000);
+    let (title, body) = match meeting::notice_text(&fields.get("title"), &fields.get("body")) {
+        Ok(text) => text,
+        Err(e) => {
+            let back = Returned::Publish {
+                title: fields.get("title"),
+                body: fields.get("body"),
+            };
+            return returned(&state, &ctx, &user, id, back, &e).await;
+        }
+    };
+    let title = title.unwrap_or_else(|| agenda.meeting.title.clone());
     let notice = notices::publish_for(
         &state,
         &user,
@@ -581,11 +632,26 @@ pub async fn add_point(
             Ok(Redirect::to(&format!("/meetings/{id}#points")).into_response())
         }
         Err(p) => {
-            let errors = FieldErrors(vec![("point", p)]);
-            let page = page(&state, &ctx, &user, id, blank_decision(), String::new(), &errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            let back = Returned::Point {
+                text: fields.get("text"),
+                project: fields.get("project"),
+            };
+            returned(&state, &ctx, &user, id, back, &FieldErrors(vec![("point", p)])).await
         }
     }
+}
+
+/// The meeting page again with a form as it was typed and its problems.
+async fn returned(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    id: Uuid,
+    back: Returned,
+    errors: &FieldErrors,
+) -> AppResult<Response> {
+    let page = page(state, ctx, user, id, back, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 /// The chair moves a point up or down.

@@ -37,6 +37,7 @@ pub mod requests;
 pub mod routes;
 pub mod security_log;
 pub mod settings;
+pub mod sheet_read;
 pub mod since;
 pub mod spreadsheet;
 pub mod supervision;

@@ -2,7 +2,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -11,15 +12,15 @@ use uuid::Uuid;
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
-use super::extract::IdPath;
+use super::extract::{IdPath, PageQuery};
 use super::form::Fields;
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::notices::{self, NewNotice, Notice};
 use crate::db::{items, projects, recompute, settings, supervision};
-use crate::domain::input;
 use crate::domain::ranking;
+use crate::domain::{input, meeting};
 
 /// Who reads which notices: officials and admins all of them; unit staff and leads those that
 /// name their unit; investors none.
@@ -73,7 +74,7 @@ pub async fn publish_for(
     Ok(id)
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct ListParams {
     week: Option<String>,
     project: Option<String>,
@@ -97,20 +98,23 @@ pub struct ListPage {
     project: String,
     projects: Vec<(Uuid, String)>,
     can_publish: bool,
+    /// Why the last publication was refused.
+    publish_errors: Vec<String>,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Query(q): Query<ListParams>,
+    PageQuery(q): PageQuery<ListParams>,
 ) -> AppResult<ListPage> {
-    let (all, unit) = reader(&user).map_err(|_| AppError::Forbidden)?;
+    list_page(&state, &ctx, &user, q).await
+}
+
+async fn list_page(state: &AppState, ctx: &RequestContext, user: &CurrentUser, q: ListParams) -> AppResult<ListPage> {
+    let (all, unit) = reader(user).map_err(|_| AppError::Forbidden)?;
     let t = ctx.t();
-    let day = q
-        .week
-        .as_deref()
-        .and_then(|w| NaiveDate::parse_from_str(w.trim(), "%Y-%m-%d").ok());
+    let day = q.week.as_deref().and_then(|w| input::optional_date(w).ok().flatten());
     let week = day.map(|d| {
         let (monday, _) = ranking::last_week(d + chrono::Duration::days(7));
         (monday, monday + chrono::Duration::days(6))
@@ -118,7 +122,7 @@ pub async fn list(
     let project = q.project.as_deref().and_then(|p| Uuid::parse_str(p.trim()).ok());
     let found = notices::list(&state.db, all, unit, week, project).await?;
     Ok(ListPage {
-        layout: Layout::new(&ctx),
+        layout: Layout::new(ctx),
         rows: found
             .iter()
             .map(|n| NoticeRow {
@@ -132,8 +136,9 @@ pub async fn list(
             .collect(),
         week: day.map(|d| d.to_string()).unwrap_or_default(),
         project: project.map(|p| p.to_string()).unwrap_or_default(),
-        projects: projects::names(&state.db, policy::project_scope(&user)).await?,
-        can_publish: policy::may_manage_projects(&user),
+        projects: projects::names(&state.db, policy::project_scope(user)).await?,
+        can_publish: policy::may_manage_projects(user),
+        publish_errors: Vec::new(),
     })
 }
 
@@ -177,8 +182,15 @@ pub async fn publish_week(
     }
     let settings = ctx.settings(&state.db).await?;
     let default_title = ctx.t().notice_title(&settings.county_name);
-    let title = input::free_text(&fields.get("title"), 200).unwrap_or(default_title);
-    let body = input::free_text(&fields.get("body"), 20_000);
+    let (title, body) = match meeting::notice_text(&fields.get("title"), &fields.get("body")) {
+        Ok(text) => text,
+        Err(e) => {
+            let mut page = list_page(&state, &ctx, &user, ListParams::default()).await?;
+            page.publish_errors = e.0.iter().map(|(f, p)| ctx.t().field_problem(f, *p)).collect();
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let title = title.unwrap_or(default_title);
     let all: Vec<Uuid> = projects::names(&state.db, policy::ProjectScope::All)
         .await?
         .into_iter()

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use super::AppState;
 use super::checklist_sheets;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
-use super::extract::IdPath;
+use super::extract::{IdPath, PageQuery};
 use super::form::{Fields, Messages};
 use super::history::Change;
 use super::i18n::Catalog;
@@ -225,7 +225,7 @@ pub async fn new(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Query(params): Query<StartParams>,
+    PageQuery(params): PageQuery<StartParams>,
 ) -> AppResult<ProjectForm> {
     require_manager(&user)?;
     let t = ctx.t();

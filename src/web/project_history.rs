@@ -3,13 +3,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use uuid::Uuid;
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
-use super::extract::{IdPath, PageParam};
+use super::extract::{IdPath, PageParam, PageQuery};
 use super::history::HistoryView;
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
@@ -34,7 +34,7 @@ pub async fn show(
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
-    Query(q): Query<PageParam>,
+    PageQuery(q): PageQuery<PageParam>,
 ) -> AppResult<HistoryPage> {
     let names = projects::visible_names(&state.db, policy::project_scope(&user), &[id]).await?;
     let Some((_, name)) = names.into_iter().next() else {

@@ -8,13 +8,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::AppState;
-use super::checklist_sheets::{Reported, lookups, report};
+use super::checklist_sheets::{Reported, file_problem, lookups, report};
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::form::Fields;
 use super::i18n::{Catalog, Lang};
 use super::layout::Layout;
-use super::spreadsheet;
+use super::sheet_read;
 use super::upload;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
@@ -39,14 +39,11 @@ pub fn stage_of(text: &str) -> Option<Stage> {
 /// Reads and checks a projects sheet, then the names and codes already taken in the county.
 pub async fn check_rows(
     state: &AppState,
-    rows: Option<Vec<Vec<Cell>>>,
+    rows: Result<Vec<Vec<Cell>>, SheetProblem>,
 ) -> AppResult<Result<Vec<(usize, ProjectDraft)>, Vec<RowError>>> {
-    let Some(rows) = rows else {
-        return Ok(Err(vec![RowError {
-            row: 1,
-            field: "file",
-            problem: SheetProblem::Unreadable,
-        }]));
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(problem) => return Ok(Err(vec![file_problem(problem)])),
     };
     let units = lookups(state).await?;
     let drafts = match sheet::projects(&rows, &units, stage_of) {
@@ -150,7 +147,7 @@ pub async fn preview(
 ) -> AppResult<Response> {
     require_manager(&user)?;
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
-    let rows = form.file.as_ref().and_then(|(_, b)| spreadsheet::read(b));
+    let rows = sheet_read::read_upload(form.file.map(|(_, b)| b)).await;
     let t = ctx.t();
     let mut page = ImportProjectsPage {
         layout: Layout::new(&ctx),
@@ -189,7 +186,7 @@ pub async fn confirm(
         .chain((0..count).map(|r| columns.iter().map(|c| Cell::Text(c[r].clone())).collect()))
         .collect();
     let t = ctx.t();
-    let errors = match check_rows(&state, Some(rows)).await? {
+    let errors = match check_rows(&state, Ok(rows)).await? {
         Ok(drafts) => {
             match project_edits::create_many(&state.db, &drafts, Actor::User(user.id), Some(user.id)).await? {
                 Ok(_) => return Ok(Redirect::to("/projects").into_response()),

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
-use super::extract::IdPath;
+use super::extract::{IdPath, PageQuery};
 use super::history::HistoryView;
 use super::i18n::Catalog;
 use super::items::ItemRow;
@@ -168,7 +168,7 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Query(params): Query<ListParams>,
+    PageQuery(params): PageQuery<ListParams>,
 ) -> AppResult<ListPage> {
     let t = ctx.t();
     let settings = ctx.settings(&state.db).await?;

@@ -3,20 +3,20 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::AppState;
 use super::context::RequestContext;
 use super::dashboard::{RunStatus, run_status};
 use super::error::{AppError, AppResult};
+use super::extract::PageQuery;
 use super::layout::Layout;
 use super::requests::figures_by;
 use crate::auth::{CurrentUser, policy};
 use crate::db::standings::{self, Entry, Snapshot, UnitStanding};
-use crate::domain::request;
+use crate::domain::{input, request};
 use crate::jobs;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -79,15 +79,12 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Query(q): Query<RankingsQuery>,
+    PageQuery(q): PageQuery<RankingsQuery>,
 ) -> AppResult<RankingsPage> {
     require_internal(&user)?;
     let t = ctx.t();
     let settings = ctx.settings(&state.db).await?;
-    let week = q
-        .week
-        .as_deref()
-        .and_then(|w| NaiveDate::parse_from_str(w.trim(), "%Y-%m-%d").ok());
+    let week = q.week.as_deref().and_then(|w| input::optional_date(w).ok().flatten());
     let live = week.is_none();
     let view = if live { ctx.run_view(&state).await? } else { None };
     // A past week is read from the database; the live one is borrowed from the run's view, and

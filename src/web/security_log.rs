@@ -13,6 +13,7 @@ use super::context::RequestContext;
 use super::error::ErrorKind;
 use crate::auth::CurrentUser;
 use crate::domain::names::Username;
+use crate::domain::throttle::Limit;
 
 pub fn login_succeeded(username: &Username, user_id: Uuid, address: &str) {
     tracing::info!(target: "security", event = "login_succeeded", username = ?username.as_str(), %user_id, address, "login succeeded");
@@ -22,8 +23,8 @@ pub fn login_failed(username: &Username, address: &str) {
     tracing::warn!(target: "security", event = "login_failed", username = ?username.as_str(), address, "login failed");
 }
 
-pub fn login_throttled(username: &Username, address: &str, wait: Duration) {
-    tracing::warn!(target: "security", event = "login_throttled", username = ?username.as_str(), address, wait_secs = wait.as_secs(), "login refused: too many failures");
+pub fn login_throttled(username: &Username, address: &str, wait: Duration, limit: Limit) {
+    tracing::warn!(target: "security", event = "login_throttled", username = ?username.as_str(), address, wait_secs = wait.as_secs(), limit = limit.as_str(), "login refused: too many failures");
 }
 
 pub fn logout(user: &CurrentUser, address: &str) {

@@ -11,6 +11,7 @@ use super::AppState;
 use super::context::RequestContext;
 use super::dashboard::{RunStatus, run_status};
 use super::error::{AppError, AppResult};
+use super::extract::PageQuery;
 use super::form::{Fields, Messages};
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
@@ -93,7 +94,7 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    axum::extract::Query(q): axum::extract::Query<SavedParam>,
+    PageQuery(q): PageQuery<SavedParam>,
 ) -> AppResult<SettingsPage> {
     require_admin(&user)?;
     let values = settings::form_values(&state.db).await?;

@@ -1,93 +1,16 @@
-//! Spreadsheet files in and out: reading CSV (UTF-8, or GB18030 as Excel saves it on Chinese
-//! Windows) and XLSX/XLS into cells, and writing a table as CSV (UTF-8 with BOM, so Excel opens
-//! Chinese correctly) or XLSX (header row, column widths, dates as dates, colours as fills).
-
-use std::io::Cursor;
+//! Spreadsheet files out: a table as CSV (UTF-8 with BOM, so Excel opens Chinese correctly) or
+//! XLSX (header row, column widths, dates as dates, colours as fills). Reading is `sheet_read`.
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use calamine::{Data, Reader};
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
 
 use super::error::AppError;
 use crate::domain::evidence;
-use crate::domain::sheet::{self, Cell};
 use crate::domain::status::Colour;
 
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// The rows of the first sheet of an XLSX/XLS file, or of a CSV file; `None` when it is neither.
-pub fn read(bytes: &[u8]) -> Option<Vec<Vec<Cell>>> {
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        read_workbook(bytes)
-    } else {
-        read_csv(bytes)
-    }
-}
-
-fn read_workbook(bytes: &[u8]) -> Option<Vec<Vec<Cell>>> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).ok()?;
-    let range = book.worksheet_range_at(0)?.ok()?;
-    // The range starts at the first used cell; rows and columns before it are empty.
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<Vec<Cell>> = (0..top).map(|_| Vec::new()).collect();
-    for r in range.rows() {
-        let mut row = vec![Cell::Empty; left as usize];
-        row.extend(r.iter().map(cell));
-        rows.push(row);
-    }
-    Some(rows)
-}
-
-fn cell(d: &Data) -> Cell {
-    match d {
-        Data::Empty | Data::Error(_) => Cell::Empty,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Bool(b) => Cell::Text(b.to_string()),
-        Data::DateTime(dt) => sheet::excel_serial(dt.as_f64().floor() as i64).map_or(Cell::Empty, Cell::Date),
-    }
-}
-
-fn read_csv(bytes: &[u8]) -> Option<Vec<Vec<Cell>>> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
-        Err(_) => {
-            let (decoded, _, bad) = encoding_rs::GB18030.decode(bytes);
-            if bad {
-                return None;
-            }
-            decoded.into_owned()
-        }
-    };
-    // Binary files are not spreadsheets.
-    if text.contains('\0') {
-        return None;
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.ok()?;
-        rows.push(
-            record
-                .iter()
-                .map(|v| {
-                    if v.trim().is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(v.to_string())
-                    }
-                })
-                .collect(),
-        );
-    }
-    Some(rows)
-}
 
 /// A value of an exported table.
 pub enum Out {

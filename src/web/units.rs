@@ -2,12 +2,12 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
-use super::extract::PageParam;
+use super::extract::{PageParam, PageQuery};
 use super::items::ItemRow;
 use super::layout::Layout;
 use super::requests::figures_by;
@@ -40,7 +40,7 @@ pub async fn queue(
     ctx: RequestContext,
     user: CurrentUser,
     Path(code): Path<String>,
-    Query(q): Query<PageParam>,
+    PageQuery(q): PageQuery<PageParam>,
 ) -> AppResult<QueuePage> {
     let unit = units::by_code(&state.db, &code).await?.ok_or(AppError::NotFound)?;
     if !policy::may_view_unit_queue(&user, unit.id) {

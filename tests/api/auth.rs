@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use zhuanban::domain::role::Role;
 
-use crate::harness::{PASSWORD, csrf_from, session_cookie, spawn_app, spawn_demo_app};
+use crate::harness::{Client, PASSWORD, TestApp, csrf_from, session_cookie, spawn_app, spawn_app_with, spawn_demo_app};
 
 fn location(r: &reqwest::Response) -> String {
     r.headers()
@@ -172,6 +172,130 @@ async fn repeated_failures_slow_down_the_account() {
     app.add_user("bystander", Role::Official, None, &[]).await;
     assert_eq!(
         client.login("bystander", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// A client whose requests come, through the trusted proxy, from `address`.
+fn from_address(app: &TestApp, address: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", address.parse().unwrap());
+    Client {
+        base: app.base.clone(),
+        http: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap(),
+    }
+}
+
+async fn behind_proxy() -> TestApp {
+    spawn_app_with(&[("ZHUANBAN_TRUST_PROXY", "1")]).await
+}
+
+#[tokio::test]
+async fn a_hundred_parallel_guesses_get_no_more_failures_than_the_limit_allows() {
+    let app = spawn_app().await;
+    app.add_user("target", Role::Official, None, &[]).await;
+    let client = app.client();
+    let token = client.csrf_token().await;
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..100 {
+        let (http, base, token) = (client.http.clone(), client.base.clone(), token.clone());
+        guesses.spawn(async move {
+            let form = [
+                ("csrf_token", token),
+                ("username", "target".to_string()),
+                ("password", format!("guess-number-{i}")),
+            ];
+            http.post(format!("{base}/login"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+    }
+    let statuses = guesses.join_all().await;
+    let wrong = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(wrong + refused, 100, "{statuses:?}");
+    assert_eq!(wrong, 5, "the five free failures, however the guesses race");
+    let recorded: i64 = sqlx::query_scalar("SELECT count(*) FROM login_attempts WHERE username = 'target'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(recorded, 5, "refused guesses are not attempts");
+}
+
+#[tokio::test]
+async fn the_owner_gets_in_from_their_own_address_while_a_stranger_hammers_the_account() {
+    let app = behind_proxy().await;
+    app.add_user("target", Role::Official, None, &[]).await;
+    let stranger = from_address(&app, "203.0.113.66");
+    for _ in 0..5 {
+        assert_eq!(
+            stranger.login("target", "guess-guess-guess").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The stranger's pair waits, even with the right password...
+    let r = stranger.login("target", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    // ...the owner at another address does not.
+    let owner = from_address(&app, "10.1.2.3");
+    assert_eq!(owner.login("target", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn across_addresses_the_account_slows_strangers_but_not_the_owners_known_address() {
+    let app = behind_proxy().await;
+    app.add_user("target", Role::Official, None, &[]).await;
+    // The owner signed in from the office ten days ago; since then 120 failures this hour from
+    // 120 addresses, each too few for its own pair or address limits.
+    sqlx::query(
+        "INSERT INTO login_attempts (username, address, succeeded, at)
+         VALUES ('target', '10.1.2.3', true, now() - interval '10 days')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO login_attempts (username, address, succeeded, at)
+         SELECT 'target', '198.51.100.' || g, false, now() - interval '50 minutes' + g * interval '20 seconds'
+         FROM generate_series(1, 120) g",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    // A new address is refused by the hourly cap; the owner's office is not.
+    let newcomer = from_address(&app, "192.0.2.77");
+    assert_eq!(
+        newcomer.login("target", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let owner = from_address(&app, "10.1.2.3");
+    assert_eq!(owner.login("target", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    // Twenty-five failures in the last quarter hour, below the hourly cap: strangers wait up to a
+    // minute (the owner's success just now does not give them a fresh start).
+    sqlx::query("DELETE FROM login_attempts WHERE NOT succeeded")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO login_attempts (username, address, succeeded, at)
+         SELECT 'target', '198.51.100.' || g, false, now() - interval '10 seconds'
+         FROM generate_series(1, 25) g",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let r = newcomer.login("target", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        from_address(&app, "10.1.2.3").login("target", PASSWORD).await.status(),
         StatusCode::SEE_OTHER
     );
 }

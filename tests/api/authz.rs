@@ -281,10 +281,11 @@ async fn fixtures(app: &TestApp, official: &Client) -> Fixtures {
         "INSERT INTO webhooks (url, format) VALUES ('http://127.0.0.1:9/robot', 'wecom') RETURNING id",
     )
     .await;
+    let today = app.today().await;
     let order = |item: &str, unit: &str| {
         format!(
             "INSERT INTO supervision_orders (item_id, unit_id, demand, reply_due, issued_on)
-             SELECT '{item}', id, '限期整改', current_date + 3, current_date FROM units WHERE code = '{unit}'
+             SELECT '{item}', id, '限期整改', date '{today}' + 3, date '{today}' FROM units WHERE code = '{unit}'
              RETURNING id"
         )
     };

@@ -57,7 +57,7 @@ async fn start_driver() -> (Child, u16) {
         .kill_on_drop(true)
         .spawn()
         .expect("cannot start chromedriver");
-    for _ in 0..100 {
+    for _ in 0..300 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
             return (child, port);
         }

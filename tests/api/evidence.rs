@@ -389,13 +389,50 @@ async fn uploads_are_checked_by_content_and_size_and_refused_whole() {
 
     // Closed items take no more evidence.
     sqlx::query(
-        "UPDATE checklist_items SET state = 'done', closing_note = 'x', closed_on = current_date, closed_at = now()
+        "UPDATE checklist_items SET state = 'done', closing_note = 'x', closed_on = $2, closed_at = now()
          WHERE id = $1",
     )
     .bind(id)
+    .bind(app.today().await)
     .execute(&app.pool)
     .await
     .unwrap();
     let (status, _) = member.upload(id, "late.jpg", JPEG, false).await;
     assert_eq!(status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn a_file_whose_name_lies_is_kept_under_its_contents_extension_and_fake_office_files_are_refused() {
+    let app = spawn_demo_app().await;
+    let id = item_id(&app, "宿舍楼规划方案调整").await;
+    let member = Api::as_user(&app, "member").await;
+    let polyglot = b"GIF89a\x01\0\x01\0<html><script>alert(document.cookie)</script></html>";
+    let (status, stored) = member.upload(id, "evil.html", polyglot, false).await;
+    assert_eq!(status, StatusCode::CREATED, "{stored}");
+    assert_eq!(stored["name"], "evil.gif");
+    assert_eq!(stored["content_type"], "image/gif");
+    let r = member
+        .get(&format!("/api/v1/attachments/{}", stored["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(r.headers()["content-type"], "image/gif");
+    let disposition = r.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.contains("filename=\"evil.gif\"") && !disposition.contains("html"),
+        "{disposition}"
+    );
+    // A zip that names an Excel part without being a workbook.
+    let mut fake = std::io::Cursor::new(Vec::new());
+    {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(&mut fake);
+        let options = zip::write::SimpleFileOptions::default();
+        zip.start_file("[Content_Types].xml", options).unwrap();
+        zip.write_all(b"<Types/>").unwrap();
+        zip.start_file("xl/workbook.xml", options).unwrap();
+        zip.write_all(b"<html><body>not a workbook</body></html>").unwrap();
+        zip.finish().unwrap();
+    }
+    let (status, err) = member.upload(id, "台账.xlsx", fake.get_ref(), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(err["fields"]["file"].is_string());
 }

@@ -130,10 +130,16 @@ pub struct TestApp {
 
 /// A server on a fresh, migrated, empty database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// [`spawn_app`] with settings from the environment's names (`ZHUANBAN_TRUST_PROXY`...).
+pub async fn spawn_app_with(env: &[(&str, &str)]) -> TestApp {
     let (name, options) = create_database(TEMPLATE).await;
     let pool = zhuanban::db::pool(options, 5).await.unwrap();
     let database_url = (server().url)(&name);
-    let base = serve(pool.clone()).await;
+    let config = Config::from_lookup(|k| env.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string())).unwrap();
+    let base = serve_with(pool.clone(), config).await;
     let password_hash = Arc::new(zhuanban::auth::password::hash(PASSWORD).await.unwrap());
     TestApp {
         base,
@@ -153,7 +159,10 @@ pub async fn spawn_demo_app() -> TestApp {
 
 /// Serves the application on a pool, returning its base URL.
 pub async fn serve(pool: PgPool) -> String {
-    let config = Config::from_lookup(|_| None).unwrap();
+    serve_with(pool, Config::from_lookup(|_| None).unwrap()).await
+}
+
+async fn serve_with(pool: PgPool, config: Config) -> String {
     let state = AppState::new(pool, config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -169,6 +178,12 @@ pub async fn serve(pool: PgPool) -> String {
 }
 
 impl TestApp {
+    /// Today on the county's calendar (its time zone's date, from the server's clock): the day
+    /// every deadline and lateness is counted from. Never the UTC date.
+    pub async fn today(&self) -> chrono::NaiveDate {
+        zhuanban::db::settings::load(&self.pool).await.unwrap().today()
+    }
+
     /// One run of the status engine, as the job does after every change.
     pub async fn recompute(&self) {
         zhuanban::jobs::recompute::run_once(&self.pool, None)

@@ -42,7 +42,7 @@ async fn healthz_is_503_while_the_database_is_down_and_200_when_it_returns() {
     .await
     .unwrap();
     let mut status = 0;
-    for _ in 0..20 {
+    for _ in 0..120 {
         status = health().await;
         if status == 200 {
             break;

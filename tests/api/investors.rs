@@ -822,9 +822,7 @@ async fn holidays_kept_in_the_settings_stop_the_service_clock() {
     let app = spawn_demo_app().await;
     app.recompute().await;
     let admin = app.demo_login("admin").await;
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Shanghai)
-        .date_naive();
+    let today = app.today().await;
     let from = today - chrono::Days::new(12);
     let span = format!("# 停电检修周\n{from}~{today} 休");
     let mut fields = vec![

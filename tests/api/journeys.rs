@@ -25,12 +25,9 @@ async fn running_demo() -> Running {
     Running { app, _stop: stop }
 }
 
-fn days_from_today(days: i64) -> String {
-    (chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Shanghai)
-        .date_naive()
-        + chrono::Duration::days(days))
-    .to_string()
+/// The day `days` from the county's `today`, as a date field takes it.
+fn days_from(today: chrono::NaiveDate, days: i64) -> String {
+    (today + chrono::Duration::days(days)).to_string()
 }
 
 /// The number on the dashboard's green tile.
@@ -88,7 +85,7 @@ async fn an_official_creates_a_project_with_its_task_force_and_sees_it_on_the_da
             // On the dashboard once the job has counted it: one more green project, and the green
             // tile leads to it.
             let mut green = green_before;
-            for _ in 0..50 {
+            for _ in 0..150 {
                 page.goto("/dashboard").await;
                 green = green_projects(&page).await;
                 if green == green_before + 1 {
@@ -127,6 +124,7 @@ async fn leads_calm_project(pool: &PgPool) -> (Uuid, String) {
 #[tokio::test]
 async fn a_lead_adds_items_and_sees_colours_and_the_black_list_change() {
     let demo = running_demo().await;
+    let today = demo.app.today().await;
     let (project, name) = leads_calm_project(&demo.app.pool).await;
     journey(&demo.app, "lead_adds_items", Screen::Desktop, move |page| async move {
         page.login("lead", DEMO_PASSWORD).await;
@@ -145,8 +143,8 @@ async fn a_lead_adds_items_and_sees_colours_and_the_black_list_change() {
 
         // One item due next month, one that was due twenty days ago (recorded late).
         for (title, deadline) in [
-            ("环评批复跟踪", days_from_today(30)),
-            ("补办林地使用手续", days_from_today(-20)),
+            ("环评批复跟踪", days_from(today, 30)),
+            ("补办林地使用手续", days_from(today, -20)),
         ] {
             page.goto(&format!("/projects/{project}")).await;
             page.click(&format!("a[href='/projects/{project}/items/new']")).await;
@@ -161,7 +159,7 @@ async fn a_lead_adds_items_and_sees_colours_and_the_black_list_change() {
         // The job recomputes within moments: the project turns red, the overdue item says why,
         // and the task force is on the black list.
         let mut red = false;
-        for _ in 0..50 {
+        for _ in 0..150 {
             page.goto(&format!("/projects/{project}")).await;
             if class_of(&page, ".status-line .badge").await.contains("c-red") {
                 red = true;
@@ -274,6 +272,7 @@ async fn a_member_on_a_phone_posts_progress_and_submits_an_item_that_is_verified
 #[tokio::test]
 async fn an_official_schedules_a_meeting_records_a_decision_publishes_and_prints_the_notice() {
     let demo = running_demo().await;
+    let today = demo.app.today().await;
     let qixiang = demo.app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
     journey(
         &demo.app,
@@ -285,7 +284,7 @@ async fn an_official_schedules_a_meeting_records_a_decision_publishes_and_prints
             page.click("a[href='/meetings/new']").await;
             page.select("#kind", "onsite").await;
             page.type_into("#title", "祺祥项目现场调度会").await;
-            page.set_value("#starts_at", &format!("{}T09:30", days_from_today(0)))
+            page.set_value("#starts_at", &format!("{}T09:30", days_from(today, 0)))
                 .await;
             page.type_into("#place", "龙勾工业园现场").await;
             page.click(&format!("input[name=projects][value='{qixiang}']")).await;
@@ -301,7 +300,7 @@ async fn an_official_schedules_a_meeting_records_a_decision_publishes_and_prints
             page.select("#d-project", &qixiang.to_string()).await;
             page.type_into("#d-title", "协调供电公司完成专线接入").await;
             page.select("#d-unit", "gdgs").await;
-            page.set_value("#d-deadline", &days_from_today(10)).await;
+            page.set_value("#d-deadline", &days_from(today, 10)).await;
             page.submit("/decisions").await;
             page.client.wait().for_element(Locator::Css("#n-title")).await.unwrap();
             assert!(
@@ -374,6 +373,7 @@ async fn the_language_switch_shows_the_same_page_in_english_and_back_in_chinese(
 #[tokio::test]
 async fn an_investor_on_a_phone_asks_for_help_and_sees_it_become_an_item_and_close() {
     let demo = running_demo().await;
+    let today = demo.app.today().await;
     let app = &demo.app;
     let lead = app.demo_login("lead").await;
     let pool = app.pool.clone();
@@ -413,7 +413,7 @@ async fn an_investor_on_a_phone_asks_for_help_and_sees_it_become_an_item_and_clo
                     ("version", &version.to_string()),
                     ("title", "110kV 接入系统方案评审"),
                     ("responsible_unit", "gdgs"),
-                    ("deadline", &days_from_today(10)),
+                    ("deadline", &days_from(today, 10)),
                     ("category", "utilities"),
                 ],
             )

@@ -539,3 +539,120 @@ async fn the_calendar_feed_shows_meetings_and_deadlines_until_revoked() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// The meeting page's forms refuse what they cannot keep exactly, name the field and keep what
+/// was typed: a long invitee or attendee line, a NUL, an agenda point too long, a notice title
+/// too long.
+#[tokio::test]
+async fn meeting_forms_refuse_rather_than_cut_and_keep_what_was_typed() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let qixiang = app.project_id(QIXIANG).await.to_string();
+    let long_name = "长".repeat(101);
+    let invitees = format!("周海峰\n{long_name}");
+    let place = "会".repeat(201);
+    let r = official
+        .submit(
+            "/meetings",
+            &[
+                ("kind", "weekly"),
+                ("title", "调度会"),
+                ("starts_at", &format!("{day}T09:00")),
+                ("place", &place),
+                ("chair", "坏\0字"),
+                ("projects", &qixiang),
+                ("invitees", &invitees),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    for field in ["place-error", "chair-error", "invitees-error"] {
+        assert!(page.contains(&format!("id=\"{field}\"")), "{field} is named");
+    }
+    assert!(
+        page.contains("不能超过 100 个字") && page.contains("不能超过 200 个字") && page.contains("含有无法保存的字符")
+    );
+    assert!(
+        page.contains(&long_name) && page.contains(&place),
+        "what was typed is kept"
+    );
+    let none: i64 = sqlx::query_scalar("SELECT count(*) FROM meetings WHERE title = '调度会'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(none, 0);
+
+    let meeting = schedule(&app, &official, &format!("{day}T09:00"), &[QIXIANG]).await;
+    // The record: an attendee too long; the minutes typed come back with it.
+    let attendees = format!("周海峰\n{long_name}");
+    let r = official
+        .submit(
+            &format!("{meeting}/record"),
+            &[
+                ("attendees", &attendees),
+                ("minutes", "听取汇报。"),
+                (&format!("minutes_{qixiang}"), "用电增容本周完成。"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("id=\"attendees-error\"") && page.contains(&long_name));
+    assert!(page.contains("听取汇报。") && page.contains("用电增容本周完成。"));
+    let held: String = sqlx::query_scalar("SELECT state FROM meetings WHERE id = $1")
+        .bind(Uuid::parse_str(meeting.rsplit('/').next().unwrap()).unwrap())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(held, "scheduled", "nothing recorded");
+
+    // An agenda point too long keeps its text and its project.
+    let point = "议".repeat(1001);
+    let r = official
+        .submit(&format!("{meeting}/points"), &[("text", &point), ("project", &qixiang)])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("id=\"point-error\"") && page.contains(&point));
+    assert!(
+        page.contains(&format!("<option value=\"{qixiang}\" selected>")),
+        "the project stays chosen"
+    );
+
+    // A notice title too long is refused, not cut, on the page and through the API.
+    let title = "通".repeat(201);
+    let r = official
+        .submit(
+            &format!("{meeting}/publish"),
+            &[("title", &title), ("body", "请抓紧。")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("id=\"n-title-error\"") && page.contains(&title) && page.contains("请抓紧。"));
+    let token = zhuanban::auth::token::new_api_token();
+    zhuanban::db::users::add_api_token(
+        &app.pool,
+        &zhuanban::domain::names::Username::parse("official").unwrap(),
+        &zhuanban::auth::token::api_token_hash(&token),
+    )
+    .await
+    .unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1{}/publish", app.base, meeting))
+        .bearer_auth(&token)
+        .json(&json!({ "title": title }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: Value = r.json().await.unwrap();
+    assert!(err["fields"]["title"].is_string(), "{err}");
+    let notices: i64 = sqlx::query_scalar("SELECT count(*) FROM notices")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(notices, 0);
+}

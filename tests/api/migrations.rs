@@ -52,8 +52,9 @@ async fn the_database_refuses_what_the_model_forbids() {
         .await;
     assert!(bad_stage.is_err());
     let no_note = sqlx::query(
-        "UPDATE checklist_items SET state = 'done', closed_on = current_date, closed_at = now() WHERE state = 'open'",
+        "UPDATE checklist_items SET state = 'done', closed_on = $1, closed_at = now() WHERE state = 'open'",
     )
+    .bind(app.today().await)
     .execute(&app.pool)
     .await;
     assert!(no_note.is_err());

@@ -1,7 +1,7 @@
 //! The county pages read what the status engine left: the projects list its per-project figures,
 //! the dashboard and rankings each run's results, kept by every instance until the next run.
 
-use chrono::{Days, Utc};
+use chrono::Days;
 use reqwest::StatusCode;
 use sqlx::postgres::PgListener;
 use std::time::Duration;
@@ -27,7 +27,7 @@ fn figures_rows(body: &str) -> usize {
 
 /// Gives the project an item `days` overdue, as a lead would on its checklist.
 async fn overdue_item(app: &TestApp, project: &str, title: &str, days: u64) {
-    let deadline = Utc::now().date_naive() - Days::new(days);
+    let deadline = app.today().await - Days::new(days);
     sqlx::query(
         "INSERT INTO checklist_items (project_id, title, responsible_unit_id, deadline, original_deadline)
          SELECT p.id, $2, (SELECT id FROM units WHERE code = 'zrzyj'), $3, $3 FROM projects p WHERE p.name = $1",
@@ -76,10 +76,11 @@ async fn the_projects_list_shows_the_engines_figures_and_catches_up_after_each_r
     // A project with no open item left has no figures row and lists as green.
     let cnnc = app.project_id(CNNC).await;
     sqlx::query(
-        "UPDATE checklist_items SET state = 'done', closing_note = '已办', closed_on = current_date, closed_at = now()
+        "UPDATE checklist_items SET state = 'done', closing_note = '已办', closed_on = $2, closed_at = now()
          WHERE project_id = $1 AND state = 'open'",
     )
     .bind(cnnc)
+    .bind(app.today().await)
     .execute(&app.pool)
     .await
     .unwrap();
@@ -140,8 +141,9 @@ async fn long_lists_and_tables_are_cut_short_with_a_way_to_all_of_them() {
              INSERT INTO task_forces (project_id, name, leader_name, lead_unit_id)
              SELECT id, name || '专班', '副县长', (SELECT id FROM units WHERE code = 'zrzyj') FROM p)
          INSERT INTO checklist_items (project_id, title, responsible_unit_id, deadline, original_deadline)
-         SELECT id, '逾期事项', (SELECT id FROM units WHERE code = 'zrzyj'), current_date - 30, current_date - 30 FROM p",
+         SELECT id, '逾期事项', (SELECT id FROM units WHERE code = 'zrzyj'), $1::date - 30, $1::date - 30 FROM p",
     )
+    .bind(app.today().await)
     .execute(&app.pool)
     .await
     .unwrap();
@@ -177,7 +179,7 @@ async fn changes_to_projects_and_requests_wake_the_engine() {
         "UPDATE investor_requests SET decline_reason = decline_reason",
     ] {
         sqlx::query(change).execute(&app.pool).await.unwrap();
-        let woke = tokio::time::timeout(Duration::from_secs(5), listener.recv()).await;
+        let woke = tokio::time::timeout(Duration::from_secs(30), listener.recv()).await;
         assert!(matches!(woke, Ok(Ok(_))), "{change}");
     }
 }

@@ -80,9 +80,7 @@ async fn hostile_text_in_forms_is_stored_exactly_rendered_escaped_and_never_a_50
     let app = spawn_demo_app().await;
     let official = app.demo_login("official").await;
     let qixiang = app.project_id(QIXIANG).await;
-    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(2))
-        .format("%Y-%m-%dT09:00")
-        .to_string();
+    let tomorrow = format!("{}T09:00", app.today().await + chrono::Duration::days(2));
     let project = |field| Target {
         path: "/projects".into(),
         fields: vec![
@@ -311,7 +309,35 @@ async fn every_state_changing_form_refuses_a_missing_or_foreign_token() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path} with a foreign header token");
+        // Labelled JSON and sent without an Origin header, as a script would: a form route
+        // checks the token all the same, whatever the body holds.
+        for body in [
+            r#"{"title":"伪造","body":"伪造","text":"伪造"}"#,
+            "title=伪造&body=伪造&text=伪造",
+        ] {
+            let r = client
+                .http
+                .post(format!("{}{path}", client.base))
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path} as JSON without a token");
+        }
     }
+    // With the session's own token a form route still takes forms only.
+    let own = official.csrf_token().await;
+    let r = official
+        .http
+        .post(format!("{}/items/{item}/updates", official.base))
+        .header("content-type", "application/json")
+        .header("x-csrf-token", &own)
+        .body("body=伪造")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let audit_after: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
         .fetch_one(&app.pool)
         .await
@@ -750,12 +776,24 @@ async fn logins_refusals_and_rejected_input_are_logged_without_secrets() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // Throttled (the wrong current password above counted too): the limit that refused is named.
+    let guesser = app.client();
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(guesser.login(&name, secret).await.status());
+    }
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
 
     let mine = lines_about(&log, &format!("\"{name}\""));
     let has = |event: &str| {
         mine.iter()
             .any(|l| l.contains(&format!("event=\"{event}\"")) || l.contains(&format!("event={event}")))
     };
+    assert!(
+        mine.iter()
+            .any(|l| l.contains("login_throttled") && l.contains("account_and_address")),
+        "the throttle and its limit: {mine:#?}"
+    );
     for event in [
         "login_failed",
         "login_succeeded",

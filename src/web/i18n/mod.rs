@@ -15,6 +15,7 @@ use crate::domain::meeting::{MeetingKind, Outcome};
 use crate::domain::notification::{EventKind, WebhookFormat};
 use crate::domain::request::{ServiceLevel, Standing};
 use crate::domain::role::Role;
+use crate::domain::sheet::Bound;
 use crate::domain::status::{Colour, ItemState, ItemStatus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -545,6 +546,17 @@ pub struct Catalog {
     pub sheet_missing_column: &'static str,
     pub sheet_no_rows: &'static str,
     pub sheet_unreadable: &'static str,
+    pub field_problem: &'static str,
+    pub api_unknown_field: &'static str,
+    pub sheet_too_many_rows: &'static str,
+    pub sheet_too_many_columns: &'static str,
+    pub sheet_too_many_cells: &'static str,
+    pub sheet_too_wide_grid: &'static str,
+    pub sheet_too_many_sheets: &'static str,
+    pub sheet_unpacks_too_large: &'static str,
+    pub sheet_packed_too_tight: &'static str,
+    pub sheet_too_many_parts: &'static str,
+    pub sheet_too_slow: &'static str,
     pub import_title: &'static str,
     pub import_rejected: &'static str,
     pub import_col_row: &'static str,
@@ -686,6 +698,25 @@ impl Catalog {
         fill(self.waiting_working_days, &[("days", &days.to_string())])
     }
 
+    /// Why a file past a reading bound was not imported, and what to do about it.
+    pub fn sheet_too_large(&self, bound: Bound) -> String {
+        let (template, found, limit) = match bound {
+            Bound::Rows { found, limit } => (self.sheet_too_many_rows, found, u64::from(limit)),
+            Bound::Columns { found, limit } => (self.sheet_too_many_columns, found, u64::from(limit)),
+            Bound::Cells { limit } => (self.sheet_too_many_cells, 0, limit as u64),
+            Bound::Grid { limit } => (self.sheet_too_wide_grid, 0, limit),
+            Bound::Sheets { limit } => (self.sheet_too_many_sheets, 0, limit as u64),
+            Bound::Unpacked { limit_mb } => (self.sheet_unpacks_too_large, 0, limit_mb),
+            Bound::Ratio { limit } => (self.sheet_packed_too_tight, 0, limit),
+            Bound::Parts { limit } => (self.sheet_too_many_parts, 0, limit as u64),
+            Bound::Time { seconds } => (self.sheet_too_slow, 0, seconds),
+        };
+        fill(
+            template,
+            &[("found", &found.to_string()), ("limit", &limit.to_string())],
+        )
+    }
+
     pub fn sheet_unknown_unit_named(&self, unit: &str) -> String {
         fill(self.sheet_unknown_unit, &[("unit", unit)])
     }
@@ -767,6 +798,14 @@ impl Catalog {
 
     pub fn yes_no(&self, b: bool) -> &'static str {
         if b { self.yes } else { self.no }
+    }
+
+    /// A field's problem named with the field, for a message away from the field itself.
+    pub fn field_problem(&self, field: &str, problem: Problem) -> String {
+        fill(
+            self.field_problem,
+            &[("field", &self.field_label(field)), ("problem", &self.problem(problem))],
+        )
     }
 
     pub fn field_label(&self, key: &str) -> String {
