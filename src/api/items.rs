@@ -134,12 +134,16 @@ pub async fn show(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewItemJson {
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
     title: String,
     /// The responsible unit's code.
+    #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,31}$")]
     responsible_unit: String,
     /// `YYYY-MM-DD`; a past date is valid (the item is overdue from the start).
+    #[schema(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
     deadline: String,
     category: Option<String>,
+    #[schema(max_length = 5000, pattern = r"^[^\u0000]*$")]
     note: Option<String>,
     /// Whether the project's investors may read the note (default false).
     note_for_investor: Option<bool>,
@@ -187,13 +191,19 @@ pub async fn create(
 #[serde(deny_unknown_fields)]
 pub struct ItemPatch {
     /// The version the change is based on.
+    #[serde(deserialize_with = "super::whole::int")]
     version: i32,
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
     title: Option<String>,
     category: Option<String>,
+    #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,31}$")]
     responsible_unit: Option<String>,
+    #[schema(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
     deadline: Option<String>,
     /// Required when `deadline` changes.
+    #[schema(max_length = 5000, pattern = r"^[^\u0000]*$")]
     deadline_reason: Option<String>,
+    #[schema(max_length = 5000, pattern = r"^[^\u0000]*$")]
     note: Option<String>,
     /// Whether the project's investors may read the note (unchanged when absent).
     note_for_investor: Option<bool>,
@@ -258,15 +268,19 @@ fn written(w: Written, settings: &Settings, ctx: &RequestContext) -> AppResult<J
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseItem {
+    #[serde(deserialize_with = "super::whole::int")]
     version: i32,
     /// How the matter was done.
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 5000)]
     note: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReopenItem {
+    #[serde(deserialize_with = "super::whole::int")]
     version: i32,
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 5000)]
     reason: String,
 }
 
@@ -300,22 +314,27 @@ pub async fn reopen(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitItem {
+    #[serde(deserialize_with = "super::whole::int")]
     version: i32,
     /// What was done, as evidence (attachments are uploaded separately).
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 5000)]
     note: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyItem {
+    #[serde(deserialize_with = "super::whole::int")]
     version: i32,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendBackItem {
+    #[serde(deserialize_with = "super::whole::int")]
     version: i32,
     /// Why the evidence is not enough; kept in the item's history.
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 5000)]
     reason: String,
 }
 
@@ -402,6 +421,7 @@ async fn change(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUpdate {
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 5000)]
     body: String,
     /// Whether the project's investors may read it (default: internal).
     #[serde(default)]

@@ -29,10 +29,15 @@ use crate::web::meetings::{MeetingInput, agenda, check};
 pub struct NewMeetingJson {
     kind: MeetingKind,
     /// RFC 3339, or `YYYY-MM-DDTHH:MM` in the county's time zone.
+    #[schema(min_length = 1)]
     starts_at: String,
+    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     title: Option<String>,
+    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     place: Option<String>,
+    #[schema(max_length = 100, pattern = r"^[^\u0000]*$")]
     chair: Option<String>,
+    #[schema(min_items = 1)]
     project_ids: Vec<Uuid>,
     #[serde(default)]
     unit_codes: Vec<String>,
@@ -195,10 +200,13 @@ pub async fn show(
 #[serde(deny_unknown_fields)]
 pub struct NewDecision {
     project_id: Uuid,
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
     title: String,
     /// The responsible unit's code.
+    #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,31}$")]
     responsible_unit: String,
     /// YYYY-MM-DD.
+    #[schema(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
     deadline: String,
     category: Option<String>,
 }
@@ -258,7 +266,9 @@ pub async fn decide(
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct PublishJson {
+    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     title: Option<String>,
+    #[schema(max_length = 20000, pattern = r"^[^\u0000]*$")]
     body: Option<String>,
 }
 
@@ -268,20 +278,20 @@ pub struct Published {
 }
 
 /// Publishes a notice from the meeting (officials): its content is frozen.
-#[utoipa::path(post, operation_id = "meetings_publish", path = "/api/v1/meetings/{id}/publish", params(("id" = Uuid, Path)), request_body = PublishJson,
+#[utoipa::path(post, operation_id = "meetings_publish", path = "/api/v1/meetings/{id}/publish", params(("id" = Uuid, Path)), request_body(content = Option<PublishJson>, description = "optional: without a body the meeting's title and no text"),
     responses((status = 201, body = Published), (status = 403), (status = 404)))]
 pub async fn publish(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
-    body: Option<Json<PublishJson>>,
+    body: Option<Json<Option<PublishJson>>>,
 ) -> AppResult<(StatusCode, Json<Published>)> {
     let a = agenda(&state, ctx.t(), &user, id).await?;
     if !policy::may_manage_projects(&user) {
         return Err(AppError::Forbidden);
     }
-    let p = body.map(|Json(p)| p).unwrap_or_default();
+    let p = body.and_then(|Json(p)| p).unwrap_or_default();
     let (title, body) = meeting::notice_text(p.title.as_deref().unwrap_or(""), p.body.as_deref().unwrap_or(""))
         // The API's fields are the body's own: `title`, `body`.
         .map_err(|e| {

@@ -90,6 +90,34 @@ impl Modify for Security {
     }
 }
 
+/// Whole numbers as JSON Schema's `integer` takes them: `3`, and `3.0` too (serde takes only the
+/// first), within the range of the field's type.
+pub mod whole {
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    fn number<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<T, D::Error> {
+        let n = serde_json::Number::deserialize(d)?;
+        n.as_i64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            })
+            .and_then(|i| T::try_from(i).ok())
+            .ok_or_else(|| D::Error::custom(format!("{n} is not a whole number in range")))
+    }
+
+    pub fn int<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<T, D::Error> {
+        number(d)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<Option<T>, D::Error> {
+        Option::<serde_json::Number>::deserialize(d)?
+            .map(|n| number(serde_json::Value::Number(n)).map_err(D::Error::custom))
+            .transpose()
+    }
+}
+
 /// An error answer (every status from 400): what went wrong in a word and in the caller's language.
 #[derive(ToSchema)]
 #[allow(dead_code)] // Describes the error bodies for the OpenAPI document only.

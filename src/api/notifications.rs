@@ -61,6 +61,7 @@ pub async fn inbox(
 #[serde(deny_unknown_fields)]
 pub struct NewWebhookJson {
     /// http or https address of the group robot.
+    #[schema(pattern = r"^https?://[^\s/]+", max_length = 2000)]
     url: String,
     format: WebhookFormat,
     /// Default `markdown`.
@@ -68,6 +69,7 @@ pub struct NewWebhookJson {
     /// The unit's code; omitted for a county-wide webhook.
     unit: Option<String>,
     /// DingTalk signing secret (加签); never returned.
+    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     secret: Option<String>,
 }
 

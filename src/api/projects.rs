@@ -134,8 +134,10 @@ async fn project_json(state: &AppState, ctx: &RequestContext, user: &CurrentUser
 #[serde(deny_unknown_fields)]
 pub struct NewTaskForce {
     /// The group leader (组长), a county leader.
+    #[schema(max_length = 100, pattern = r"^[^\u0000]*$")]
     leader: Option<String>,
     /// The lead unit's code.
+    #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,31}$")]
     lead_unit: String,
     /// The member units' codes.
     #[serde(default)]
@@ -145,15 +147,23 @@ pub struct NewTaskForce {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProject {
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
     name: String,
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
     company: String,
+    #[schema(max_length = 100, pattern = r"^[^\u0000]*$")]
     park: Option<String>,
+    #[schema(max_length = 100, pattern = r"^[^\u0000]*$")]
     industry: Option<String>,
     /// National investment project code (项目代码), 24 characters.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}$")]
     investment_code: Option<String>,
     /// Total investment in 10,000 yuan (万元).
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
+    #[serde(default, deserialize_with = "super::whole::optional")]
     total_investment: Option<i64>,
     stage: Option<Stage>,
+    #[schema(max_length = 5000, pattern = r"^[^\u0000]*$")]
     description: Option<String>,
     task_force: NewTaskForce,
 }

@@ -127,9 +127,12 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRequest {
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
     title: String,
+    #[schema(max_length = 5000, pattern = r"^[^\u0000]*$")]
     body: Option<String>,
     /// `YYYY-MM-DD`, not in the past.
+    #[schema(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
     wished_date: Option<String>,
     category: Option<String>,
 }
@@ -203,14 +206,19 @@ fn triaged(outcome: Triaged, settings: &Settings) -> AppResult<Json<RequestJson>
 #[serde(deny_unknown_fields)]
 pub struct AcceptRequest {
     /// The responsible unit's code.
+    #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,31}$")]
     responsible_unit: String,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
     deadline: String,
     /// The item's title; the request's own by default.
+    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     title: Option<String>,
     category: Option<String>,
+    #[schema(max_length = 5000, pattern = r"^[^\u0000]*$")]
     note: Option<String>,
     /// The version triage is based on; without it, any pending version.
+    #[serde(default, deserialize_with = "super::whole::optional")]
     version: Option<i32>,
 }
 
@@ -257,7 +265,9 @@ pub async fn accept(
 #[serde(deny_unknown_fields)]
 pub struct DeclineRequest {
     /// Why, in words the investor reads.
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 2000)]
     reason: String,
+    #[serde(default, deserialize_with = "super::whole::optional")]
     version: Option<i32>,
 }
 
@@ -284,7 +294,10 @@ pub async fn decline(
 #[serde(deny_unknown_fields)]
 pub struct Rating {
     /// 1 (poor) to 5 (excellent).
+    #[schema(minimum = 1, maximum = 5)]
+    #[serde(deserialize_with = "super::whole::int")]
     rating: i64,
+    #[schema(max_length = 2000, pattern = r"^[^\u0000]*$")]
     comment: Option<String>,
 }
 

@@ -51,7 +51,7 @@ pub struct Rankings {
 #[into_params(parameter_in = Query)]
 pub struct AsOf {
     /// A day from 1990-01-01 to 2200-12-31; default: the last recomputation.
-    #[param(format = Date)]
+    #[param(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
     as_of: Option<String>,
 }
 
@@ -129,7 +129,10 @@ pub async fn rankings(
     }
     // A malformed query parameter is a bad request, as the query extractor answers; years
     // outside the ones dates are checked for never reach the database.
-    let as_of = input::optional_date(q.as_of.as_deref().unwrap_or_default()).map_err(|_| AppError::BadRequest)?;
+    let as_of = match q.as_of.as_deref() {
+        None => None,
+        Some(day) => Some(input::date(day).map_err(|_| AppError::BadRequest)?),
+    };
     let current = standings::current(&state.db).await?;
     if let Some(c) = current.as_ref().filter(|c| as_of.is_none_or(|d| d == c.as_of)) {
         return Ok(Json(from_entries(

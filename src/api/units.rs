@@ -25,7 +25,9 @@ pub struct Unit {
 #[serde(deny_unknown_fields)]
 pub struct NewUnit {
     /// Short code used in URLs: lowercase letters, digits, `_`, `-`.
+    #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,31}$")]
     code: String,
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 100)]
     name: String,
 }
 

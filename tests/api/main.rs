@@ -9,6 +9,7 @@ mod checklist_api;
 mod checklists;
 mod cli;
 mod cluster;
+mod contract;
 mod engine;
 mod evidence;
 mod faults;

@@ -1,0 +1,197 @@
+//! The API's OpenAPI document as outside tools read it: it validates (openapi-spec-validator), and
+//! a client generated from it (openapi-python-client) calls the API. `.ci/test` installs both.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::harness::{TestApp, spawn_demo_app};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zb-contract-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs a Python tool (off the test's runtime, which also serves the API it may call), failing
+/// with what to install when it is missing.
+async fn python(args: &[&str], cwd: &Path) -> std::process::Output {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let cwd = cwd.to_path_buf();
+    let out = tokio::task::spawn_blocking(move || Command::new("python3").args(&args).current_dir(&cwd).output())
+        .await
+        .unwrap()
+        .expect("python3 runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("No module named"),
+        "a Python tool is missing: pip install openapi-spec-validator openapi-python-client \
+         (.ci/test installs them): {stderr}"
+    );
+    out
+}
+
+async fn document(app: &TestApp, dir: &Path) -> (Value, PathBuf) {
+    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let path = dir.join("openapi.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    (doc, path)
+}
+
+#[tokio::test]
+async fn the_api_document_validates_and_lists_every_operations_errors() {
+    let app = spawn_demo_app().await;
+    let dir = scratch("validate");
+    let (doc, path) = document(&app, &dir).await;
+    let out = python(&["-m", "openapi_spec_validator", path.to_str().unwrap()], &dir).await;
+    assert!(
+        out.status.success(),
+        "openapi-spec-validator: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut ids = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path}: no id"));
+            ids.push(id.to_string());
+            let statuses = op["responses"].as_object().unwrap();
+            let has_body = op.get("requestBody").is_some();
+            let mut wanted = vec!["401", "403"];
+            if path.contains('{') {
+                wanted.push("404");
+            }
+            if has_body {
+                wanted.extend(["400", "413", "415", "422"]);
+            }
+            for status in wanted {
+                let r = &statuses
+                    .get(status)
+                    .unwrap_or_else(|| panic!("{method} {path} lists {status}"));
+                assert!(
+                    r["content"]["application/json"]["schema"].is_object(),
+                    "{method} {path} {status}: the error body's schema"
+                );
+            }
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                if p["in"] == "path" {
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: {name} is not in the path"
+                    );
+                }
+            }
+        }
+    }
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operation ids are unique");
+    // What the document says is what the server does: publishing takes no body, and a body's
+    // unknown field is refused, named.
+    let publish = &doc["paths"]["/api/v1/meetings/{id}/publish"]["post"]["requestBody"];
+    assert_ne!(publish["required"], true, "publishing needs no body");
+    assert_eq!(
+        doc["components"]["schemas"]["NewProject"]["additionalProperties"],
+        false
+    );
+    let api = crate::harness::Api::as_user(&app, "official").await;
+    let (status, body) = api
+        .post(
+            "/api/v1/projects",
+            serde_json::json!({
+                "name": "多字段项目", "company": "企业", "total_investment_wan": 5,
+                "task_force": { "lead_unit": "gxj" }
+            }),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["total_investment_wan"].is_string(), "{body}");
+    assert_eq!(body["error"], "validation");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_client_generated_from_the_document_calls_the_api() {
+    let app = spawn_demo_app().await;
+    let dir = scratch("client");
+    let (_, path) = document(&app, &dir).await;
+    let out = python(
+        &[
+            "-m",
+            "openapi_python_client",
+            "generate",
+            "--path",
+            path.to_str().unwrap(),
+            "--output-path",
+            "client",
+            "--overwrite",
+        ],
+        &dir,
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "openapi-python-client: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = zhuanban::auth::token::new_api_token();
+    zhuanban::db::users::add_api_token(
+        &app.pool,
+        &zhuanban::domain::names::Username::parse("official").unwrap(),
+        &zhuanban::auth::token::api_token_hash(&token),
+    )
+    .await
+    .unwrap();
+    let project = app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
+    let deadline = app.today().await + chrono::Duration::days(10);
+    // Three operations through the generated functions and models: who am I, the projects, and a
+    // new checklist item; then an error answer, parsed by its model.
+    let script = format!(
+        r#"
+import sys, importlib, pkgutil
+sys.path.insert(0, "client")
+package = next(m.name for m in pkgutil.iter_modules(["client"]))
+api = importlib.import_module(package)
+client = api.AuthenticatedClient(base_url="{base}", token="{token}")
+from importlib import import_module
+me = import_module(package + ".api.default.me").sync(client=client)
+assert me.username == "official", me
+projects = import_module(package + ".api.projects.projects_list").sync(client=client)
+names = [p.name for p in projects]
+assert "祺祥新能源年产2万吨电池级碳酸锂项目" in names, names
+models = import_module(package + ".models")
+body = models.NewItemJson(title="生成的客户端添加的事项", responsible_unit="zrzyj", deadline="{deadline}")
+item = import_module(package + ".api.items.items_create").sync(id="{project}", client=client, body=body)
+assert item.title == "生成的客户端添加的事项" and item.status.value == "green", item
+missing = import_module(package + ".api.items.items_show").sync_detailed(id="00000000-0000-0000-0000-000000000000", client=client)
+assert missing.status_code == 404 and missing.parsed.error == "not_found", missing
+print("ok")
+"#,
+        base = app.base,
+    );
+    let out = python(&["-c", &script], &dir).await;
+    assert!(
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"),
+        "the generated client: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM checklist_items WHERE title = '生成的客户端添加的事项'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
