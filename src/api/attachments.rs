@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::auth::{CurrentUser, policy};
 use crate::db::attachments::Attachment;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
+use crate::domain::input::Problem;
 use crate::web::AppState;
 use crate::web::attachments::{self, Refused};
 use crate::web::context::RequestContext;
@@ -47,7 +48,7 @@ impl From<Attachment> for AttachmentJson {
 #[allow(dead_code)] // Describes the request body for the OpenAPI document only.
 pub struct AttachmentUpload {
     /// PDF, image (JPEG, PNG, GIF, WebP, HEIC) or Office document, up to 10 MB.
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     file: Vec<u8>,
     /// `true` to let the project's investor see it (leads and officials only).
     for_investor: Option<bool>,
@@ -68,8 +69,15 @@ pub async fn upload(
 ) -> AppResult<(StatusCode, Json<AttachmentJson>)> {
     let (item, on_task_force) = attachments::attachable(&state, &ctx, &user, id).await?;
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
-    let for_investor = form.flag("for_investor") && policy::may_edit_checklist(&user, on_task_force);
     let t = ctx.t();
+    // The document says boolean: `true` or `false` (absent is false), nothing else.
+    if !matches!(form.field("for_investor"), "" | "true" | "false") {
+        return Err(AppError::Validation(vec![(
+            "for_investor",
+            t.problem(Problem::UnknownChoice),
+        )]));
+    }
+    let for_investor = form.flag("for_investor") && policy::may_edit_checklist(&user, on_task_force);
     let evidence = attachments::check(form.file).map_err(|r| {
         let message = match r {
             Refused::NoFile => t.attachment_missing,

@@ -82,7 +82,7 @@ pub struct ImportRejected {
 pub struct ChecklistFile {
     /// Columns 事项, 责任单位, 完成期限 (2026-03-01, 2026/3/1, 2026年3月1日 or date cells), optionally
     /// 备注 and 类别; English headers (matter, unit, deadline, note, category) too.
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     file: Vec<u8>,
 }
 

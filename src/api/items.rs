@@ -142,6 +142,8 @@ pub struct NewItemJson {
     /// `YYYY-MM-DD`; a past date is valid (the item is overdue from the start).
     #[schema(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
     deadline: String,
+    /// One of the categories' codes; `other` when absent.
+    #[schema(value_type = Option<Category>)]
     category: Option<String>,
     #[schema(max_length = 5000, pattern = r"^[^\u0000]*$")]
     note: Option<String>,
@@ -195,6 +197,8 @@ pub struct ItemPatch {
     version: i32,
     #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
     title: Option<String>,
+    /// One of the categories' codes; `other` when absent.
+    #[schema(value_type = Option<Category>)]
     category: Option<String>,
     #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,31}$")]
     responsible_unit: Option<String>,

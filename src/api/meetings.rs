@@ -13,7 +13,7 @@ use crate::db::audit::Actor;
 use crate::db::items::NewItem;
 use crate::db::meetings;
 use crate::db::notices::{self, NoticeContent};
-use crate::domain::checklist::ItemFields;
+use crate::domain::checklist::{Category, ItemFields};
 use crate::domain::input::{FieldErrors, Problem};
 use crate::domain::meeting::{self, MeetingKind};
 use crate::web::AppState;
@@ -29,9 +29,13 @@ use crate::web::meetings::{MeetingInput, agenda, check};
 pub struct NewMeetingJson {
     kind: MeetingKind,
     /// RFC 3339, or `YYYY-MM-DDTHH:MM` in the county's time zone.
-    #[schema(min_length = 1)]
+    #[schema(
+        min_length = 1,
+        pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}"
+    )]
     starts_at: String,
-    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
+    /// Default: the kind of meeting and its day.
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
     title: Option<String>,
     #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     place: Option<String>,
@@ -208,6 +212,8 @@ pub struct NewDecision {
     /// YYYY-MM-DD.
     #[schema(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
     deadline: String,
+    /// One of the categories' codes; `other` when absent.
+    #[schema(value_type = Option<Category>)]
     category: Option<String>,
 }
 

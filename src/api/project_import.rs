@@ -37,7 +37,7 @@ pub struct ProjectsImported {
 pub struct ProjectsFile {
     /// Columns 项目名称, 企业, 牵头单位, optionally 项目代码, 园区, 行业, 总投资（万元）, 阶段, 组长,
     /// 成员单位 (separated by 、), 简介; or the field names (name, company, lead_unit...).
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     file: Vec<u8>,
 }
 

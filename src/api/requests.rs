@@ -15,7 +15,7 @@ use crate::db::projects;
 use crate::db::requests::{self, Request, Triaged};
 use crate::db::settings::Settings;
 use crate::domain::checklist::{Category, ItemFields, Source};
-use crate::domain::input::FieldErrors;
+use crate::domain::input::{FieldErrors, Problem};
 use crate::domain::request::{self, RequestDraft, RequestFields, RequestState, Standing};
 use crate::domain::status::ItemState;
 use crate::web::AppState;
@@ -134,6 +134,8 @@ pub struct NewRequest {
     /// `YYYY-MM-DD`, not in the past.
     #[schema(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
     wished_date: Option<String>,
+    /// One of the categories' codes; `other` when absent.
+    #[schema(value_type = Option<Category>)]
     category: Option<String>,
 }
 
@@ -151,6 +153,13 @@ pub async fn create(
     visible_project(&state, &user, id, &settings).await?;
     if !policy::may_raise_request(&user) {
         return Err(AppError::Forbidden);
+    }
+    // A JSON date is a date or absent (null): an empty string is not one.
+    if new.wished_date.as_deref().is_some_and(|d| d.trim().is_empty()) {
+        return Err(super::invalid(
+            &FieldErrors(vec![("wished_date", Problem::NotADate)]),
+            &ctx,
+        ));
     }
     let fields = RequestFields {
         title: new.title,
@@ -212,8 +221,10 @@ pub struct AcceptRequest {
     #[schema(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
     deadline: String,
     /// The item's title; the request's own by default.
-    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
     title: Option<String>,
+    /// One of the categories' codes; `other` when absent.
+    #[schema(value_type = Option<Category>)]
     category: Option<String>,
     #[schema(max_length = 5000, pattern = r"^[^\u0000]*$")]
     note: Option<String>,

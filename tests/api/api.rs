@@ -1,28 +1,13 @@
 use reqwest::StatusCode;
 use serde_json::Value;
-use zhuanban::auth::token;
-use zhuanban::db::users;
-use zhuanban::domain::names::Username;
 
 use crate::harness::spawn_demo_app;
-
-async fn bearer(app: &crate::harness::TestApp, username: &str) -> String {
-    let secret = token::new_api_token();
-    users::add_api_token(
-        &app.pool,
-        &Username::parse(username).unwrap(),
-        &token::api_token_hash(&secret),
-    )
-    .await
-    .unwrap();
-    secret
-}
 
 #[tokio::test]
 async fn a_bearer_token_authenticates_the_api() {
     let app = spawn_demo_app().await;
     app.recompute().await;
-    let secret = bearer(&app, "official").await;
+    let secret = app.bearer("official").await;
     let http = reqwest::Client::new();
     let me: Value = http
         .get(format!("{}/api/v1/me", app.base))
@@ -77,7 +62,7 @@ async fn a_wrong_or_missing_token_is_a_401_with_a_json_body() {
 #[tokio::test]
 async fn a_revoked_token_no_longer_works() {
     let app = spawn_demo_app().await;
-    let secret = bearer(&app, "official").await;
+    let secret = app.bearer("official").await;
     sqlx::query("UPDATE api_tokens SET revoked_at = now()")
         .execute(&app.pool)
         .await
@@ -94,7 +79,7 @@ async fn a_revoked_token_no_longer_works() {
 #[tokio::test]
 async fn the_api_shows_an_investor_only_their_project() {
     let app = spawn_demo_app().await;
-    let secret = bearer(&app, "investor").await;
+    let secret = app.bearer("investor").await;
     let http = reqwest::Client::new();
     let list: Value = http
         .get(format!("{}/api/v1/projects", app.base))
@@ -134,7 +119,7 @@ async fn the_api_shows_an_investor_only_their_project() {
 #[tokio::test]
 async fn malformed_ids_in_the_api_are_json_404s() {
     let app = spawn_demo_app().await;
-    let secret = bearer(&app, "official").await;
+    let secret = app.bearer("official").await;
     for path in [
         "/api/v1/projects/123",
         "/api/v1/projects/00000000-0000-0000-0000-000000000000",

@@ -146,14 +146,7 @@ async fn a_client_generated_from_the_document_calls_the_api() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let token = zhuanban::auth::token::new_api_token();
-    zhuanban::db::users::add_api_token(
-        &app.pool,
-        &zhuanban::domain::names::Username::parse("official").unwrap(),
-        &zhuanban::auth::token::api_token_hash(&token),
-    )
-    .await
-    .unwrap();
+    let token = app.bearer("official").await;
     let project = app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
     let deadline = app.today().await + chrono::Duration::days(10);
     // Three operations through the generated functions and models: who am I, the projects, and a
@@ -172,7 +165,8 @@ projects = import_module(package + ".api.projects.projects_list").sync(client=cl
 names = [p.name for p in projects]
 assert "祺祥新能源年产2万吨电池级碳酸锂项目" in names, names
 models = import_module(package + ".models")
-body = models.NewItemJson(title="生成的客户端添加的事项", responsible_unit="zrzyj", deadline="{deadline}")
+import datetime
+body = models.NewItemJson(title="生成的客户端添加的事项", responsible_unit="zrzyj", deadline=datetime.date.fromisoformat("{deadline}"))
 item = import_module(package + ".api.items.items_create").sync(id="{project}", client=client, body=body)
 assert item.title == "生成的客户端添加的事项" and item.status.value == "green", item
 missing = import_module(package + ".api.items.items_show").sync_detailed(id="00000000-0000-0000-0000-000000000000", client=client)

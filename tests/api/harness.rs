@@ -184,6 +184,19 @@ impl TestApp {
         zhuanban::db::settings::load(&self.pool).await.unwrap().today()
     }
 
+    /// A new API bearer token for the user, as `zhuanban token create` makes it.
+    pub async fn bearer(&self, username: &str) -> String {
+        let t = token::new_api_token();
+        users::add_api_token(
+            &self.pool,
+            &Username::parse(username).unwrap(),
+            &token::api_token_hash(&t),
+        )
+        .await
+        .unwrap();
+        t
+    }
+
     /// One run of the status engine, as the job does after every change.
     pub async fn recompute(&self) {
         zhuanban::jobs::recompute::run_once(&self.pool, None)

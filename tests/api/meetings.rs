@@ -632,14 +632,7 @@ async fn meeting_forms_refuse_rather_than_cut_and_keep_what_was_typed() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
     assert!(page.contains("id=\"n-title-error\"") && page.contains(&title) && page.contains("请抓紧。"));
-    let token = zhuanban::auth::token::new_api_token();
-    zhuanban::db::users::add_api_token(
-        &app.pool,
-        &zhuanban::domain::names::Username::parse("official").unwrap(),
-        &zhuanban::auth::token::api_token_hash(&token),
-    )
-    .await
-    .unwrap();
+    let token = app.bearer("official").await;
     let r = reqwest::Client::new()
         .post(format!("{}/api/v1{}/publish", app.base, meeting))
         .bearer_auth(&token)

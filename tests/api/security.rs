@@ -8,9 +8,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
-use zhuanban::auth::token;
-use zhuanban::db::users;
-use zhuanban::domain::names::Username;
 use zhuanban::domain::role::Role;
 
 use crate::harness::{Client, PASSWORD, TestApp, session_cookie, spawn_app, spawn_demo_app};
@@ -41,18 +38,6 @@ fn assert_rendered_escaped(page: &str, value: &str, what: &str) {
             "{what}: markup escaped"
         );
     }
-}
-
-async fn bearer(app: &TestApp, username: &str) -> String {
-    let t = token::new_api_token();
-    users::add_api_token(
-        &app.pool,
-        &Username::parse(username).unwrap(),
-        &token::api_token_hash(&t),
-    )
-    .await
-    .unwrap();
-    t
 }
 
 async fn count(app: &TestApp, sql: &str, value: &str) -> i64 {
@@ -184,7 +169,7 @@ async fn hostile_text_in_forms_is_stored_exactly_rendered_escaped_and_never_a_50
 #[tokio::test]
 async fn hostile_text_through_the_api_is_stored_exactly_or_a_json_422() {
     let app = spawn_demo_app().await;
-    let token = bearer(&app, "official").await;
+    let token = app.bearer("official").await;
     let http = reqwest::Client::new();
     let qixiang = app.project_id(QIXIANG).await;
     let item = open_item(&app, qixiang).await;
@@ -352,7 +337,7 @@ async fn every_state_changing_form_refuses_a_missing_or_foreign_token() {
 #[tokio::test]
 async fn oversized_bodies_are_413_malformed_json_400_and_wrong_types_415_with_json_errors() {
     let app = spawn_demo_app().await;
-    let token = bearer(&app, "official").await;
+    let token = app.bearer("official").await;
     let http = reqwest::Client::new();
     let url = format!("{}/api/v1/units", app.base);
     let big = format!(r#"{{"code":"big","name":"{}"}}"#, "x".repeat(2 * 1024 * 1024));
@@ -766,7 +751,7 @@ async fn logins_refusals_and_rejected_input_are_logged_without_secrets() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let csrf = client.post_form("/logout", &[("csrf_token", "forged")]).await;
     assert_eq!(csrf.status(), StatusCode::FORBIDDEN);
-    let token = bearer(&app, "official").await;
+    let token = app.bearer("official").await;
     let r = reqwest::Client::new()
         .post(format!("{}/api/v1/units", app.base))
         .bearer_auth(&token)

@@ -8,9 +8,6 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use uuid::Uuid;
-use zhuanban::auth::token;
-use zhuanban::db::users;
-use zhuanban::domain::names::Username;
 
 use crate::harness::{Client, spawn_demo_app};
 
@@ -98,17 +95,7 @@ async fn hostile_workbooks_are_refused_on_every_import_route_with_memory_bounded
     let mut served = serve_binary(&app.database_url).await;
     let pid = served.child.id().unwrap();
     let base = served.base.clone();
-    let bearer = |name: &'static str| {
-        let pool = app.pool.clone();
-        async move {
-            let t = token::new_api_token();
-            users::add_api_token(&pool, &Username::parse(name).unwrap(), &token::api_token_hash(&t))
-                .await
-                .unwrap();
-            t
-        }
-    };
-    let (lead_token, official_token) = (bearer("lead").await, bearer("official").await);
+    let (lead_token, official_token) = (app.bearer("lead").await, app.bearer("official").await);
     let signed_in = |name: &'static str| {
         let base = base.clone();
         async move {
