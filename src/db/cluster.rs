@@ -354,9 +354,8 @@ fn relocate(data_dir: &Path, blocked: &Path, root: &Path, account: Account) -> a
         );
     }
     let note = format!(
-        "本数据文件夹的私有 PostgreSQL 集群位于 {home}（账户 {name} 无法进入 {blocked}）。
-         The private PostgreSQL cluster of this data folder lives in {home} (the account {name} cannot enter {blocked}).
-",
+        "本数据文件夹的私有 PostgreSQL 集群位于 {home}（账户 {name} 无法进入 {blocked}）。\n\
+         The private PostgreSQL cluster of this data folder lives in {home} (the account {name} cannot enter {blocked}).\n",
         home = home.display(),
         blocked = blocked.display(),
     );

@@ -232,13 +232,13 @@ fn lang_from_cookies(headers: &HeaderMap) -> Lang {
         .unwrap_or(Lang::Zh)
 }
 
-/// Gives every error response a body: the error page in the layout, a login redirect, or JSON.
 /// The field a JSON body's "unknown field `name`" error names.
 fn unknown_field(message: &str) -> Option<&str> {
     let rest = &message[message.find("unknown field `")? + "unknown field `".len()..];
     Some(&rest[..rest.find('`')?])
 }
 
+/// Gives every error response a body: the error page in the layout, a login redirect, or JSON.
 async fn finish(ctx: &RequestContext, is_api: bool, response: Response) -> Response {
     let status = response.status();
     if status.as_u16() < 400 {
