@@ -169,6 +169,8 @@ async fn hostile_workbooks_are_refused_on_every_import_route_with_memory_bounded
         }
     }
     let after = peak_memory_mb(pid);
+    // Shown with --nocapture: the figure the issue note records.
+    eprintln!("server peak memory: {before} MB before the hostile files, {after} MB after");
     assert!(after < 200, "peak memory {before} MB before, {after} MB after");
     // Nothing was created, and the server still serves.
     let created: i64 = sqlx::query_scalar("SELECT count(*) FROM checklist_items WHERE title = '远处'")
