@@ -31,7 +31,7 @@ pub struct NewMeetingJson {
     /// RFC 3339, or `YYYY-MM-DDTHH:MM` in the county's time zone.
     #[schema(
         min_length = 1,
-        pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}"
+        pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]"
     )]
     starts_at: String,
     /// Default: the kind of meeting and its day.
