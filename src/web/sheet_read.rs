@@ -7,30 +7,23 @@ use std::io::{Cursor, Read, Write};
 use std::sync::LazyLock;
 use std::time::Instant;
 
-use calamine::{Data, DataRef, Reader, Xls, Xlsx};
+use calamine::{Data, Reader, Xls, Xlsx};
 use tokio::sync::Semaphore;
 
 use crate::domain::sheet::{self, Bound, Cell, SheetLimits, SheetProblem};
 
-/// The rows of the first sheet of an XLSX/XLS file, or of a CSV file.
-pub async fn read(bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, SheetProblem> {
+/// The rows of the first sheet of an uploaded XLSX/XLS file, or of a CSV file; no file is unreadable.
+pub async fn read_upload(file: Option<Vec<u8>>) -> Result<Vec<Vec<Cell>>, SheetProblem> {
     // Each read may hold up to the limits' worth of memory: a few at a time keep the sum bounded.
     static READS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(2));
+    let bytes = file.ok_or(SheetProblem::Unreadable)?;
     let _permit = READS.acquire().await.map_err(|_| SheetProblem::Unreadable)?;
     tokio::task::spawn_blocking(move || read_within(&bytes, &sheet::LIMITS))
         .await
         .unwrap_or(Err(SheetProblem::Unreadable))
 }
 
-/// [`read`] of an uploaded file, if there is one.
-pub async fn read_upload(file: Option<Vec<u8>>) -> Result<Vec<Vec<Cell>>, SheetProblem> {
-    match file {
-        Some(bytes) => read(bytes).await,
-        None => Err(SheetProblem::Unreadable),
-    }
-}
-
-/// [`read`] on this thread, within `limits`.
+/// [`read_upload`] on this thread, within `limits`.
 pub fn read_within(bytes: &[u8], limits: &SheetLimits) -> Result<Vec<Vec<Cell>>, SheetProblem> {
     let mut grid = Grid::new(limits);
     if bytes.starts_with(b"PK\x03\x04") {
@@ -120,7 +113,11 @@ fn read_xlsx(bytes: &[u8], grid: &mut Grid) -> Result<(), SheetProblem> {
         .cell_at(u64::from(declared.end.0), u64::from(declared.end.1))?;
     while let Some(c) = cells.next_cell().map_err(unreadable)? {
         let (row, column) = c.get_position();
-        grid.put(u64::from(row), u64::from(column), cell_ref(c.get_value()))?;
+        grid.put(
+            u64::from(row),
+            u64::from(column),
+            cell(Data::from(c.get_value().clone())),
+        )?;
     }
     Ok(())
 }
@@ -165,23 +162,11 @@ impl Write for Counter {
     }
 }
 
-fn cell_ref(d: &DataRef) -> Cell {
+fn cell(d: Data) -> Cell {
     match d {
-        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
-        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(s.clone()),
-        DataRef::Int(i) => Cell::Number(*i as f64),
-        DataRef::Float(f) => Cell::Number(*f),
-        DataRef::Bool(b) => Cell::Text(b.to_string()),
-        DataRef::DateTime(dt) => date_cell(dt.as_f64()),
-        DataRef::Empty | DataRef::Error(_) => Cell::Empty,
-    }
-}
-
-fn cell(d: &Data) -> Cell {
-    match d {
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s),
+        Data::Int(i) => Cell::Number(i as f64),
+        Data::Float(f) => Cell::Number(f),
         Data::Bool(b) => Cell::Text(b.to_string()),
         Data::DateTime(dt) => date_cell(dt.as_f64()),
         Data::Empty | Data::Error(_) => Cell::Empty,
@@ -233,7 +218,7 @@ fn read_xls(bytes: &[u8], grid: &mut Grid) -> Result<(), SheetProblem> {
         grid.put(
             u64::from(top) + row as u64,
             u64::from(left) + column as u64,
-            cell(value),
+            cell(value.clone()),
         )?;
     }
     Ok(())

@@ -105,6 +105,23 @@ async fn the_api_document_validates_and_lists_every_operations_errors() {
         doc["components"]["schemas"]["NewProject"]["additionalProperties"],
         false
     );
+    // The limits the schemas state are the rules' own (attributes take literals only).
+    let schemas = &doc["components"]["schemas"];
+    let max = |schema: &str, field: &str| schemas[schema]["properties"][field]["maxLength"].as_u64();
+    use zhuanban::domain::checklist::{TEXT_MAX, TITLE_MAX};
+    for schema in ["NewItemJson", "ItemPatch", "NewDecision", "NewRequest"] {
+        assert_eq!(max(schema, "title"), Some(TITLE_MAX as u64), "{schema}.title");
+    }
+    assert_eq!(max("NewItemJson", "note"), Some(TEXT_MAX as u64));
+    assert_eq!(max("NewUpdate", "body"), Some(TEXT_MAX as u64));
+    assert_eq!(
+        max("NewProject", "name"),
+        Some(zhuanban::domain::project::NAME_MAX as u64)
+    );
+    assert_eq!(
+        max("DeclineRequest", "reason"),
+        Some(zhuanban::domain::request::REASON_MAX as u64)
+    );
     let api = crate::harness::Api::as_user(&app, "official").await;
     let (status, body) = api
         .post(
