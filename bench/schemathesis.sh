@@ -2,7 +2,9 @@
 # Property-based fuzzing of the JSON API from its OpenAPI document with schemathesis (PyPI): every
 # operation gets generated valid and invalid requests as an official (who may do the most) and as
 # an investor (who may see the least), first with generated ids, then with the ids of real demo
-# objects (bench/schemathesis.toml), with every check (CHECKS=not_a_server_error for 5xx only). One worker: several threads
+# objects (bench/schemathesis-ids.toml), with every check (CHECKS=not_a_server_error for 5xx only)
+# and the settings and narrow 422 allowance of bench/schemathesis.toml and
+# bench/schemathesis_hooks.py. One worker: several threads
 # trip a CPython 3.11 parser race inside hypothesis ("AST constructor recursion depth mismatch").
 # Usage: bench/schemathesis.sh [examples-per-operation]   (default 100; ZHUANBAN_BIN picks the binary)
 set -euo pipefail
@@ -28,14 +30,16 @@ ST_MEETING=$($PSQL -c "SELECT id FROM meetings ORDER BY starts_at DESC LIMIT 1")
 ST_NOTICE=$($PSQL -c "SELECT coalesce((SELECT id::text FROM notices LIMIT 1), '$ST_MEETING')")
 export ST_PROJECT ST_ITEM ST_MEETING ST_NOTICE
 
+cat bench/schemathesis.toml bench/schemathesis-ids.toml >"$DATA/with-ids.toml"
+export SCHEMATHESIS_HOOKS=bench/schemathesis_hooks.py
 status=0
 for user in official investor; do
   token=$(ZHUANBAN_DATA=$DATA "$BIN" token create "$user")
   for pass in generated real; do
     echo "== as $user, $pass ids"
-    config=()
-    [ "$pass" = real ] && config=(--config-file bench/schemathesis.toml)
-    schemathesis "${config[@]}" run "http://$ADDR/api/v1/openapi.json" \
+    config=bench/schemathesis.toml
+    [ "$pass" = real ] && config=$DATA/with-ids.toml
+    schemathesis --config-file "$config" run "http://$ADDR/api/v1/openapi.json" \
       --header "Authorization: Bearer $token" \
       --checks "${CHECKS:-all}" \
       --max-examples "$EXAMPLES" --seed 20261125 --workers 1 \

@@ -46,12 +46,14 @@ impl From<Attachment> for AttachmentJson {
 /// The multipart form of an upload.
 #[derive(ToSchema)]
 #[allow(dead_code)] // Describes the request body for the OpenAPI document only.
+#[serde(deny_unknown_fields)]
 pub struct AttachmentUpload {
     /// PDF, image (JPEG, PNG, GIF, WebP, HEIC) or Office document, up to 10 MB.
     #[schema(value_type = String, format = Binary, min_length = 1)]
     file: Vec<u8>,
     /// `true` to let the project's investor see it (leads and officials only).
-    for_investor: Option<bool>,
+    #[serde(default)]
+    for_investor: bool,
 }
 
 /// Attaches evidence to an item (its responsible unit, the task force's leads, an official) while it is open.
@@ -69,11 +71,12 @@ pub async fn upload(
 ) -> AppResult<(StatusCode, Json<AttachmentJson>)> {
     let (item, on_task_force) = attachments::attachable(&state, &ctx, &user, id).await?;
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
+    super::known_parts(&form, &["for_investor"], &ctx)?;
     let t = ctx.t();
     // The document says boolean: `true` or `false` (absent is false), nothing else.
     if !matches!(form.field("for_investor"), "" | "true" | "false") {
         return Err(AppError::Validation(vec![(
-            "for_investor",
+            "for_investor".into(),
             t.problem(Problem::UnknownChoice),
         )]));
     }
@@ -83,7 +86,7 @@ pub async fn upload(
             Refused::NoFile => t.attachment_missing,
             Refused::UnknownType => t.attachment_bad_type,
         };
-        AppError::Validation(vec![("file", message.to_string())])
+        AppError::Validation(vec![("file".into(), message.to_string())])
     })?;
     let stored = attachments::store(&state, &user, &item, &evidence, for_investor).await?;
     Ok((StatusCode::CREATED, Json(stored.into())))

@@ -73,12 +73,16 @@ impl RowErrorJson {
 pub struct ImportRejected {
     error: String,
     message: String,
-    errors: Vec<RowErrorJson>,
+    /// The file's problems, row by row (nothing was imported).
+    errors: Option<Vec<RowErrorJson>>,
+    /// A form part the operation does not take, named.
+    fields: Option<std::collections::HashMap<String, String>>,
 }
 
 /// The upload: an XLSX, XLS or CSV file in the multipart field `file`.
 #[derive(ToSchema)]
 #[allow(dead_code)] // Describes the request body for the OpenAPI document only.
+#[serde(deny_unknown_fields)]
 pub struct ChecklistFile {
     /// Columns 事项, 责任单位, 完成期限 (2026-03-01, 2026/3/1, 2026年3月1日 or date cells), optionally
     /// 备注 and 类别; English headers (matter, unit, deadline, note, category) too.
@@ -102,6 +106,7 @@ pub async fn import(
 ) -> AppResult<Response> {
     checklist_project(&state, &user, id).await?;
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
+    super::known_parts(&form, &[], &ctx)?;
     let dry_run = q.dry_run.unwrap_or(false);
     let found = match check_file(&state, form.file.map(|(_, b)| b)).await? {
         Ok(found) => found,

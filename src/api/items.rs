@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::{Body, Object};
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::items::{self, Item, ItemEdit, NewItem, TransitionRequest, Written};
@@ -134,7 +135,7 @@ pub async fn show(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewItemJson {
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 200)]
     title: String,
     /// The responsible unit's code.
     #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,31}$")]
@@ -159,7 +160,7 @@ pub async fn create(
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
-    Json(new): Json<NewItemJson>,
+    Json(Object(new)): Body<NewItemJson>,
 ) -> AppResult<(StatusCode, Json<ItemJson>)> {
     let settings = ctx.settings(&state.db).await?;
     checklist_project(&state, &user, id).await?;
@@ -195,7 +196,7 @@ pub struct ItemPatch {
     /// The version the change is based on.
     #[serde(deserialize_with = "super::whole::int")]
     version: i32,
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 200)]
     title: Option<String>,
     /// One of the categories' codes; `other` when absent.
     #[schema(value_type = Option<Category>)]
@@ -222,7 +223,7 @@ pub async fn patch(
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
-    Json(p): Json<ItemPatch>,
+    Json(Object(p)): Body<ItemPatch>,
 ) -> AppResult<Json<ItemJson>> {
     let settings = ctx.settings(&state.db).await?;
     let (item, on_task_force) = load(&state, &user, id).await?;
@@ -275,7 +276,7 @@ pub struct CloseItem {
     #[serde(deserialize_with = "super::whole::int")]
     version: i32,
     /// How the matter was done.
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 5000)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 5000)]
     note: String,
 }
 
@@ -284,7 +285,7 @@ pub struct CloseItem {
 pub struct ReopenItem {
     #[serde(deserialize_with = "super::whole::int")]
     version: i32,
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 5000)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 5000)]
     reason: String,
 }
 
@@ -297,7 +298,7 @@ pub async fn close(
     ctx: RequestContext,
     user: CurrentUser,
     id: IdPath,
-    Json(c): Json<CloseItem>,
+    Json(Object(c)): Body<CloseItem>,
 ) -> AppResult<Json<ItemJson>> {
     change(state, ctx, user, id, c.version, &c.note, "note", Transition::Close).await
 }
@@ -310,7 +311,7 @@ pub async fn reopen(
     ctx: RequestContext,
     user: CurrentUser,
     id: IdPath,
-    Json(r): Json<ReopenItem>,
+    Json(Object(r)): Body<ReopenItem>,
 ) -> AppResult<Json<ItemJson>> {
     change(state, ctx, user, id, r.version, &r.reason, "reason", Transition::Reopen).await
 }
@@ -321,7 +322,7 @@ pub struct SubmitItem {
     #[serde(deserialize_with = "super::whole::int")]
     version: i32,
     /// What was done, as evidence (attachments are uploaded separately).
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 5000)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 5000)]
     note: String,
 }
 
@@ -338,7 +339,7 @@ pub struct SendBackItem {
     #[serde(deserialize_with = "super::whole::int")]
     version: i32,
     /// Why the evidence is not enough; kept in the item's history.
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 5000)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 5000)]
     reason: String,
 }
 
@@ -350,7 +351,7 @@ pub async fn submit(
     ctx: RequestContext,
     user: CurrentUser,
     id: IdPath,
-    Json(s): Json<SubmitItem>,
+    Json(Object(s)): Body<SubmitItem>,
 ) -> AppResult<Json<ItemJson>> {
     change(state, ctx, user, id, s.version, &s.note, "note", Transition::Submit).await
 }
@@ -363,7 +364,7 @@ pub async fn verify(
     ctx: RequestContext,
     user: CurrentUser,
     id: IdPath,
-    Json(v): Json<VerifyItem>,
+    Json(Object(v)): Body<VerifyItem>,
 ) -> AppResult<Json<ItemJson>> {
     change(state, ctx, user, id, v.version, "", "note", Transition::Verify).await
 }
@@ -376,7 +377,7 @@ pub async fn send_back(
     ctx: RequestContext,
     user: CurrentUser,
     id: IdPath,
-    Json(b): Json<SendBackItem>,
+    Json(Object(b)): Body<SendBackItem>,
 ) -> AppResult<Json<ItemJson>> {
     change(
         state,
@@ -425,7 +426,7 @@ async fn change(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUpdate {
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 5000)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 5000)]
     body: String,
     /// Whether the project's investors may read it (default: internal).
     #[serde(default)]
@@ -450,7 +451,7 @@ pub async fn post_update(
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
-    Json(u): Json<NewUpdate>,
+    Json(Object(u)): Body<NewUpdate>,
 ) -> AppResult<(StatusCode, Json<UpdateJson>)> {
     let (item, on_task_force) = load(&state, &user, id).await?;
     if !policy::may_work_item(&user, on_task_force, item.responsible_unit_id) {

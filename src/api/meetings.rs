@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::{Body, Object};
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::items::NewItem;
@@ -28,14 +29,14 @@ use crate::web::meetings::{MeetingInput, agenda, check};
 #[serde(deny_unknown_fields)]
 pub struct NewMeetingJson {
     kind: MeetingKind,
-    /// RFC 3339, or `YYYY-MM-DDTHH:MM` in the county's time zone.
+    /// RFC 3339 (seconds and an offset), or `YYYY-MM-DDTHH:MM[:SS]` in the county's time zone.
     #[schema(
         min_length = 1,
-        pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]"
+        pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-9]))T([01][0-9]|2[0-3]):[0-5][0-9]((:[0-5][0-9])?|:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))$"
     )]
     starts_at: String,
     /// Default: the kind of meeting and its day.
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 200)]
     title: Option<String>,
     #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     place: Option<String>,
@@ -62,7 +63,7 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Json(m): Json<NewMeetingJson>,
+    Json(Object(m)): Body<NewMeetingJson>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     if !policy::may_manage_projects(&user) {
         return Err(AppError::Forbidden);
@@ -204,7 +205,7 @@ pub async fn show(
 #[serde(deny_unknown_fields)]
 pub struct NewDecision {
     project_id: Uuid,
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 200)]
     title: String,
     /// The responsible unit's code.
     #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,31}$")]
@@ -225,7 +226,7 @@ pub async fn decide(
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
-    Json(d): Json<NewDecision>,
+    Json(Object(d)): Body<NewDecision>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     let a = agenda(&state, ctx.t(), &user, id).await?;
     if !a.meeting.project_ids.contains(&d.project_id) {
@@ -291,13 +292,13 @@ pub async fn publish(
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
-    body: Option<Json<Option<PublishJson>>>,
+    body: Option<Json<Option<Object<PublishJson>>>>,
 ) -> AppResult<(StatusCode, Json<Published>)> {
     let a = agenda(&state, ctx.t(), &user, id).await?;
     if !policy::may_manage_projects(&user) {
         return Err(AppError::Forbidden);
     }
-    let p = body.and_then(|Json(p)| p).unwrap_or_default();
+    let p = body.and_then(|Json(p)| p).map(|Object(p)| p).unwrap_or_default();
     let (title, body) = meeting::notice_text(p.title.as_deref().unwrap_or(""), p.body.as_deref().unwrap_or(""))
         // The API's fields are the body's own: `title`, `body`.
         .map_err(|e| {

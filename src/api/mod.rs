@@ -12,8 +12,12 @@ pub mod requests;
 pub mod standings;
 pub mod units;
 
+use std::marker::PhantomData;
+
 use axum::Json;
-use serde::Serialize;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use uuid::Uuid;
@@ -23,6 +27,7 @@ use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
 use crate::web::context::RequestContext;
 use crate::web::error::AppError;
+use crate::web::upload::Upload;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -227,8 +232,47 @@ pub async fn me(user: CurrentUser) -> Json<Me> {
     })
 }
 
+/// A JSON body that must be an object. Serde's derived structs also take an array of their fields
+/// in order (`[null, null]`), which no operation's schema allows.
+pub struct Object<T>(pub T);
+
+/// The JSON body of an operation: `Json(Object(new)): Body<NewThing>`.
+pub type Body<T> = Json<Object<T>>;
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Fields<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Fields(PhantomData)).map(Object)
+    }
+}
+
+/// Refuses an upload's text parts that the operation does not take, as an unknown JSON field is
+/// (a session client's `csrf_token` is the CSRF check's).
+pub fn known_parts(form: &Upload, known: &[&str], ctx: &RequestContext) -> Result<(), AppError> {
+    let unknown: Vec<(String, String)> = form
+        .fields
+        .iter()
+        .filter(|(name, _)| name != "csrf_token" && !known.contains(&name.as_str()))
+        .map(|(name, _)| (name.clone(), ctx.t().api_unknown_field.to_string()))
+        .collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(unknown))
+    }
+}
+
 /// A 422 naming each bad field, in the caller's language.
 pub fn invalid(errors: &FieldErrors, ctx: &RequestContext) -> AppError {
     let t = ctx.t();
-    AppError::Validation(errors.0.iter().map(|(f, p)| (*f, t.problem(*p))).collect())
+    AppError::Validation(errors.0.iter().map(|(f, p)| (f.to_string(), t.problem(*p))).collect())
 }

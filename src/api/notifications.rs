@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::{Body, Object};
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::notifications;
@@ -60,8 +61,9 @@ pub async fn inbox(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWebhookJson {
-    /// http or https address of the group robot.
-    #[schema(pattern = r"^https?://[^\s/]+", max_length = 2000)]
+    /// http or https address of the group robot: a host (no `user@`), no spaces or control
+    /// characters (white space around it is trimmed).
+    #[schema(pattern = r"^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*https?://[^/?#@:\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^/?#@\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([/?#][^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*)?[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$", max_length = 2000)]
     url: String,
     format: WebhookFormat,
     /// Default `markdown`.
@@ -91,7 +93,7 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Json(new): Json<NewWebhookJson>,
+    Json(Object(new)): Body<NewWebhookJson>,
 ) -> AppResult<(StatusCode, Json<WebhookJson>)> {
     if !policy::may_manage_webhooks(&user) {
         return Err(AppError::Forbidden);

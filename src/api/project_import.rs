@@ -34,6 +34,7 @@ pub struct ProjectsImported {
 /// The upload: an XLSX, XLS or CSV file in the multipart field `file`.
 #[derive(ToSchema)]
 #[allow(dead_code)] // Describes the request body for the OpenAPI document only.
+#[serde(deny_unknown_fields)]
 pub struct ProjectsFile {
     /// Columns 项目名称, 企业, 牵头单位, optionally 项目代码, 园区, 行业, 总投资（万元）, 阶段, 组长,
     /// 成员单位 (separated by 、), 简介; or the field names (name, company, lead_unit...).
@@ -57,6 +58,7 @@ pub async fn import(
         return Err(AppError::Forbidden);
     }
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
+    super::known_parts(&form, &[], &ctx)?;
     let rows = sheet_read::read_upload(form.file.map(|(_, b)| b)).await;
     let dry_run = q.dry_run.unwrap_or(false);
     let rejected = |errors: Vec<RowError>| {

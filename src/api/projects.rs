@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::{Body, Object};
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::project_edits::{self, Saved};
@@ -147,16 +148,17 @@ pub struct NewTaskForce {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProject {
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 200)]
     name: String,
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 200)]
     company: String,
     #[schema(max_length = 100, pattern = r"^[^\u0000]*$")]
     park: Option<String>,
     #[schema(max_length = 100, pattern = r"^[^\u0000]*$")]
     industry: Option<String>,
-    /// National investment project code (项目代码), 24 characters.
-    #[schema(pattern = r"^[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}$")]
+    /// National investment project code (项目代码), 24 characters; empty for none (white space
+    /// around it is trimmed).
+    #[schema(pattern = r"^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*)?$")]
     investment_code: Option<String>,
     /// Total investment in 10,000 yuan (万元).
     #[schema(minimum = 0, maximum = 1_000_000_000)]
@@ -175,7 +177,7 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Json(new): Json<NewProject>,
+    Json(Object(new)): Body<NewProject>,
 ) -> AppResult<(StatusCode, Json<Project>)> {
     if !policy::may_manage_projects(&user) {
         return Err(AppError::Forbidden);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::{Body, Object};
 use crate::auth::{CurrentUser, policy};
 use crate::db::items::NewItem;
 use crate::db::projects;
@@ -127,7 +128,7 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRequest {
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 200)]
     title: String,
     #[schema(max_length = 5000, pattern = r"^[^\u0000]*$")]
     body: Option<String>,
@@ -147,7 +148,7 @@ pub async fn create(
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
-    Json(new): Json<NewRequest>,
+    Json(Object(new)): Body<NewRequest>,
 ) -> AppResult<(StatusCode, Json<RequestJson>)> {
     let settings = ctx.settings(&state.db).await?;
     visible_project(&state, &user, id, &settings).await?;
@@ -221,7 +222,7 @@ pub struct AcceptRequest {
     #[schema(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
     deadline: String,
     /// The item's title; the request's own by default.
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 200)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 200)]
     title: Option<String>,
     /// One of the categories' codes; `other` when absent.
     #[schema(value_type = Option<Category>)]
@@ -241,7 +242,7 @@ pub async fn accept(
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
-    Json(a): Json<AcceptRequest>,
+    Json(Object(a)): Body<AcceptRequest>,
 ) -> AppResult<Json<RequestJson>> {
     let settings = ctx.settings(&state.db).await?;
     let request = triageable(&state, &user, id).await?;
@@ -276,7 +277,7 @@ pub async fn accept(
 #[serde(deny_unknown_fields)]
 pub struct DeclineRequest {
     /// Why, in words the investor reads.
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 2000)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 2000)]
     reason: String,
     #[serde(default, deserialize_with = "super::whole::optional")]
     version: Option<i32>,
@@ -290,7 +291,7 @@ pub async fn decline(
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
-    Json(d): Json<DeclineRequest>,
+    Json(Object(d)): Body<DeclineRequest>,
 ) -> AppResult<Json<RequestJson>> {
     let settings = ctx.settings(&state.db).await?;
     let request = triageable(&state, &user, id).await?;
@@ -320,7 +321,7 @@ pub async fn rate(
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
-    Json(r): Json<Rating>,
+    Json(Object(r)): Body<Rating>,
 ) -> AppResult<Json<RequestJson>> {
     let settings = ctx.settings(&state.db).await?;
     load(&state, &user, id).await?;

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::{Body, Object};
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::units::{self, Created};
@@ -27,7 +28,7 @@ pub struct NewUnit {
     /// Short code used in URLs: lowercase letters, digits, `_`, `-`.
     #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,31}$")]
     code: String,
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", max_length = 100)]
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 100)]
     name: String,
 }
 
@@ -52,7 +53,7 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Json(new): Json<NewUnit>,
+    Json(Object(new)): Body<NewUnit>,
 ) -> AppResult<(StatusCode, Json<Unit>)> {
     if !policy::may_manage_units(&user) {
         return Err(AppError::Forbidden);

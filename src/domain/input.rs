@@ -58,16 +58,17 @@ pub fn required_text(value: &str, max: usize) -> Result<String, Problem> {
     }
 }
 
-/// Like [`required_text`], but empty means "none". Text of nothing but invisible characters
-/// (zero-width spaces, joiners, direction marks, a byte-order mark) is empty too: it would show
-/// as a blank title.
+/// Like [`required_text`], but empty means "none". Text of nothing but [`BLANK`] characters
+/// (white space, and invisible ones: zero-width spaces, joiners, direction marks, a byte-order
+/// mark) is empty too: it would show as a blank title. The limit counts the text as sent, before
+/// trimming, as a form field's `maxlength` and the API's `maxLength` do.
 pub fn optional_text(value: &str, max: usize) -> Result<Option<String>, Problem> {
-    let v = value.trim();
-    if v.chars().all(invisible) {
-        return Ok(None);
-    }
-    if v.chars().count() > max {
+    if value.chars().count() > max {
         return Err(Problem::TooLong(max));
+    }
+    let v = value.trim();
+    if v.chars().all(blank) {
+        return Ok(None);
     }
     if v.contains('\0') {
         return Err(Problem::BadCharacters);
@@ -75,11 +76,40 @@ pub fn optional_text(value: &str, max: usize) -> Result<Option<String>, Problem>
     Ok(Some(v.to_string()))
 }
 
-/// Characters that take no room on the page.
-fn invisible(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
+/// The characters that take no room on the page, as ranges: every white-space character
+/// (`char::is_whitespace`, what `trim` removes) and the invisible format characters.
+pub const BLANK: [(char, char); 13] = [
+    ('\u{0009}', '\u{000D}'),
+    (' ', ' '),
+    ('\u{0085}', '\u{0085}'),
+    ('\u{00A0}', '\u{00A0}'),
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{1680}', '\u{1680}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{2000}', '\u{200F}'),
+    ('\u{2028}', '\u{202F}'),
+    ('\u{205F}', '\u{2064}'),
+    ('\u{2066}', '\u{2069}'),
+    ('\u{3000}', '\u{3000}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+];
+
+fn blank(c: char) -> bool {
+    BLANK.iter().any(|(from, to)| (*from..=*to).contains(&c))
+}
+
+/// The JSON Schema pattern of text that must show something: no NUL, and a character outside
+/// [`BLANK`]. The API's schemas spell it out (attributes take literals); the contract test holds
+/// them to this.
+pub fn visible_text_pattern() -> String {
+    let class: String = BLANK
+        .iter()
+        .map(|(from, to)| {
+            let u = |c: &char| format!("\\u{:04X}", *c as u32);
+            if from == to { u(from) } else { format!("{}-{}", u(from), u(to)) }
+        })
+        .collect();
+    format!("^[^\\u0000]*[^\\u0000{class}][^\\u0000]*$")
 }
 
 /// Names typed one per line (invitees, attendees): each trimmed, blank lines dropped, each at most
@@ -175,6 +205,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn blank_holds_every_white_space_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                assert!(blank(c), "{:04X} is white space", c as u32);
+            }
+        }
+        assert!(!blank('a') && !blank('字') && !blank('\u{2065}') && !blank('\u{0084}'));
+        assert!(visible_text_pattern().starts_with("^[^\\u0000]*[^\\u0000\\u0009-\\u000D\\u0020"));
+    }
+
+    #[test]
     fn text_of_invisible_characters_only_is_empty() {
         for blank in ["\u{200B}", " \u{200B}\u{FEFF} ", "\u{200E}\u{2060}", "\u{00AD}"] {
             assert_eq!(required_text(blank, 10), Err(Problem::Required), "{blank:?}");
@@ -221,6 +262,8 @@ mod tests {
         assert_eq!(required_text("   ", 10), Err(Problem::Required));
         assert_eq!(required_text(&"字".repeat(10), 10), Ok("字".repeat(10)));
         assert_eq!(required_text(&"字".repeat(11), 10), Err(Problem::TooLong(10)));
+        // As sent: the blanks around count too, as `maxlength` counts them.
+        assert_eq!(required_text(&format!("{} ", "字".repeat(10)), 10), Err(Problem::TooLong(10)));
         assert_eq!(optional_text("", 10), Ok(None));
         assert!(required_text("a\0b", 10).is_err());
     }

@@ -152,22 +152,22 @@ impl MessageStyle {
     }
 }
 
-/// A webhook address: absolute http or https with a host, no spaces, at most 2000 characters.
+/// A webhook address: absolute http or https with a host (no `user@` before it), no spaces or
+/// control characters, at most 2000 characters as sent.
 pub fn webhook_url(value: &str) -> Result<String, Problem> {
+    if value.chars().count() > 2000 {
+        return Err(Problem::TooLong(2000));
+    }
     let v = value.trim();
     if v.is_empty() {
         return Err(Problem::Required);
-    }
-    if v.chars().count() > 2000 {
-        return Err(Problem::TooLong(2000));
     }
     let rest = v
         .strip_prefix("https://")
         .or_else(|| v.strip_prefix("http://"))
         .ok_or(Problem::NotAWebAddress)?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = host.rsplit('@').next().unwrap_or("");
-    if host.is_empty() || host.starts_with(':') || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if host.is_empty() || host.starts_with(':') || host.contains('@') || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(Problem::NotAWebAddress);
     }
     Ok(v.to_string())
@@ -319,6 +319,7 @@ mod tests {
             "https://a b",
             "//host/x",
             "https://:80/x",
+            "https://user@host/x",
         ] {
             assert_eq!(webhook_url(bad), Err(Problem::NotAWebAddress), "{bad}");
         }

@@ -26,7 +26,7 @@ pub enum AppError {
     UnsupportedType,
     /// API only (pages re-render their forms): field → message.
     #[error("invalid input")]
-    Validation(Vec<(&'static str, String)>),
+    Validation(Vec<(String, String)>),
     /// API only (pages show the conflict page): the stale version changed nothing; here is the current state.
     #[error("edit conflict")]
     Conflict(serde_json::Value),
@@ -113,7 +113,7 @@ impl IntoResponse for AppError {
                     .collect::<Vec<_>>()
                     .join(" ");
                 let fields: serde_json::Map<String, serde_json::Value> =
-                    fields.into_iter().map(|(f, m)| (f.to_string(), m.into())).collect();
+                    fields.into_iter().map(|(f, m)| (f, m.into())).collect();
                 let body = serde_json::json!({ "error": "validation", "message": message, "fields": fields });
                 return (status, axum::Json(body)).into_response();
             }

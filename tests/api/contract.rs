@@ -122,6 +122,21 @@ async fn the_api_document_validates_and_lists_every_operations_errors() {
         max("DeclineRequest", "reason"),
         Some(zhuanban::domain::request::REASON_MAX as u64)
     );
+    // Text that must show something has the rule's own pattern, wherever it is.
+    let visible = zhuanban::domain::input::visible_text_pattern();
+    let mut patterns = Vec::new();
+    for (name, schema) in schemas.as_object().unwrap() {
+        for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+            if let Some(p) = property["pattern"].as_str() {
+                patterns.push((format!("{name}.{field}"), p.to_string()));
+            }
+        }
+    }
+    let showing: Vec<_> = patterns.iter().filter(|(_, p)| p.contains("][^\\u0000]*$")).collect();
+    assert!(showing.len() >= 10, "{patterns:?}");
+    for (field, p) in showing {
+        assert_eq!(p, &visible, "{field}");
+    }
     let api = crate::harness::Api::as_user(&app, "official").await;
     let (status, body) = api
         .post(
@@ -205,4 +220,96 @@ print("ok")
         .unwrap();
     assert_eq!(stored, 1);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What the document forbids, the server refuses: a body that is not an object (serde's structs
+/// would take an array of their fields), an upload's part the operation does not name, and text
+/// longer than its `maxLength` as sent, blanks included; and what it allows is taken, at its limits.
+#[tokio::test]
+async fn what_the_document_forbids_is_refused() {
+    let app = spawn_demo_app().await;
+    let api = crate::harness::Api::as_user(&app, "official").await;
+    let (status, body) = api.post("/api/v1/units", serde_json::json!(["newunit", "新单位"])).await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let meeting: uuid::Uuid = sqlx::query_scalar("SELECT id FROM meetings LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let notices = || sqlx::query_scalar::<_, i64>("SELECT count(*) FROM notices").fetch_one(&app.pool);
+    let before = notices().await.unwrap();
+    let path = format!("/api/v1/meetings/{meeting}/publish");
+    let (status, body) = api.post(&path, serde_json::json!([null, null])).await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(notices().await.unwrap(), before, "nothing was published");
+    // An object, or nothing at all, still publishes.
+    let (status, body) = api.send(reqwest::Method::POST, &path, None).await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+
+    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let name_max = doc["components"]["schemas"]["NewUnit"]["properties"]["name"]["maxLength"]
+        .as_u64()
+        .unwrap() as usize;
+    let padded = format!("{} ", "单".repeat(name_max));
+    let (status, body) = api
+        .post("/api/v1/units", serde_json::json!({ "code": "padded", "name": padded }))
+        .await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["name"].is_string(), "{body}");
+    let (status, body) = api
+        .post("/api/v1/units", serde_json::json!({ "code": "padded", "name": "单".repeat(name_max) }))
+        .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+
+    // A project name at its limit: its task force's name (the name and 专班) fits too.
+    let long_name = "项".repeat(zhuanban::domain::project::NAME_MAX);
+    let (status, body) = api
+        .post(
+            "/api/v1/projects",
+            serde_json::json!({ "name": long_name, "company": "企业", "investment_code": "  ",
+                                "task_force": { "lead_unit": "gxj" } }),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+    let (status, body) = api
+        .post(
+            "/api/v1/webhooks",
+            serde_json::json!({ "url": "https://user@example.com/hook", "format": "wecom" }),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["url"].is_string(), "{body}");
+
+    let item: uuid::Uuid = sqlx::query_scalar("SELECT id FROM checklist_items WHERE state = 'open' LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let token = app.bearer("official").await;
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let upload = |extra: Option<(&'static str, &'static str)>| {
+        let mut form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(png.clone()).file_name("现场.png"));
+        if let Some((name, value)) = extra {
+            form = form.text(name, value);
+        }
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/items/{item}/attachments", app.base))
+            .bearer_auth(&token)
+            .multipart(form)
+            .send()
+    };
+    let r = upload(Some(("note", "现场照片"))).await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["fields"]["note"].is_string(), "the unknown part is named: {body}");
+    let r = upload(Some(("for_investor", "null"))).await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let r = upload(Some(("for_investor", "true"))).await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let r = upload(None).await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
 }
