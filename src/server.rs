@@ -12,8 +12,9 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::config::Config;
 use crate::db::{Database, settings};
+use crate::routes;
+use crate::web::AppState;
 use crate::web::login::DEMO_PASSWORD;
-use crate::web::{AppState, routes};
 use crate::{demo, jobs};
 
 /// Opens the database the way every command does; a private cluster created just now gets the demo.

@@ -25,6 +25,17 @@ use crate::web::item_forms::checked_item;
 use crate::web::items::ItemRow;
 use crate::web::meetings::{MeetingInput, agenda, check};
 
+/// Names as the invitation list keeps them: each without NUL, at most its limit (blank ones are
+/// dropped).
+fn invitee_names() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let name = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(r"^[^\u0000]*$"))
+        .max_length(Some(crate::domain::meeting::NAME_MAX));
+    ArrayBuilder::new().items(name).build()
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMeetingJson {
@@ -36,7 +47,11 @@ pub struct NewMeetingJson {
     )]
     starts_at: String,
     /// Default: the kind of meeting and its day.
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 200)]
+    #[schema(
+        min_length = 1,
+        pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$",
+        max_length = 200
+    )]
     title: Option<String>,
     #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     place: Option<String>,
@@ -48,6 +63,7 @@ pub struct NewMeetingJson {
     unit_codes: Vec<String>,
     /// People invited by name.
     #[serde(default)]
+    #[schema(schema_with = invitee_names)]
     invitees: Vec<String>,
 }
 
@@ -205,7 +221,11 @@ pub async fn show(
 #[serde(deny_unknown_fields)]
 pub struct NewDecision {
     project_id: Uuid,
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 200)]
+    #[schema(
+        min_length = 1,
+        pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$",
+        max_length = 200
+    )]
     title: String,
     /// The responsible unit's code.
     #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,31}$")]

@@ -46,7 +46,7 @@ pub async fn inbox(
     Ok(Json(
         rows.into_iter()
             .map(|n| NotificationJson {
-                text: t.event_text(&n),
+                text: t.event_text(&n.facts()),
                 id: n.id,
                 kind: n.kind,
                 item_id: n.item_id,
@@ -63,7 +63,10 @@ pub async fn inbox(
 pub struct NewWebhookJson {
     /// http or https address of the group robot: a host (no `user@`), no spaces or control
     /// characters (white space around it is trimmed).
-    #[schema(pattern = r"^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*https?://[^/?#@:\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^/?#@\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([/?#][^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*)?[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$", max_length = 2000)]
+    #[schema(
+        pattern = r"^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*https?://[^/?#@:\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^/?#@\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([/?#][^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*)?[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$",
+        max_length = 2000
+    )]
     url: String,
     format: WebhookFormat,
     /// Default `markdown`.

@@ -148,9 +148,17 @@ pub struct NewTaskForce {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProject {
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 200)]
+    #[schema(
+        min_length = 1,
+        pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$",
+        max_length = 200
+    )]
     name: String,
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 200)]
+    #[schema(
+        min_length = 1,
+        pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$",
+        max_length = 200
+    )]
     company: String,
     #[schema(max_length = 100, pattern = r"^[^\u0000]*$")]
     park: Option<String>,
@@ -158,7 +166,9 @@ pub struct NewProject {
     industry: Option<String>,
     /// National investment project code (项目代码), 24 characters; empty for none (white space
     /// around it is trimmed).
-    #[schema(pattern = r"^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*)?$")]
+    #[schema(
+        pattern = r"^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*)?$"
+    )]
     investment_code: Option<String>,
     /// Total investment in 10,000 yuan (万元).
     #[schema(minimum = 0, maximum = 1_000_000_000)]

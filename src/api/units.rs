@@ -28,7 +28,11 @@ pub struct NewUnit {
     /// Short code used in URLs: lowercase letters, digits, `_`, `-`.
     #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,31}$")]
     code: String,
-    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$", max_length = 100)]
+    #[schema(
+        min_length = 1,
+        pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$",
+        max_length = 100
+    )]
     name: String,
 }
 

@@ -1,10 +1,9 @@
 //! Who is asking, and what they may do: passwords, API tokens, the current user and the policy.
 
-pub mod current;
 pub mod login;
 pub mod password;
 pub mod policy;
 pub mod session;
 pub mod token;
 
-pub use current::CurrentUser;
+pub use crate::domain::access::CurrentUser;

@@ -3,32 +3,9 @@
 
 use uuid::Uuid;
 
-use super::CurrentUser;
+use crate::domain::access::CurrentUser;
+pub use crate::domain::access::{ProjectScope, project_scope};
 use crate::domain::role::Role;
-
-/// Which projects a user may see.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProjectScope {
-    /// Officials (and admins, who support them) see every project.
-    All,
-    /// A lead sees the projects of the task forces they belong to.
-    TaskForcesOf(Uuid),
-    /// Unit staff see the projects where their unit leads, is a member unit, or is responsible for an item.
-    Unit(Uuid),
-    /// An investor sees only the projects linked to their account.
-    InvestorOf(Uuid),
-    /// Nothing (a member without a unit cannot exist, but the policy does not rely on it).
-    Nothing,
-}
-
-pub fn project_scope(user: &CurrentUser) -> ProjectScope {
-    match user.role {
-        Role::Admin | Role::Official => ProjectScope::All,
-        Role::Lead => ProjectScope::TaskForcesOf(user.id),
-        Role::Member => user.unit_id.map_or(ProjectScope::Nothing, ProjectScope::Unit),
-        Role::Investor => ProjectScope::InvestorOf(user.id),
-    }
-}
 
 /// Officials set up projects and their task forces, edit them and advance their stages.
 pub fn may_manage_projects(user: &CurrentUser) -> bool {
@@ -135,27 +112,6 @@ mod tests {
             unit_code: None,
             unit_name: None,
         }
-    }
-
-    #[test]
-    fn officials_and_admins_see_all_projects() {
-        assert_eq!(project_scope(&user(Role::Official, None)), ProjectScope::All);
-        assert_eq!(project_scope(&user(Role::Admin, None)), ProjectScope::All);
-    }
-
-    #[test]
-    fn others_see_only_their_own() {
-        let unit = Uuid::from_u128(7);
-        assert_eq!(
-            project_scope(&user(Role::Lead, None)),
-            ProjectScope::TaskForcesOf(Uuid::from_u128(1))
-        );
-        assert_eq!(project_scope(&user(Role::Member, Some(unit))), ProjectScope::Unit(unit));
-        assert_eq!(project_scope(&user(Role::Member, None)), ProjectScope::Nothing);
-        assert_eq!(
-            project_scope(&user(Role::Investor, None)),
-            ProjectScope::InvestorOf(Uuid::from_u128(1))
-        );
     }
 
     #[test]

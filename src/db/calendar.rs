@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::auth::CurrentUser;
+use crate::domain::access::CurrentUser;
 
 /// Replaces the user's feed token (an old URL stops working).
 pub async fn renew(pool: &PgPool, user: Uuid, token_hash: &[u8]) -> Result<(), sqlx::Error> {

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
 use super::notifications::{self, NewEvent};
-use super::projects::{ON_TASK_FORCE, in_scope, scope_params};
-use crate::auth::policy::ProjectScope;
+use super::scope::{ON_TASK_FORCE, in_scope, scope_params};
+use crate::domain::access::ProjectScope;
 use crate::domain::checklist::{Category, Phase, Source, Transition};
 use crate::domain::notification::EventKind;
 use crate::domain::sheet::SheetItem;

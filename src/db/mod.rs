@@ -15,6 +15,7 @@ pub mod projects;
 pub mod recompute;
 pub mod requests;
 pub mod run_view;
+pub mod scope;
 pub mod sessions;
 pub mod settings;
 pub mod since;

@@ -9,7 +9,7 @@ use sqlx::PgConnection;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::domain::notification::{Audience, EventKind};
+use crate::domain::notification::{Audience, EventFacts, EventKind};
 
 /// An event about to happen.
 #[derive(Debug, Default)]
@@ -178,6 +178,17 @@ pub struct Notification {
 }
 
 impl Notification {
+    pub fn facts(&self) -> EventFacts<'_> {
+        EventFacts {
+            kind: self.kind,
+            subject: &self.subject,
+            project_name: self.project_name.as_deref(),
+            unit_name: self.unit_name.as_deref(),
+            deadline: self.deadline,
+            overdue_days: self.overdue_days,
+        }
+    }
+
     /// Where the entry leads: the item, else the notice, else the project.
     pub fn href(&self) -> Option<String> {
         match (self.item_id, self.notice_id, self.project_id) {

@@ -1,6 +1,5 @@
 //! Reading projects as the policy allows: one query for a list, a fixed few for one project.
 
-use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashSet};
 
 use chrono::NaiveDate;
@@ -12,49 +11,11 @@ use uuid::Uuid;
 use super::investors::LinkedInvestor;
 use super::items::{UPDATES, Update};
 use super::requests::{LISTED, Request, SELECT as REQUESTS};
-use crate::auth::policy::ProjectScope;
+use super::scope::{in_scope, scope_params};
+use crate::domain::access::ProjectScope;
 use crate::domain::lifecycle::Stage;
+use crate::domain::project_list::{Sort, SortKeys};
 use crate::domain::status::{self, Colour, Thresholds};
-
-/// The visibility rule of [`ProjectScope`] as a predicate on `projects p`; `$1` kind, `$2` id (see
-/// [`scope_params`]). One text per kind of scope, so that each is planned once per connection and
-/// its plan kept, rather than one text with every kind's branch planned again on each call.
-pub(crate) fn in_scope(scope: ProjectScope) -> &'static str {
-    match scope {
-        ProjectScope::All => "($1::text = 'all' AND $2::uuid IS NULL)",
-        ProjectScope::TaskForcesOf(_) => {
-            "($1::text = 'lead' AND EXISTS (
-                SELECT 1 FROM task_force_members m JOIN task_forces f ON f.id = m.task_force_id
-                WHERE f.project_id = p.id AND m.user_id = $2))"
-        }
-        ProjectScope::Unit(_) => {
-            "($1::text = 'unit' AND (
-                EXISTS (SELECT 1 FROM task_forces f WHERE f.project_id = p.id AND (f.lead_unit_id = $2
-                        OR EXISTS (SELECT 1 FROM task_force_units tu WHERE tu.task_force_id = f.id AND tu.unit_id = $2)))
-                OR EXISTS (SELECT 1 FROM checklist_items i WHERE i.project_id = p.id AND i.responsible_unit_id = $2)))"
-        }
-        ProjectScope::InvestorOf(_) => {
-            "($1::text = 'investor' AND EXISTS (
-                SELECT 1 FROM investor_projects ip WHERE ip.project_id = p.id AND ip.user_id = $2))"
-        }
-        ProjectScope::Nothing => "($1::text = 'nothing' AND $2::uuid IS NULL AND false)",
-    }
-}
-
-/// A first column for queries over `projects p` with the user as `$3`: whether they belong to the
-/// project's task force (what lets a lead edit its checklist).
-pub(crate) const ON_TASK_FORCE: &str = "SELECT EXISTS (SELECT 1 FROM task_force_members m
-        JOIN task_forces f ON f.id = m.task_force_id WHERE f.project_id = p.id AND m.user_id = $3) AS on_task_force, ";
-
-pub(crate) fn scope_params(scope: ProjectScope) -> (&'static str, Option<Uuid>) {
-    match scope {
-        ProjectScope::All => ("all", None),
-        ProjectScope::TaskForcesOf(id) => ("lead", Some(id)),
-        ProjectScope::Unit(id) => ("unit", Some(id)),
-        ProjectScope::InvestorOf(id) => ("investor", Some(id)),
-        ProjectScope::Nothing => ("nothing", None),
-    }
-}
 
 /// A project with its task force's headline and its open-item figures on a given day.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -84,6 +45,18 @@ pub struct ProjectSummary {
 }
 
 impl ProjectSummary {
+    fn sort_keys(&self) -> SortKeys<'_> {
+        SortKeys {
+            red_items: self.red_items,
+            yellow_items: self.yellow_items,
+            worst_deadline: self.worst_deadline,
+            total_investment_wan: self.total_investment_wan,
+            stage: self.stage,
+            name: &self.name,
+            id: self.id,
+        }
+    }
+
     pub fn worst_overdue_days(&self, today: NaiveDate) -> Option<i64> {
         self.worst_deadline.map(|d| status::overdue_days(today, d))
     }
@@ -148,55 +121,6 @@ fn summary_sql(scope: ProjectScope, status: &str, filter: &str, order: &str, pag
 const WORST_FIRST: &str = "coalesce(o.red_items, 0) > 0 DESC, coalesce(o.yellow_items, 0) > 0 DESC,
     coalesce(o.red_items, 0) DESC, o.worst_deadline NULLS LAST, p.name, p.id";
 
-/// How the projects list is sorted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sort {
-    /// Red first, then yellow (the default).
-    Colour,
-    /// The nearest open deadline first.
-    Deadline,
-    /// The largest investment first.
-    Investment,
-    /// Earliest lifecycle stage first.
-    Stage,
-}
-
-impl Sort {
-    pub const ALL: [Sort; 4] = [Sort::Colour, Sort::Deadline, Sort::Investment, Sort::Stage];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sort::Colour => "colour",
-            Sort::Deadline => "deadline",
-            Sort::Investment => "investment",
-            Sort::Stage => "stage",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Sort> {
-        Sort::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    /// Orders two projects, ties broken by name and id so that pages never overlap.
-    fn compare(self, a: &ProjectSummary, b: &ProjectSummary) -> Ordering {
-        let by_name = || a.name.cmp(&b.name).then(a.id.cmp(&b.id));
-        // Nearest deadline first, projects without an open item last.
-        let deadline = || {
-            let (x, y) = (a.worst_deadline, b.worst_deadline);
-            x.is_none().cmp(&y.is_none()).then(x.cmp(&y))
-        };
-        match self {
-            Sort::Colour => (b.red_items > 0, b.yellow_items > 0, b.red_items)
-                .cmp(&(a.red_items > 0, a.yellow_items > 0, a.red_items))
-                .then_with(deadline)
-                .then_with(by_name),
-            Sort::Deadline => deadline().then_with(by_name),
-            Sort::Investment => b.total_investment_wan.cmp(&a.total_investment_wan).then_with(by_name),
-            Sort::Stage => a.stage.cmp(&b.stage).then_with(by_name),
-        }
-    }
-}
-
 /// Filters, sort and page of the projects list.
 #[derive(Clone, Debug)]
 pub struct ListQuery {
@@ -228,7 +152,7 @@ impl ListQuery {
                     || p.investment_code.as_deref().is_some_and(contains)
             })
             .collect();
-        found.sort_by(|a, b| self.sort.compare(a, b));
+        found.sort_by(|a, b| self.sort.compare(&a.sort_keys(), &b.sort_keys()));
         let total = found.len() as i64;
         let page = found
             .into_iter()

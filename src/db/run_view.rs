@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::projects::{self, ListQuery, ProjectSummary};
 use super::requests::{self, Fact, Request};
 use super::standings::{self, ColourCount, Entry, FlaggedItem, Snapshot, StageCount, UnitStanding};
-use crate::auth::policy::ProjectScope;
+use crate::domain::access::ProjectScope;
 
 /// The flagged items a run keeps at hand: more than any page shows.
 const FLAGGED_KEPT: i64 = 50;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::audit::{self, Actor, Entry};
 use super::sessions::TABLE;
 use super::settings::{self, Settings};
-use crate::auth::CurrentUser;
+use crate::domain::access::CurrentUser;
 use crate::domain::names::{UnitCode, Username};
 use crate::domain::role::Role;
 use crate::domain::throttle::{self, Failures, Recent};

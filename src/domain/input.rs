@@ -106,7 +106,11 @@ pub fn visible_text_pattern() -> String {
         .iter()
         .map(|(from, to)| {
             let u = |c: &char| format!("\\u{:04X}", *c as u32);
-            if from == to { u(from) } else { format!("{}-{}", u(from), u(to)) }
+            if from == to {
+                u(from)
+            } else {
+                format!("{}-{}", u(from), u(to))
+            }
         })
         .collect();
     format!("^[^\\u0000]*[^\\u0000{class}][^\\u0000]*$")
@@ -263,7 +267,10 @@ mod tests {
         assert_eq!(required_text(&"字".repeat(10), 10), Ok("字".repeat(10)));
         assert_eq!(required_text(&"字".repeat(11), 10), Err(Problem::TooLong(10)));
         // As sent: the blanks around count too, as `maxlength` counts them.
-        assert_eq!(required_text(&format!("{} ", "字".repeat(10)), 10), Err(Problem::TooLong(10)));
+        assert_eq!(
+            required_text(&format!("{} ", "字".repeat(10)), 10),
+            Err(Problem::TooLong(10))
+        );
         assert_eq!(optional_text("", 10), Ok(None));
         assert!(required_text("a\0b", 10).is_err());
     }

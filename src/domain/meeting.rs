@@ -7,6 +7,9 @@ use super::checklist::Source;
 use super::input::{self, FieldErrors};
 use super::status::ItemState;
 
+/// The longest name of an invitee or attendee (one per line).
+pub const NAME_MAX: usize = 100;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MeetingKind {

@@ -1,5 +1,6 @@
 //! The product's own rules, as pure functions over plain data: no I/O here.
 
+pub mod access;
 pub mod checklist;
 pub mod evidence;
 pub mod ical;
@@ -9,6 +10,7 @@ pub mod meeting;
 pub mod names;
 pub mod notification;
 pub mod project;
+pub mod project_list;
 pub mod ranking;
 pub mod request;
 pub mod role;

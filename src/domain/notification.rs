@@ -152,6 +152,16 @@ impl MessageStyle {
     }
 }
 
+/// What a notification says, in any language: the catalog puts it in words.
+pub struct EventFacts<'a> {
+    pub kind: EventKind,
+    pub subject: &'a str,
+    pub project_name: Option<&'a str>,
+    pub unit_name: Option<&'a str>,
+    pub deadline: Option<NaiveDate>,
+    pub overdue_days: Option<i32>,
+}
+
 /// A webhook address: absolute http or https with a host (no `user@` before it), no spaces or
 /// control characters, at most 2000 characters as sent.
 pub fn webhook_url(value: &str) -> Result<String, Problem> {
@@ -167,7 +177,11 @@ pub fn webhook_url(value: &str) -> Result<String, Problem> {
         .or_else(|| v.strip_prefix("http://"))
         .ok_or(Problem::NotAWebAddress)?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || host.starts_with(':') || host.contains('@') || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if host.is_empty()
+        || host.starts_with(':')
+        || host.contains('@')
+        || v.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(Problem::NotAWebAddress);
     }
     Ok(v.to_string())

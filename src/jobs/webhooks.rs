@@ -10,7 +10,7 @@ use tokio::sync::watch;
 
 use crate::db::{notifications, users, webhooks};
 use crate::domain::notification::{self, robot_accepted, robot_message};
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 
 /// How long a robot may take to answer.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -46,7 +46,12 @@ pub async fn run_once(pool: &PgPool, http: &reqwest::Client) -> anyhow::Result<S
         let event = notifications::event(&mut tx, d.event_id).await?;
         // Group robots are county groups: messages are in the county's language.
         let t = Lang::Zh.catalog();
-        let body = robot_message(d.format, d.message, t.event_kind(event.kind), &t.event_lines(&event));
+        let body = robot_message(
+            d.format,
+            d.message,
+            t.event_kind(event.kind),
+            &t.event_lines(&event.facts()),
+        );
         let url = match d.secret.as_deref() {
             Some(secret) if d.format == notification::WebhookFormat::Dingtalk => {
                 notification::dingtalk_signed_url(&d.url, secret, chrono::Utc::now().timestamp_millis())

@@ -16,7 +16,6 @@ use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::Fields;
-use super::i18n::{Catalog, Lang};
 use super::item_forms::checklist_project;
 use super::layout::Layout;
 use super::sheet_read;
@@ -31,6 +30,7 @@ use crate::domain::checklist::Category;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
 use crate::domain::sheet::{self, Cell, RowError, SheetItem, SheetProblem};
 use crate::domain::status;
+use crate::i18n::{Catalog, Lang};
 
 /// A checklist as a table: the columns an import reads back (事项, 责任单位, 完成期限, 类别, 备注)
 /// and, for people, its state and colour. `project` adds the project's name (a unit's queue).

@@ -12,7 +12,6 @@ use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::{Fields, Messages};
-use super::i18n::Catalog;
 use super::items::category_options;
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
@@ -21,6 +20,7 @@ use crate::db::templates::{self, Saved, Summary};
 use crate::db::units::{self, Unit};
 use crate::domain::input::{FieldErrors, Problem};
 use crate::domain::template::{self as rules, LineFields, TemplateErrors};
+use crate::i18n::Catalog;
 
 /// Blank lines a form offers beyond the template's own.
 const SPARE_LINES: usize = 5;

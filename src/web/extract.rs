@@ -6,7 +6,22 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use super::context::RequestContext;
 use super::error::AppError;
+use crate::domain::access::CurrentUser;
+
+/// The signed-in user, as the context middleware loaded it; none is a login redirect (or 401).
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .and_then(|ctx| ctx.user.clone())
+            .ok_or(AppError::LoginRequired)
+    }
+}
 
 /// The `{id}` of a URL such as `/projects/{id}`.
 pub struct IdPath(pub Uuid);

@@ -4,8 +4,8 @@
 use axum::extract::{FromRequest, Request};
 
 use super::error::AppError;
-use super::i18n::Catalog;
 use crate::domain::input::FieldErrors;
+use crate::i18n::Catalog;
 
 /// Whether a checkbox's value says it is ticked: present and not "false".
 pub fn checked(value: &str) -> bool {

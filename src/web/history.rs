@@ -2,11 +2,11 @@
 
 use serde_json::Value;
 
-use super::i18n::Catalog;
 use crate::db::projects::HistoryEntry;
 use crate::domain::checklist::Category;
 use crate::domain::lifecycle::Stage;
 use crate::domain::status::ItemState;
+use crate::i18n::Catalog;
 
 pub struct Change {
     pub field: String,
@@ -73,7 +73,7 @@ fn show(key: &str, v: &Value, t: &Catalog) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::i18n::Lang;
+    use crate::i18n::Lang;
     use serde_json::json;
 
     fn entry(before: Option<Value>, after: Option<Value>) -> HistoryEntry {

@@ -60,7 +60,7 @@ pub async fn list(
             .map(|n: &Notification| Entry {
                 id: n.id,
                 kind: t.event_kind(n.kind),
-                text: t.event_text(n),
+                text: t.event_text(&n.facts()),
                 href: n.href(),
                 at: n.created_at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
                 read: n.read,

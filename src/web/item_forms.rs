@@ -295,7 +295,7 @@ pub async fn update(
 }
 
 /// The fields where the current item and the submitted one differ.
-pub fn differences(t: &super::i18n::Catalog, current: &ItemFields, yours: &ItemFields) -> Vec<Change> {
+pub fn differences(t: &crate::i18n::Catalog, current: &ItemFields, yours: &ItemFields) -> Vec<Change> {
     let flag = |b: bool| t.yes_no(b).to_string();
     [
         ("title", &current.title, &yours.title),

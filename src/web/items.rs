@@ -14,9 +14,8 @@ use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::Fields;
 use super::history::{Change, HistoryView};
-use super::i18n::Catalog;
 use super::layout::Layout;
-use super::supervision::{OrderForm, SupervisionView};
+use super::supervision_view::{OrderForm, SupervisionView};
 use crate::auth::{CurrentUser, policy};
 use crate::db::attachments::{self, Attachment};
 use crate::db::audit::Actor;
@@ -28,6 +27,7 @@ use crate::domain::input;
 use crate::domain::status::{self, Colour, ItemState, Thresholds};
 use crate::domain::verification;
 use crate::domain::working_days::WorkCalendar;
+use crate::i18n::Catalog;
 
 /// An item as a row of a list or the head of its page, ready to show.
 pub struct ItemRow {

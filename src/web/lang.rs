@@ -6,9 +6,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::AppError;
 use super::extract::PageQuery;
-use super::i18n::Lang;
 use super::login::NextQuery;
 use super::redirect::safe_next;
+use crate::i18n::Lang;
 
 pub async fn switch(Path(code): Path<String>, PageQuery(q): PageQuery<NextQuery>) -> Result<Response, AppError> {
     let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;

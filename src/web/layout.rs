@@ -5,9 +5,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::context::{RequestContext, urlencode};
-use super::i18n::Catalog;
 use crate::auth::CurrentUser;
 use crate::domain::role::Role;
+use crate::i18n::Catalog;
 
 /// Bumped with each release so browsers fetch the new stylesheet.
 pub const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");

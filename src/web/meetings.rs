@@ -16,7 +16,6 @@ use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::{Fields, Messages};
-use super::i18n::Catalog;
 use super::item_forms::{self, checked_item};
 use super::items::{ItemRow, category_options};
 use super::layout::Layout;
@@ -32,6 +31,7 @@ use crate::domain::checklist::ItemFields;
 use crate::domain::input::{self, FieldErrors, Problem};
 use crate::domain::lifecycle::Stage;
 use crate::domain::meeting::{self, MeetingKind};
+use crate::i18n::Catalog;
 
 pub struct MeetingRow {
     pub id: Uuid,
@@ -183,7 +183,7 @@ pub async fn check(
         .map(|t| t.to_utc());
     let place = e.check("place", input::optional_text(place, 200));
     let chair = e.check("chair", input::optional_text(chair, 100));
-    let invitees = e.check("invitees", input::name_lines(invitees, NAME_MAX));
+    let invitees = e.check("invitees", input::name_lines(invitees, meeting::NAME_MAX));
     let ids: Vec<Uuid> = project_ids
         .iter()
         .filter_map(|p| Uuid::parse_str(p.trim()).ok())
@@ -265,8 +265,6 @@ pub async fn create(
     }
 }
 
-/// The longest name of an invitee or attendee (one per line).
-const NAME_MAX: usize = 100;
 /// The longest minutes.
 const MINUTES_MAX: usize = 20_000;
 
@@ -514,7 +512,10 @@ pub async fn record(
 ) -> AppResult<Response> {
     let agenda = chaired(&state, ctx.t(), &user, id).await?;
     let mut e = FieldErrors::default();
-    let attendees = e.check("attendees", input::name_lines(&fields.get("attendees"), NAME_MAX));
+    let attendees = e.check(
+        "attendees",
+        input::name_lines(&fields.get("attendees"), meeting::NAME_MAX),
+    );
     let minutes = e.check("minutes", input::optional_text(&fields.get("minutes"), MINUTES_MAX));
     let per_project: Vec<(Uuid, Option<String>)> = agenda
         .projects

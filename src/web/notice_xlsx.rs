@@ -10,10 +10,10 @@ use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
-use super::i18n::Catalog;
 use super::notices::reader;
 use crate::auth::CurrentUser;
 use crate::db::notices::{self, Notice, NoticeItem, NoticeOrder};
+use crate::i18n::Catalog;
 
 const RED: u32 = 0xFDE7E7;
 const YELLOW: u32 = 0xFFF4D6;

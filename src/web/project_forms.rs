@@ -15,7 +15,6 @@ use super::error::{AppError, AppResult};
 use super::extract::{IdPath, PageQuery};
 use super::form::{Fields, Messages};
 use super::history::Change;
-use super::i18n::Catalog;
 use super::items::category_options;
 use super::layout::Layout;
 use super::projects::{Feedback, project_page};
@@ -29,6 +28,7 @@ use crate::domain::lifecycle::Stage;
 use crate::domain::project::{self, PLANNED_FIELDS, ProjectDraft, ProjectFields};
 use crate::domain::sheet::{self, Cell, SheetItem};
 use crate::domain::template as template_rules;
+use crate::i18n::Catalog;
 
 pub struct PlannedField {
     pub name: &'static str,
@@ -455,7 +455,7 @@ pub async fn update(
 }
 
 /// The fields where the current project and the submitted one differ.
-fn differences(t: &super::i18n::Catalog, current: &ProjectFields, yours: &ProjectFields) -> Vec<Change> {
+fn differences(t: &crate::i18n::Catalog, current: &ProjectFields, yours: &ProjectFields) -> Vec<Change> {
     let pairs = [
         ("name", &current.name, &yours.name),
         ("company", &current.company, &yours.company),

@@ -12,7 +12,6 @@ use super::checklist_sheets::{Reported, file_problem, lookups, report};
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::form::Fields;
-use super::i18n::{Catalog, Lang};
 use super::layout::Layout;
 use super::sheet_read;
 use super::upload;
@@ -24,6 +23,7 @@ use crate::domain::input::Problem;
 use crate::domain::lifecycle::Stage;
 use crate::domain::project::ProjectDraft;
 use crate::domain::sheet::{self, Cell, ProjectColumn, RowError, SheetProblem};
+use crate::i18n::{Catalog, Lang};
 
 /// A stage by its code or its name in either language.
 pub fn stage_of(text: &str) -> Option<Stage> {

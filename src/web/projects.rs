@@ -13,18 +13,19 @@ use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::{IdPath, PageQuery};
 use super::history::HistoryView;
-use super::i18n::Catalog;
 use super::items::ItemRow;
 use super::layout::Layout;
 use super::requests::RequestRow;
 use crate::auth::{CurrentUser, policy};
 use crate::db::items::{self, Line};
-use crate::db::projects::{self, ListQuery, ProjectSummary, Sort};
+use crate::db::projects::{self, ListQuery, ProjectSummary};
 use crate::db::{investors, standings};
 use crate::domain::lifecycle::{Stage, duration_days};
+use crate::domain::project_list::Sort;
 use crate::domain::request;
 use crate::domain::role::Role;
 use crate::domain::status::{self, Colour, ItemState, Thresholds};
+use crate::i18n::Catalog;
 
 /// A project as a row of a list, ready to show.
 pub struct ProjectRow {

@@ -17,7 +17,6 @@ use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::{Fields, Messages};
-use super::i18n::Catalog;
 use super::item_forms::{self, checked_item};
 use super::items::category_options;
 use super::layout::Layout;
@@ -30,6 +29,7 @@ use crate::db::units::{self, Unit};
 use crate::domain::checklist::{ItemFields, Source};
 use crate::domain::input::FieldErrors;
 use crate::domain::request::{self, RequestDraft, RequestFields, Standing};
+use crate::i18n::Catalog;
 
 /// How many requests a list shows; the oldest triaged ones drop off first.
 const LIST_LIMIT: i64 = 500;

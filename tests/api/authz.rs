@@ -1,6 +1,6 @@
 //! The authorization matrix: every route of the router, for anonymous users and every role, with
 //! the caller's own objects and with foreign ones, against the expected answers in `authz.txt`.
-//! The routes are read from `src/web/routes.rs` itself, so a new route without a rule fails here.
+//! The routes are read from `src/routes.rs` itself, so a new route without a rule fails here.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::harness::{Client, TestApp, csrf_from, spawn_demo_app};
 
-const ROUTES: &str = include_str!("../../src/web/routes.rs");
+const ROUTES: &str = include_str!("../../src/routes.rs");
 const TABLE: &str = include_str!("authz.txt");
 const ROLES: [&str; 6] = ["anon", "admin", "official", "lead", "member", "investor"];
 const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";

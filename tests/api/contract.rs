@@ -229,7 +229,9 @@ print("ok")
 async fn what_the_document_forbids_is_refused() {
     let app = spawn_demo_app().await;
     let api = crate::harness::Api::as_user(&app, "official").await;
-    let (status, body) = api.post("/api/v1/units", serde_json::json!(["newunit", "新单位"])).await;
+    let (status, body) = api
+        .post("/api/v1/units", serde_json::json!(["newunit", "新单位"]))
+        .await;
     assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let meeting: uuid::Uuid = sqlx::query_scalar("SELECT id FROM meetings LIMIT 1")
         .fetch_one(&app.pool)
@@ -261,7 +263,10 @@ async fn what_the_document_forbids_is_refused() {
     assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["fields"]["name"].is_string(), "{body}");
     let (status, body) = api
-        .post("/api/v1/units", serde_json::json!({ "code": "padded", "name": "单".repeat(name_max) }))
+        .post(
+            "/api/v1/units",
+            serde_json::json!({ "code": "padded", "name": "单".repeat(name_max) }),
+        )
         .await;
     assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
 
@@ -291,8 +296,10 @@ async fn what_the_document_forbids_is_refused() {
     let token = app.bearer("official").await;
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     let upload = |extra: Option<(&'static str, &'static str)>| {
-        let mut form = reqwest::multipart::Form::new()
-            .part("file", reqwest::multipart::Part::bytes(png.clone()).file_name("现场.png"));
+        let mut form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(png.clone()).file_name("现场.png"),
+        );
         if let Some((name, value)) = extra {
             form = form.text(name, value);
         }

@@ -19,7 +19,8 @@ use zhuanban::db::cluster::{Cluster, Durability};
 use zhuanban::db::users::{self, NewUser};
 use zhuanban::domain::names::{UnitCode, Username};
 use zhuanban::domain::role::Role;
-use zhuanban::web::{AppState, routes};
+use zhuanban::routes;
+use zhuanban::web::AppState;
 
 const TEMPLATE: &str = "zhuanban_template";
 pub const PASSWORD: &str = "test-password-123";

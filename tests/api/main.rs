@@ -18,6 +18,7 @@ mod harness;
 mod health;
 mod investors;
 mod journeys;
+mod layers;
 mod meetings;
 mod migrations;
 mod notifications;

@@ -17,15 +17,16 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use super::upload::UPLOAD_BODY_LIMIT;
-use super::{
-    AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, attachments, calendar, ceiling, checklist_sheets,
-    checklist_templates, context, dashboard, health, inbox, item_forms, items, lang, list_sheets, login, meetings,
-    notice_xlsx, notices, portal, project_forms, project_history, project_import, projects, rankings, requests,
-    settings, since, supervision, units, verifications, webhooks,
-};
 use crate::api;
 use crate::db::sessions::Sessions;
+use crate::web::middleware as pipeline;
+use crate::web::upload::UPLOAD_BODY_LIMIT;
+use crate::web::{
+    AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, attachments, calendar, ceiling, checklist_sheets,
+    checklist_templates, dashboard, health, inbox, item_forms, items, lang, list_sheets, login, meetings, notice_xlsx,
+    notices, portal, project_forms, project_history, project_import, projects, rankings, requests, settings, since,
+    supervision, units, verifications, webhooks,
+};
 
 /// Pages and API routes: these run with a session and the request context.
 fn app_routes() -> Router<AppState> {
@@ -200,8 +201,8 @@ pub fn router(state: AppState) -> Router {
         // Innermost first: the origin check and the form-token check run inside the context
         // middleware, so their refusals are rendered like every other error.
         .layer(CsrfLayer::new())
-        .layer(middleware::from_fn(context::require_csrf_token))
-        .layer(middleware::from_fn_with_state(state.clone(), context::middleware))
+        .layer(middleware::from_fn(pipeline::require_csrf_token))
+        .layer(middleware::from_fn_with_state(state.clone(), pipeline::middleware))
         .layer(sessions);
 
     let header = |name: HeaderName, value: &'static str| {

@@ -6,13 +6,12 @@ mod zh;
 
 use chrono::NaiveDate;
 
-use crate::db::notifications::Notification;
-use crate::db::projects::Sort;
 use crate::domain::checklist::{Category, Phase, Source};
 use crate::domain::input::Problem;
 use crate::domain::lifecycle::Stage;
 use crate::domain::meeting::{MeetingKind, Outcome};
-use crate::domain::notification::{EventKind, WebhookFormat};
+use crate::domain::notification::{EventFacts, EventKind, WebhookFormat};
+use crate::domain::project_list::Sort;
 use crate::domain::request::{ServiceLevel, Standing};
 use crate::domain::role::Role;
 use crate::domain::sheet::Bound;
@@ -1061,15 +1060,15 @@ impl Catalog {
     }
 
     /// One notification in words.
-    pub fn event_text(&self, n: &Notification) -> String {
+    pub fn event_text(&self, n: &EventFacts) -> String {
         let deadline = n.deadline.map(|d| d.to_string()).unwrap_or_default();
         let days = n.overdue_days.map(|d| d.to_string()).unwrap_or_default();
         fill(
             self.event_texts[n.kind.index()],
             &[
-                ("subject", &n.subject),
-                ("project", n.project_name.as_deref().unwrap_or("")),
-                ("unit", n.unit_name.as_deref().unwrap_or("")),
+                ("subject", n.subject),
+                ("project", n.project_name.unwrap_or("")),
+                ("unit", n.unit_name.unwrap_or("")),
                 ("deadline", &deadline),
                 ("days", &days),
             ],
@@ -1079,7 +1078,7 @@ impl Catalog {
     }
 
     /// The lines a group robot shows under the event's title.
-    pub fn event_lines(&self, n: &Notification) -> Vec<String> {
+    pub fn event_lines(&self, n: &EventFacts) -> Vec<String> {
         vec![self.event_text(n)]
     }
 

@@ -1,0 +1,224 @@
+//! The layers import one way (docs/architecture.md): `domain`, `i18n`, `db` and `auth` never reach
+//! up into the web pages, the API or the router; the API uses no page module; and no files of
+//! `src/` import each other in a circle. Read from the source files' `use` and `crate::` paths.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Modules every HTTP handler shares (request context, errors, extractors, forms, uploads), as
+/// opposed to the pages themselves.
+const WEB_SHARED: [&str; 6] = [
+    "web",
+    "web::context",
+    "web::error",
+    "web::extract",
+    "web::form",
+    "web::upload",
+];
+
+/// Page modules the API still uses, each to be replaced by an action of the application layer
+/// (issue "One place per action"); the list may only shrink: a new use fails, and so does an entry
+/// that is no longer used.
+const API_PAGE_USES_LEFT: [(&str, &str); 17] = [
+    ("api", "web::checklist_sheets"),
+    ("api::attachments", "web::attachments"),
+    ("api::attachments", "web::items"),
+    ("api::checklist_import", "web::checklist_sheets"),
+    ("api::checklist_import", "web::item_forms"),
+    ("api::items", "web::item_forms"),
+    ("api::items", "web::items"),
+    ("api::meetings", "web::item_forms"),
+    ("api::meetings", "web::items"),
+    ("api::meetings", "web::meetings"),
+    ("api::meetings", "web::notices"),
+    ("api::notifications", "web::webhooks"),
+    ("api::project_import", "web::checklist_sheets"),
+    ("api::project_import", "web::project_import"),
+    ("api::project_import", "web::sheet_read"),
+    ("api::projects", "web::projects"),
+    ("api::requests", "web::item_forms"),
+];
+
+/// Every module of `src/` by its path (`web::items`), with its source up to its unit tests.
+fn modules() -> BTreeMap<String, String> {
+    fn walk(dir: &Path, root: &Path, out: &mut BTreeMap<String, String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let rel = path.strip_prefix(root).unwrap().with_extension("");
+                let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+                if parts.last().is_some_and(|p| p == "mod") {
+                    parts.pop();
+                }
+                let name = parts.join("::");
+                let name = if name == "lib" || name == "main" {
+                    String::new()
+                } else {
+                    name
+                };
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+                out.insert(name, code);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out = BTreeMap::new();
+    walk(&root, &root, &mut out);
+    out
+}
+
+/// `a::{b, c::{d, e}}` → `a::b`, `a::c::d`, `a::c::e`.
+fn expand(path: &str) -> Vec<String> {
+    let path: String = path.split_whitespace().collect();
+    let Some(open) = path.find('{') else {
+        return vec![path.split(" as ").next().unwrap_or("").to_string()];
+    };
+    let (prefix, inner) = (&path[..open], &path[open + 1..path.len() - 1]);
+    let (mut items, mut depth, mut start) = (Vec::new(), 0, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&inner[start..]);
+    items
+        .into_iter()
+        .filter(|i| !i.is_empty())
+        .flat_map(|i| expand(&format!("{prefix}{i}")))
+        .collect()
+}
+
+/// The modules `module`'s code names: through `use crate::…;`, `use super::…;` and inline `crate::…`.
+fn uses(module: &str, code: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+    let parent = module.rsplit_once("::").map_or("", |(p, _)| p);
+    let mut paths = Vec::new();
+    for (keyword, base) in [("use crate::", ""), ("use super::", parent)] {
+        for part in code.split(keyword).skip(1) {
+            let statement = part.split(';').next().unwrap_or("");
+            for p in expand(statement) {
+                let p = p.trim_end_matches("::self");
+                paths.push(if base.is_empty() {
+                    p.to_string()
+                } else {
+                    format!("{base}::{p}")
+                });
+            }
+        }
+    }
+    for part in code.split("crate::").skip(1) {
+        let end = part
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(part.len());
+        paths.push(part[..end].trim_end_matches(':').to_string());
+    }
+    paths
+        .iter()
+        .filter_map(|p| {
+            let parts: Vec<&str> = p.split("::").collect();
+            (1..=parts.len())
+                .rev()
+                .map(|n| parts[..n].join("::"))
+                .find(|m| known.contains(m))
+        })
+        .filter(|m| m != module && !module.starts_with(&format!("{m}::")))
+        .collect()
+}
+
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let all = modules();
+    let known: BTreeSet<String> = all.keys().cloned().collect();
+    all.iter().map(|(m, code)| (m.clone(), uses(m, code, &known))).collect()
+}
+
+fn top(module: &str) -> &str {
+    module.split("::").next().unwrap_or("")
+}
+
+#[test]
+fn the_lower_layers_never_import_the_upper_ones() {
+    let graph = graph();
+    assert!(
+        graph["web::items"].contains("db::items"),
+        "the graph was read: {:?}",
+        graph["web::items"]
+    );
+    let mut wrong = Vec::new();
+    for (module, used) in &graph {
+        for target in used {
+            let upper = ["web", "api", "routes", "server"].contains(&top(target));
+            if ["domain", "i18n", "db", "auth"].contains(&top(module)) && upper {
+                wrong.push(format!("{module} → {target}"));
+            }
+            if top(module) == "domain" && ["db", "auth", "jobs"].contains(&top(target)) {
+                wrong.push(format!("{module} → {target}"));
+            }
+            if top(module) == "jobs" && ["web", "api"].contains(&top(target)) {
+                wrong.push(format!("{module} → {target}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "imports against the layers: {wrong:#?}");
+}
+
+#[test]
+fn the_api_uses_no_page_module_beyond_those_left_to_move() {
+    let graph = graph();
+    let found: BTreeSet<(String, String)> = graph
+        .iter()
+        .filter(|(m, _)| top(m) == "api")
+        .flat_map(|(m, used)| used.iter().map(move |t| (m.clone(), t.clone())))
+        .filter(|(_, t)| top(t) == "web" && !WEB_SHARED.contains(&t.as_str()))
+        .collect();
+    let left: BTreeSet<(String, String)> = API_PAGE_USES_LEFT
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let new: Vec<_> = found.difference(&left).collect();
+    assert!(new.is_empty(), "the API uses page modules: {new:#?}");
+    let gone: Vec<_> = left.difference(&found).collect();
+    assert!(
+        gone.is_empty(),
+        "no longer used, strike from API_PAGE_USES_LEFT: {gone:#?}"
+    );
+}
+
+#[test]
+fn no_files_import_each_other_in_a_circle() {
+    let graph = graph();
+    // Depth-first search; a module met again while still on the path closes a circle.
+    fn visit<'a>(
+        m: &'a str,
+        graph: &'a BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+        circles: &mut Vec<String>,
+    ) {
+        if let Some(at) = path.iter().position(|p| *p == m) {
+            circles.push(format!("{} → {m}", path[at..].join(" → ")));
+            return;
+        }
+        if !done.insert(m) {
+            return;
+        }
+        path.push(m);
+        for next in graph.get(m).into_iter().flatten() {
+            visit(next, graph, path, done, circles);
+        }
+        path.pop();
+    }
+    let mut circles = Vec::new();
+    let mut done = BTreeSet::new();
+    for m in graph.keys() {
+        visit(m, &graph, &mut Vec::new(), &mut done, &mut circles);
+    }
+    assert!(circles.is_empty(), "import circles: {circles:#?}");
+}
