@@ -85,8 +85,14 @@ fn app_routes() -> Router<AppState> {
         .route("/units/{code}/items.csv", get(list_sheets::queue_csv))
         .route("/units/{code}/items.xlsx", get(list_sheets::queue_xlsx))
         .route("/projects/{id}/import/confirm", post(checklist_sheets::confirm))
-        .route("/api/v1/projects/{id}/items.csv", get(checklist_sheets::export_csv))
-        .route("/api/v1/projects/{id}/items.xlsx", get(checklist_sheets::export_xlsx))
+        .route(
+            "/api/v1/projects/{id}/items.csv",
+            get(api::checklist_export::export_csv),
+        )
+        .route(
+            "/api/v1/projects/{id}/items.xlsx",
+            get(api::checklist_export::export_xlsx),
+        )
         .route("/calendar", get(calendar::show).post(calendar::renew))
         .route("/calendar/revoke", post(calendar::revoke))
         .route("/dashboard", get(dashboard::show))

@@ -9,15 +9,16 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::{CurrentUser, policy};
+use crate::app::attachments;
+use crate::auth::CurrentUser;
 use crate::db::attachments::Attachment;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
 use crate::domain::input::Problem;
 use crate::web::AppState;
-use crate::web::attachments::{self, Refused};
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::IdPath;
+use crate::web::files;
 use crate::web::upload;
 
 #[derive(Serialize, ToSchema)]
@@ -69,10 +70,12 @@ pub async fn upload(
     IdPath(id): IdPath,
     multipart: Multipart,
 ) -> AppResult<(StatusCode, Json<AttachmentJson>)> {
-    let (item, on_task_force) = attachments::attachable(&state, &ctx, &user, id).await?;
+    let t = ctx.t();
+    let loaded = attachments::attachable(&state.db, &user, id)
+        .await?
+        .map_err(|why| AppError::InvalidState(t.not_attached(why).into()))?;
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
     super::known_parts(&form, &["for_investor"], &ctx)?;
-    let t = ctx.t();
     // The document says boolean: `true` or `false` (absent is false), nothing else.
     if !matches!(form.field("for_investor"), "" | "true" | "false") {
         return Err(AppError::Validation(vec![(
@@ -80,15 +83,10 @@ pub async fn upload(
             t.problem(Problem::UnknownChoice),
         )]));
     }
-    let for_investor = form.flag("for_investor") && policy::may_edit_checklist(&user, on_task_force);
-    let evidence = attachments::check(form.file).map_err(|r| {
-        let message = match r {
-            Refused::NoFile => t.attachment_missing,
-            Refused::UnknownType => t.attachment_bad_type,
-        };
-        AppError::Validation(vec![("file".into(), message.to_string())])
-    })?;
-    let stored = attachments::store(&state, &user, &item, &evidence, for_investor).await?;
+    let for_investor = form.flag("for_investor");
+    let stored = attachments::attach(&state.db, &user, &loaded, form.file, for_investor)
+        .await?
+        .map_err(|why| AppError::Validation(vec![("file".into(), t.not_attached(why).to_string())]))?;
     Ok((StatusCode::CREATED, Json(stored.into())))
 }
 
@@ -100,14 +98,14 @@ pub async fn list(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<Vec<AttachmentJson>>> {
-    let (item, _) = crate::web::items::load(&state, &user, id).await?;
-    let all = crate::db::attachments::of_item(&state.db, item.id, !policy::sees_internal(&user)).await?;
+    let all = attachments::of_item(&state.db, &user, id).await?;
     Ok(Json(all.into_iter().map(Into::into).collect()))
 }
 
 /// The bytes of an attachment, as a download with its content type.
 #[utoipa::path(get, operation_id = "attachments_download", path = "/api/v1/attachments/{id}", params(("id" = Uuid, Path)),
     responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 404)))]
-pub async fn download(state: State<AppState>, user: CurrentUser, id: IdPath) -> AppResult<Response> {
-    attachments::download(state, user, id).await
+pub async fn download(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+    let (attachment, bytes) = attachments::read(&state.db, &user, id).await?;
+    files::download(&attachment.name, &attachment.content_type, bytes)
 }

@@ -10,17 +10,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::imports::check_file;
 use crate::auth::CurrentUser;
 use crate::db::audit::Actor;
 use crate::db::items;
 use crate::domain::checklist::Category;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
 use crate::web::AppState;
-use crate::web::checklist_sheets::{check_file, report};
 use crate::web::context::RequestContext;
 use crate::web::error::AppResult;
 use crate::web::extract::IdPath;
-use crate::web::item_forms::checklist_project;
 use crate::web::upload;
 
 #[derive(Deserialize, IntoParams)]
@@ -104,15 +103,17 @@ pub async fn import(
     Query(q): Query<ImportQuery>,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    checklist_project(&state, &user, id).await?;
+    let settings = ctx.settings(&state.db).await?;
+    crate::app::items::checklist_project(&state.db, &settings, &user, id).await?;
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
     super::known_parts(&form, &[], &ctx)?;
     let dry_run = q.dry_run.unwrap_or(false);
-    let found = match check_file(&state, form.file.map(|(_, b)| b)).await? {
+    let found = match check_file(&state.db, form.file.map(|(_, b)| b)).await? {
         Ok(found) => found,
         Err(errors) => {
             let t = ctx.t();
-            let errors: Vec<RowErrorJson> = report(&errors, t)
+            let errors: Vec<RowErrorJson> = t
+                .report(&errors)
                 .into_iter()
                 .zip(&errors)
                 .map(|(r, e)| RowErrorJson::new(r.row, e.field, r.message))

@@ -10,21 +10,18 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Body, Object};
+use crate::app::{self, items::Outcome};
 use crate::auth::{CurrentUser, policy};
-use crate::db::audit::Actor;
-use crate::db::items::{self, Item, ItemEdit, NewItem, TransitionRequest, Written};
+use crate::db::items::{self, Item};
 use crate::db::projects;
 use crate::db::settings::Settings;
-use crate::domain::checklist::{self, Category, ItemFields, Phase, Source, TEXT_MAX, Transition};
-use crate::domain::input::{self, FieldErrors};
+use crate::domain::checklist::{Category, ItemFields, Phase, Source, Transition};
+use crate::domain::input::FieldErrors;
 use crate::domain::status::{self, Colour};
 use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::IdPath;
-use crate::web::item_forms::checked_item;
-use crate::web::item_forms::checklist_project;
-use crate::web::items::{load, may_change, needs_text};
 
 #[derive(Serialize, ToSchema)]
 pub struct ItemJson {
@@ -128,8 +125,8 @@ pub async fn show(
     IdPath(id): IdPath,
 ) -> AppResult<Json<ItemJson>> {
     let settings = ctx.settings(&state.db).await?;
-    let (item, _) = load(&state, &user, id).await?;
-    Ok(Json(to_json(item, &settings, policy::sees_internal(&user))))
+    let loaded = app::items::load(&state.db, &user, id).await?;
+    Ok(Json(to_json(loaded.item, &settings, policy::sees_internal(&user))))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -167,7 +164,6 @@ pub async fn create(
     Json(Object(new)): Body<NewItemJson>,
 ) -> AppResult<(StatusCode, Json<ItemJson>)> {
     let settings = ctx.settings(&state.db).await?;
-    checklist_project(&state, &user, id).await?;
     let fields = ItemFields {
         title: new.title,
         category: new.category.unwrap_or_default(),
@@ -176,21 +172,9 @@ pub async fn create(
         note: new.note.unwrap_or_default(),
         note_for_investor: new.note_for_investor.unwrap_or(false),
     };
-    let (draft, unit) = checked_item(&state, &fields)
+    let item = app::items::create(&state.db, &settings, &user, id, &fields)
         .await?
-        .map_err(|e| super::invalid(&e, &ctx))?;
-    let new = NewItem {
-        project_id: id,
-        title: &draft.title,
-        category: draft.category,
-        unit_id: unit.id,
-        deadline: draft.deadline,
-        note: draft.note.as_deref(),
-        note_for_investor: draft.note_for_investor,
-        source: Source::Plan,
-        meeting_id: None,
-    };
-    let item = items::create(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
+        .map_err(|errors| super::invalid(&errors, &ctx))?;
     Ok((StatusCode::CREATED, Json(to_json(item, &settings, true))))
 }
 
@@ -234,10 +218,7 @@ pub async fn patch(
     Json(Object(p)): Body<ItemPatch>,
 ) -> AppResult<Json<ItemJson>> {
     let settings = ctx.settings(&state.db).await?;
-    let (item, on_task_force) = load(&state, &user, id).await?;
-    if !policy::may_edit_checklist(&user, on_task_force) {
-        return Err(AppError::Forbidden);
-    }
+    let item = app::items::editable(&state.db, &user, id).await?.item;
     let fields = ItemFields {
         title: p.title.unwrap_or_else(|| item.title.clone()),
         category: p.category.unwrap_or_else(|| item.category.as_str().into()),
@@ -246,35 +227,32 @@ pub async fn patch(
         note: p.note.unwrap_or_else(|| item.note.clone().unwrap_or_default()),
         note_for_investor: p.note_for_investor.unwrap_or(item.note_for_investor),
     };
-    let (draft, unit) = checked_item(&state, &fields)
-        .await?
-        .map_err(|e| super::invalid(&e, &ctx))?;
-    let reason = p.deadline_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    checklist::check_deadline_change(item.deadline, draft.deadline, reason)
-        .map_err(|pr| super::invalid(&FieldErrors(vec![("deadline_reason", pr)]), &ctx))?;
-    let edit = ItemEdit {
-        title: &draft.title,
-        category: draft.category,
-        unit_id: unit.id,
-        deadline: draft.deadline,
-        note: draft.note.as_deref(),
-        note_for_investor: draft.note_for_investor,
-        deadline_reason: reason,
-    };
-    written(
-        items::update(&state.db, id, p.version, edit, Actor::User(user.id)).await?,
-        &settings,
-        &ctx,
-    )
+    let reason = p.deadline_reason.unwrap_or_default();
+    let acted = app::items::edit(&state.db, &user, id, p.version, &fields, &reason).await?;
+    answer(acted.outcome, &settings, &ctx, "")
 }
 
-fn written(w: Written, settings: &Settings, ctx: &RequestContext) -> AppResult<Json<ItemJson>> {
-    match w {
-        Written::Done(item) => Ok(Json(to_json(item, settings, true))),
-        Written::Conflict(current) => Err(AppError::Conflict(
+/// An action's outcome as the API answers it: the item, 422 naming the fields (the action's
+/// `text` as `text_field`), 409 with the current item, or 409 for a state that does not allow it.
+fn answer(
+    outcome: Outcome<Item>,
+    settings: &Settings,
+    ctx: &RequestContext,
+    text_field: &'static str,
+) -> AppResult<Json<ItemJson>> {
+    match outcome {
+        Outcome::Done(item) => Ok(Json(to_json(item, settings, true))),
+        Outcome::Refused(errors) => {
+            let named = errors
+                .0
+                .into_iter()
+                .map(|(f, p)| (if f == "text" { text_field } else { f }, p));
+            Err(super::invalid(&FieldErrors(named.collect()), ctx))
+        }
+        Outcome::Conflict(current) => Err(AppError::Conflict(
             serde_json::to_value(to_json(current, settings, true)).unwrap_or_default(),
         )),
-        Written::NotAllowed(_) => Err(AppError::InvalidState(ctx.t().item_not_allowed.into())),
+        Outcome::NotAllowed(_) => Err(AppError::InvalidState(ctx.t().item_not_allowed.into())),
     }
 }
 
@@ -428,23 +406,8 @@ async fn change(
     change: Transition,
 ) -> AppResult<Json<ItemJson>> {
     let settings = ctx.settings(&state.db).await?;
-    let (item, on_task_force) = load(&state, &user, id).await?;
-    if !may_change(&user, &item, on_task_force, change) {
-        return Err(AppError::Forbidden);
-    }
-    let checked = if needs_text(change) {
-        input::required_text(text, TEXT_MAX)
-    } else {
-        input::optional_text(text, TEXT_MAX).map(Option::unwrap_or_default)
-    };
-    let text = checked.map_err(|p| super::invalid(&FieldErrors(vec![(field, p)]), &ctx))?;
-    let request = TransitionRequest {
-        change,
-        text: &text,
-        today: settings.today(),
-    };
-    let w = items::transition(&state.db, id, version, request, Actor::User(user.id), Some(user.id)).await?;
-    written(w, &settings, &ctx)
+    let acted = app::items::change(&state.db, &user, settings.today(), id, version, change, text).await?;
+    answer(acted.outcome, &settings, &ctx, field)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -481,17 +444,9 @@ pub async fn post_update(
     IdPath(id): IdPath,
     Json(Object(u)): Body<NewUpdate>,
 ) -> AppResult<(StatusCode, Json<UpdateJson>)> {
-    let (item, on_task_force) = load(&state, &user, id).await?;
-    if !policy::may_work_item(&user, on_task_force, item.responsible_unit_id) {
-        return Err(AppError::Forbidden);
-    }
-    let body =
-        input::required_text(&u.body, TEXT_MAX).map_err(|p| super::invalid(&FieldErrors(vec![("body", p)]), &ctx))?;
-    let new = items::NewUpdate {
-        body: &body,
-        for_investor: u.for_investor,
-    };
-    let update = items::add_update(&state.db, &item, new, Actor::User(user.id), Some(user.id)).await?;
+    let update = app::items::post_update(&state.db, &user, id, &u.body, u.for_investor)
+        .await?
+        .map_err(|refused| super::invalid(&refused.errors, &ctx))?;
     let json = UpdateJson {
         id: update.id,
         item_id: update.item_id,

@@ -9,21 +9,20 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Body, Object};
+use crate::app::meetings::{MeetingInput, check};
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
-use crate::db::items::NewItem;
 use crate::db::meetings;
 use crate::db::notices::{self, NoticeContent};
 use crate::domain::checklist::{Category, ItemFields};
 use crate::domain::input::{FieldErrors, Problem};
 use crate::domain::meeting::{self, MeetingKind};
 use crate::web::AppState;
+use crate::web::agenda::agenda;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::IdPath;
-use crate::web::item_forms::checked_item;
-use crate::web::items::ItemRow;
-use crate::web::meetings::{MeetingInput, agenda, check};
+use crate::web::rows::ItemRow;
 
 /// Names as the invitation list keeps them: each without NUL, at most its limit (blank ones are
 /// dropped).
@@ -102,7 +101,7 @@ pub async fn create(
         units: m.unit_codes,
         invitees: m.invitees.join("\n"),
     };
-    let draft = check(&state, &settings, &typed)
+    let draft = check(&state.db, &settings, &typed)
         .await?
         // The API's fields are the body's own: `title`, `body`.
         .map_err(|e| {
@@ -267,25 +266,14 @@ pub async fn decide(
         note: String::new(),
         note_for_investor: false,
     };
-    let (draft, unit) = checked_item(&state, &fields)
+    let checked = crate::app::items::check(&state.db, &fields)
         .await?
         // The API's fields are the body's own: `title`, `body`.
         .map_err(|e| {
             let named = e.0.iter().map(|(f, p)| (f.strip_prefix("notice_").unwrap_or(f), *p));
             super::invalid(&FieldErrors(named.collect()), &ctx)
         })?;
-    let source = a.meeting.kind.decision_source();
-    let new = NewItem {
-        project_id: d.project_id,
-        title: &draft.title,
-        category: draft.category,
-        unit_id: unit.id,
-        deadline: draft.deadline,
-        note: None,
-        note_for_investor: false,
-        source,
-        meeting_id: Some(id),
-    };
+    let new = checked.new_item(d.project_id, a.meeting.kind.decision_source(), Some(id));
     let item = meetings::add_decision(&state.db, id, new, Actor::User(user.id), Some(user.id)).await?;
     Ok((StatusCode::CREATED, Json(Created { id: item.id })))
 }
@@ -326,9 +314,15 @@ pub async fn publish(
             super::invalid(&FieldErrors(named.collect()), &ctx)
         })?;
     let title = title.unwrap_or_else(|| a.meeting.title.clone());
-    let notice_id =
-        crate::web::notices::publish_for(&state, &user, &a.meeting.project_ids, Some(id), &title, body.as_deref())
-            .await?;
+    let notice_id = crate::app::notices::publish(
+        &state.db,
+        &user,
+        &a.meeting.project_ids,
+        Some(id),
+        &title,
+        body.as_deref(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(Published { notice_id })))
 }
 
@@ -352,7 +346,7 @@ pub async fn notice(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<NoticeJson>> {
-    let (all, unit) = crate::web::notices::reader(&user)?;
+    let (all, unit) = crate::app::notices::reader(&user)?;
     let n = notices::get(&state.db, id, unit, all)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -2,6 +2,7 @@
 //! OpenAPI document at `/api/v1/openapi.json`.
 
 pub mod attachments;
+pub mod checklist_export;
 pub mod checklist_import;
 pub mod items;
 pub mod meetings;
@@ -54,8 +55,8 @@ use crate::web::upload::Upload;
         attachments::download,
         checklist_import::import,
         project_import::import,
-        crate::web::checklist_sheets::export_csv,
-        crate::web::checklist_sheets::export_xlsx,
+        checklist_export::export_csv,
+        checklist_export::export_xlsx,
         standings::rankings,
         standings::dashboard,
         meetings::create,

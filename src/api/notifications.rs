@@ -108,7 +108,7 @@ pub async fn create(
         new.unit.as_deref().unwrap_or(""),
         new.secret.as_deref().unwrap_or(""),
     );
-    let (draft, unit_id) = crate::web::webhooks::checked(&state, draft)
+    let (draft, unit_id) = crate::app::webhooks::checked(&state.db, draft)
         .await?
         .map_err(|e| super::invalid(&e, &ctx))?;
     let id = webhooks::create(

@@ -10,17 +10,17 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::checklist_import::{ImportQuery, RowErrorJson};
+use crate::app::imports::check_rows;
+use crate::app::sheet_read;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::project_edits;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
 use crate::domain::sheet::RowError;
 use crate::web::AppState;
-use crate::web::checklist_sheets::report;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
-use crate::web::project_import::check_rows;
-use crate::web::{sheet_read, upload};
+use crate::web::upload;
 
 #[derive(Serialize, ToSchema)]
 pub struct ProjectsImported {
@@ -63,7 +63,8 @@ pub async fn import(
     let dry_run = q.dry_run.unwrap_or(false);
     let rejected = |errors: Vec<RowError>| {
         let t = ctx.t();
-        let list: Vec<RowErrorJson> = report(&errors, t)
+        let list: Vec<RowErrorJson> = t
+            .report(&errors)
             .into_iter()
             .zip(&errors)
             .map(|(r, e)| RowErrorJson::new(r.row, e.field, r.message))
@@ -71,7 +72,7 @@ pub async fn import(
         let body = json!({ "error": "validation", "message": t.import_rejected, "errors": list });
         (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
     };
-    let drafts = match check_rows(&state, rows).await? {
+    let drafts = match check_rows(&state.db, rows).await? {
         Ok(d) => d,
         Err(errors) => return Ok(rejected(errors)),
     };

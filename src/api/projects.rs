@@ -108,7 +108,7 @@ async fn project_json(state: &AppState, ctx: &RequestContext, user: &CurrentUser
         .await?
         .ok_or(AppError::NotFound)?;
     let member_units = projects::task_force_people(&state.db, id).await?.member_units;
-    let row = crate::web::projects::ProjectRow::from_summary(&p, ctx.t(), today, th);
+    let row = crate::web::rows::ProjectRow::from_summary(&p, ctx.t(), today, th);
     Ok(Project {
         status: row.colour,
         status_reason: row.reason,

@@ -11,7 +11,6 @@ use uuid::Uuid;
 
 use super::{Body, Object};
 use crate::auth::{CurrentUser, policy};
-use crate::db::items::NewItem;
 use crate::db::projects;
 use crate::db::requests::{self, Request, Triaged};
 use crate::db::settings::Settings;
@@ -23,7 +22,6 @@ use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::IdPath;
-use crate::web::item_forms::checked_item;
 
 #[derive(Serialize, ToSchema)]
 pub struct RequestItem {
@@ -262,20 +260,10 @@ pub async fn accept(
         note: a.note.or_else(|| request.body.clone()).unwrap_or_default(),
         note_for_investor: false,
     };
-    let (draft, unit) = checked_item(&state, &fields)
+    let checked = crate::app::items::check(&state.db, &fields)
         .await?
         .map_err(|e| super::invalid(&e, &ctx))?;
-    let item = NewItem {
-        project_id: request.project_id,
-        title: &draft.title,
-        category: draft.category,
-        unit_id: unit.id,
-        deadline: draft.deadline,
-        note: draft.note.as_deref(),
-        note_for_investor: draft.note_for_investor,
-        source: Source::InvestorRequest,
-        meeting_id: None,
-    };
+    let item = checked.new_item(request.project_id, Source::InvestorRequest, None);
     let version = a.version.unwrap_or(request.version);
     let (outcome, _) = requests::accept(&state.db, id, version, item, user.id).await?;
     triaged(outcome, &settings)

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use crate::domain::access::CurrentUser;
 pub use crate::domain::access::{ProjectScope, project_scope};
+use crate::domain::checklist::Transition;
 use crate::domain::role::Role;
 
 /// Officials set up projects and their task forces, edit them and advance their stages.
@@ -31,6 +32,18 @@ pub fn may_edit_checklist(user: &CurrentUser, on_task_force: bool) -> bool {
 /// and the staff of the item's responsible unit.
 pub fn may_work_item(user: &CurrentUser, on_task_force: bool, responsible_unit: Uuid) -> bool {
     may_edit_checklist(user, on_task_force) || (user.role == Role::Member && user.unit_id == Some(responsible_unit))
+}
+
+/// Who may move an item through `change`. Closing needs evidence: the responsible unit submits,
+/// and may reopen; the task force's leads or an official verify, send back, cancel, or close
+/// directly with a note.
+pub fn may_change_item(user: &CurrentUser, on_task_force: bool, responsible_unit: Uuid, change: Transition) -> bool {
+    match change {
+        Transition::Cancel | Transition::Close | Transition::Verify | Transition::SendBack => {
+            may_edit_checklist(user, on_task_force)
+        }
+        Transition::Submit | Transition::Reopen => may_work_item(user, on_task_force, responsible_unit),
+    }
 }
 
 /// The queue of submitted items waiting for verification: those who verify, officials for every
@@ -112,6 +125,40 @@ mod tests {
             unit_code: None,
             unit_name: None,
         }
+    }
+
+    #[test]
+    fn the_responsible_unit_submits_and_reopens_the_task_force_decides() {
+        let unit = Uuid::from_u128(7);
+        let staff = user(Role::Member, Some(unit));
+        let other_staff = user(Role::Member, Some(Uuid::from_u128(8)));
+        let lead = user(Role::Lead, None);
+        let official = user(Role::Official, None);
+        for change in [Transition::Submit, Transition::Reopen] {
+            assert!(may_change_item(&staff, false, unit, change), "{change:?}");
+            assert!(!may_change_item(&other_staff, false, unit, change), "{change:?}");
+            assert!(may_change_item(&lead, true, unit, change), "{change:?}");
+        }
+        for change in [
+            Transition::Close,
+            Transition::Cancel,
+            Transition::Verify,
+            Transition::SendBack,
+        ] {
+            assert!(!may_change_item(&staff, false, unit, change), "{change:?}");
+            assert!(may_change_item(&lead, true, unit, change), "{change:?}");
+            assert!(
+                !may_change_item(&lead, false, unit, change),
+                "another task force's lead: {change:?}"
+            );
+            assert!(may_change_item(&official, false, unit, change), "{change:?}");
+        }
+        assert!(!may_change_item(
+            &user(Role::Investor, None),
+            false,
+            unit,
+            Transition::Submit
+        ));
     }
 
     #[test]

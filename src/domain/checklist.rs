@@ -184,6 +184,12 @@ pub enum Transition {
     SendBack,
 }
 
+/// Whether a change must say something: verifying may (it keeps the unit's evidence note), the
+/// others must (a closing note, a reason).
+pub fn needs_text(change: Transition) -> bool {
+    change != Transition::Verify
+}
+
 impl Transition {
     pub fn allowed_from(self, phase: Phase) -> bool {
         match self {
@@ -215,6 +221,20 @@ pub fn check_deadline_change(old: NaiveDate, new: NaiveDate, reason: Option<&str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_verifying_may_go_without_text() {
+        assert!(!needs_text(Transition::Verify));
+        for change in [
+            Transition::Close,
+            Transition::Reopen,
+            Transition::Cancel,
+            Transition::Submit,
+            Transition::SendBack,
+        ] {
+            assert!(needs_text(change), "{change:?}");
+        }
+    }
 
     fn fields(title: &str, category: &str, unit: &str, deadline: &str) -> ItemFields {
         ItemFields {

@@ -172,6 +172,16 @@ pub fn content_disposition(name: &str) -> String {
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
+/// Why nothing was attached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotAttached {
+    /// The item is done or cancelled: its evidence is frozen.
+    Closed,
+    NoFile,
+    /// Not a PDF, an image or an Office document, whatever its name says.
+    UnknownType,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ mod zh;
 use chrono::NaiveDate;
 
 use crate::domain::checklist::{Category, Phase, Source};
+use crate::domain::evidence::NotAttached;
 use crate::domain::input::Problem;
 use crate::domain::lifecycle::Stage;
 use crate::domain::meeting::{MeetingKind, Outcome};
@@ -14,7 +15,7 @@ use crate::domain::notification::{EventFacts, EventKind, WebhookFormat};
 use crate::domain::project_list::Sort;
 use crate::domain::request::{ServiceLevel, Standing};
 use crate::domain::role::Role;
-use crate::domain::sheet::Bound;
+use crate::domain::sheet::{Bound, RowError, SheetProblem};
 use crate::domain::status::{Colour, ItemState, ItemStatus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1059,6 +1060,34 @@ impl Catalog {
         self.event_kinds[k.index()]
     }
 
+    /// A spreadsheet's row problems in words, for the import's report.
+    pub fn report(&self, errors: &[RowError]) -> Vec<Reported> {
+        errors
+            .iter()
+            .map(|e| Reported {
+                row: e.row,
+                field: self.field_label(e.field),
+                message: match &e.problem {
+                    SheetProblem::Field(p) => self.problem(*p),
+                    SheetProblem::UnknownUnit(name) => self.sheet_unknown_unit_named(name),
+                    SheetProblem::MissingColumn => self.sheet_missing_column.to_string(),
+                    SheetProblem::NoRows => self.sheet_no_rows.to_string(),
+                    SheetProblem::Unreadable => self.sheet_unreadable.to_string(),
+                    SheetProblem::TooLarge(bound) => self.sheet_too_large(*bound),
+                },
+            })
+            .collect()
+    }
+
+    /// Why nothing was attached, as the item page and the API say it.
+    pub fn not_attached(&self, why: NotAttached) -> &'static str {
+        match why {
+            NotAttached::Closed => self.item_not_allowed,
+            NotAttached::NoFile => self.attachment_missing,
+            NotAttached::UnknownType => self.attachment_bad_type,
+        }
+    }
+
     /// One notification in words.
     pub fn event_text(&self, n: &EventFacts) -> String {
         let deadline = n.deadline.map(|d| d.to_string()).unwrap_or_default();
@@ -1130,6 +1159,13 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
         out = out.replace(&format!("{{{name}}}"), value);
     }
     out
+}
+
+/// A row problem in words, for the report.
+pub struct Reported {
+    pub row: usize,
+    pub field: String,
+    pub message: String,
 }
 
 #[cfg(test)]

@@ -14,14 +14,14 @@ use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::{Fields, Messages};
 use super::history::Change;
-use super::items::{category_options, load};
+use super::items::category_options;
 use super::layout::Layout;
-use crate::auth::{CurrentUser, policy};
-use crate::db::audit::Actor;
-use crate::db::items::{self, Item, ItemEdit, NewItem, Written};
+use crate::app::{self, items::Outcome};
+use crate::auth::CurrentUser;
+use crate::db::items::Item;
+use crate::db::projects;
 use crate::db::units::{self, Unit};
-use crate::db::{projects, settings};
-use crate::domain::checklist::{self, ItemDraft, ItemFields, Source};
+use crate::domain::checklist::ItemFields;
 use crate::domain::input::{FieldErrors, Problem};
 
 #[derive(Template, WebTemplate)]
@@ -100,22 +100,14 @@ async fn form(
 }
 
 /// The project, if the user may see it and edit its checklist.
-pub async fn checklist_project(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<projects::ProjectSummary> {
-    let settings = settings::load(&state.db).await?;
-    let project = projects::find_visible(
-        &state.db,
-        policy::project_scope(user),
-        id,
-        settings.today(),
-        settings.thresholds(),
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let on_task_force = projects::on_task_force(&state.db, id, user.id).await?;
-    if !policy::may_edit_checklist(user, on_task_force) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(project)
+pub async fn checklist_project(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    id: Uuid,
+) -> AppResult<projects::ProjectSummary> {
+    let settings = ctx.settings(&state.db).await?;
+    app::items::checklist_project(&state.db, &settings, user, id).await
 }
 
 fn new_spec(ctx: &RequestContext, project: &projects::ProjectSummary) -> FormSpec {
@@ -134,7 +126,7 @@ pub async fn new(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<ItemForm> {
-    let project = checklist_project(&state, &user, id).await?;
+    let project = checklist_project(&state, &ctx, &user, id).await?;
     let values = ItemFields {
         category: "other".into(),
         ..Default::default()
@@ -151,23 +143,6 @@ pub async fn new(
     .await
 }
 
-/// Checks a typed item and resolves its unit: the draft and unit, or the problems by field.
-/// Pages and the API (items and meeting decisions) all check items here.
-pub async fn checked_item(state: &AppState, values: &ItemFields) -> AppResult<Result<(ItemDraft, Unit), FieldErrors>> {
-    let unit = units::by_code(&state.db, &values.responsible_unit).await?;
-    let found = unit.is_some();
-    Ok(match (ItemDraft::parse(values), unit) {
-        (Ok(draft), Some(unit)) => Ok((draft, unit)),
-        (parsed, _) => {
-            let mut errors = parsed.err().unwrap_or_default();
-            if !found && errors.get("responsible_unit").is_none() {
-                errors.add("responsible_unit", Problem::UnknownUnit);
-            }
-            Err(errors)
-        }
-    })
-}
-
 pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -175,25 +150,12 @@ pub async fn create(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let project = checklist_project(&state, &user, id).await?;
+    let settings = ctx.settings(&state.db).await?;
     let values = fields_of(&fields);
-    match checked_item(&state, &values).await? {
-        Ok((draft, unit)) => {
-            let new = NewItem {
-                project_id: id,
-                title: &draft.title,
-                category: draft.category,
-                unit_id: unit.id,
-                deadline: draft.deadline,
-                note: draft.note.as_deref(),
-                note_for_investor: draft.note_for_investor,
-                source: Source::Plan,
-                meeting_id: None,
-            };
-            items::create(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
-            Ok(Redirect::to(&format!("/projects/{id}#checklist")).into_response())
-        }
+    match app::items::create(&state.db, &settings, &user, id, &values).await? {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}#checklist")).into_response()),
         Err(errors) => {
+            let project = checklist_project(&state, &ctx, &user, id).await?;
             let page = form(
                 &state,
                 &ctx,
@@ -219,21 +181,13 @@ fn edit_spec(ctx: &RequestContext, item: &Item, version: i32) -> FormSpec {
     }
 }
 
-async fn editable_item(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<Item> {
-    let (item, on_task_force) = load(state, user, id).await?;
-    if !policy::may_edit_checklist(user, on_task_force) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(item)
-}
-
 pub async fn edit(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<ItemForm> {
-    let item = editable_item(&state, &user, id).await?;
+    let item = app::items::editable(&state.db, &user, id).await?.item;
     let spec = edit_spec(&ctx, &item, item.version);
     form(
         &state,
@@ -255,39 +209,23 @@ pub async fn update(
     fields: Fields,
 ) -> AppResult<Response> {
     let t = ctx.t();
-    let item = editable_item(&state, &user, id).await?;
     let values = fields_of(&fields);
     let reason = fields.get("deadline_reason");
+    let acted = app::items::edit(&state.db, &user, id, fields.version(), &values, &reason).await?;
+    let item = acted.loaded.item;
     let again = async |status: StatusCode, version: i32, errors: FieldErrors, conflict: Vec<Change>| {
         let spec = edit_spec(&ctx, &item, version);
         let page = form(&state, &ctx, spec, values.clone(), reason.clone(), &errors, conflict).await?;
         Ok::<_, AppError>((status, page).into_response())
     };
-    let (draft, unit) = match checked_item(&state, &values).await? {
-        Ok(ok) => ok,
-        Err(errors) => return again(StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()).await,
-    };
-    let reason_text = reason.trim();
-    if let Err(p) = checklist::check_deadline_change(item.deadline, draft.deadline, Some(reason_text)) {
-        let errors = FieldErrors(vec![("deadline_reason", p)]);
-        return again(StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()).await;
-    }
-    let edit = ItemEdit {
-        title: &draft.title,
-        category: draft.category,
-        unit_id: unit.id,
-        deadline: draft.deadline,
-        note: draft.note.as_deref(),
-        note_for_investor: draft.note_for_investor,
-        deadline_reason: (!reason_text.is_empty()).then_some(reason_text),
-    };
-    match items::update(&state.db, id, fields.version(), edit, Actor::User(user.id)).await? {
-        Written::Done(_) => Ok(Redirect::to(&format!("/items/{id}")).into_response()),
-        Written::Conflict(current) => {
+    match acted.outcome {
+        Outcome::Done(_) => Ok(Redirect::to(&format!("/items/{id}")).into_response()),
+        Outcome::Refused(errors) => again(StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()).await,
+        Outcome::Conflict(current) => {
             let conflict = differences(t, &fields_from(&current), &values);
             again(StatusCode::CONFLICT, current.version, FieldErrors::default(), conflict).await
         }
-        Written::NotAllowed(_) => {
+        Outcome::NotAllowed(_) => {
             let errors = FieldErrors(vec![("deadline", Problem::ClosedItem)]);
             again(StatusCode::CONFLICT, fields.version(), errors, Vec::new()).await
         }

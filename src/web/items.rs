@@ -5,99 +5,26 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::AppState;
 use super::context::RequestContext;
-use super::error::{AppError, AppResult};
+use super::error::AppResult;
 use super::extract::IdPath;
 use super::form::Fields;
 use super::history::{Change, HistoryView};
 use super::layout::Layout;
+use super::rows::ItemRow;
 use super::supervision_view::{OrderForm, SupervisionView};
+use crate::app::{self, items::Loaded, items::Outcome, items::Refused};
 use crate::auth::{CurrentUser, policy};
 use crate::db::attachments::{self, Attachment};
-use crate::db::audit::Actor;
-use crate::db::items::{self, Item, Line, NewUpdate, Written};
+use crate::db::items::{self, Item, Line};
 use crate::db::projects;
 use crate::db::settings::Settings;
-use crate::domain::checklist::{Category, Phase, TEXT_MAX, Transition};
-use crate::domain::input;
-use crate::domain::status::{self, Colour, ItemState, Thresholds};
-use crate::domain::verification;
-use crate::domain::working_days::WorkCalendar;
+use crate::domain::checklist::{Category, Transition};
+use crate::domain::status::ItemState;
 use crate::i18n::Catalog;
-
-/// An item as a row of a list or the head of its page, ready to show.
-pub struct ItemRow {
-    pub id: Uuid,
-    pub project_id: Uuid,
-    pub project_name: String,
-    pub title: String,
-    pub category: &'static str,
-    pub unit: String,
-    pub deadline: NaiveDate,
-    pub original_deadline: Option<NaiveDate>,
-    pub state: ItemState,
-    pub state_label: &'static str,
-    pub source: &'static str,
-    /// `None` for closed items.
-    pub colour: Option<Colour>,
-    pub colour_label: &'static str,
-    pub reason: String,
-    pub timing: String,
-    pub due_soon: bool,
-    pub closed_on: Option<NaiveDate>,
-    pub closed_late: bool,
-    pub meeting_id: Option<Uuid>,
-    /// Working days a submitted item has waited for verification, and whether that is too long.
-    pub waiting: Option<(i64, bool)>,
-}
-
-impl ItemRow {
-    pub fn new(i: &Line, t: &'static Catalog, today: NaiveDate, th: Thresholds, calendar: &WorkCalendar) -> ItemRow {
-        let s = status::item_status(i.state, i.deadline, today, th);
-        let timing = match s {
-            Some(s) if s.overdue_days > 0 => t.overdue(s.overdue_days),
-            Some(s) => t.left(-s.overdue_days),
-            None => String::new(),
-        };
-        ItemRow {
-            id: i.id,
-            project_id: i.project_id,
-            project_name: i.project_name.clone(),
-            title: i.title.clone(),
-            category: t.category(&i.category),
-            unit: i.unit_name.clone(),
-            deadline: i.deadline,
-            original_deadline: (i.original_deadline != i.deadline).then_some(i.original_deadline),
-            state: i.state,
-            state_label: t.phase(i.phase()),
-            source: t.source(&i.source),
-            colour: s.map(|s| s.colour),
-            colour_label: s.map_or("", |s| t.colour(s.colour)),
-            reason: t.item_reason(s, th.red_after_days),
-            timing,
-            due_soon: s.is_some_and(|s| s.due_soon),
-            closed_on: i.closed_on,
-            meeting_id: i.meeting_id,
-            waiting: i.submitted_on.filter(|_| i.phase() == Phase::Submitted).map(|on| {
-                (
-                    calendar.between(on, today),
-                    verification::overdue_for_verification(calendar, on, today),
-                )
-            }),
-            closed_late: i
-                .closed_on
-                .is_some_and(|c| i.state == ItemState::Done && status::closed_late(i.deadline, c)),
-        }
-    }
-
-    pub fn colour_class(&self) -> &'static str {
-        self.colour.map_or("closed", Colour::as_str)
-    }
-}
 
 /// What the viewer may do with the item.
 pub struct Permissions {
@@ -153,9 +80,8 @@ impl ItemPage {
 
 /// The item if the user may see it (404 otherwise), with whether they are on its task force.
 pub async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Item, bool)> {
-    items::find_visible(&state.db, policy::project_scope(user), user.id, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    let Loaded { item, on_task_force } = app::items::load(&state.db, user, id).await?;
+    Ok((item, on_task_force))
 }
 
 pub fn permissions(user: &CurrentUser, item: &Item, on_task_force: bool) -> Permissions {
@@ -290,39 +216,33 @@ pub async fn post_update(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let settings = ctx.settings(&state.db).await?;
-    let (item, on_task_force) = load(&state, &user, id).await?;
-    if !policy::may_work_item(&user, on_task_force, item.responsible_unit_id) {
-        return Err(AppError::Forbidden);
-    }
     let body = fields.get("body");
-    match input::required_text(&body, TEXT_MAX) {
-        Ok(text) => {
-            let update = NewUpdate {
-                body: &text,
-                for_investor: fields.flag("for_investor"),
-            };
-            items::add_update(&state.db, &item, update, Actor::User(user.id), Some(user.id)).await?;
-            Ok(Redirect::to(&format!("/items/{id}#updates")).into_response())
-        }
-        Err(p) => {
+    match app::items::post_update(&state.db, &user, id, &body, fields.flag("for_investor")).await? {
+        Ok(_) => Ok(Redirect::to(&format!("/items/{id}#updates")).into_response()),
+        Err(Refused { loaded, errors }) => {
             let kept = Kept {
                 form: "update",
                 text: body,
-                message: ctx.t().problem(p),
+                message: errors.0.first().map(|(_, p)| ctx.t().problem(*p)).unwrap_or_default(),
             };
-            let page = page(
-                &state,
-                &ctx,
-                &user,
-                &settings,
-                (item, on_task_force),
-                Feedback::kept(kept),
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            again(&state, &ctx, &user, loaded, kept, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
+}
+
+/// The item page again, keeping what was typed in `kept`'s form and saying what is wrong.
+async fn again(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    loaded: Loaded,
+    kept: Kept,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let settings = ctx.settings(&state.db).await?;
+    let item = (loaded.item, loaded.on_task_force);
+    let page = page(state, ctx, user, &settings, item, Feedback::kept(kept)).await?;
+    Ok((status, page).into_response())
 }
 
 pub async fn close(
@@ -397,22 +317,6 @@ fn form_of(change: Transition) -> &'static str {
     }
 }
 
-/// Closing needs evidence: the responsible unit submits, the task force's leads or an official
-/// verify, send back, or close directly with a note.
-pub fn may_change(user: &CurrentUser, item: &Item, on_task_force: bool, change: Transition) -> bool {
-    match change {
-        Transition::Cancel | Transition::Close | Transition::Verify | Transition::SendBack => {
-            policy::may_edit_checklist(user, on_task_force)
-        }
-        Transition::Submit | Transition::Reopen => policy::may_work_item(user, on_task_force, item.responsible_unit_id),
-    }
-}
-
-/// Whether a change must say something: verifying may (it keeps the unit's evidence note), the others must.
-pub fn needs_text(change: Transition) -> bool {
-    change != Transition::Verify
-}
-
 async fn change(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -423,54 +327,22 @@ async fn change(
 ) -> AppResult<Response> {
     let t = ctx.t();
     let settings = ctx.settings(&state.db).await?;
-    let (item, on_task_force) = load(&state, &user, id).await?;
-    if !may_change(&user, &item, on_task_force, change) {
-        return Err(AppError::Forbidden);
-    }
     let form = form_of(change);
     let typed = fields.get("text");
-    let checked = if needs_text(change) {
-        input::required_text(&typed, TEXT_MAX)
-    } else {
-        input::optional_text(&typed, TEXT_MAX).map(Option::unwrap_or_default)
-    };
-    let text = match checked {
-        Ok(text) => text,
-        Err(p) => {
+    let acted = app::items::change(&state.db, &user, settings.today(), id, fields.version(), change, &typed).await?;
+    let (loaded, text) = (acted.loaded, typed.trim().to_string());
+    match acted.outcome {
+        Outcome::Done(_) => Ok(Redirect::to(&format!("/items/{id}")).into_response()),
+        Outcome::Refused(errors) => {
+            let message = errors.0.first().map(|(_, p)| t.problem(*p)).unwrap_or_default();
             let kept = Kept {
                 form,
                 text: typed,
-                message: t.problem(p),
+                message,
             };
-            let page = page(
-                &state,
-                &ctx,
-                &user,
-                &settings,
-                (item, on_task_force),
-                Feedback::kept(kept),
-            )
-            .await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            again(&state, &ctx, &user, loaded, kept, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-    };
-    let request = items::TransitionRequest {
-        change,
-        text: &text,
-        today: settings.today(),
-    };
-    match items::transition(
-        &state.db,
-        id,
-        fields.version(),
-        request,
-        Actor::User(user.id),
-        Some(user.id),
-    )
-    .await?
-    {
-        Written::Done(_) => Ok(Redirect::to(&format!("/items/{id}")).into_response()),
-        Written::Conflict(current) => {
+        Outcome::Conflict(current) => {
             let yours = change.target();
             let conflict = vec![
                 Change {
@@ -489,37 +361,33 @@ async fn change(
                 text,
                 message: t.conflict_body.to_string(),
             };
-            let page = page(
-                &state,
-                &ctx,
-                &user,
-                &settings,
-                (current, on_task_force),
-                Feedback {
-                    kept: Some(kept),
-                    conflict,
-                    ..Feedback::default()
-                },
-            )
-            .await?;
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-        Written::NotAllowed(current) => {
-            let kept = Kept {
-                form,
-                text,
-                message: t.item_not_allowed.to_string(),
+            let feedback = Feedback {
+                kept: Some(kept),
+                conflict,
+                ..Feedback::default()
             };
             let page = page(
                 &state,
                 &ctx,
                 &user,
                 &settings,
-                (current, on_task_force),
-                Feedback::kept(kept),
+                (current, loaded.on_task_force),
+                feedback,
             )
             .await?;
             Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Outcome::NotAllowed(current) => {
+            let kept = Kept {
+                form,
+                text,
+                message: t.item_not_allowed.to_string(),
+            };
+            let current = Loaded {
+                item: current,
+                on_task_force: loaded.on_task_force,
+            };
+            again(&state, &ctx, &user, current, kept, StatusCode::CONFLICT).await
         }
     }
 }

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::AppState;
-use super::checklist_sheets::checklist_table;
+use super::checklist_table::checklist_table;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::PageQuery;

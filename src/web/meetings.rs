@@ -1,8 +1,6 @@
 //! Dispatch meetings: schedule one, read its agenda (built from the checklists), record it, turn
 //! its decisions into checklist items, and publish a notice from it.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -12,24 +10,23 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::AppState;
+use super::agenda::{self, Agenda};
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::{Fields, Messages};
-use super::item_forms::{self, checked_item};
-use super::items::{ItemRow, category_options};
+use super::item_forms;
+use super::items::category_options;
 use super::layout::Layout;
-use super::notices;
+use crate::app;
+use crate::app::meetings::MeetingInput;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
-use crate::db::items::NewItem;
 use crate::db::meetings::{self, Meeting, NewMeeting};
-use crate::db::settings::{self, Settings};
+use crate::db::projects;
 use crate::db::units::{self, Unit};
-use crate::db::{items, projects};
 use crate::domain::checklist::ItemFields;
 use crate::domain::input::{self, FieldErrors, Problem};
-use crate::domain::lifecycle::Stage;
 use crate::domain::meeting::{self, MeetingKind};
 use crate::i18n::Catalog;
 
@@ -58,12 +55,6 @@ fn row(m: &Meeting, t: &'static Catalog, tz: chrono_tz::Tz) -> MeetingRow {
 }
 
 /// Meetings are internal; leads and unit staff see the meetings of projects they may see.
-fn visible_scope(user: &CurrentUser) -> AppResult<policy::ProjectScope> {
-    if !policy::sees_internal(user) {
-        return Err(AppError::NotFound);
-    }
-    Ok(policy::project_scope(user))
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "meetings/list.html")]
@@ -74,7 +65,7 @@ pub struct ListPage {
 }
 
 pub async fn list(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<ListPage> {
-    let scope = visible_scope(&user).map_err(|_| AppError::Forbidden)?;
+    let scope = agenda::visible_scope(&user).map_err(|_| AppError::Forbidden)?;
     let settings = ctx.settings(&state.db).await?;
     let found = if scope == policy::ProjectScope::All {
         meetings::list(&state.db, None, 200).await?
@@ -133,94 +124,6 @@ pub async fn new(State(state): State<AppState>, ctx: RequestContext, user: Curre
     form(&state, &ctx, defaults, &FieldErrors::default()).await
 }
 
-/// A meeting as typed: checked, with its time in UTC and its projects and units resolved.
-pub struct MeetingDraft {
-    pub kind: MeetingKind,
-    pub title: String,
-    pub starts_at: DateTime<Utc>,
-    pub place: Option<String>,
-    pub chair: Option<String>,
-    pub projects: Vec<Uuid>,
-    pub units: Vec<Uuid>,
-    pub invitees: Vec<String>,
-}
-
-/// A meeting as typed into the form or the API.
-#[derive(Default)]
-pub struct MeetingInput {
-    pub kind: String,
-    pub title: String,
-    pub starts_at: String,
-    pub place: String,
-    pub chair: String,
-    pub projects: Vec<String>,
-    pub units: Vec<String>,
-    /// People invited by name, one per line in the form.
-    pub invitees: String,
-}
-
-pub async fn check(
-    state: &AppState,
-    settings: &Settings,
-    input: &MeetingInput,
-) -> AppResult<Result<MeetingDraft, FieldErrors>> {
-    let MeetingInput {
-        kind,
-        title,
-        starts_at,
-        place,
-        chair,
-        projects: project_ids,
-        units: unit_codes,
-        invitees,
-    } = input;
-    let mut e = FieldErrors::default();
-    let kind = e.check("kind", MeetingKind::parse(kind.trim()).ok_or(Problem::UnknownChoice));
-    let title = e.check("title", input::required_text(title, 200));
-    let local = e.check("starts_at", input::local_datetime(starts_at));
-    let starts_at = local
-        .and_then(|l| l.and_local_timezone(settings.tz()).earliest())
-        .map(|t| t.to_utc());
-    let place = e.check("place", input::optional_text(place, 200));
-    let chair = e.check("chair", input::optional_text(chair, 100));
-    let invitees = e.check("invitees", input::name_lines(invitees, meeting::NAME_MAX));
-    let ids: Vec<Uuid> = project_ids
-        .iter()
-        .filter_map(|p| Uuid::parse_str(p.trim()).ok())
-        .collect();
-    let known = projects::visible_names(&state.db, policy::ProjectScope::All, &ids).await?;
-    if known.is_empty() || known.len() != project_ids.len() {
-        e.add(
-            "projects",
-            if project_ids.is_empty() {
-                Problem::Required
-            } else {
-                Problem::UnknownChoice
-            },
-        );
-    }
-    let mut conn = state.db.acquire().await?;
-    let (found, missing) = units::resolve(&mut conn, unit_codes).await?;
-    if !missing.is_empty() {
-        e.add("units", Problem::UnknownUnit);
-    }
-    Ok(match (kind, title, starts_at, place, chair, invitees) {
-        (Some(kind), Some(title), Some(starts_at), Some(place), Some(chair), Some(invitees)) if e.is_empty() => {
-            Ok(MeetingDraft {
-                kind,
-                title,
-                starts_at,
-                place,
-                chair,
-                projects: known.into_iter().map(|(id, _)| id).collect(),
-                units: found.into_iter().map(|u| u.id).collect(),
-                invitees,
-            })
-        }
-        _ => Err(e),
-    })
-}
-
 pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -241,7 +144,7 @@ pub async fn create(
         units: fields.all("units"),
         invitees: fields.get("invitees"),
     };
-    let checked = check(&state, &settings, &typed).await?;
+    let checked = app::meetings::check(&state.db, &settings, &typed).await?;
     match checked {
         Ok(d) => {
             let new = NewMeeting {
@@ -267,101 +170,6 @@ pub async fn create(
 
 /// The longest minutes.
 const MINUTES_MAX: usize = 20_000;
-
-pub struct AgendaProject {
-    pub id: Uuid,
-    pub name: String,
-    pub flagged: Vec<ItemRow>,
-    pub open_decisions: Vec<ItemRow>,
-    pub requests: Vec<String>,
-    pub stage_changes: Vec<String>,
-    pub minutes: String,
-}
-
-/// A meeting with its agenda, as the page and the API show it.
-pub struct Agenda {
-    pub meeting: Meeting,
-    /// Points the chair added, in order.
-    pub points: Vec<meetings::Point>,
-    pub projects: Vec<AgendaProject>,
-    pub decisions: Vec<ItemRow>,
-    pub last: Vec<(ItemRow, &'static str)>,
-    pub unit_names: Vec<String>,
-}
-
-/// The meeting if the user may see it (404 otherwise), with its agenda.
-pub async fn agenda(state: &AppState, t: &'static Catalog, user: &CurrentUser, id: Uuid) -> AppResult<Agenda> {
-    let scope = visible_scope(user)?;
-    let meeting = meetings::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let names = projects::visible_names(&state.db, scope, &meeting.project_ids).await?;
-    if names.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    let settings = settings::load(&state.db).await?;
-    let (today, th) = (settings.today(), settings.thresholds());
-    let ids: Vec<Uuid> = names.iter().map(|(id, _)| *id).collect();
-    let overdue = items::overdue_of_projects(&state.db, &ids, today).await?;
-    let open = meetings::open_earlier_decisions(&state.db, &meeting).await?;
-    let requests = meetings::pending_requests(&state.db, &ids).await?;
-    let previous = meetings::previous(&state.db, &meeting).await?;
-    let since = match previous {
-        Some(p) => meetings::get(&state.db, p)
-            .await?
-            .map_or(meeting.starts_at, |m| m.starts_at),
-        None => meeting.starts_at - chrono::Duration::days(7),
-    };
-    let changes = meetings::stage_changes(&state.db, &ids, since).await?;
-    let minutes: HashMap<Uuid, Option<String>> = meetings::project_minutes(&state.db, id).await?.into_iter().collect();
-    let all_units = units::all(&state.db).await?;
-    let row = |i: &items::Item| ItemRow::new(&items::Line::from(i), t, today, th, &settings.service_level().calendar);
-    let projects = names
-        .iter()
-        .map(|(pid, name)| AgendaProject {
-            id: *pid,
-            name: name.clone(),
-            flagged: overdue.iter().filter(|i| i.project_id == *pid).map(row).collect(),
-            open_decisions: open.iter().filter(|i| i.project_id == *pid).map(row).collect(),
-            requests: requests
-                .iter()
-                .filter(|r| r.project_id == *pid)
-                .map(|r| r.title.clone())
-                .collect(),
-            stage_changes: changes
-                .iter()
-                .filter(|c| c.project_id == *pid)
-                .map(|c| {
-                    let stage = Stage::parse(&c.stage).map_or(c.stage.clone(), |s| t.stage(s).to_string());
-                    c.on.map_or(stage.clone(), |d| format!("{stage} · {d}"))
-                })
-                .collect(),
-            minutes: minutes.get(pid).cloned().flatten().unwrap_or_default(),
-        })
-        .collect();
-    let last = match previous {
-        Some(p) => meetings::decisions(&state.db, p)
-            .await?
-            .iter()
-            .filter(|i| ids.contains(&i.project_id))
-            .map(|i| (row(i), t.outcome(meeting::outcome(i.state, i.deadline, i.closed_on))))
-            .collect(),
-        None => Vec::new(),
-    };
-    let decisions = meetings::decisions(&state.db, id).await?.iter().map(row).collect();
-    let unit_names = all_units
-        .iter()
-        .filter(|u| meeting.unit_ids.contains(&u.id))
-        .map(|u| u.name.clone())
-        .collect();
-    let points = meetings::points(&state.db, id).await?;
-    Ok(Agenda {
-        meeting,
-        points,
-        projects,
-        decisions,
-        last,
-        unit_names,
-    })
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "meetings/show.html")]
@@ -407,7 +215,7 @@ async fn page(
     errors: &FieldErrors,
 ) -> AppResult<MeetingPage> {
     let t = ctx.t();
-    let agenda = agenda(state, t, user, id).await?;
+    let agenda = agenda::agenda(state, t, user, id).await?;
     let settings = ctx.settings(&state.db).await?;
     let m = &agenda.meeting;
     let can_decide = !decidable(state, user, m).await?.is_empty();
@@ -473,7 +281,7 @@ async fn decidable(state: &AppState, user: &CurrentUser, meeting: &Meeting) -> A
 
 /// The meeting, for its chair (officials) only.
 async fn chaired(state: &AppState, t: &'static Catalog, user: &CurrentUser, id: Uuid) -> AppResult<Agenda> {
-    let agenda = agenda(state, t, user, id).await?;
+    let agenda = agenda::agenda(state, t, user, id).await?;
     if !policy::may_manage_projects(user) {
         return Err(AppError::Forbidden);
     }
@@ -547,32 +355,21 @@ pub async fn decide(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let agenda = agenda(&state, ctx.t(), &user, id).await?;
+    let agenda = agenda::agenda(&state, ctx.t(), &user, id).await?;
     let allowed = decidable(&state, &user, &agenda.meeting).await?;
     let project = form_project(&fields, &agenda.meeting);
     if allowed.is_empty() || project.is_some_and(|p| !allowed.contains(&p)) {
         return Err(AppError::Forbidden);
     }
     let values = item_forms::fields_of(&fields);
-    let checked = checked_item(&state, &values).await?;
+    let checked = app::items::check(&state.db, &values).await?;
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
     if project.is_none() {
         errors.add("project", Problem::UnknownChoice);
     }
     match (checked, project) {
-        (Ok((d, unit)), Some(project)) => {
-            let source = agenda.meeting.kind.decision_source();
-            let new = NewItem {
-                project_id: project,
-                title: &d.title,
-                category: d.category,
-                unit_id: unit.id,
-                deadline: d.deadline,
-                note: d.note.as_deref(),
-                note_for_investor: d.note_for_investor,
-                source,
-                meeting_id: Some(id),
-            };
+        (Ok(checked), Some(project)) => {
+            let new = checked.new_item(project, agenda.meeting.kind.decision_source(), Some(id));
             meetings::add_decision(&state.db, id, new, Actor::User(user.id), Some(user.id)).await?;
             Ok(Redirect::to(&format!("/meetings/{id}#decisions")).into_response())
         }
@@ -605,8 +402,8 @@ pub async fn publish(
         }
     };
     let title = title.unwrap_or_else(|| agenda.meeting.title.clone());
-    let notice = notices::publish_for(
-        &state,
+    let notice = app::notices::publish(
+        &state.db,
         &user,
         &agenda.meeting.project_ids,
         Some(id),

@@ -1,17 +1,20 @@
 //! The web application: state, middleware stack, pages.
 
 pub mod account;
+pub mod agenda;
 pub mod assets;
 pub mod attachments;
 pub mod calendar;
 pub mod ceiling;
 pub mod charts;
 pub mod checklist_sheets;
+pub mod checklist_table;
 pub mod checklist_templates;
 pub mod context;
 pub mod dashboard;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod form;
 pub mod health;
 pub mod history;
@@ -34,9 +37,9 @@ pub mod projects;
 pub mod rankings;
 pub mod redirect;
 pub mod requests;
+pub mod rows;
 pub mod security_log;
 pub mod settings;
-pub mod sheet_read;
 pub mod since;
 pub mod spreadsheet;
 pub mod supervision;

@@ -10,7 +10,7 @@ use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
-use super::notices::reader;
+use crate::app::notices::reader;
 use crate::auth::CurrentUser;
 use crate::db::notices::{self, Notice, NoticeItem, NoticeOrder};
 use crate::i18n::Catalog;

@@ -15,64 +15,12 @@ use super::error::{AppError, AppResult};
 use super::extract::{IdPath, PageQuery};
 use super::form::Fields;
 use super::layout::Layout;
+use crate::app;
 use crate::auth::{CurrentUser, policy};
-use crate::db::audit::Actor;
-use crate::db::notices::{self, NewNotice, Notice};
-use crate::db::{items, projects, recompute, settings, supervision};
+use crate::db::notices::{self, Notice};
+use crate::db::projects;
 use crate::domain::ranking;
 use crate::domain::{input, meeting};
-
-/// Who reads which notices: officials and admins all of them; unit staff and leads those that
-/// name their unit; investors none.
-pub fn reader(user: &CurrentUser) -> AppResult<(bool, Option<Uuid>)> {
-    if !policy::sees_internal(user) {
-        return Err(AppError::NotFound);
-    }
-    Ok((policy::may_oversee_county(user), user.unit_id))
-}
-
-/// Publishes a notice over `project_ids` as of today, frozen; returns its id.
-pub async fn publish_for(
-    state: &AppState,
-    user: &CurrentUser,
-    project_ids: &[Uuid],
-    meeting: Option<Uuid>,
-    title: &str,
-    body: Option<&str>,
-) -> AppResult<Uuid> {
-    let settings = settings::load(&state.db).await?;
-    let (today, th) = (settings.today(), settings.thresholds());
-    let overdue = items::overdue_of_projects(&state.db, project_ids, today).await?;
-    let mut conn = state.db.acquire().await?;
-    let standings = recompute::standings(&mut conn, today, th, &settings.time_zone).await?;
-    drop(conn);
-    let size = settings.red_list_size.max(1) as usize;
-    let mut content = notices::content(
-        &settings.county_name,
-        today,
-        &overdue,
-        &standings,
-        project_ids,
-        th,
-        size,
-    );
-    let orders = supervision::for_notice(&state.db, project_ids, today).await?;
-    content.supervision = notices::supervision_section(&orders, today);
-    // Every overdue item is yellow or red: the notice names each of their units.
-    let mut unit_ids: Vec<Uuid> = overdue.iter().map(|i| i.responsible_unit_id).collect();
-    unit_ids.sort();
-    unit_ids.dedup();
-    let new = NewNotice {
-        title,
-        body,
-        meeting_id: meeting,
-        content: &content,
-        project_ids,
-        unit_ids: &unit_ids,
-    };
-    let (id, _) = notices::publish(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
-    Ok(id)
-}
 
 #[derive(Default, Deserialize)]
 pub struct ListParams {
@@ -112,7 +60,7 @@ pub async fn list(
 }
 
 async fn list_page(state: &AppState, ctx: &RequestContext, user: &CurrentUser, q: ListParams) -> AppResult<ListPage> {
-    let (all, unit) = reader(user).map_err(|_| AppError::Forbidden)?;
+    let (all, unit) = app::notices::reader(user).map_err(|_| AppError::Forbidden)?;
     let t = ctx.t();
     let day = q.week.as_deref().and_then(|w| input::optional_date(w).ok().flatten());
     let week = day.map(|d| {
@@ -157,7 +105,7 @@ pub async fn show(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<NoticePage> {
-    let (all, unit) = reader(&user)?;
+    let (all, unit) = app::notices::reader(&user)?;
     let notice = notices::get(&state.db, id, unit, all)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -196,6 +144,6 @@ pub async fn publish_week(
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    let id = publish_for(&state, &user, &all, None, &title, body.as_deref()).await?;
+    let id = app::notices::publish(&state.db, &user, &all, None, &title, body.as_deref()).await?;
     Ok(Redirect::to(&format!("/notices/{id}")).into_response())
 }

@@ -9,7 +9,6 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::AppState;
-use super::checklist_sheets;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::{IdPath, PageQuery};
@@ -18,6 +17,7 @@ use super::history::Change;
 use super::items::category_options;
 use super::layout::Layout;
 use super::projects::{Feedback, project_page};
+use crate::app;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::project_edits::{self, Advanced, EditableProject, Saved};
@@ -296,9 +296,9 @@ async fn typed_checklist(
     let rows: Vec<Vec<Cell>> = std::iter::once(header)
         .chain(kept.iter().map(|r| (0..4).map(|c| Cell::Text(cell(c, *r))).collect()))
         .collect();
-    let units = checklist_sheets::lookups(state).await?;
-    let checked = sheet::checklist(&rows, &units, checklist_sheets::category_of).map_err(|errors| {
-        let report = checklist_sheets::report(&errors, t);
+    let units = app::imports::lookups(&state.db).await?;
+    let checked = sheet::checklist(&rows, &units, app::imports::category_of).map_err(|errors| {
+        let report = t.report(&errors);
         report
             .into_iter()
             .map(|r| {

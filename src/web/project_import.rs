@@ -8,69 +8,21 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::AppState;
-use super::checklist_sheets::{Reported, file_problem, lookups, report};
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::form::Fields;
 use super::layout::Layout;
-use super::sheet_read;
 use super::upload;
+use crate::app::imports::check_rows;
+use crate::app::sheet_read;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::project_edits;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
-use crate::domain::input::Problem;
-use crate::domain::lifecycle::Stage;
 use crate::domain::project::ProjectDraft;
-use crate::domain::sheet::{self, Cell, ProjectColumn, RowError, SheetProblem};
-use crate::i18n::{Catalog, Lang};
-
-/// A stage by its code or its name in either language.
-pub fn stage_of(text: &str) -> Option<Stage> {
-    Stage::parse(text).or_else(|| {
-        Stage::ALL.into_iter().find(|s| {
-            [Lang::Zh, Lang::En]
-                .iter()
-                .any(|l| l.catalog().stage(*s).eq_ignore_ascii_case(text))
-        })
-    })
-}
-
-/// Reads and checks a projects sheet, then the names and codes already taken in the county.
-pub async fn check_rows(
-    state: &AppState,
-    rows: Result<Vec<Vec<Cell>>, SheetProblem>,
-) -> AppResult<Result<Vec<(usize, ProjectDraft)>, Vec<RowError>>> {
-    let rows = match rows {
-        Ok(rows) => rows,
-        Err(problem) => return Ok(Err(vec![file_problem(problem)])),
-    };
-    let units = lookups(state).await?;
-    let drafts = match sheet::projects(&rows, &units, stage_of) {
-        Ok(d) => d,
-        Err(e) => return Ok(Err(e)),
-    };
-    let names: Vec<String> = drafts.iter().map(|(_, d)| d.name.clone()).collect();
-    let codes: Vec<String> = drafts.iter().filter_map(|(_, d)| d.investment_code.clone()).collect();
-    let (taken_names, taken_codes) = project_edits::taken_names_and_codes(&state.db, &names, &codes).await?;
-    let errors: Vec<RowError> = drafts
-        .iter()
-        .flat_map(|(row, d)| {
-            let name = taken_names.contains(&d.name).then_some("name");
-            let code = d
-                .investment_code
-                .as_ref()
-                .filter(|c| taken_codes.contains(c))
-                .map(|_| "investment_code");
-            [name, code].into_iter().flatten().map(|field| RowError {
-                row: *row,
-                field,
-                problem: SheetProblem::Field(Problem::TakenName),
-            })
-        })
-        .collect();
-    Ok(if errors.is_empty() { Ok(drafts) } else { Err(errors) })
-}
+use crate::domain::sheet::{Cell, ProjectColumn, RowError, SheetProblem};
+use crate::i18n::Catalog;
+use crate::i18n::Reported;
 
 /// A project of the preview, as shown and as sent back to be confirmed (units by code).
 pub struct PreviewProject {
@@ -154,13 +106,13 @@ pub async fn preview(
         errors: Vec::new(),
         preview: Vec::new(),
     };
-    match check_rows(&state, rows).await? {
+    match check_rows(&state.db, rows).await? {
         Ok(drafts) => {
             page.preview = preview_of(drafts, t);
             Ok(page.into_response())
         }
         Err(errors) => {
-            page.errors = report(&errors, t);
+            page.errors = t.report(&errors);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
@@ -186,7 +138,7 @@ pub async fn confirm(
         .chain((0..count).map(|r| columns.iter().map(|c| Cell::Text(c[r].clone())).collect()))
         .collect();
     let t = ctx.t();
-    let errors = match check_rows(&state, Ok(rows)).await? {
+    let errors = match check_rows(&state.db, Ok(rows)).await? {
         Ok(drafts) => {
             match project_edits::create_many(&state.db, &drafts, Actor::User(user.id), Some(user.id)).await? {
                 Ok(_) => return Ok(Redirect::to("/projects").into_response()),
@@ -205,7 +157,7 @@ pub async fn confirm(
     };
     let page = ImportProjectsPage {
         layout: Layout::new(&ctx),
-        errors: report(&errors, t),
+        errors: t.report(&errors),
         preview: Vec::new(),
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

@@ -13,9 +13,10 @@ use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::{IdPath, PageQuery};
 use super::history::HistoryView;
-use super::items::ItemRow;
 use super::layout::Layout;
 use super::requests::RequestRow;
+use super::rows::ItemRow;
+use super::rows::ProjectRow;
 use crate::auth::{CurrentUser, policy};
 use crate::db::items::{self, Line};
 use crate::db::projects::{self, ListQuery, ProjectSummary};
@@ -26,59 +27,6 @@ use crate::domain::request;
 use crate::domain::role::Role;
 use crate::domain::status::{self, Colour, ItemState, Thresholds};
 use crate::i18n::Catalog;
-
-/// A project as a row of a list, ready to show.
-pub struct ProjectRow {
-    pub id: Uuid,
-    pub name: String,
-    pub company: String,
-    pub park: String,
-    pub stage: &'static str,
-    pub leader: String,
-    pub lead_unit: String,
-    pub investment: String,
-    pub colour: Colour,
-    pub colour_label: &'static str,
-    pub reason: String,
-    pub open_items: i64,
-    pub red_items: i64,
-    pub yellow_items: i64,
-    pub next_deadline: Option<NaiveDate>,
-}
-
-impl ProjectRow {
-    pub fn from_summary(p: &ProjectSummary, t: &'static Catalog, today: NaiveDate, th: Thresholds) -> ProjectRow {
-        let colour = p.colour(today, th);
-        let worst = match (
-            &p.worst_title,
-            p.worst_deadline,
-            &p.worst_unit,
-            p.worst_overdue_days(today),
-        ) {
-            (Some(title), Some(deadline), Some(unit), Some(days)) if colour != Colour::Green => {
-                Some((title.as_str(), days, deadline, unit.as_str()))
-            }
-            _ => None,
-        };
-        ProjectRow {
-            id: p.id,
-            name: p.name.clone(),
-            company: p.company.clone(),
-            park: p.park.clone().unwrap_or_default(),
-            stage: t.stage(p.stage),
-            leader: p.leader_name.clone().unwrap_or_default(),
-            lead_unit: p.lead_unit.clone().unwrap_or_default(),
-            investment: p.total_investment_wan.map(|w| t.money(w)).unwrap_or_default(),
-            colour,
-            colour_label: t.colour(colour),
-            reason: t.colour_reason(colour, worst),
-            open_items: p.open_items,
-            red_items: p.red_items,
-            yellow_items: p.yellow_items,
-            next_deadline: p.worst_deadline,
-        }
-    }
-}
 
 /// Where each role starts: officials on the dashboard, unit staff in their unit's queue, everyone
 /// else in the projects list.

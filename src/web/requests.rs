@@ -17,11 +17,12 @@ use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::{Fields, Messages};
-use super::item_forms::{self, checked_item};
+use super::item_forms;
 use super::items::category_options;
 use super::layout::Layout;
+use crate::app;
 use crate::auth::{CurrentUser, policy};
-use crate::db::items::{self, NewItem, Update};
+use crate::db::items::{self, Update};
 use crate::db::projects;
 use crate::db::requests::{self, Fact, Request, Triaged};
 use crate::db::settings::Settings;
@@ -276,7 +277,7 @@ pub async fn accept(
 ) -> AppResult<Response> {
     let (request, _) = triageable(&state, &user, id).await?;
     let values = item_forms::fields_of(&fields);
-    let (draft, unit) = match checked_item(&state, &values).await? {
+    let checked = match app::items::check(&state.db, &values).await? {
         Ok(checked) => checked,
         Err(errors) => {
             let kept = Kept {
@@ -288,17 +289,7 @@ pub async fn accept(
             return refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await;
         }
     };
-    let item = NewItem {
-        project_id: request.project_id,
-        title: &draft.title,
-        category: draft.category,
-        unit_id: unit.id,
-        deadline: draft.deadline,
-        note: draft.note.as_deref(),
-        note_for_investor: draft.note_for_investor,
-        source: Source::InvestorRequest,
-        meeting_id: None,
-    };
+    let item = checked.new_item(request.project_id, Source::InvestorRequest, None);
     let outcome = requests::accept(&state.db, id, fields.version(), item, user.id)
         .await?
         .0;

@@ -1,5 +1,5 @@
 //! Spreadsheet files out: a table as CSV (UTF-8 with BOM, so Excel opens Chinese correctly) or
-//! XLSX (header row, column widths, dates as dates, colours as fills). Reading is `sheet_read`.
+//! XLSX (header row, column widths, dates as dates, colours as fills). Reading is `app::sheet_read`.
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};

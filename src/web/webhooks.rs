@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use uuid::Uuid;
 
 use super::AppState;
 use super::context::RequestContext;
@@ -14,11 +13,12 @@ use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::{Fields, Messages};
 use super::layout::Layout;
+use crate::app;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::units::{self, Unit};
 use crate::db::webhooks::{self, Delivery, NewWebhook, Webhook};
-use crate::domain::input::{FieldErrors, Problem};
+use crate::domain::input::FieldErrors;
 use crate::domain::notification::WebhookDraft;
 
 fn require(user: &CurrentUser) -> AppResult<()> {
@@ -54,30 +54,6 @@ pub async fn list(State(state): State<AppState>, ctx: RequestContext, user: Curr
     page(&state, &ctx, Fields::default(), &FieldErrors::default()).await
 }
 
-/// Checks a webhook and resolves its unit; shared with the API.
-pub async fn checked(
-    state: &AppState,
-    draft: Result<WebhookDraft, FieldErrors>,
-) -> AppResult<Result<(WebhookDraft, Option<Uuid>), FieldErrors>> {
-    let mut errors = FieldErrors::default();
-    let unit_code = draft.as_ref().ok().and_then(|d| d.unit.clone());
-    let unit = match unit_code {
-        Some(code) => match units::by_code(&state.db, &code).await? {
-            Some(u) => Some(u.id),
-            None => {
-                errors.add("unit", Problem::UnknownUnit);
-                None
-            }
-        },
-        None => None,
-    };
-    Ok(match draft {
-        Ok(d) if errors.is_empty() => Ok((d, unit)),
-        Ok(_) => Err(errors),
-        Err(e) => Err(e),
-    })
-}
-
 pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -92,7 +68,7 @@ pub async fn create(
         &form.get("unit"),
         &form.get("secret"),
     );
-    let (draft, unit_id) = match checked(&state, draft).await? {
+    let (draft, unit_id) = match app::webhooks::checked(&state.db, draft).await? {
         Ok(ok) => ok,
         Err(errors) => {
             // Keep what was typed, except the secret, which is never echoed back.

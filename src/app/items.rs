@@ -1,0 +1,257 @@
+//! The actions on checklist items, one function each, for the pages and the API alike: add an
+//! item, edit it, move it through its states (submit, verify, send back, close, reopen, cancel)
+//! and post progress on it. Each loads what the caller may see (404 otherwise), asks the policy
+//! (403), checks the input through the domain, and writes in one transaction with its audit entry.
+
+use chrono::NaiveDate;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::auth::policy;
+use crate::db::audit::Actor;
+use crate::db::items::{self, Item, ItemEdit, NewItem, NewUpdate, TransitionRequest, Update, Written};
+use crate::db::projects::{self, ProjectSummary};
+use crate::db::settings::Settings;
+use crate::db::units::{self, Unit};
+use crate::domain::access::CurrentUser;
+use crate::domain::checklist::{self, ItemDraft, ItemFields, Source, TEXT_MAX, Transition};
+use crate::domain::input::{self, FieldErrors, Problem};
+use crate::error::{AppError, AppResult};
+
+/// An item the caller may see, with whether they belong to its task force.
+pub struct Loaded {
+    pub item: Item,
+    pub on_task_force: bool,
+}
+
+/// What an action did.
+pub enum Outcome<T> {
+    Done(T),
+    /// Nothing was written: what is wrong, by field.
+    Refused(FieldErrors),
+    /// The version given was stale; nothing changed: the item as it is now.
+    Conflict(Item),
+    /// The item's state does not allow the change: the item as it is now.
+    NotAllowed(Item),
+}
+
+impl From<Written> for Outcome<Item> {
+    fn from(w: Written) -> Self {
+        match w {
+            Written::Done(item) => Outcome::Done(item),
+            Written::Conflict(current) => Outcome::Conflict(current),
+            Written::NotAllowed(current) => Outcome::NotAllowed(current),
+        }
+    }
+}
+
+/// An action on an existing item: the item as the caller saw it, and what the action did.
+pub struct Acted<T> {
+    pub loaded: Loaded,
+    pub outcome: Outcome<T>,
+}
+
+/// The item if the user may see it (404 otherwise).
+pub async fn load(db: &PgPool, user: &CurrentUser, id: Uuid) -> AppResult<Loaded> {
+    let (item, on_task_force) = items::find_visible(db, policy::project_scope(user), user.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Loaded { item, on_task_force })
+}
+
+/// The project if the user may see it (404) and edit its checklist (403).
+pub async fn checklist_project(
+    db: &PgPool,
+    settings: &Settings,
+    user: &CurrentUser,
+    id: Uuid,
+) -> AppResult<ProjectSummary> {
+    let scope = policy::project_scope(user);
+    let project = projects::find_visible(db, scope, id, settings.today(), settings.thresholds())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let on_task_force = projects::on_task_force(db, id, user.id).await?;
+    if !policy::may_edit_checklist(user, on_task_force) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(project)
+}
+
+/// A typed item that passed its checks, with its responsible unit.
+pub struct Checked {
+    pub draft: ItemDraft,
+    pub unit: Unit,
+}
+
+impl Checked {
+    /// The row of a new item from this draft: the one way every path (a form, the API, a meeting's
+    /// decision, an accepted request) makes one.
+    pub fn new_item(&self, project_id: Uuid, source: Source, meeting_id: Option<Uuid>) -> NewItem<'_> {
+        NewItem {
+            project_id,
+            title: &self.draft.title,
+            category: self.draft.category,
+            unit_id: self.unit.id,
+            deadline: self.draft.deadline,
+            note: self.draft.note.as_deref(),
+            note_for_investor: self.draft.note_for_investor,
+            source,
+            meeting_id,
+        }
+    }
+}
+
+/// Checks a typed item and resolves its unit: the draft and unit, or the problems by field.
+pub async fn check(db: &PgPool, values: &ItemFields) -> AppResult<Result<Checked, FieldErrors>> {
+    let unit = units::by_code(db, &values.responsible_unit).await?;
+    let found = unit.is_some();
+    Ok(match (ItemDraft::parse(values), unit) {
+        (Ok(draft), Some(unit)) => Ok(Checked { draft, unit }),
+        (parsed, _) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            if !found && errors.get("responsible_unit").is_none() {
+                errors.add("responsible_unit", Problem::UnknownUnit);
+            }
+            Err(errors)
+        }
+    })
+}
+
+/// Adds an item to a project's checklist (officials, and leads of its task force).
+pub async fn create(
+    db: &PgPool,
+    settings: &Settings,
+    user: &CurrentUser,
+    project_id: Uuid,
+    values: &ItemFields,
+) -> AppResult<Result<Item, FieldErrors>> {
+    checklist_project(db, settings, user, project_id).await?;
+    Ok(match check(db, values).await? {
+        Ok(checked) => {
+            let new = checked.new_item(project_id, Source::Plan, None);
+            Ok(items::create(db, new, Actor::User(user.id), Some(user.id)).await?)
+        }
+        Err(errors) => Err(errors),
+    })
+}
+
+/// The item if the user may edit it: an official, or a lead of its task force.
+pub async fn editable(db: &PgPool, user: &CurrentUser, id: Uuid) -> AppResult<Loaded> {
+    let loaded = load(db, user, id).await?;
+    if !policy::may_edit_checklist(user, loaded.on_task_force) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(loaded)
+}
+
+/// Edits an item's fields from `version`; a new deadline needs `deadline_reason`.
+pub async fn edit(
+    db: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    version: i32,
+    values: &ItemFields,
+    deadline_reason: &str,
+) -> AppResult<Acted<Item>> {
+    let loaded = editable(db, user, id).await?;
+    let checked = match check(db, values).await? {
+        Ok(checked) => checked,
+        Err(errors) => return Ok(refused(loaded, errors)),
+    };
+    let reason = Some(deadline_reason.trim()).filter(|r| !r.is_empty());
+    if let Err(p) = checklist::check_deadline_change(loaded.item.deadline, checked.draft.deadline, reason) {
+        return Ok(refused(loaded, FieldErrors(vec![("deadline_reason", p)])));
+    }
+    let edit = ItemEdit {
+        title: &checked.draft.title,
+        category: checked.draft.category,
+        unit_id: checked.unit.id,
+        deadline: checked.draft.deadline,
+        note: checked.draft.note.as_deref(),
+        note_for_investor: checked.draft.note_for_investor,
+        deadline_reason: reason,
+    };
+    let outcome = items::update(db, id, version, edit, Actor::User(user.id)).await?.into();
+    Ok(Acted { loaded, outcome })
+}
+
+fn refused<T>(loaded: Loaded, errors: FieldErrors) -> Acted<T> {
+    Acted {
+        loaded,
+        outcome: Outcome::Refused(errors),
+    }
+}
+
+/// Moves an item from `version` through `change` with its text (a note or a reason: `text` in
+/// the problems), as of the county's `today`.
+pub async fn change(
+    db: &PgPool,
+    user: &CurrentUser,
+    today: NaiveDate,
+    id: Uuid,
+    version: i32,
+    change: Transition,
+    text: &str,
+) -> AppResult<Acted<Item>> {
+    let loaded = load(db, user, id).await?;
+    if !policy::may_change_item(user, loaded.on_task_force, loaded.item.responsible_unit_id, change) {
+        return Err(AppError::Forbidden);
+    }
+    let checked = if checklist::needs_text(change) {
+        input::required_text(text, TEXT_MAX)
+    } else {
+        input::optional_text(text, TEXT_MAX).map(Option::unwrap_or_default)
+    };
+    let text = match checked {
+        Ok(text) => text,
+        Err(p) => return Ok(refused(loaded, FieldErrors(vec![("text", p)]))),
+    };
+    let request = TransitionRequest {
+        change,
+        text: &text,
+        today,
+    };
+    let outcome = items::transition(db, id, version, request, Actor::User(user.id), Some(user.id))
+        .await?
+        .into();
+    Ok(Acted { loaded, outcome })
+}
+
+/// What was refused, with the item as the caller saw it (to show the form again).
+pub struct Refused {
+    pub loaded: Loaded,
+    pub errors: FieldErrors,
+}
+
+/// Posts progress on an item (whoever may work on it); `body` in the problems.
+pub async fn post_update(
+    db: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    body: &str,
+    for_investor: bool,
+) -> AppResult<Result<Update, Refused>> {
+    let loaded = load(db, user, id).await?;
+    if !policy::may_work_item(user, loaded.on_task_force, loaded.item.responsible_unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    let body = match input::required_text(body, TEXT_MAX) {
+        Ok(body) => body,
+        Err(p) => {
+            let errors = FieldErrors(vec![("body", p)]);
+            return Ok(Err(Refused { loaded, errors }));
+        }
+    };
+    let update = NewUpdate {
+        body: &body,
+        for_investor,
+    };
+    Ok(Ok(items::add_update(
+        db,
+        &loaded.item,
+        update,
+        Actor::User(user.id),
+        Some(user.id),
+    )
+    .await?))
+}
