@@ -263,8 +263,7 @@ pub async fn decide(
         category: d.category.unwrap_or_default(),
         responsible_unit: d.responsible_unit,
         deadline: d.deadline,
-        note: String::new(),
-        note_for_investor: false,
+        ..ItemFields::default()
     };
     let checked = crate::app::items::check(&state.db, &fields)
         .await?

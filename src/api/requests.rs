@@ -258,7 +258,7 @@ pub async fn accept(
         responsible_unit: a.responsible_unit,
         deadline: a.deadline,
         note: a.note.or_else(|| request.body.clone()).unwrap_or_default(),
-        note_for_investor: false,
+        ..ItemFields::default()
     };
     let checked = crate::app::items::check(&state.db, &fields)
         .await?

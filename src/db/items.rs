@@ -4,6 +4,7 @@
 use std::cmp::{Ordering, Reverse};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -68,19 +69,42 @@ impl Item {
 
     /// What the audit log keeps of an item, before and after a change.
     pub fn snapshot(&self) -> Value {
-        json!({
-            "title": self.title,
-            "category": self.category,
-            "responsible_unit": self.unit_code,
-            "deadline": self.deadline,
-            "original_deadline": self.original_deadline,
-            "state": self.phase(),
-            "note": self.note,
-            "note_for_investor": self.note_for_investor,
-            "submission_note": self.submission_note,
-            "closing_note": self.closing_note,
-            "cancel_reason": self.cancel_reason,
-        })
+        serde_json::to_value(Snapshot::from(self)).unwrap_or_default()
+    }
+}
+
+/// What the audit log keeps of an item: every path that writes one (a form, the API, an import)
+/// records the same fields.
+#[derive(Serialize)]
+pub struct Snapshot<'a> {
+    title: &'a str,
+    category: Category,
+    responsible_unit: &'a str,
+    deadline: NaiveDate,
+    original_deadline: NaiveDate,
+    state: Phase,
+    note: &'a Option<String>,
+    note_for_investor: bool,
+    submission_note: &'a Option<String>,
+    closing_note: &'a Option<String>,
+    cancel_reason: &'a Option<String>,
+}
+
+impl<'a> From<&'a Item> for Snapshot<'a> {
+    fn from(i: &'a Item) -> Self {
+        Snapshot {
+            title: &i.title,
+            category: i.category,
+            responsible_unit: &i.unit_code,
+            deadline: i.deadline,
+            original_deadline: i.original_deadline,
+            state: i.phase(),
+            note: &i.note,
+            note_for_investor: i.note_for_investor,
+            submission_note: &i.submission_note,
+            closing_note: &i.closing_note,
+            cancel_reason: &i.cancel_reason,
+        }
     }
 }
 
@@ -769,26 +793,16 @@ pub async fn insert_many(
     if sheet.is_empty() {
         return Ok(0);
     }
-    let (actor_id, label) = match actor {
-        Actor::User(id) => (Some(id), "user"),
-        Actor::System(label) => (None, label),
-    };
-    let created = sqlx::query(
+    let ids: Vec<Uuid> = sqlx::query_scalar(
         "WITH input AS (
              SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::text[])
                  WITH ORDINALITY AS x (title, category, unit_code, deadline, note, n)
-         ), ins AS (
-             INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline,
-                 original_deadline, note, source, created_by)
-             SELECT $1, x.title, x.category, u.id, x.deadline, x.deadline, x.note, 'plan', $7
-             FROM input x JOIN units u ON u.code = x.unit_code ORDER BY x.n
-             RETURNING id, title, category, responsible_unit_id, deadline, note
          )
-         INSERT INTO audit_log (actor_id, actor_label, action, entity, entity_id, project_id, before, after)
-         SELECT $8, $9, 'item.create', 'item', ins.id, $1, NULL,
-             jsonb_build_object('title', ins.title, 'category', ins.category, 'responsible_unit', u.code,
-                 'deadline', ins.deadline, 'original_deadline', ins.deadline, 'state', 'open', 'note', ins.note)
-         FROM ins JOIN units u ON u.id = ins.responsible_unit_id",
+         INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline,
+             original_deadline, note, source, created_by)
+         SELECT $1, x.title, x.category, u.id, x.deadline, x.deadline, x.note, 'plan', $7
+         FROM input x JOIN units u ON u.code = x.unit_code ORDER BY x.n
+         RETURNING id",
     )
     .bind(project)
     .bind(sheet.iter().map(|i| i.title.clone()).collect::<Vec<_>>())
@@ -797,11 +811,31 @@ pub async fn insert_many(
     .bind(sheet.iter().map(|i| i.deadline).collect::<Vec<_>>())
     .bind(sheet.iter().map(|i| i.note.clone()).collect::<Vec<_>>())
     .bind(user)
+    .fetch_all(&mut *conn)
+    .await?;
+    let created = ids.len() as u64;
+    // The audit entries hold the items as written, in the snapshot every other path records.
+    let items: Vec<Item> = sqlx::query_as(&format!("{SELECT} WHERE i.id = ANY($1)"))
+        .bind(&ids)
+        .fetch_all(&mut *conn)
+        .await?;
+    let snapshots: Vec<Value> = items.iter().map(Item::snapshot).collect();
+    let (actor_id, label) = match actor {
+        Actor::User(id) => (Some(id), "user"),
+        Actor::System(label) => (None, label),
+    };
+    sqlx::query(
+        "INSERT INTO audit_log (actor_id, actor_label, action, entity, entity_id, project_id, before, after)
+         SELECT $1, $2, 'item.create', 'item', x.id, $3, NULL, x.after
+         FROM unnest($4::uuid[], $5::jsonb[]) AS x (id, after)",
+    )
     .bind(actor_id)
     .bind(label)
+    .bind(project)
+    .bind(items.iter().map(|i| i.id).collect::<Vec<_>>())
+    .bind(&snapshots)
     .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    .await?;
     // Every unit was checked before; should one have gone meanwhile, its rows would be dropped: refuse
     // (the caller's transaction is then rolled back).
     if created != sheet.len() as u64 {

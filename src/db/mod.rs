@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod cluster;
+pub mod constraint;
 pub mod investors;
 pub mod items;
 pub mod meetings;

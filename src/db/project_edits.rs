@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::domain::sheet::SheetItem;
 
 use super::audit::{self, Actor, Entry};
+use super::constraint::OnConstraint;
 use super::units;
 use crate::domain::input::{FieldErrors, Problem};
 use crate::domain::lifecycle::Stage;
@@ -101,16 +102,11 @@ async fn unit_ids(
     })
 }
 
-fn taken_name(e: &sqlx::Error) -> Option<&'static str> {
-    match e {
-        sqlx::Error::Database(d) => match d.constraint() {
-            Some("projects_investment_code_key") => Some("investment_code"),
-            Some("task_forces_name_key") => Some("name"),
-            _ => None,
-        },
-        _ => None,
-    }
-}
+/// The constraints whose violation is a field's "already taken", by the field.
+const TAKEN: [(&str, &str); 2] = [
+    ("projects_investment_code_key", "investment_code"),
+    ("task_forces_name_key", "name"),
+];
 
 /// Creates a project with its task force and, when it starts from a template, its checklist.
 pub async fn create(
@@ -183,9 +179,9 @@ async fn insert(
     .bind(user)
     .fetch_one(&mut *tx)
     .await;
-    let id: Uuid = match inserted {
+    let id: Uuid = match inserted.on_constraint(&TAKEN)? {
         Ok(id) => id,
-        Err(e) => return taken(e).map(Err),
+        Err(field) => return Ok(Err(taken(field))),
     };
     let task_force = sqlx::query_scalar(
         "INSERT INTO task_forces (project_id, name, leader_name, lead_unit_id) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -196,9 +192,9 @@ async fn insert(
     .bind(lead_unit)
     .fetch_one(&mut *tx)
     .await;
-    let task_force: Uuid = match task_force {
+    let task_force: Uuid = match task_force.on_constraint(&TAKEN)? {
         Ok(tf) => tf,
-        Err(e) => return taken(e).map(Err),
+        Err(field) => return Ok(Err(taken(field))),
     };
     write_task_force(tx, task_force, &members, liaisons).await?;
     write_planned(tx, id, draft).await?;
@@ -208,11 +204,8 @@ async fn insert(
     Ok(Ok(id))
 }
 
-fn taken(e: sqlx::Error) -> Result<FieldErrors, sqlx::Error> {
-    match taken_name(&e) {
-        Some(field) => Ok(FieldErrors(vec![(field, Problem::TakenName)])),
-        None => Err(e),
-    }
+fn taken(field: &'static str) -> FieldErrors {
+    FieldErrors(vec![(field, Problem::TakenName)])
 }
 
 pub async fn update(
@@ -256,9 +249,9 @@ pub async fn update(
     .bind(&draft.description)
     .execute(&mut *tx)
     .await;
-    if let Err(e) = updated {
+    if let Err(field) = updated.on_constraint(&TAKEN)? {
         tx.rollback().await?;
-        return taken(e).map(Saved::Invalid);
+        return Ok(Saved::Invalid(taken(field)));
     }
     // The task force is named after the project, and its name is unique: a rename to a name in
     // use is the form's "name taken", as at creation.
@@ -271,11 +264,11 @@ pub async fn update(
     .bind(format!("{}专班", draft.name))
     .fetch_one(&mut *tx)
     .await;
-    let task_force: Uuid = match task_force {
+    let task_force: Uuid = match task_force.on_constraint(&TAKEN)? {
         Ok(tf) => tf,
-        Err(e) => {
+        Err(field) => {
             tx.rollback().await?;
-            return taken(e).map(Saved::Invalid);
+            return Ok(Saved::Invalid(taken(field)));
         }
     };
     sqlx::query("DELETE FROM task_force_units WHERE task_force_id = $1")

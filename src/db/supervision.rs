@@ -8,6 +8,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
+use super::constraint::OnConstraint;
 use super::items::Item;
 use super::notifications::{self, NewEvent};
 use crate::domain::notification::{EventKind, reply_days_late};
@@ -107,13 +108,12 @@ pub async fn issue(
     .bind(new.today)
     .fetch_one(&mut *tx)
     .await;
-    let id: Uuid = match inserted {
+    let id: Uuid = match inserted.on_constraint(&[("supervision_orders_open_key", ())])? {
         Ok(id) => id,
-        Err(sqlx::Error::Database(e)) if e.constraint() == Some("supervision_orders_open_key") => {
+        Err(()) => {
             tx.rollback().await?;
             return Ok(Issued::AlreadyOpen);
         }
-        Err(e) => return Err(e),
     };
     record(
         &mut tx,

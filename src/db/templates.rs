@@ -6,6 +6,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
+use super::constraint::OnConstraint;
 use crate::domain::checklist::Category;
 use crate::domain::template::TemplateDraft;
 
@@ -73,6 +74,7 @@ pub async fn get(pool: &PgPool, id: Uuid) -> Result<Option<Template>, sqlx::Erro
     }))
 }
 
+#[derive(Clone)]
 pub enum Saved {
     Done(Uuid),
     /// Lines (by position) whose unit code is not a unit.
@@ -125,17 +127,16 @@ pub async fn save(
             .fetch_optional(&mut *tx)
             .await,
         };
-    let template = match written {
+    let template = match written.on_constraint(&[("checklist_templates_name_key", Saved::TakenName)])? {
         Ok(Some(t)) => t,
         Ok(None) => {
             tx.rollback().await?;
             return Ok(Saved::Conflict);
         }
-        Err(e) if is_taken(&e) => {
+        Err(taken) => {
             tx.rollback().await?;
-            return Ok(Saved::TakenName);
+            return Ok(taken);
         }
-        Err(e) => return Err(e),
     };
     write_lines(&mut tx, template, draft).await?;
     audit::record(
@@ -178,12 +179,6 @@ async fn write_lines(conn: &mut PgConnection, template: Uuid, draft: &TemplateDr
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-fn is_taken(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .and_then(|d| d.constraint())
-        .is_some_and(|c| c == "checklist_templates_name_key")
 }
 
 /// Removes a template; projects started from it keep their items.

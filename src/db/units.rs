@@ -5,6 +5,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
+use super::constraint::OnConstraint;
 use crate::domain::names::UnitCode;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -51,6 +52,7 @@ pub async fn resolve(conn: &mut PgConnection, codes: &[String]) -> Result<(Vec<U
     Ok((found, missing))
 }
 
+#[derive(Clone)]
 pub enum Created {
     Unit(Unit),
     CodeTaken,
@@ -65,17 +67,16 @@ pub async fn create(pool: &PgPool, code: &str, name: &str, actor: Actor<'_>) -> 
             .bind(name)
             .fetch_one(&mut *tx)
             .await;
-    let unit = match inserted {
+    let taken = [
+        ("units_code_key", Created::CodeTaken),
+        ("units_name_key", Created::NameTaken),
+    ];
+    let unit = match inserted.on_constraint(&taken)? {
         Ok(u) => u,
-        Err(sqlx::Error::Database(e)) if e.constraint() == Some("units_code_key") => {
+        Err(taken) => {
             tx.rollback().await?;
-            return Ok(Created::CodeTaken);
+            return Ok(taken);
         }
-        Err(sqlx::Error::Database(e)) if e.constraint() == Some("units_name_key") => {
-            tx.rollback().await?;
-            return Ok(Created::NameTaken);
-        }
-        Err(e) => return Err(e),
     };
     audit::record(
         &mut tx,

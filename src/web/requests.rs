@@ -202,7 +202,7 @@ async fn page(
             .max(request.wished_on.unwrap_or_default())
             .to_string(),
         note: request.body.clone().unwrap_or_default(),
-        note_for_investor: false,
+        ..ItemFields::default()
     });
     let updates = match request.item_id {
         Some(item) => items::updates_of_item(&state.db, item, internal).await?,

@@ -134,6 +134,15 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
+/// The argon2id hash of [`PASSWORD`], computed once per test run (a full hash costs tens of
+/// milliseconds, and every test's accounts share it).
+async fn test_password_hash() -> Arc<String> {
+    static HASH: tokio::sync::OnceCell<Arc<String>> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async { Arc::new(zhuanban::auth::password::hash(PASSWORD).await.unwrap()) })
+        .await
+        .clone()
+}
+
 /// [`spawn_app`] with settings from the environment's names (`ZHUANBAN_TRUST_PROXY`...).
 pub async fn spawn_app_with(env: &[(&str, &str)]) -> TestApp {
     let (name, options) = create_database(TEMPLATE).await;
@@ -141,7 +150,7 @@ pub async fn spawn_app_with(env: &[(&str, &str)]) -> TestApp {
     let database_url = (server().url)(&name);
     let config = Config::from_lookup(|k| env.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string())).unwrap();
     let base = serve_with(pool.clone(), config).await;
-    let password_hash = Arc::new(zhuanban::auth::password::hash(PASSWORD).await.unwrap());
+    let password_hash = test_password_hash().await;
     TestApp {
         base,
         pool,

@@ -631,7 +631,9 @@ async fn meeting_forms_refuse_rather_than_cut_and_keep_what_was_typed() {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
-    assert!(page.contains("id=\"n-title-error\"") && page.contains(&title) && page.contains("请抓紧。"));
+    // The error is tied to its field for screen readers.
+    assert!(page.contains("id=\"notice_title-error\"") && page.contains("aria-describedby=\"notice_title-error\""));
+    assert!(page.contains(&title) && page.contains("请抓紧。"));
     let token = app.bearer("official").await;
     let r = reqwest::Client::new()
         .post(format!("{}/api/v1{}/publish", app.base, meeting))

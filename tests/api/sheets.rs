@@ -146,6 +146,40 @@ async fn the_offices_sheet_imports_after_fixing_the_two_rows_the_report_names() 
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(body["created"], 40);
     assert_eq!(count(&app).await, before + 40);
+
+    // Each imported item has its audit entry, holding what an item added by hand holds.
+    let deadline = app.today().await + chrono::Duration::days(5);
+    let (status, body) = official
+        .post(
+            &format!("/api/v1/projects/{project}/items"),
+            serde_json::json!({ "title": "手工添加的事项", "responsible_unit": "zrzyj", "deadline": deadline.to_string() }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let entries: Vec<(String, Value)> = sqlx::query_as(
+        "SELECT i.title, a.after FROM audit_log a JOIN checklist_items i ON i.id = a.entity_id
+         WHERE a.action = 'item.create' AND i.project_id = $1",
+    )
+    .bind(project)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(entries.len(), 41, "one entry per item");
+    let keys = |v: &Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let by_hand = entries.iter().find(|(t, _)| t == "手工添加的事项").unwrap();
+    assert!(
+        keys(&by_hand.1).contains(&"note_for_investor".to_string()),
+        "{}",
+        by_hand.1
+    );
+    for (title, after) in &entries {
+        assert_eq!(keys(after), keys(&by_hand.1), "{title}: {after}");
+        assert_eq!(after["title"], title.as_str());
+    }
 }
 
 #[tokio::test]
