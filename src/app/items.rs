@@ -84,20 +84,10 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// The row of a new item from this draft: the one way every path (a form, the API, a meeting's
-    /// decision, an accepted request) makes one.
+    /// The row of a new item from this draft (a form, the API, a meeting's decision, an accepted
+    /// request).
     pub fn new_item(&self, project_id: Uuid, source: Source, meeting_id: Option<Uuid>) -> NewItem<'_> {
-        NewItem {
-            project_id,
-            title: &self.draft.title,
-            category: self.draft.category,
-            unit_id: self.unit.id,
-            deadline: self.draft.deadline,
-            note: self.draft.note.as_deref(),
-            note_for_investor: self.draft.note_for_investor,
-            source,
-            meeting_id,
-        }
+        NewItem::of(&self.draft, self.unit.id, project_id, source, meeting_id)
     }
 }
 
@@ -162,15 +152,7 @@ pub async fn edit(
     if let Err(p) = checklist::check_deadline_change(loaded.item.deadline, checked.draft.deadline, reason) {
         return Ok(refused(loaded, FieldErrors(vec![("deadline_reason", p)])));
     }
-    let edit = ItemEdit {
-        title: &checked.draft.title,
-        category: checked.draft.category,
-        unit_id: checked.unit.id,
-        deadline: checked.draft.deadline,
-        note: checked.draft.note.as_deref(),
-        note_for_investor: checked.draft.note_for_investor,
-        deadline_reason: reason,
-    };
+    let edit = ItemEdit::of(&checked.draft, checked.unit.id, reason);
     let outcome = items::update(db, id, version, edit, Actor::User(user.id)).await?.into();
     Ok(Acted { loaded, outcome })
 }

@@ -13,7 +13,7 @@ use super::audit::{self, Actor, Entry};
 use super::notifications::{self, NewEvent};
 use super::scope::{ON_TASK_FORCE, in_scope, scope_params};
 use crate::domain::access::ProjectScope;
-use crate::domain::checklist::{Category, Phase, Source, Transition};
+use crate::domain::checklist::{Category, ItemDraft, ItemFields, Phase, Source, Transition};
 use crate::domain::notification::EventKind;
 use crate::domain::sheet::SheetItem;
 use crate::domain::status::ItemState;
@@ -70,6 +70,20 @@ impl Item {
     /// What the audit log keeps of an item, before and after a change.
     pub fn snapshot(&self) -> Value {
         serde_json::to_value(Snapshot::from(self)).unwrap_or_default()
+    }
+}
+
+impl Item {
+    /// The item's values as its form shows them.
+    pub fn fields(&self) -> ItemFields {
+        ItemFields {
+            title: self.title.clone(),
+            category: self.category.as_str().into(),
+            responsible_unit: self.unit_code.clone(),
+            deadline: self.deadline.to_string(),
+            note: self.note.clone().unwrap_or_default(),
+            note_for_investor: self.note_for_investor,
+        }
     }
 }
 
@@ -389,6 +403,24 @@ pub struct NewItem<'a> {
     pub meeting_id: Option<Uuid>,
 }
 
+impl<'a> NewItem<'a> {
+    /// The row of a new item from its checked draft: the one way every path (a form, the API, a
+    /// meeting's decision, an accepted request) makes one.
+    pub fn of(draft: &'a ItemDraft, unit_id: Uuid, project_id: Uuid, source: Source, meeting_id: Option<Uuid>) -> Self {
+        NewItem {
+            project_id,
+            title: &draft.title,
+            category: draft.category,
+            unit_id,
+            deadline: draft.deadline,
+            note: draft.note.as_deref(),
+            note_for_investor: draft.note_for_investor,
+            source,
+            meeting_id,
+        }
+    }
+}
+
 pub async fn create(
     pool: &PgPool,
     new: NewItem<'_>,
@@ -451,6 +483,21 @@ pub struct ItemEdit<'a> {
     pub note_for_investor: bool,
     /// Why the deadline moved, when it did.
     pub deadline_reason: Option<&'a str>,
+}
+
+impl<'a> ItemEdit<'a> {
+    /// The new values of an item from its checked draft.
+    pub fn of(draft: &'a ItemDraft, unit_id: Uuid, deadline_reason: Option<&'a str>) -> Self {
+        ItemEdit {
+            title: &draft.title,
+            category: draft.category,
+            unit_id,
+            deadline: draft.deadline,
+            note: draft.note.as_deref(),
+            note_for_investor: draft.note_for_investor,
+            deadline_reason,
+        }
+    }
 }
 
 pub async fn update(

@@ -81,8 +81,8 @@ impl ProjectSummary {
 /// `project_status` table the status engine keeps; `$3` today, `$4` red_after_days (the colour rule
 /// of domain::status, counted set-based). For one project: lists read the engine's table instead.
 const LIVE_STATUS: &str = "(SELECT i.project_id, count(*)::int AS open_items,
-        (count(*) FILTER (WHERE $3::date - i.deadline > $4))::int AS red_items,
-        (count(*) FILTER (WHERE $3::date - i.deadline BETWEEN 1 AND $4))::int AS yellow_items,
+        (count(*) FILTER (WHERE item_colour($3::date, i.deadline, $4) = 'red'))::int AS red_items,
+        (count(*) FILTER (WHERE item_colour($3::date, i.deadline, $4) = 'yellow'))::int AS yellow_items,
         (array_agg(i.title ORDER BY i.deadline, i.title, i.id))[1] AS worst_title,
         min(i.deadline) AS worst_deadline,
         (array_agg(i.responsible_unit_id ORDER BY i.deadline, i.title, i.id))[1] AS worst_unit_id

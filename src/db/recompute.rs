@@ -34,10 +34,7 @@ pub async fn item_colours(
     let events: Vec<Uuid> = sqlx::query_scalar(
         "WITH computed AS (
              SELECT i.id AS item_id,
-                    CASE WHEN i.state <> 'open' THEN NULL
-                         WHEN $1::date - i.deadline > $2 THEN 'red'
-                         WHEN $1::date - i.deadline >= 1 THEN 'yellow'
-                         ELSE 'green' END AS colour,
+                    CASE WHEN i.state = 'open' THEN item_colour($1::date, i.deadline, $2) END AS colour,
                     CASE WHEN i.state = 'open' THEN $1::date - i.deadline ELSE 0 END AS overdue_days,
                     i.state = 'open' AND $1::date - i.deadline BETWEEN -$3 AND 0 AS due_soon
              FROM checklist_items i),
@@ -100,8 +97,8 @@ pub async fn project_status(conn: &mut PgConnection, as_of: NaiveDate, t: Thresh
     sqlx::query(
         "WITH counted AS (
              SELECT project_id, count(*)::int AS open_items,
-                    (count(*) FILTER (WHERE $1::date - deadline > $2))::int AS red_items,
-                    (count(*) FILTER (WHERE $1::date - deadline BETWEEN 1 AND $2))::int AS yellow_items
+                    (count(*) FILTER (WHERE item_colour($1::date, deadline, $2) = 'red'))::int AS red_items,
+                    (count(*) FILTER (WHERE item_colour($1::date, deadline, $2) = 'yellow'))::int AS yellow_items
              FROM checklist_items WHERE state = 'open' GROUP BY project_id),
          computed AS (
              SELECT c.*, w.title AS worst_title, w.deadline AS worst_deadline, w.responsible_unit_id AS worst_unit_id
@@ -163,8 +160,8 @@ pub async fn standings(
          SELECT f.id AS task_force_id, f.project_id, p.name,
                 count(x.id) FILTER (WHERE x.st <> 'cancelled' AND x.deadline <= $1::date) AS due,
                 count(x.id) FILTER (WHERE x.st = 'done' AND x.deadline <= $1::date AND x.closed_on <= x.deadline) AS on_time,
-                count(x.id) FILTER (WHERE x.st = 'open' AND $1::date - x.deadline > $2) AS red,
-                count(x.id) FILTER (WHERE x.st = 'open' AND $1::date - x.deadline BETWEEN 1 AND $2) AS yellow,
+                count(x.id) FILTER (WHERE x.st = 'open' AND item_colour($1::date, x.deadline, $2) = 'red') AS red,
+                count(x.id) FILTER (WHERE x.st = 'open' AND item_colour($1::date, x.deadline, $2) = 'yellow') AS yellow,
                 coalesce(sum(GREATEST($1::date - x.deadline, 0)) FILTER (WHERE x.st = 'open'), 0)::bigint AS overdue_total
          FROM task_forces f JOIN projects p ON p.id = f.project_id
          LEFT JOIN facts x ON x.project_id = f.project_id

@@ -114,8 +114,8 @@ pub struct UnitLoad {
 pub async fn loads(pool: &PgPool, today: chrono::NaiveDate, red_after_days: i64) -> Result<Vec<UnitLoad>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.code, u.name, count(i.id) AS open_items,
-                count(i.id) FILTER (WHERE $1::date - i.deadline > $2) AS red_items,
-                count(i.id) FILTER (WHERE $1::date - i.deadline BETWEEN 1 AND $2) AS yellow_items,
+                count(i.id) FILTER (WHERE item_colour($1::date, i.deadline, $2) = 'red') AS red_items,
+                count(i.id) FILTER (WHERE item_colour($1::date, i.deadline, $2) = 'yellow') AS yellow_items,
                 coalesce(max(o.orders), 0) AS orders, coalesce(max(o.late), 0) AS orders_late
          FROM units u LEFT JOIN checklist_items i ON i.responsible_unit_id = u.id AND i.state = 'open'
          LEFT JOIN (SELECT unit_id, count(*) AS orders,

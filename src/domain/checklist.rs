@@ -104,13 +104,14 @@ pub struct ItemDraft {
 
 /// The raw fields of an item form or request.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ItemFields {
     pub title: String,
     pub category: String,
     pub responsible_unit: String,
     pub deadline: String,
     pub note: String,
-    #[serde(default)]
+    #[serde(deserialize_with = "input::checkbox")]
     pub note_for_investor: bool,
 }
 

@@ -49,6 +49,25 @@ impl FieldErrors {
     }
 }
 
+/// Whether a checkbox's value says it is ticked: present and not "", "false" or "0".
+pub fn ticked(value: &str) -> bool {
+    !matches!(value, "" | "false" | "0")
+}
+
+/// A checkbox field read from a form ([`ticked`]) or from JSON (`true`/`false`).
+pub fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Sent {
+        Flag(bool),
+        Text(String),
+    }
+    Ok(match <Sent as serde::Deserialize>::deserialize(d)? {
+        Sent::Flag(b) => b,
+        Sent::Text(t) => ticked(&t),
+    })
+}
+
 /// Trimmed, non-empty text of at most `max` characters (NUL characters are refused: PostgreSQL
 /// cannot store them in text).
 pub fn required_text(value: &str, max: usize) -> Result<String, Problem> {

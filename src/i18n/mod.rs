@@ -133,9 +133,9 @@ pub struct Catalog {
     pub reason_yellow: &'static str,
     pub reason_green: &'static str,
 
-    pub stages: [&'static str; 7],
+    pub stages: [&'static str; Stage::ALL.len()],
     pub colours: [&'static str; 3],
-    pub roles: [&'static str; 5],
+    pub roles: [&'static str; Role::ALL.len()],
     /// Shows a total investment given in 万元 (10,000 yuan) the way readers of the language count money.
     pub investment: fn(i64) -> String,
 
@@ -150,7 +150,7 @@ pub struct Catalog {
     pub filter_all: &'static str,
     pub filter_apply: &'static str,
     pub sort_label: &'static str,
-    pub sorts: [&'static str; 4],
+    pub sorts: [&'static str; Sort::ALL.len()],
     pub col_red_yellow: &'static str,
     pub col_next_deadline: &'static str,
     pub page_prev: &'static str,
@@ -181,8 +181,8 @@ pub struct Catalog {
     pub no_history: &'static str,
     pub project_liaisons: &'static str,
     pub col_source: &'static str,
-    pub sources: [&'static str; 4],
-    pub categories: [&'static str; 7],
+    pub sources: [&'static str; Source::ALL.len()],
+    pub categories: [&'static str; Category::ALL.len()],
 
     pub form_new_project: &'static str,
     pub form_section_project: &'static str,
@@ -350,7 +350,7 @@ pub struct Catalog {
     pub meetings_title: &'static str,
     pub meetings_intro: &'static str,
     pub schedule_meeting: &'static str,
-    pub meeting_kinds: [&'static str; 3],
+    pub meeting_kinds: [&'static str; MeetingKind::ALL.len()],
     pub col_when: &'static str,
     pub col_venue: &'static str,
     pub col_chair: &'static str,
@@ -600,8 +600,8 @@ pub struct Catalog {
     // issue 8: notifications, webhooks, digest, supervision orders
     /// Per domain::notification::EventKind, in its order: a label, and the text of one event
     /// with `{subject}` `{project}` `{unit}` `{deadline}` `{days}`.
-    pub event_kinds: [&'static str; 11],
-    pub event_texts: [&'static str; 11],
+    pub event_kinds: [&'static str; EventKind::ALL.len()],
+    pub event_texts: [&'static str; EventKind::ALL.len()],
     pub nav_inbox: &'static str,
     pub nav_webhooks: &'static str,
     pub inbox_title: &'static str,

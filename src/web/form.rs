@@ -4,12 +4,12 @@
 use axum::extract::{FromRequest, Request};
 
 use super::error::AppError;
-use crate::domain::input::FieldErrors;
+use crate::domain::input::{self, FieldErrors};
 use crate::i18n::Catalog;
 
-/// Whether a checkbox's value says it is ticked: present and not "false".
+/// Whether a checkbox's value says it is ticked (see [`input::ticked`]).
 pub fn checked(value: &str) -> bool {
-    !matches!(value, "" | "false" | "0")
+    input::ticked(value)
 }
 
 /// The fields of a `application/x-www-form-urlencoded` body, in order.
@@ -36,6 +36,18 @@ impl Fields {
     }
 
     /// A checkbox (see [`checked`]).
+    /// The form read into `T` by field name: the first value of a repeated field, a missing one
+    /// its default (checkboxes read with `input::checkbox`).
+    pub fn read<T: serde::de::DeserializeOwned + Default>(&self) -> T {
+        let mut seen = std::collections::HashSet::new();
+        let first = self.0.iter().filter(|(k, _)| seen.insert(k.as_str()));
+        let pairs = first.map(|(k, v)| (k.as_str(), v.as_str()));
+        T::deserialize(serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(
+            pairs,
+        ))
+        .unwrap_or_default()
+    }
+
     pub fn flag(&self, name: &str) -> bool {
         checked(&self.get(name))
     }

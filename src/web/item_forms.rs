@@ -44,25 +44,11 @@ pub struct ItemForm {
 
 /// An item form's fields as typed (the item pages, meeting decisions, accepting a request).
 pub fn fields_of(f: &Fields) -> ItemFields {
-    ItemFields {
-        title: f.get("title"),
-        category: f.get("category"),
-        responsible_unit: f.get("responsible_unit"),
-        deadline: f.get("deadline"),
-        note: f.get("note"),
-        note_for_investor: f.flag("note_for_investor"),
-    }
+    f.read()
 }
 
 fn fields_from(item: &Item) -> ItemFields {
-    ItemFields {
-        title: item.title.clone(),
-        category: item.category.as_str().into(),
-        responsible_unit: item.unit_code.clone(),
-        deadline: item.deadline.to_string(),
-        note: item.note.clone().unwrap_or_default(),
-        note_for_investor: item.note_for_investor,
-    }
+    item.fields()
 }
 
 struct FormSpec {
@@ -232,27 +218,31 @@ pub async fn update(
     }
 }
 
-/// The fields where the current item and the submitted one differ.
+/// The fields where the current item and the submitted one differ, in the form's order: yes/no
+/// for a checkbox, the text as typed otherwise.
 pub fn differences(t: &crate::i18n::Catalog, current: &ItemFields, yours: &ItemFields) -> Vec<Change> {
-    let flag = |b: bool| t.yes_no(b).to_string();
-    [
-        ("title", &current.title, &yours.title),
-        ("category", &current.category, &yours.category),
-        ("responsible_unit", &current.responsible_unit, &yours.responsible_unit),
-        ("deadline", &current.deadline, &yours.deadline),
-        ("note", &current.note, &yours.note),
-        (
-            "note_for_investor",
-            &flag(current.note_for_investor),
-            &flag(yours.note_for_investor),
-        ),
-    ]
-    .into_iter()
-    .filter(|(_, a, b)| a.trim() != b.trim())
-    .map(|(field, a, b)| Change {
-        field: t.field_label(field),
-        before: a.clone(),
-        after: b.clone(),
-    })
-    .collect()
+    let shown = |v: &serde_json::Value| match v {
+        serde_json::Value::Bool(b) => t.yes_no(*b).to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let (now, typed) = (serde_json::to_value(current), serde_json::to_value(yours));
+    let (Ok(now), Ok(typed)) = (now, typed) else {
+        return Vec::new();
+    };
+    // The declared order of the fields (a JSON object's keys are sorted).
+    let order: Vec<(String, String)> = serde_urlencoded::to_string(current)
+        .ok()
+        .and_then(|q| serde_urlencoded::from_str(&q).ok())
+        .unwrap_or_default();
+    order
+        .iter()
+        .map(|(field, _)| (field, shown(&now[field]), shown(&typed[field])))
+        .filter(|(_, a, b)| a.trim() != b.trim())
+        .map(|(field, before, after)| Change {
+            field: t.field_label(field),
+            before,
+            after,
+        })
+        .collect()
 }

@@ -63,6 +63,47 @@ async fn the_demo_shows_both_lists_and_every_colour() {
     assert!(run.to_string().starts_with("recomputed as of "));
 }
 
+/// The colour rule written once in SQL (`item_colour`, migration 0012) is the domain's, at every
+/// boundary: due today, one day late, the last yellow day and the first red one, for several
+/// thresholds.
+#[tokio::test]
+async fn the_sql_colour_rule_is_the_domains() {
+    use zhuanban::domain::status::{Thresholds, colour_for_overdue};
+    let app = spawn_demo_app().await;
+    let day = today(&app).await;
+    for red_after in [1i64, 3, 7, 30] {
+        let th = Thresholds {
+            red_after_days: red_after,
+            ..settings::load(&app.pool).await.unwrap().thresholds()
+        };
+        for late in [
+            -30,
+            -1,
+            0,
+            1,
+            2,
+            red_after - 1,
+            red_after,
+            red_after + 1,
+            red_after + 30,
+        ] {
+            let deadline = day - chrono::Duration::days(late);
+            let sql: String = sqlx::query_scalar("SELECT item_colour($1, $2, $3)")
+                .bind(day)
+                .bind(deadline)
+                .bind(red_after as i32)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+            assert_eq!(
+                sql,
+                colour_for_overdue(late, th).as_str(),
+                "{late} days late, red after {red_after}"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn sql_figures_agree_with_the_domain_rules() {
     let app = spawn_demo_app().await;
