@@ -4,9 +4,10 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::routing::{self, MethodRouter};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
@@ -28,159 +29,202 @@ use crate::web::{
     supervision, units, verifications, webhooks,
 };
 
+/// A router that keeps its own table: every (method, path) it serves, as declared, so that the
+/// authorization test covers exactly what is served ([`served`]).
+struct Table {
+    router: Router<AppState>,
+    served: Vec<(&'static str, &'static str)>,
+}
+
+impl Table {
+    fn new() -> Table {
+        Table {
+            router: Router::new(),
+            served: Vec::new(),
+        }
+    }
+
+    fn add(mut self, method: &'static str, path: &'static str, route: MethodRouter<AppState>) -> Table {
+        // Routes of one path with several methods merge into one method router.
+        self.router = self.router.route(path, route);
+        self.served.push((method, path));
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Table {
+        self.add("GET", path, routing::get(handler))
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Table {
+        self.add("POST", path, routing::post(handler))
+    }
+
+    fn patch<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Table {
+        self.add("PATCH", path, routing::patch(handler))
+    }
+}
+
 /// Pages and API routes: these run with a session and the request context.
-fn app_routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(projects::home))
-        .route("/login", get(login::form).post(login::submit))
-        .route("/logout", post(login::logout))
-        .route("/account/password", get(account::form).post(account::change))
-        .route("/lang/{code}", get(lang::switch))
-        .route("/projects", get(projects::list).post(project_forms::create))
-        .route("/projects/new", get(project_forms::new))
-        .route("/projects/{id}", get(projects::show))
-        .route(
-            "/projects/{id}/edit",
-            get(project_forms::edit).post(project_forms::update),
-        )
-        .route("/projects/{id}/history", get(project_history::show))
-        .route("/projects/{id}/stage", post(project_forms::advance))
-        .route("/projects/{id}/investors", post(project_forms::link_investor))
-        .route("/projects/{id}/requests/new", get(requests::new))
-        .route("/projects/{id}/requests", post(requests::create))
-        .route("/portal", get(portal::show))
-        .route("/requests", get(requests::list))
-        .route("/requests/{id}", get(requests::show))
-        .route("/requests/{id}/accept", post(requests::accept))
-        .route("/requests/{id}/decline", post(requests::decline))
-        .route("/requests/{id}/rate", post(requests::rate))
-        .route("/projects/{id}/items/new", get(item_forms::new))
-        .route("/projects/{id}/items", post(item_forms::create))
-        .route("/items/{id}", get(items::show))
-        .route("/items/{id}/edit", get(item_forms::edit).post(item_forms::update))
-        .route("/items/{id}/updates", post(items::post_update))
-        .route("/items/{id}/close", post(items::close))
-        .route("/items/{id}/reopen", post(items::reopen))
-        .route("/items/{id}/cancel", post(items::cancel))
-        .route("/items/{id}/submit", post(items::submit))
-        .route("/items/{id}/verify", post(items::verify))
-        .route("/items/{id}/send-back", post(items::send_back))
-        .route("/attachments/{id}", get(attachments::download))
-        .route("/verifications", get(verifications::show))
-        .route(
-            "/templates",
-            get(checklist_templates::index).post(checklist_templates::create),
-        )
-        .route("/templates/new", get(checklist_templates::new))
-        .route(
-            "/templates/{id}",
-            get(checklist_templates::edit).post(checklist_templates::update),
-        )
-        .route("/templates/{id}/delete", post(checklist_templates::delete))
-        .route("/projects/{id}/import", get(checklist_sheets::form))
-        .route("/projects/import", get(project_import::form))
-        .route("/projects/import/confirm", post(project_import::confirm))
-        .route("/projects.csv", get(list_sheets::projects_csv))
-        .route("/projects.xlsx", get(list_sheets::projects_xlsx))
-        .route("/units/{code}/items.csv", get(list_sheets::queue_csv))
-        .route("/units/{code}/items.xlsx", get(list_sheets::queue_xlsx))
-        .route("/projects/{id}/import/confirm", post(checklist_sheets::confirm))
-        .route(
-            "/api/v1/projects/{id}/items.csv",
-            get(api::checklist_export::export_csv),
-        )
-        .route(
-            "/api/v1/projects/{id}/items.xlsx",
-            get(api::checklist_export::export_xlsx),
-        )
-        .route("/calendar", get(calendar::show).post(calendar::renew))
-        .route("/calendar/revoke", post(calendar::revoke))
-        .route("/dashboard", get(dashboard::show))
-        .route("/meetings", get(meetings::list).post(meetings::create))
-        .route("/meetings/new", get(meetings::new))
-        .route("/meetings/{id}", get(meetings::show))
-        .route("/meetings/{id}/record", post(meetings::record))
-        .route("/meetings/{id}/decisions", post(meetings::decide))
-        .route("/meetings/{id}/publish", post(meetings::publish))
-        .route("/meetings/{id}/points", post(meetings::add_point))
-        .route("/meetings/{id}/points/move", post(meetings::move_point))
-        .route("/notices", get(notices::list).post(notices::publish_week))
-        .route("/notices/{id}", get(notices::show))
-        .route("/notices/{id}/xlsx", get(notice_xlsx::download))
-        .route("/rankings", get(rankings::show))
-        .route("/rankings/freeze", post(rankings::freeze))
-        .route("/settings", get(settings::show).post(settings::save))
-        .route("/since", get(since::show))
-        .route("/units", get(units::index))
-        .route("/units/{code}", get(units::queue))
-        .route("/units/{code}/digest", get(units::digest))
-        .route("/inbox", get(inbox::list))
-        .route("/inbox/read", post(inbox::read_all))
-        .route("/inbox/{id}/read", post(inbox::read))
-        .route(
-            "/inbox/preferences",
-            get(inbox::preferences).post(inbox::save_preferences),
-        )
-        .route("/items/{id}/supervision", post(supervision::issue))
-        .route("/supervision/{id}/reply", post(supervision::reply))
-        .route("/webhooks", get(webhooks::list).post(webhooks::create))
-        .route("/webhooks/{id}", get(webhooks::show))
-        .route("/webhooks/{id}/active", post(webhooks::set_active))
-        .route("/api/v1/openapi.json", get(api::openapi))
-        .route("/api/v1/me", get(api::me))
-        .route("/api/v1/units", get(api::units::list).post(api::units::create))
-        .route("/api/v1/projects", get(api::projects::list).post(api::projects::create))
-        .route("/api/v1/projects/{id}", get(api::projects::show))
-        .route(
-            "/api/v1/projects/{id}/items",
-            get(api::items::list).post(api::items::create),
-        )
-        .route("/api/v1/items/{id}", get(api::items::show).patch(api::items::patch))
-        .route("/api/v1/items/{id}/close", post(api::items::close))
-        .route("/api/v1/items/{id}/reopen", post(api::items::reopen))
-        .route("/api/v1/items/{id}/updates", post(api::items::post_update))
-        .route(
-            "/api/v1/projects/{id}/requests",
-            get(api::requests::list).post(api::requests::create),
-        )
-        .route("/api/v1/requests/{id}", get(api::requests::show))
-        .route("/api/v1/requests/{id}/accept", post(api::requests::accept))
-        .route("/api/v1/requests/{id}/decline", post(api::requests::decline))
-        .route("/api/v1/requests/{id}/rating", post(api::requests::rate))
-        .route("/api/v1/items/{id}/submit", post(api::items::submit))
-        .route("/api/v1/items/{id}/verify", post(api::items::verify))
-        .route("/api/v1/items/{id}/send-back", post(api::items::send_back))
-        .route("/api/v1/attachments/{id}", get(api::attachments::download))
-        .route("/api/v1/rankings", get(api::standings::rankings))
-        .route("/api/v1/dashboard", get(api::standings::dashboard))
-        .route("/api/v1/meetings", post(api::meetings::create))
-        .route("/api/v1/meetings/{id}", get(api::meetings::show))
-        .route("/api/v1/meetings/{id}/decisions", post(api::meetings::decide))
-        .route("/api/v1/meetings/{id}/publish", post(api::meetings::publish))
-        .route("/api/v1/notices/{id}", get(api::meetings::notice))
-        .route("/api/v1/notifications", get(api::notifications::inbox))
-        .route("/api/v1/webhooks", post(api::notifications::create))
-        .route("/api/v1/webhooks/{id}/deliveries", get(api::notifications::deliveries))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+fn app_routes() -> Table {
+    Table::new()
+        .get("/", projects::home)
+        .get("/login", login::form)
+        .post("/login", login::submit)
+        .post("/logout", login::logout)
+        .get("/account/password", account::form)
+        .post("/account/password", account::change)
+        .get("/lang/{code}", lang::switch)
+        .get("/projects", projects::list)
+        .post("/projects", project_forms::create)
+        .get("/projects/new", project_forms::new)
+        .get("/projects/{id}", projects::show)
+        .get("/projects/{id}/edit", project_forms::edit)
+        .post("/projects/{id}/edit", project_forms::update)
+        .get("/projects/{id}/history", project_history::show)
+        .post("/projects/{id}/stage", project_forms::advance)
+        .post("/projects/{id}/investors", project_forms::link_investor)
+        .get("/projects/{id}/requests/new", requests::new)
+        .post("/projects/{id}/requests", requests::create)
+        .get("/portal", portal::show)
+        .get("/requests", requests::list)
+        .get("/requests/{id}", requests::show)
+        .post("/requests/{id}/accept", requests::accept)
+        .post("/requests/{id}/decline", requests::decline)
+        .post("/requests/{id}/rate", requests::rate)
+        .get("/projects/{id}/items/new", item_forms::new)
+        .post("/projects/{id}/items", item_forms::create)
+        .get("/items/{id}", items::show)
+        .get("/items/{id}/edit", item_forms::edit)
+        .post("/items/{id}/edit", item_forms::update)
+        .post("/items/{id}/updates", items::post_update)
+        .post("/items/{id}/close", items::close)
+        .post("/items/{id}/reopen", items::reopen)
+        .post("/items/{id}/cancel", items::cancel)
+        .post("/items/{id}/submit", items::submit)
+        .post("/items/{id}/verify", items::verify)
+        .post("/items/{id}/send-back", items::send_back)
+        .get("/attachments/{id}", attachments::download)
+        .get("/verifications", verifications::show)
+        .get("/templates", checklist_templates::index)
+        .post("/templates", checklist_templates::create)
+        .get("/templates/new", checklist_templates::new)
+        .get("/templates/{id}", checklist_templates::edit)
+        .post("/templates/{id}", checklist_templates::update)
+        .post("/templates/{id}/delete", checklist_templates::delete)
+        .get("/projects/{id}/import", checklist_sheets::form)
+        .get("/projects/import", project_import::form)
+        .post("/projects/import/confirm", project_import::confirm)
+        .get("/projects.csv", list_sheets::projects_csv)
+        .get("/projects.xlsx", list_sheets::projects_xlsx)
+        .get("/units/{code}/items.csv", list_sheets::queue_csv)
+        .get("/units/{code}/items.xlsx", list_sheets::queue_xlsx)
+        .post("/projects/{id}/import/confirm", checklist_sheets::confirm)
+        .get("/api/v1/projects/{id}/items.csv", api::checklist_export::export_csv)
+        .get("/api/v1/projects/{id}/items.xlsx", api::checklist_export::export_xlsx)
+        .get("/calendar", calendar::show)
+        .post("/calendar", calendar::renew)
+        .post("/calendar/revoke", calendar::revoke)
+        .get("/dashboard", dashboard::show)
+        .get("/meetings", meetings::list)
+        .post("/meetings", meetings::create)
+        .get("/meetings/new", meetings::new)
+        .get("/meetings/{id}", meetings::show)
+        .post("/meetings/{id}/record", meetings::record)
+        .post("/meetings/{id}/decisions", meetings::decide)
+        .post("/meetings/{id}/publish", meetings::publish)
+        .post("/meetings/{id}/points", meetings::add_point)
+        .post("/meetings/{id}/points/move", meetings::move_point)
+        .get("/notices", notices::list)
+        .post("/notices", notices::publish_week)
+        .get("/notices/{id}", notices::show)
+        .get("/notices/{id}/xlsx", notice_xlsx::download)
+        .get("/rankings", rankings::show)
+        .post("/rankings/freeze", rankings::freeze)
+        .get("/settings", settings::show)
+        .post("/settings", settings::save)
+        .get("/since", since::show)
+        .get("/units", units::index)
+        .get("/units/{code}", units::queue)
+        .get("/units/{code}/digest", units::digest)
+        .get("/inbox", inbox::list)
+        .post("/inbox/read", inbox::read_all)
+        .post("/inbox/{id}/read", inbox::read)
+        .get("/inbox/preferences", inbox::preferences)
+        .post("/inbox/preferences", inbox::save_preferences)
+        .post("/items/{id}/supervision", supervision::issue)
+        .post("/supervision/{id}/reply", supervision::reply)
+        .get("/webhooks", webhooks::list)
+        .post("/webhooks", webhooks::create)
+        .get("/webhooks/{id}", webhooks::show)
+        .post("/webhooks/{id}/active", webhooks::set_active)
+        .get("/api/v1/openapi.json", api::openapi)
+        .get("/api/v1/me", api::me)
+        .get("/api/v1/units", api::units::list)
+        .post("/api/v1/units", api::units::create)
+        .get("/api/v1/projects", api::projects::list)
+        .post("/api/v1/projects", api::projects::create)
+        .get("/api/v1/projects/{id}", api::projects::show)
+        .get("/api/v1/projects/{id}/items", api::items::list)
+        .post("/api/v1/projects/{id}/items", api::items::create)
+        .get("/api/v1/items/{id}", api::items::show)
+        .patch("/api/v1/items/{id}", api::items::patch)
+        .post("/api/v1/items/{id}/close", api::items::close)
+        .post("/api/v1/items/{id}/reopen", api::items::reopen)
+        .post("/api/v1/items/{id}/updates", api::items::post_update)
+        .get("/api/v1/projects/{id}/requests", api::requests::list)
+        .post("/api/v1/projects/{id}/requests", api::requests::create)
+        .get("/api/v1/requests/{id}", api::requests::show)
+        .post("/api/v1/requests/{id}/accept", api::requests::accept)
+        .post("/api/v1/requests/{id}/decline", api::requests::decline)
+        .post("/api/v1/requests/{id}/rating", api::requests::rate)
+        .post("/api/v1/items/{id}/submit", api::items::submit)
+        .post("/api/v1/items/{id}/verify", api::items::verify)
+        .post("/api/v1/items/{id}/send-back", api::items::send_back)
+        .get("/api/v1/attachments/{id}", api::attachments::download)
+        .get("/api/v1/rankings", api::standings::rankings)
+        .get("/api/v1/dashboard", api::standings::dashboard)
+        .post("/api/v1/meetings", api::meetings::create)
+        .get("/api/v1/meetings/{id}", api::meetings::show)
+        .post("/api/v1/meetings/{id}/decisions", api::meetings::decide)
+        .post("/api/v1/meetings/{id}/publish", api::meetings::publish)
+        .get("/api/v1/notices/{id}", api::meetings::notice)
+        .get("/api/v1/notifications", api::notifications::inbox)
+        .post("/api/v1/webhooks", api::notifications::create)
+        .get("/api/v1/webhooks/{id}/deliveries", api::notifications::deliveries)
 }
 
 /// Routes that take files: a body limit of their own, the only ones above [`BODY_LIMIT`].
-fn upload_routes() -> Router<AppState> {
-    Router::new()
-        .route("/items/{id}/attachments", post(attachments::upload))
-        .route("/projects/{id}/import", post(checklist_sheets::preview))
-        .route(
-            "/api/v1/projects/{id}/items/import",
-            post(api::checklist_import::import),
-        )
-        .route("/projects/import", post(project_import::preview))
-        .route("/api/v1/projects/import", post(api::project_import::import))
-        .route(
-            "/api/v1/items/{id}/attachments",
-            get(api::attachments::list).post(api::attachments::upload),
-        )
-        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT))
+fn upload_routes() -> Table {
+    Table::new()
+        .post("/items/{id}/attachments", attachments::upload)
+        .post("/projects/{id}/import", checklist_sheets::preview)
+        .post("/api/v1/projects/{id}/items/import", api::checklist_import::import)
+        .post("/projects/import", project_import::preview)
+        .post("/api/v1/projects/import", api::project_import::import)
+        .get("/api/v1/items/{id}/attachments", api::attachments::list)
+        .post("/api/v1/items/{id}/attachments", api::attachments::upload)
+}
+
+/// Routes without a session: the health check, static files, the calendar feed (calendar apps
+/// fetch it without a session: it must not start one on every poll).
+fn open_routes() -> Table {
+    Table::new()
+        .get("/healthz", health::healthz)
+        .get("/static/{name}", assets::file)
+        .get("/ics/{file}", calendar::feed)
+}
+
+/// The load benchmark's reference page, served only with `ZHUANBAN_BENCH_CEILING=1`.
+fn ceiling_route() -> Table {
+    Table::new().get("/bench/ceiling", ceiling::show)
+}
+
+/// Every (method, path) the router can serve (the benchmark's ceiling included), in declared order.
+pub fn served() -> Vec<(&'static str, &'static str)> {
+    [open_routes(), app_routes(), upload_routes(), ceiling_route()]
+        .into_iter()
+        .flat_map(|t| t.served)
+        .collect()
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -197,12 +241,16 @@ pub fn router(state: AppState) -> Router {
             30,
         )));
 
-    let mut app = app_routes();
+    let mut app = app_routes().router.layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     if state.config.bench_ceiling {
-        app = app.route("/bench/ceiling", get(ceiling::show));
+        app = app.merge(ceiling_route().router);
     }
+    let uploads = upload_routes()
+        .router
+        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT));
     let app = app
-        .merge(upload_routes())
+        .merge(uploads)
         .fallback(|| async { StatusCode::NOT_FOUND })
         // Innermost first: the origin check and the form-token check run inside the context
         // middleware, so their refusals are rendered like every other error.
@@ -214,11 +262,8 @@ pub fn router(state: AppState) -> Router {
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/static/{name}", get(assets::file))
-        // Calendar apps fetch the feed without a session: it must not start one on every poll.
-        .route("/ics/{file}", get(calendar::feed))
+    open_routes()
+        .router
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // The application's routes carry their own limits, inside the context middleware so that a
         // refusal is rendered (a page, or JSON under /api) like every other error.

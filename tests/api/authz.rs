@@ -1,6 +1,6 @@
 //! The authorization matrix: every route of the router, for anonymous users and every role, with
 //! the caller's own objects and with foreign ones, against the expected answers in `authz.txt`.
-//! The routes are read from `src/routes.rs` itself, so a new route without a rule fails here.
+//! The routes are the router's own table (`routes::served`), so a new route without a rule fails here.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -9,46 +9,16 @@ use uuid::Uuid;
 
 use crate::harness::{Client, TestApp, csrf_from, spawn_demo_app};
 
-const ROUTES: &str = include_str!("../../src/routes.rs");
 const TABLE: &str = include_str!("authz.txt");
 const ROLES: [&str; 6] = ["anon", "admin", "official", "lead", "member", "investor"];
 const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
 
-/// Every (method, path) the router serves, read from its source.
+/// Every (method, path) the router serves, from the router's own table.
 fn routes_in_router() -> BTreeSet<(String, String)> {
-    let mut found = BTreeSet::new();
-    let mut rest = ROUTES;
-    while let Some(at) = rest.find(".route(") {
-        rest = &rest[at + ".route(".len()..];
-        // The call's text up to its closing parenthesis.
-        let mut depth = 1;
-        let end = rest
-            .char_indices()
-            .find(|(_, c)| {
-                depth += match c {
-                    '(' => 1,
-                    ')' => -1,
-                    _ => 0,
-                };
-                depth == 0
-            })
-            .map(|(i, _)| i)
-            .expect("a closed .route( call");
-        let call = &rest[..end];
-        let path = call.split('"').nth(1).expect("a path literal").to_string();
-        for method in ["get", "post", "patch", "put", "delete"] {
-            let pattern = format!("{method}(");
-            let called = call.match_indices(&pattern).any(|(i, _)| {
-                let before = call[..i].chars().last().unwrap_or(' ');
-                !before.is_alphanumeric() && before != '_' && before != ':'
-            });
-            if called {
-                found.insert((method.to_uppercase(), path.clone()));
-            }
-        }
-        rest = &rest[end..];
-    }
-    found
+    zhuanban::routes::served()
+        .into_iter()
+        .map(|(method, path)| (method.to_string(), path.to_string()))
+        .collect()
 }
 
 /// One line of the table: the expected answer per role, `own/foreign` when they differ.

@@ -122,6 +122,29 @@ async fn the_api_document_validates_and_lists_every_operations_errors() {
         max("DeclineRequest", "reason"),
         Some(zhuanban::domain::request::REASON_MAX as u64)
     );
+    // The document describes exactly the API the router serves.
+    let served: std::collections::BTreeSet<(String, String)> = zhuanban::routes::served()
+        .into_iter()
+        .filter(|(_, path)| path.starts_with("/api/v1/") && *path != "/api/v1/openapi.json")
+        .map(|(m, p)| (m.to_lowercase(), p.to_string()))
+        .collect();
+    let documented: std::collections::BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |m| (m.clone(), path.clone())))
+        .filter(|(m, _)| ["get", "post", "patch", "put", "delete"].contains(&m.as_str()))
+        .collect();
+    assert_eq!(
+        served.difference(&documented).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "served but not in the document"
+    );
+    assert_eq!(
+        documented.difference(&served).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "in the document but not served"
+    );
     // Text that must show something has the rule's own pattern, wherever it is.
     let visible = zhuanban::domain::input::visible_text_pattern();
     let mut patterns = Vec::new();
