@@ -22,7 +22,7 @@ use crate::db::attachments::{self, Attachment};
 use crate::db::items::{self, Item, Line};
 use crate::db::projects;
 use crate::db::settings::Settings;
-use crate::domain::checklist::{Category, Transition};
+use crate::domain::checklist::{Category, ItemFields, Transition};
 use crate::domain::status::ItemState;
 use crate::i18n::Catalog;
 
@@ -47,7 +47,9 @@ pub struct ItemPage {
     layout: Layout,
     item: ItemRow,
     version: i32,
-    note: String,
+    /// The item's fields as its form has them, the note blanked for whoever may not read it: the
+    /// page shows a new field from here.
+    fields: ItemFields,
     closing_note: String,
     cancel_reason: String,
     submission_note: String,
@@ -149,7 +151,10 @@ pub(super) async fn page(
             String::new()
         }
     };
-    let note = visible(&item.note, can.internal || item.note_for_investor);
+    let fields = ItemFields {
+        note: visible(&item.note, can.internal || item.note_for_investor),
+        ..item.fields()
+    };
     Ok(ItemPage {
         layout: Layout::new(ctx),
         item: ItemRow::new(
@@ -160,7 +165,7 @@ pub(super) async fn page(
             &settings.service_level().calendar,
         ),
         version: item.version,
-        note,
+        fields,
         closing_note: visible(&item.closing_note, can.internal),
         cancel_reason: visible(&item.cancel_reason, can.internal),
         submission_note: visible(&item.submission_note, can.internal),

@@ -14,7 +14,7 @@ use zhuanban::auth::token;
 use zhuanban::db::audit::Actor;
 use zhuanban::db::items::{self, NewItem, TransitionRequest, Written};
 use zhuanban::db::{notifications, settings, users};
-use zhuanban::domain::checklist::{Category, Source, Transition};
+use zhuanban::domain::checklist::{Category, ItemDraft, ItemFields, Source, Transition};
 use zhuanban::domain::names::Username;
 use zhuanban::domain::role::Role;
 use zhuanban::jobs::recompute;
@@ -328,27 +328,22 @@ async fn assignments_decisions_and_notices_announce_themselves() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let decided = items::create(
-        &app.pool,
-        NewItem {
-            project_id: project,
-            title: "补充矿区水土保持方案",
-            category: Category::EnvironmentEnergy,
-            unit_id: sqlx::query_scalar("SELECT id FROM units WHERE code = 'zrzyj'")
-                .fetch_one(&app.pool)
-                .await
-                .unwrap(),
-            deadline: day + days(7),
-            note: None,
-            note_for_investor: false,
-            source: Source::MeetingDecision,
-            meeting_id: Some(meeting),
-        },
-        Actor::System("test"),
-        None,
-    )
-    .await
+    let draft = ItemDraft::parse(&ItemFields {
+        title: "补充矿区水土保持方案".into(),
+        category: Category::EnvironmentEnergy.as_str().into(),
+        responsible_unit: "zrzyj".into(),
+        deadline: (day + days(7)).to_string(),
+        ..ItemFields::default()
+    })
     .unwrap();
+    let unit: Uuid = sqlx::query_scalar("SELECT id FROM units WHERE code = 'zrzyj'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let decision = NewItem::of(&draft, unit, project, Source::MeetingDecision, Some(meeting));
+    let decided = items::create(&app.pool, decision, Actor::System("test"), None)
+        .await
+        .unwrap();
     assert_eq!(events_of(&app, "decision_assigned", decided.id).await, 1);
     assert_eq!(events_of(&app, "item_assigned", decided.id).await, 0);
     assert!(
