@@ -31,7 +31,7 @@ async fn projects_table(
         .await?
         .select(&query);
     let t = ctx.t();
-    let columns = vec![
+    let columns = [
         (t.sheet_project, 34.0),
         (t.col_company, 28.0),
         (t.col_investment_code, 26.0),
@@ -44,7 +44,9 @@ async fn projects_table(
         (t.sheet_investment_wan, 14.0),
         (t.project_lead_unit, 20.0),
         (t.project_leader, 12.0),
-    ];
+    ]
+    .map(|(h, w)| (h.to_string(), w))
+    .to_vec();
     let rows = found
         .iter()
         .map(|p| {

@@ -24,7 +24,8 @@ pub enum Out {
 /// A table to export: headers with their column widths (in characters), and rows.
 pub struct Table {
     pub sheet: String,
-    pub columns: Vec<(&'static str, f64)>,
+    /// Each column's header and width.
+    pub columns: Vec<(String, f64)>,
     pub rows: Vec<Vec<Out>>,
 }
 
@@ -33,7 +34,8 @@ impl Table {
         let mut out = Vec::from("\u{feff}".as_bytes());
         {
             let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record(self.columns.iter().map(|(h, _)| *h)).map_err(internal)?;
+            w.write_record(self.columns.iter().map(|(h, _)| h.as_str()))
+                .map_err(internal)?;
             for row in &self.rows {
                 w.write_record(row.iter().map(|v| match v {
                     Out::Text(s) => s.clone(),
@@ -60,7 +62,7 @@ impl Table {
         let bold = Format::new().set_bold().set_background_color(Color::RGB(0xEEEEEE));
         let date = Format::new().set_num_format("yyyy-mm-dd");
         for (c, (h, width)) in self.columns.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+            ws.write_string_with_format(0, c as u16, h, &bold)?;
             ws.set_column_width(c as u16, *width)?;
         }
         ws.set_freeze_panes(1, 0)?;
