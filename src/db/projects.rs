@@ -91,7 +91,13 @@ const LIVE_STATUS: &str = "(SELECT i.project_id, count(*)::int AS open_items,
 /// Projects with their task force's headline and open-item figures `o` (the engine's
 /// `project_status` or [`LIVE_STATUS`]), in the scope of `$1`/`$2`, filtered and sorted; `page`
 /// is the LIMIT/OFFSET clause. The worst item's unit is looked up for the page's rows only.
-fn summary_sql(scope: ProjectScope, status: &str, filter: &str, order: &str, page: &str) -> String {
+fn summary_sql(
+    scope: ProjectScope,
+    status: &'static str,
+    filter: &'static str,
+    order: &'static str,
+    page: &'static str,
+) -> String {
     let scoped = in_scope(scope);
     format!(
         "WITH page AS (
