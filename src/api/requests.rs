@@ -10,11 +10,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Body, Object};
+use crate::app;
 use crate::auth::{CurrentUser, policy};
 use crate::db::projects;
 use crate::db::requests::{self, Request, Triaged};
 use crate::db::settings::Settings;
-use crate::domain::checklist::{Category, ItemFields, Source};
+use crate::domain::checklist::{Category, ItemFields};
 use crate::domain::input::{FieldErrors, Problem};
 use crate::domain::request::{self, RequestDraft, RequestFields, RequestState, Standing};
 use crate::domain::status::ItemState;
@@ -176,9 +177,8 @@ pub async fn create(
 }
 
 async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Request, bool)> {
-    requests::find_visible(&state.db, policy::project_scope(user), user.id, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    let loaded = app::requests::load(&state.db, user, id).await?;
+    Ok((loaded.request, loaded.on_task_force))
 }
 
 /// One request.
@@ -193,15 +193,6 @@ pub async fn show(
     let settings = ctx.settings(&state.db).await?;
     let (request, _) = load(&state, &user, id).await?;
     Ok(Json(to_json(request, &settings)))
-}
-
-/// Loads a request for triage: officials and leads of its task force only.
-async fn triageable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<Request> {
-    let (request, on_task_force) = load(state, user, id).await?;
-    if !policy::may_edit_checklist(user, on_task_force) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(request)
 }
 
 fn triaged(outcome: Triaged, settings: &Settings) -> AppResult<Json<RequestJson>> {
@@ -251,8 +242,7 @@ pub async fn accept(
     Json(Object(a)): Body<AcceptRequest>,
 ) -> AppResult<Json<RequestJson>> {
     let settings = ctx.settings(&state.db).await?;
-    let request = triageable(&state, &user, id).await?;
-    let fields = ItemFields {
+    let fields = |request: &Request| ItemFields {
         title: a.title.unwrap_or_else(|| request.title.clone()),
         category: a.category.unwrap_or_else(|| request.category.as_str().into()),
         responsible_unit: a.responsible_unit,
@@ -260,12 +250,9 @@ pub async fn accept(
         note: a.note.or_else(|| request.body.clone()).unwrap_or_default(),
         ..ItemFields::default()
     };
-    let checked = crate::app::items::check(&state.db, &fields)
+    let outcome = app::requests::accept(&state.db, &user, id, a.version, fields)
         .await?
         .map_err(|e| super::invalid(&e, &ctx))?;
-    let item = checked.new_item(request.project_id, Source::InvestorRequest, None);
-    let version = a.version.unwrap_or(request.version);
-    let (outcome, _) = requests::accept(&state.db, id, version, item, user.id).await?;
     triaged(outcome, &settings)
 }
 
@@ -294,11 +281,9 @@ pub async fn decline(
     Json(Object(d)): Body<DeclineRequest>,
 ) -> AppResult<Json<RequestJson>> {
     let settings = ctx.settings(&state.db).await?;
-    let request = triageable(&state, &user, id).await?;
-    let reason =
-        request::decline_reason(&d.reason).map_err(|p| super::invalid(&FieldErrors(vec![("reason", p)]), &ctx))?;
-    let version = d.version.unwrap_or(request.version);
-    let outcome = requests::decline(&state.db, id, version, &reason, user.id).await?;
+    let outcome = app::requests::decline(&state.db, &user, id, d.version, &d.reason)
+        .await?
+        .map_err(|e| super::invalid(&e, &ctx))?;
     triaged(outcome, &settings)
 }
 
@@ -324,13 +309,11 @@ pub async fn rate(
     Json(Object(r)): Body<Rating>,
 ) -> AppResult<Json<RequestJson>> {
     let settings = ctx.settings(&state.db).await?;
-    load(&state, &user, id).await?;
-    if !policy::may_rate_request(&user) {
-        return Err(AppError::Forbidden);
-    }
-    let (score, comment) = request::rating(&r.rating.to_string(), r.comment.as_deref().unwrap_or_default())
+    let comment = r.comment.as_deref().unwrap_or_default();
+    let rated = app::requests::rate(&state.db, &user, id, &r.rating.to_string(), comment)
+        .await?
         .map_err(|e| super::invalid(&e, &ctx))?;
-    match requests::rate(&state.db, id, score, comment.as_deref(), user.id).await? {
+    match rated {
         Some(rated) => Ok(Json(to_json(rated, &settings))),
         None => Err(AppError::InvalidState(
             "only a resolved request can be rated, once".into(),

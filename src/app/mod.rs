@@ -8,5 +8,6 @@ pub mod imports;
 pub mod items;
 pub mod meetings;
 pub mod notices;
+pub mod requests;
 pub mod sheet_read;
 pub mod webhooks;

@@ -27,7 +27,7 @@ use crate::db::projects;
 use crate::db::requests::{self, Fact, Request, Triaged};
 use crate::db::settings::Settings;
 use crate::db::units::{self, Unit};
-use crate::domain::checklist::{ItemFields, Source};
+use crate::domain::checklist::ItemFields;
 use crate::domain::input::FieldErrors;
 use crate::domain::request::{self, RequestDraft, RequestFields, Standing};
 use crate::i18n::Catalog;
@@ -176,9 +176,8 @@ impl RequestPage {
 }
 
 async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Request, bool)> {
-    requests::find_visible(&state.db, policy::project_scope(user), user.id, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    let loaded = app::requests::load(&state.db, user, id).await?;
+    Ok((loaded.request, loaded.on_task_force))
 }
 
 async fn page(
@@ -259,15 +258,6 @@ fn already_triaged(ctx: &RequestContext, form: &'static str) -> Kept {
     }
 }
 
-/// Triage: only an official, or a lead of the project's task force, and only while pending.
-async fn triageable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Request, bool)> {
-    let (request, on_task_force) = load(state, user, id).await?;
-    if !policy::may_edit_checklist(user, on_task_force) {
-        return Err(AppError::Forbidden);
-    }
-    Ok((request, on_task_force))
-}
-
 pub async fn accept(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -275,10 +265,10 @@ pub async fn accept(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let (request, _) = triageable(&state, &user, id).await?;
     let values = item_forms::fields_of(&fields);
-    let checked = match app::items::check(&state.db, &values).await? {
-        Ok(checked) => checked,
+    let version = Some(fields.version());
+    let outcome = match app::requests::accept(&state.db, &user, id, version, |_| values.clone()).await? {
+        Ok(outcome) => outcome,
         Err(errors) => {
             let kept = Kept {
                 form: "accept",
@@ -289,10 +279,6 @@ pub async fn accept(
             return refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await;
         }
     };
-    let item = checked.new_item(request.project_id, Source::InvestorRequest, None);
-    let outcome = requests::accept(&state.db, id, fields.version(), item, user.id)
-        .await?
-        .0;
     after_triage(&state, &ctx, &user, id, outcome, "accept").await
 }
 
@@ -303,21 +289,20 @@ pub async fn decline(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    triageable(&state, &user, id).await?;
     let text = fields.get("reason");
-    let reason = match request::decline_reason(&text) {
-        Ok(r) => r,
-        Err(p) => {
+    let version = Some(fields.version());
+    let outcome = match app::requests::decline(&state.db, &user, id, version, &text).await? {
+        Ok(outcome) => outcome,
+        Err(errors) => {
             let kept = Kept {
                 form: "decline",
-                errors: Messages::new(&FieldErrors(vec![("reason", p)]), ctx.t()),
+                errors: Messages::new(&errors, ctx.t()),
                 text,
                 ..Kept::default()
             };
             return refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await;
         }
     };
-    let outcome = requests::decline(&state.db, id, fields.version(), &reason, user.id).await?;
     after_triage(&state, &ctx, &user, id, outcome, "decline").await
 }
 
@@ -345,10 +330,6 @@ pub async fn rate(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    load(&state, &user, id).await?;
-    if !policy::may_rate_request(&user) {
-        return Err(AppError::Forbidden);
-    }
     let (score, comment) = (fields.get("rating"), fields.get("comment"));
     let kept = |errors: &FieldErrors, notice| Kept {
         form: "rate",
@@ -358,18 +339,16 @@ pub async fn rate(
         notice,
         ..Kept::default()
     };
-    match request::rating(&score, &comment) {
+    match app::requests::rate(&state.db, &user, id, &score, &comment).await? {
         Err(errors) => {
             let kept = kept(&errors, None);
             refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await
         }
-        Ok((score, comment)) => match requests::rate(&state.db, id, score, comment.as_deref(), user.id).await? {
-            Some(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
-            None => {
-                let kept = kept(&FieldErrors::default(), Some(ctx.t().request_cannot_rate));
-                refused(&state, &ctx, &user, id, StatusCode::CONFLICT, kept).await
-            }
-        },
+        Ok(Some(_)) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Ok(None) => {
+            let kept = kept(&FieldErrors::default(), Some(ctx.t().request_cannot_rate));
+            refused(&state, &ctx, &user, id, StatusCode::CONFLICT, kept).await
+        }
     }
 }
 
