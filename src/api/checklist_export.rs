@@ -5,11 +5,11 @@ use axum::response::Response;
 use uuid::Uuid;
 
 use crate::auth::{CurrentUser, policy};
-use crate::db::{items, projects};
+use crate::db::items;
 use crate::web::AppState;
 use crate::web::checklist_table::checklist_table;
 use crate::web::context::RequestContext;
-use crate::web::error::{AppError, AppResult};
+use crate::web::error::AppResult;
 use crate::web::extract::IdPath;
 use crate::web::spreadsheet::{self, FileFormat};
 
@@ -21,15 +21,7 @@ async fn export(
     format: FileFormat,
 ) -> AppResult<Response> {
     let settings = ctx.settings(&state.db).await?;
-    let project = projects::find_visible(
-        &state.db,
-        policy::project_scope(user),
-        id,
-        settings.today(),
-        settings.thresholds(),
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let project = crate::app::projects::visible(&state.db, &settings, user, id).await?;
     let list = items::of_project(&state.db, id).await?;
     let t = ctx.t();
     let table = checklist_table(

@@ -13,7 +13,6 @@ use super::{Body, Object};
 use crate::app::{self, items::Outcome};
 use crate::auth::{CurrentUser, policy};
 use crate::db::items::{self, Item};
-use crate::db::projects;
 use crate::db::settings::Settings;
 use crate::domain::checklist::{Category, ItemFields, Phase, Source, Transition};
 use crate::domain::input::FieldErrors;
@@ -102,15 +101,7 @@ pub async fn list(
     IdPath(id): IdPath,
 ) -> AppResult<Json<Vec<ItemJson>>> {
     let settings = ctx.settings(&state.db).await?;
-    projects::find_visible(
-        &state.db,
-        policy::project_scope(&user),
-        id,
-        settings.today(),
-        settings.thresholds(),
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
+    app::projects::visible(&state.db, &settings, &user, id).await?;
     let internal = policy::sees_internal(&user);
     let all = items::of_project(&state.db, id).await?;
     Ok(Json(all.into_iter().map(|i| to_json(i, &settings, internal)).collect()))

@@ -104,9 +104,7 @@ pub async fn show(
 async fn project_json(state: &AppState, ctx: &RequestContext, user: &CurrentUser, id: Uuid) -> AppResult<Project> {
     let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
-    let p: ProjectSummary = projects::find_visible(&state.db, policy::project_scope(user), id, today, th)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let p: ProjectSummary = crate::app::projects::visible(&state.db, &settings, user, id).await?;
     let member_units = projects::task_force_people(&state.db, id).await?.member_units;
     let row = crate::web::rows::ProjectRow::from_summary(&p, ctx.t(), today, th);
     Ok(Project {

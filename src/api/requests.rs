@@ -12,7 +12,6 @@ use uuid::Uuid;
 use super::{Body, Object};
 use crate::app;
 use crate::auth::{CurrentUser, policy};
-use crate::db::projects;
 use crate::db::requests::{self, Request, Triaged};
 use crate::db::settings::Settings;
 use crate::domain::checklist::{Category, ItemFields};
@@ -94,16 +93,7 @@ fn to_json(r: Request, settings: &Settings) -> RequestJson {
 }
 
 async fn visible_project(state: &AppState, user: &CurrentUser, id: Uuid, settings: &Settings) -> AppResult<()> {
-    projects::find_visible(
-        &state.db,
-        policy::project_scope(user),
-        id,
-        settings.today(),
-        settings.thresholds(),
-    )
-    .await?
-    .ok_or(AppError::NotFound)
-    .map(|_| ())
+    app::projects::visible(&state.db, settings, user, id).await.map(|_| ())
 }
 
 /// How many requests one project's list returns.

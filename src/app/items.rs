@@ -66,10 +66,7 @@ pub async fn checklist_project(
     user: &CurrentUser,
     id: Uuid,
 ) -> AppResult<ProjectSummary> {
-    let scope = policy::project_scope(user);
-    let project = projects::find_visible(db, scope, id, settings.today(), settings.thresholds())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let project = super::projects::visible(db, settings, user, id).await?;
     let on_task_force = projects::on_task_force(db, id, user.id).await?;
     if !policy::may_edit_checklist(user, on_task_force) {
         return Err(AppError::Forbidden);

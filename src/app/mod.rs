@@ -8,6 +8,7 @@ pub mod imports;
 pub mod items;
 pub mod meetings;
 pub mod notices;
+pub mod projects;
 pub mod requests;
 pub mod sheet_read;
 pub mod webhooks;

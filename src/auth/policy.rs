@@ -114,18 +114,7 @@ pub fn sees_internal(user: &CurrentUser) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn user(role: Role, unit: Option<Uuid>) -> CurrentUser {
-        CurrentUser {
-            id: Uuid::from_u128(1),
-            username: "u".into(),
-            display_name: "U".into(),
-            role,
-            unit_id: unit,
-            unit_code: None,
-            unit_name: None,
-        }
-    }
+    use crate::domain::access::tests::user;
 
     #[test]
     fn the_responsible_unit_submits_and_reopens_the_task_force_decides() {

@@ -44,10 +44,11 @@ pub fn project_scope(user: &CurrentUser) -> ProjectScope {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn user(role: Role, unit: Option<Uuid>) -> CurrentUser {
+    /// A user of `role` (and `unit`), for the policy's tests too.
+    pub(crate) fn user(role: Role, unit: Option<Uuid>) -> CurrentUser {
         CurrentUser {
             id: Uuid::from_u128(1),
             username: "u".into(),

@@ -372,15 +372,7 @@ async fn requesting_project(
     id: Uuid,
     settings: &Settings,
 ) -> AppResult<projects::ProjectSummary> {
-    let project = projects::find_visible(
-        &state.db,
-        policy::project_scope(user),
-        id,
-        settings.today(),
-        settings.thresholds(),
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let project = app::projects::visible(&state.db, settings, user, id).await?;
     if !policy::may_raise_request(user) {
         return Err(AppError::Forbidden);
     }

@@ -33,13 +33,17 @@ async fn python(args: &[&str], cwd: &Path) -> std::process::Output {
     out
 }
 
-async fn document(app: &TestApp, dir: &Path) -> (Value, PathBuf) {
-    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.base))
+async fn fetch_document(app: &TestApp) -> Value {
+    reqwest::get(format!("{}/api/v1/openapi.json", app.base))
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn document(app: &TestApp, dir: &Path) -> (Value, PathBuf) {
+    let doc = fetch_document(app).await;
     let path = dir.join("openapi.json");
     std::fs::write(&path, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
     (doc, path)
@@ -270,12 +274,7 @@ async fn what_the_document_forbids_is_refused() {
     let (status, body) = api.send(reqwest::Method::POST, &path, None).await;
     assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
 
-    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = fetch_document(&app).await;
     let name_max = doc["components"]["schemas"]["NewUnit"]["properties"]["name"]["maxLength"]
         .as_u64()
         .unwrap() as usize;
