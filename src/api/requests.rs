@@ -166,11 +166,6 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(to_json(created, &settings))))
 }
 
-async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Request, bool)> {
-    let loaded = app::requests::load(&state.db, user, id).await?;
-    Ok((loaded.request, loaded.on_task_force))
-}
-
 /// One request.
 #[utoipa::path(get, operation_id = "requests_show", path = "/api/v1/requests/{id}", params(("id" = Uuid, Path)),
     responses((status = 200, body = RequestJson), (status = 404)))]
@@ -181,7 +176,7 @@ pub async fn show(
     IdPath(id): IdPath,
 ) -> AppResult<Json<RequestJson>> {
     let settings = ctx.settings(&state.db).await?;
-    let (request, _) = load(&state, &user, id).await?;
+    let request = app::requests::load(&state.db, &user, id).await?.request;
     Ok(Json(to_json(request, &settings)))
 }
 

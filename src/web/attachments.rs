@@ -37,8 +37,7 @@ pub async fn upload(
                 text: String::new(),
                 message: ctx.t().not_attached(why).to_string(),
             };
-            let item = (loaded.item, loaded.on_task_force);
-            rerender(&state, &ctx, &user, item, kept, StatusCode::UNPROCESSABLE_ENTITY).await
+            rerender(&state, &ctx, &user, loaded, kept, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }

@@ -5,7 +5,6 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use uuid::Uuid;
 
 use super::AppState;
 use super::context::RequestContext;
@@ -80,12 +79,6 @@ impl ItemPage {
     }
 }
 
-/// The item if the user may see it (404 otherwise), with whether they are on its task force.
-pub async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Item, bool)> {
-    let Loaded { item, on_task_force } = app::items::load(&state.db, user, id).await?;
-    Ok((item, on_task_force))
-}
-
 pub fn permissions(user: &CurrentUser, item: &Item, on_task_force: bool) -> Permissions {
     Permissions {
         edit: policy::may_edit_checklist(user, on_task_force),
@@ -123,7 +116,7 @@ pub(super) async fn page(
     ctx: &RequestContext,
     user: &CurrentUser,
     settings: &Settings,
-    (item, on_task_force): (Item, bool),
+    Loaded { item, on_task_force }: Loaded,
     feedback: Feedback,
 ) -> AppResult<ItemPage> {
     let Feedback { kept, conflict, order } = feedback;
@@ -186,7 +179,7 @@ pub async fn rerender(
     state: &AppState,
     ctx: &RequestContext,
     user: &CurrentUser,
-    loaded: (Item, bool),
+    loaded: Loaded,
     kept: Kept,
     status: StatusCode,
 ) -> AppResult<Response> {
@@ -202,16 +195,8 @@ pub async fn show(
     IdPath(id): IdPath,
 ) -> AppResult<ItemPage> {
     let settings = ctx.settings(&state.db).await?;
-    let (item, on_task_force) = load(&state, &user, id).await?;
-    page(
-        &state,
-        &ctx,
-        &user,
-        &settings,
-        (item, on_task_force),
-        Feedback::default(),
-    )
-    .await
+    let loaded = app::items::load(&state.db, &user, id).await?;
+    page(&state, &ctx, &user, &settings, loaded, Feedback::default()).await
 }
 
 pub async fn post_update(
@@ -230,24 +215,9 @@ pub async fn post_update(
                 text: body,
                 message: errors.0.first().map(|(_, p)| ctx.t().problem(*p)).unwrap_or_default(),
             };
-            again(&state, &ctx, &user, loaded, kept, StatusCode::UNPROCESSABLE_ENTITY).await
+            rerender(&state, &ctx, &user, loaded, kept, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
-}
-
-/// The item page again, keeping what was typed in `kept`'s form and saying what is wrong.
-async fn again(
-    state: &AppState,
-    ctx: &RequestContext,
-    user: &CurrentUser,
-    loaded: Loaded,
-    kept: Kept,
-    status: StatusCode,
-) -> AppResult<Response> {
-    let settings = ctx.settings(&state.db).await?;
-    let item = (loaded.item, loaded.on_task_force);
-    let page = page(state, ctx, user, &settings, item, Feedback::kept(kept)).await?;
-    Ok((status, page).into_response())
 }
 
 pub async fn close(
@@ -345,7 +315,7 @@ async fn change(
                 text: typed,
                 message,
             };
-            again(&state, &ctx, &user, loaded, kept, StatusCode::UNPROCESSABLE_ENTITY).await
+            rerender(&state, &ctx, &user, loaded, kept, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Outcome::Conflict(current) => {
             let yours = change.target();
@@ -376,7 +346,10 @@ async fn change(
                 &ctx,
                 &user,
                 &settings,
-                (current, loaded.on_task_force),
+                Loaded {
+                    item: current,
+                    on_task_force: loaded.on_task_force,
+                },
                 feedback,
             )
             .await?;
@@ -392,7 +365,7 @@ async fn change(
                 item: current,
                 on_task_force: loaded.on_task_force,
             };
-            again(&state, &ctx, &user, current, kept, StatusCode::CONFLICT).await
+            rerender(&state, &ctx, &user, current, kept, StatusCode::CONFLICT).await
         }
     }
 }

@@ -175,16 +175,11 @@ impl RequestPage {
     }
 }
 
-async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Request, bool)> {
-    let loaded = app::requests::load(&state.db, user, id).await?;
-    Ok((loaded.request, loaded.on_task_force))
-}
-
 async fn page(
     state: &AppState,
     ctx: &RequestContext,
     user: &CurrentUser,
-    (request, on_task_force): (Request, bool),
+    app::requests::Loaded { request, on_task_force }: app::requests::Loaded,
     kept: Kept,
 ) -> AppResult<RequestPage> {
     let settings = ctx.settings(&state.db).await?;
@@ -233,7 +228,7 @@ pub async fn show(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<RequestPage> {
-    let loaded = load(&state, &user, id).await?;
+    let loaded = app::requests::load(&state.db, &user, id).await?;
     page(&state, &ctx, &user, loaded, Kept::default()).await
 }
 
@@ -246,7 +241,7 @@ async fn refused(
     status: StatusCode,
     kept: Kept,
 ) -> AppResult<Response> {
-    let loaded = load(state, user, id).await?;
+    let loaded = app::requests::load(&state.db, user, id).await?;
     Ok((status, page(state, ctx, user, loaded, kept).await?).into_response())
 }
 

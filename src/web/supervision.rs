@@ -10,8 +10,9 @@ use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::form::Fields;
-use super::items::{Feedback, Kept, load, page};
+use super::items::{Feedback, Kept, page};
 use super::supervision_view::{OrderForm, is_red};
+use crate::app::items::{self as item_actions, Loaded};
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::supervision::{self, Issued, NewOrder, Replied};
@@ -31,7 +32,7 @@ pub async fn issue(
     fields: Fields,
 ) -> AppResult<Response> {
     let settings = ctx.settings(&state.db).await?;
-    let (item, on_task_force) = load(&state, &user, id).await?;
+    let Loaded { item, on_task_force } = item_actions::load(&state.db, &user, id).await?;
     if !policy::may_issue_supervision(&user) {
         return Err(AppError::Forbidden);
     }
@@ -60,7 +61,7 @@ pub async fn issue(
             &ctx,
             &user,
             &settings,
-            (item, on_task_force),
+            Loaded { item, on_task_force },
             Feedback::order(form),
         )
         .await?;
@@ -80,7 +81,7 @@ pub async fn issue(
                 &ctx,
                 &user,
                 &settings,
-                (item, on_task_force),
+                Loaded { item, on_task_force },
                 Feedback::order(form),
             )
             .await?;
@@ -101,7 +102,7 @@ pub async fn reply(
     let item_id = supervision::item_of(&state.db, order)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (item, on_task_force) = load(&state, &user, item_id).await?;
+    let Loaded { item, on_task_force } = item_actions::load(&state.db, &user, item_id).await?;
     if !policy::may_reply_supervision(&user, item.responsible_unit_id) {
         return Err(AppError::Forbidden);
     }
@@ -136,7 +137,7 @@ pub async fn reply(
         &ctx,
         &user,
         &settings,
-        (item, on_task_force),
+        Loaded { item, on_task_force },
         Feedback::kept(kept),
     )
     .await?;
