@@ -58,7 +58,7 @@ pub struct AttachmentUpload {
 }
 
 /// Attaches evidence to an item (its responsible unit, the task force's leads, an official) while it is open.
-#[utoipa::path(post, operation_id = "attachments_upload", path = "/api/v1/items/{id}/attachments", params(("id" = Uuid, Path)),
+#[utoipa::path(post, tag = "attachments", operation_id = "attachments_upload", path = "/api/v1/items/{id}/attachments", params(("id" = Uuid, Path)),
     request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = AttachmentJson), (status = 403), (status = 404), (status = 409),
               (status = 413, description = "the file is larger than 10 MB"),
@@ -91,7 +91,7 @@ pub async fn upload(
 }
 
 /// The attachments of an item the caller may see (investors: only those marked for them).
-#[utoipa::path(get, operation_id = "attachments_list", path = "/api/v1/items/{id}/attachments", params(("id" = Uuid, Path)),
+#[utoipa::path(get, tag = "attachments", operation_id = "attachments_list", path = "/api/v1/items/{id}/attachments", params(("id" = Uuid, Path)),
     responses((status = 200, body = [AttachmentJson]), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -103,7 +103,7 @@ pub async fn list(
 }
 
 /// The bytes of an attachment, as a download with its content type.
-#[utoipa::path(get, operation_id = "attachments_download", path = "/api/v1/attachments/{id}", params(("id" = Uuid, Path)),
+#[utoipa::path(get, tag = "attachments", operation_id = "attachments_download", path = "/api/v1/attachments/{id}", params(("id" = Uuid, Path)),
     responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 404)))]
 pub async fn download(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
     let (attachment, bytes) = attachments::read(&state.db, &user, id).await?;

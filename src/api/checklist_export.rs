@@ -36,7 +36,7 @@ async fn export(
 }
 
 /// A project's checklist as CSV (UTF-8 with BOM): 事项, 责任单位, 完成期限, 类别, 状态, 颜色, 销号日期, 备注.
-#[utoipa::path(get, operation_id = "checklist_export_csv", tag = "items", path = "/api/v1/projects/{id}/items.csv", params(("id" = Uuid, Path)),
+#[utoipa::path(get, tag = "checklist_export", operation_id = "checklist_export_csv", tag = "items", path = "/api/v1/projects/{id}/items.csv", params(("id" = Uuid, Path)),
     responses((status = 200, description = "the checklist", content_type = "text/csv"), (status = 404)))]
 pub async fn export_csv(
     State(state): State<AppState>,
@@ -48,7 +48,7 @@ pub async fn export_csv(
 }
 
 /// A project's checklist as XLSX: a header row, dates as dates, colours as cell fills and words.
-#[utoipa::path(get, operation_id = "checklist_export_xlsx", tag = "items", path = "/api/v1/projects/{id}/items.xlsx", params(("id" = Uuid, Path)),
+#[utoipa::path(get, tag = "checklist_export", operation_id = "checklist_export_xlsx", tag = "items", path = "/api/v1/projects/{id}/items.xlsx", params(("id" = Uuid, Path)),
     responses((status = 200, description = "the checklist",
                content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404)))]
 pub async fn export_xlsx(

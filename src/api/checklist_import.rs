@@ -91,7 +91,7 @@ pub struct ChecklistFile {
 
 /// Imports a checklist into a project (officials, and leads of its task force). The file is
 /// checked as a whole first: any bad row rejects it with every problem listed, creating nothing.
-#[utoipa::path(post, operation_id = "checklist_import", path = "/api/v1/projects/{id}/items/import", params(("id" = Uuid, Path), ImportQuery),
+#[utoipa::path(post, tag = "checklist_import", operation_id = "checklist_import", path = "/api/v1/projects/{id}/items/import", params(("id" = Uuid, Path), ImportQuery),
     request_body(content = ChecklistFile, content_type = "multipart/form-data"),
     responses((status = 201, body = ImportResult), (status = 200, description = "dry run", body = ImportResult),
               (status = 403), (status = 404), (status = 413), (status = 422, body = ImportRejected)))]

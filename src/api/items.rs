@@ -92,7 +92,7 @@ fn to_json(i: Item, settings: &Settings, internal: bool) -> ItemJson {
 }
 
 /// The checklist of a project the caller may see: open items by urgency, then closed ones.
-#[utoipa::path(get, operation_id = "items_list", path = "/api/v1/projects/{id}/items", params(("id" = Uuid, Path)),
+#[utoipa::path(get, tag = "items", operation_id = "items_list", path = "/api/v1/projects/{id}/items", params(("id" = Uuid, Path)),
     responses((status = 200, body = [ItemJson]), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -108,7 +108,7 @@ pub async fn list(
 }
 
 /// One item.
-#[utoipa::path(get, operation_id = "items_show", path = "/api/v1/items/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = ItemJson), (status = 404)))]
+#[utoipa::path(get, tag = "items", operation_id = "items_show", path = "/api/v1/items/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = ItemJson), (status = 404)))]
 pub async fn show(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -145,7 +145,7 @@ pub struct NewItemJson {
 }
 
 /// Adds an item to a project's checklist (officials, and leads of its task force).
-#[utoipa::path(post, operation_id = "items_create", path = "/api/v1/projects/{id}/items", params(("id" = Uuid, Path)), request_body = NewItemJson,
+#[utoipa::path(post, tag = "items", operation_id = "items_create", path = "/api/v1/projects/{id}/items", params(("id" = Uuid, Path)), request_body = NewItemJson,
     responses((status = 201, body = ItemJson), (status = 403), (status = 404), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -198,7 +198,7 @@ pub struct ItemPatch {
 }
 
 /// Changes an item's fields (officials, and leads of its task force).
-#[utoipa::path(patch, operation_id = "items_patch", path = "/api/v1/items/{id}", params(("id" = Uuid, Path)), request_body = ItemPatch,
+#[utoipa::path(patch, tag = "items", operation_id = "items_patch", path = "/api/v1/items/{id}", params(("id" = Uuid, Path)), request_body = ItemPatch,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404),
               (status = 409, description = "stale version: the body holds the current item"), (status = 422)))]
 pub async fn patch(
@@ -276,7 +276,7 @@ pub struct ReopenItem {
 
 /// Closes (销号) an item directly with a note: the task force's leads or an official (the
 /// responsible unit submits instead).
-#[utoipa::path(post, operation_id = "items_close", path = "/api/v1/items/{id}/close", params(("id" = Uuid, Path)), request_body = CloseItem,
+#[utoipa::path(post, tag = "items", operation_id = "items_close", path = "/api/v1/items/{id}/close", params(("id" = Uuid, Path)), request_body = CloseItem,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn close(
     state: State<AppState>,
@@ -289,7 +289,7 @@ pub async fn close(
 }
 
 /// Reopens a closed or cancelled item, with a reason.
-#[utoipa::path(post, operation_id = "items_reopen", path = "/api/v1/items/{id}/reopen", params(("id" = Uuid, Path)), request_body = ReopenItem,
+#[utoipa::path(post, tag = "items", operation_id = "items_reopen", path = "/api/v1/items/{id}/reopen", params(("id" = Uuid, Path)), request_body = ReopenItem,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn reopen(
     state: State<AppState>,
@@ -337,7 +337,7 @@ pub struct SendBackItem {
 }
 
 /// The responsible unit submits the item as done with its evidence note; its state becomes `submitted`.
-#[utoipa::path(post, operation_id = "items_submit", path = "/api/v1/items/{id}/submit", params(("id" = Uuid, Path)), request_body = SubmitItem,
+#[utoipa::path(post, tag = "items", operation_id = "items_submit", path = "/api/v1/items/{id}/submit", params(("id" = Uuid, Path)), request_body = SubmitItem,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn submit(
     state: State<AppState>,
@@ -350,7 +350,7 @@ pub async fn submit(
 }
 
 /// A lead of the task force or an official accepts the evidence: the item is `done`.
-#[utoipa::path(post, operation_id = "items_verify", path = "/api/v1/items/{id}/verify", params(("id" = Uuid, Path)), request_body = VerifyItem,
+#[utoipa::path(post, tag = "items", operation_id = "items_verify", path = "/api/v1/items/{id}/verify", params(("id" = Uuid, Path)), request_body = VerifyItem,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409)))]
 pub async fn verify(
     state: State<AppState>,
@@ -363,7 +363,7 @@ pub async fn verify(
 }
 
 /// A lead of the task force or an official sends the submission back with a reason: the item is `open` again.
-#[utoipa::path(post, operation_id = "items_send_back", path = "/api/v1/items/{id}/send-back", params(("id" = Uuid, Path)), request_body = SendBackItem,
+#[utoipa::path(post, tag = "items", operation_id = "items_send_back", path = "/api/v1/items/{id}/send-back", params(("id" = Uuid, Path)), request_body = SendBackItem,
     responses((status = 200, body = ItemJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn send_back(
     state: State<AppState>,
@@ -426,7 +426,7 @@ pub struct UpdateJson {
 }
 
 /// Posts progress on an item; investors read only updates marked `for_investor`.
-#[utoipa::path(post, operation_id = "items_post_update", path = "/api/v1/items/{id}/updates", params(("id" = Uuid, Path)), request_body = NewUpdate,
+#[utoipa::path(post, tag = "items", operation_id = "items_post_update", path = "/api/v1/items/{id}/updates", params(("id" = Uuid, Path)), request_body = NewUpdate,
     responses((status = 201, body = UpdateJson), (status = 403), (status = 404), (status = 422)))]
 pub async fn post_update(
     State(state): State<AppState>,

@@ -72,7 +72,7 @@ pub struct Created {
 }
 
 /// Schedules a meeting (officials).
-#[utoipa::path(post, operation_id = "meetings_create", path = "/api/v1/meetings", request_body = NewMeetingJson,
+#[utoipa::path(post, tag = "meetings", operation_id = "meetings_create", path = "/api/v1/meetings", request_body = NewMeetingJson,
     responses((status = 201, body = Created), (status = 403), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -176,7 +176,7 @@ pub struct MeetingJson {
 }
 
 /// A meeting with its agenda.
-#[utoipa::path(get, operation_id = "meetings_show", path = "/api/v1/meetings/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = MeetingJson), (status = 404)))]
+#[utoipa::path(get, tag = "meetings", operation_id = "meetings_show", path = "/api/v1/meetings/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = MeetingJson), (status = 404)))]
 pub async fn show(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -238,7 +238,7 @@ pub struct NewDecision {
 }
 
 /// Records a decision: a new checklist item of the project (officials; leads for their task forces).
-#[utoipa::path(post, operation_id = "meetings_decide", path = "/api/v1/meetings/{id}/decisions", params(("id" = Uuid, Path)), request_body = NewDecision,
+#[utoipa::path(post, tag = "meetings", operation_id = "meetings_decide", path = "/api/v1/meetings/{id}/decisions", params(("id" = Uuid, Path)), request_body = NewDecision,
     responses((status = 201, body = Created), (status = 403), (status = 404), (status = 422)))]
 pub async fn decide(
     State(state): State<AppState>,
@@ -292,7 +292,7 @@ pub struct Published {
 }
 
 /// Publishes a notice from the meeting (officials): its content is frozen.
-#[utoipa::path(post, operation_id = "meetings_publish", path = "/api/v1/meetings/{id}/publish", params(("id" = Uuid, Path)), request_body(content = Option<PublishJson>, description = "optional: without a body the meeting's title and no text"),
+#[utoipa::path(post, tag = "meetings", operation_id = "meetings_publish", path = "/api/v1/meetings/{id}/publish", params(("id" = Uuid, Path)), request_body(content = Option<PublishJson>, description = "optional: without a body the meeting's title and no text"),
     responses((status = 201, body = Published), (status = 403), (status = 404)))]
 pub async fn publish(
     State(state): State<AppState>,
@@ -339,7 +339,7 @@ pub struct NoticeJson {
 }
 
 /// A published notice: the content frozen at publication.
-#[utoipa::path(get, operation_id = "meetings_notice", path = "/api/v1/notices/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = NoticeJson), (status = 404)))]
+#[utoipa::path(get, tag = "meetings", operation_id = "meetings_notice", path = "/api/v1/notices/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = NoticeJson), (status = 404)))]
 pub async fn notice(
     State(state): State<AppState>,
     user: CurrentUser,

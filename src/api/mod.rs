@@ -14,6 +14,7 @@ pub mod standings;
 pub mod units;
 
 use std::marker::PhantomData;
+use std::sync::LazyLock;
 
 use axum::Json;
 use serde::de::value::MapAccessDeserializer;
@@ -21,61 +22,24 @@ use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
 use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
+use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::AppError;
 use crate::web::upload::Upload;
 
+/// What the document says besides its operations; the operations come from the routes.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Zhuanban API", description = "Project task forces (项目专班) for county key industrial projects."),
-    paths(
-        me,
-        units::list,
-        units::create,
-        projects::list,
-        projects::create,
-        projects::show,
-        items::list,
-        items::create,
-        items::show,
-        items::patch,
-        items::close,
-        items::reopen,
-        items::post_update,
-        items::submit,
-        items::verify,
-        items::send_back,
-        attachments::upload,
-        attachments::list,
-        attachments::download,
-        checklist_import::import,
-        project_import::import,
-        checklist_export::export_csv,
-        checklist_export::export_xlsx,
-        standings::rankings,
-        standings::dashboard,
-        meetings::create,
-        meetings::show,
-        meetings::decide,
-        meetings::publish,
-        meetings::notice,
-        requests::list,
-        requests::create,
-        requests::show,
-        requests::accept,
-        requests::decline,
-        requests::rate,
-        notifications::inbox,
-        notifications::create,
-        notifications::deliveries
-    ),
     components(schemas(ApiError)),
-    modifiers(&Security, &Errors),
+    modifiers(&Security),
     security(("bearer" = []), ("session" = []))
 )]
 pub struct ApiDoc;
@@ -208,8 +172,71 @@ impl Modify for Errors {
     }
 }
 
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// The API's operations, each routed by its own annotation: its path and method are written once,
+/// in `#[utoipa::path]`, and the document lists exactly what is served.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(units::list))
+        .routes(routes!(units::create))
+        .routes(routes!(projects::list))
+        .routes(routes!(projects::create))
+        .routes(routes!(projects::show))
+        .routes(routes!(items::list))
+        .routes(routes!(items::create))
+        .routes(routes!(items::show))
+        .routes(routes!(items::patch))
+        .routes(routes!(items::close))
+        .routes(routes!(items::reopen))
+        .routes(routes!(items::post_update))
+        .routes(routes!(items::submit))
+        .routes(routes!(items::verify))
+        .routes(routes!(items::send_back))
+        .routes(routes!(attachments::download))
+        .routes(routes!(checklist_export::export_csv))
+        .routes(routes!(checklist_export::export_xlsx))
+        .routes(routes!(standings::rankings))
+        .routes(routes!(standings::dashboard))
+        .routes(routes!(meetings::create))
+        .routes(routes!(meetings::show))
+        .routes(routes!(meetings::decide))
+        .routes(routes!(meetings::publish))
+        .routes(routes!(meetings::notice))
+        .routes(routes!(requests::list))
+        .routes(routes!(requests::create))
+        .routes(routes!(requests::show))
+        .routes(routes!(requests::accept))
+        .routes(routes!(requests::decline))
+        .routes(routes!(requests::rate))
+        .routes(routes!(notifications::inbox))
+        .routes(routes!(notifications::create))
+        .routes(routes!(notifications::deliveries))
+}
+
+/// The operations that take files, under the upload body limit.
+pub fn upload_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(attachments::list))
+        .routes(routes!(attachments::upload))
+        .routes(routes!(checklist_import::import))
+        .routes(routes!(project_import::import))
+}
+
+/// The OpenAPI document: [`ApiDoc`] with the operations of [`routes`] and [`upload_routes`], each
+/// listing the errors it can answer.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {
+        let mut doc = ApiDoc::openapi();
+        doc.merge(routes().into_openapi());
+        doc.merge(upload_routes().into_openapi());
+        Errors.modify(&mut doc);
+        doc
+    });
+    &DOCUMENT
+}
+
+pub async fn openapi() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(document())
 }
 
 #[derive(Serialize, ToSchema)]

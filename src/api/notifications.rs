@@ -35,7 +35,7 @@ pub struct NotificationJson {
 }
 
 /// The caller's inbox, newest first (the latest 200).
-#[utoipa::path(get, operation_id = "notifications_inbox", path = "/api/v1/notifications", responses((status = 200, body = [NotificationJson]), (status = 401)))]
+#[utoipa::path(get, tag = "notifications", operation_id = "notifications_inbox", path = "/api/v1/notifications", responses((status = 200, body = [NotificationJson]), (status = 401)))]
 pub async fn inbox(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -90,7 +90,7 @@ pub struct WebhookJson {
 }
 
 /// Adds a group-robot webhook for a unit or the whole county (admins and officials).
-#[utoipa::path(post, operation_id = "webhooks_create", path = "/api/v1/webhooks", request_body = NewWebhookJson,
+#[utoipa::path(post, tag = "notifications", operation_id = "webhooks_create", path = "/api/v1/webhooks", request_body = NewWebhookJson,
     responses((status = 201, body = WebhookJson), (status = 403), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -166,7 +166,7 @@ pub struct DeliveryJson {
 }
 
 /// A webhook's latest 200 deliveries, newest first (admins and officials).
-#[utoipa::path(get, operation_id = "webhooks_deliveries", path = "/api/v1/webhooks/{id}/deliveries", params(("id" = Uuid, Path)),
+#[utoipa::path(get, tag = "notifications", operation_id = "webhooks_deliveries", path = "/api/v1/webhooks/{id}/deliveries", params(("id" = Uuid, Path)),
     responses((status = 200, body = [DeliveryJson]), (status = 403), (status = 404)))]
 pub async fn deliveries(
     State(state): State<AppState>,

@@ -43,7 +43,7 @@ pub struct ProjectsFile {
 }
 
 /// Imports projects with their task forces (officials), all or none.
-#[utoipa::path(post, operation_id = "projects_import", path = "/api/v1/projects/import", params(ImportQuery),
+#[utoipa::path(post, tag = "project_import", operation_id = "projects_import", path = "/api/v1/projects/import", params(ImportQuery),
     request_body(content = ProjectsFile, content_type = "multipart/form-data"),
     responses((status = 201, body = ProjectsImported), (status = 200, description = "dry run", body = ProjectsImported),
               (status = 403), (status = 413), (status = 422, body = super::checklist_import::ImportRejected)))]

@@ -34,7 +34,7 @@ pub struct ProjectListEntry {
 
 /// The projects the caller may see, worst first, with their figures as of the status engine's last
 /// run (it runs within a second of any change; `GET /api/v1/projects/{id}` counts one project live).
-#[utoipa::path(get, operation_id = "projects_list", path = "/api/v1/projects", responses((status = 200, body = [ProjectListEntry])))]
+#[utoipa::path(get, tag = "projects", operation_id = "projects_list", path = "/api/v1/projects", responses((status = 200, body = [ProjectListEntry])))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -87,8 +87,7 @@ pub struct Project {
 }
 
 /// One project, if the caller may see it (404 otherwise, whether or not it exists).
-#[utoipa::path(operation_id = "projects_show", 
-    get, path = "/api/v1/projects/{id}",
+#[utoipa::path(get, tag = "projects", operation_id = "projects_show", path = "/api/v1/projects/{id}",
     params(("id" = Uuid, Path, description = "project id")),
     responses((status = 200, body = Project), (status = 404, description = "no such project for this caller"))
 )]
@@ -179,7 +178,7 @@ pub struct NewProject {
 }
 
 /// Creates a project with its task force (officials).
-#[utoipa::path(post, operation_id = "projects_create", path = "/api/v1/projects", request_body = NewProject,
+#[utoipa::path(post, tag = "projects", operation_id = "projects_create", path = "/api/v1/projects", request_body = NewProject,
     responses((status = 201, body = Project), (status = 403), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,

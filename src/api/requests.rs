@@ -100,7 +100,7 @@ async fn visible_project(state: &AppState, user: &CurrentUser, id: Uuid, setting
 const LIST_LIMIT: i64 = 1000;
 
 /// A project's requests, pending ones first.
-#[utoipa::path(get, operation_id = "requests_list", path = "/api/v1/projects/{id}/requests", params(("id" = Uuid, Path)),
+#[utoipa::path(get, tag = "requests", operation_id = "requests_list", path = "/api/v1/projects/{id}/requests", params(("id" = Uuid, Path)),
     responses((status = 200, body = [RequestJson]), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -134,7 +134,7 @@ pub struct NewRequest {
 }
 
 /// Raises a request on one's own project (investors).
-#[utoipa::path(post, operation_id = "requests_create", path = "/api/v1/projects/{id}/requests", params(("id" = Uuid, Path)), request_body = NewRequest,
+#[utoipa::path(post, tag = "requests", operation_id = "requests_create", path = "/api/v1/projects/{id}/requests", params(("id" = Uuid, Path)), request_body = NewRequest,
     responses((status = 201, body = RequestJson), (status = 403), (status = 404), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -167,7 +167,7 @@ pub async fn create(
 }
 
 /// One request.
-#[utoipa::path(get, operation_id = "requests_show", path = "/api/v1/requests/{id}", params(("id" = Uuid, Path)),
+#[utoipa::path(get, tag = "requests", operation_id = "requests_show", path = "/api/v1/requests/{id}", params(("id" = Uuid, Path)),
     responses((status = 200, body = RequestJson), (status = 404)))]
 pub async fn show(
     State(state): State<AppState>,
@@ -217,7 +217,7 @@ pub struct AcceptRequest {
 }
 
 /// Accepts a request: it becomes a checklist item (officials, and leads of its task force).
-#[utoipa::path(post, operation_id = "requests_accept", path = "/api/v1/requests/{id}/accept", params(("id" = Uuid, Path)), request_body = AcceptRequest,
+#[utoipa::path(post, tag = "requests", operation_id = "requests_accept", path = "/api/v1/requests/{id}/accept", params(("id" = Uuid, Path)), request_body = AcceptRequest,
     responses((status = 200, body = RequestJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn accept(
     State(state): State<AppState>,
@@ -256,7 +256,7 @@ pub struct DeclineRequest {
 }
 
 /// Declines a request with a reason (officials, and leads of its task force).
-#[utoipa::path(post, operation_id = "requests_decline", path = "/api/v1/requests/{id}/decline", params(("id" = Uuid, Path)), request_body = DeclineRequest,
+#[utoipa::path(post, tag = "requests", operation_id = "requests_decline", path = "/api/v1/requests/{id}/decline", params(("id" = Uuid, Path)), request_body = DeclineRequest,
     responses((status = 200, body = RequestJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn decline(
     State(state): State<AppState>,
@@ -284,7 +284,7 @@ pub struct Rating {
 }
 
 /// Rates the help once the request is resolved (the project's investors; once).
-#[utoipa::path(post, operation_id = "requests_rate", path = "/api/v1/requests/{id}/rating", params(("id" = Uuid, Path)), request_body = Rating,
+#[utoipa::path(post, tag = "requests", operation_id = "requests_rate", path = "/api/v1/requests/{id}/rating", params(("id" = Uuid, Path)), request_body = Rating,
     responses((status = 200, body = RequestJson), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn rate(
     State(state): State<AppState>,

@@ -117,7 +117,7 @@ fn from_standings(all: &[Standing<recompute::TaskForceKey>], size: usize, as_of:
 }
 
 /// The red and black lists as of a day (internal users).
-#[utoipa::path(get, operation_id = "standings_rankings", path = "/api/v1/rankings", params(AsOf), responses((status = 200, body = Rankings), (status = 403)))]
+#[utoipa::path(get, tag = "standings", operation_id = "standings_rankings", path = "/api/v1/rankings", params(AsOf), responses((status = 200, body = Rankings), (status = 403)))]
 pub async fn rankings(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -180,7 +180,7 @@ pub struct StageFigures {
 }
 
 /// The county dashboard's counts (officials and admins).
-#[utoipa::path(get, operation_id = "standings_dashboard", path = "/api/v1/dashboard", responses((status = 200, body = Dashboard), (status = 403)))]
+#[utoipa::path(get, tag = "standings", operation_id = "standings_dashboard", path = "/api/v1/dashboard", responses((status = 200, body = Dashboard), (status = 403)))]
 pub async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Dashboard>> {
     if !policy::may_oversee_county(&user) {
         return Err(AppError::Forbidden);

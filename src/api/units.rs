@@ -37,7 +37,7 @@ pub struct NewUnit {
 }
 
 /// Every unit.
-#[utoipa::path(get, operation_id = "units_list", path = "/api/v1/units", responses((status = 200, body = [Unit])))]
+#[utoipa::path(get, tag = "units", operation_id = "units_list", path = "/api/v1/units", responses((status = 200, body = [Unit])))]
 pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> AppResult<Json<Vec<Unit>>> {
     let all = units::all(&state.db).await?;
     Ok(Json(
@@ -51,7 +51,7 @@ pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> AppResul
 }
 
 /// Adds a unit (admins and officials).
-#[utoipa::path(post, operation_id = "units_create", path = "/api/v1/units", request_body = NewUnit,
+#[utoipa::path(post, tag = "units", operation_id = "units_create", path = "/api/v1/units", request_body = NewUnit,
     responses((status = 201, body = Unit), (status = 403), (status = 422, description = "invalid or taken code or name")))]
 pub async fn create(
     State(state): State<AppState>,
