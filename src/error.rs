@@ -3,6 +3,10 @@
 //! under `/api`).
 
 use axum::http::StatusCode;
+use sqlx::error::{DatabaseError, ErrorKind};
+use sqlx::postgres::PgDatabaseError;
+
+use crate::domain::input::Problem;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -33,6 +37,10 @@ pub enum AppError {
     /// API only: the object's state does not allow the change.
     #[error("not allowed in this state: {0}")]
     InvalidState(String),
+    /// A statement broke a database constraint that no rule caught first: the field the
+    /// constraint names and what is wrong with it. A taken value is a 409, the rest are 422.
+    #[error("constraint violated: {field}")]
+    Violated { field: String, problem: Problem },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -49,6 +57,11 @@ impl AppError {
             AppError::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::InvalidState(_) => StatusCode::CONFLICT,
+            AppError::Violated {
+                problem: Problem::TakenName,
+                ..
+            } => StatusCode::CONFLICT,
+            AppError::Violated { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -59,9 +72,46 @@ impl From<sqlx::Error> for AppError {
         match e {
             sqlx::Error::RowNotFound => AppError::NotFound,
             e if database_unavailable(&e) => AppError::Unavailable,
+            sqlx::Error::Database(d) => match violation(d.as_ref()) {
+                Some((field, problem)) => AppError::Violated { field, problem },
+                None => AppError::Internal(sqlx::Error::Database(d).into()),
+            },
             other => AppError::Internal(other.into()),
         }
     }
+}
+
+/// What a broken unique, foreign-key, check or not-null constraint says about the input: the
+/// field, and its problem (taken, not one of the choices, not accepted, required).
+fn violation(d: &dyn DatabaseError) -> Option<(String, Problem)> {
+    let problem = match d.kind() {
+        ErrorKind::UniqueViolation => Problem::TakenName,
+        ErrorKind::ForeignKeyViolation => Problem::UnknownChoice,
+        ErrorKind::CheckViolation => Problem::NotAccepted,
+        ErrorKind::NotNullViolation => Problem::Required,
+        _ => return None,
+    };
+    let column = d.try_downcast_ref::<PgDatabaseError>().and_then(|p| p.column());
+    let field = match (column, d.constraint()) {
+        (Some(column), _) => column.to_string(),
+        (None, Some(constraint)) => constraint_field(d.table().unwrap_or(""), constraint),
+        (None, None) => String::new(),
+    };
+    Some((field, problem))
+}
+
+/// The field of a constraint named the way PostgreSQL names them (`units_code_key`,
+/// `task_forces_name_check`, `checklist_items_unit_id_fkey` → `code`, `name`, `unit_id`); the
+/// whole name when it does not follow that form.
+fn constraint_field(table: &str, constraint: &str) -> String {
+    let suffixes = ["_fkey", "_key", "_check", "_not_null"];
+    constraint
+        .strip_prefix(table)
+        .and_then(|rest| rest.strip_prefix('_'))
+        .and_then(|rest| suffixes.iter().find_map(|s| rest.strip_suffix(s)))
+        .filter(|field| !field.is_empty())
+        .unwrap_or(constraint)
+        .to_string()
 }
 
 /// Whether an error says the database cannot be reached or went away (shut down or restarted
@@ -87,3 +137,27 @@ impl From<tower_sessions::session::Error> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::constraint_field;
+
+    #[test]
+    fn a_constraint_names_its_field_the_way_postgresql_names_constraints() {
+        assert_eq!(constraint_field("units", "units_code_key"), "code");
+        assert_eq!(constraint_field("task_forces", "task_forces_name_check"), "name");
+        assert_eq!(
+            constraint_field("checklist_items", "checklist_items_unit_id_fkey"),
+            "unit_id"
+        );
+        assert_eq!(constraint_field("users", "users_display_name_not_null"), "display_name");
+        // Names of another form, or of another table, are kept whole.
+        assert_eq!(
+            constraint_field("webhook_deliveries", "webhook_deliveries_once"),
+            "webhook_deliveries_once"
+        );
+        assert_eq!(constraint_field("units", "projects_name_key"), "projects_name_key");
+        assert_eq!(constraint_field("units", "units_key"), "units_key");
+        assert_eq!(constraint_field("", "units_code_key"), "units_code_key");
+    }
+}

@@ -24,6 +24,8 @@ pub enum Problem {
     ClosedItem,
     OutOfRange(i64, i64),
     NotAWebAddress,
+    /// A value the database's own rule refused, which no rule of the form caught first.
+    NotAccepted,
 }
 
 /// Problems by field name, in form order.

@@ -1,6 +1,6 @@
 //! English, on request.
 
-use super::{Catalog, Lang, decimal};
+use super::{Catalog, Lang, Problems, decimal};
 
 fn investment(wan: i64) -> String {
     let yuan = wan as f64 * 10_000.0;
@@ -292,23 +292,25 @@ pub static CATALOG: Catalog = Catalog {
         ("notice_title", "Notice title"),
         ("notice_body", "Notice text"),
     ],
-    problems: [
-        "Required.",
-        "At most {max} characters.",
-        "Enter a real date (year-month-day).",
-        "Enter a whole number, 0 or more.",
-        "No such unit.",
-        "Choose from the list.",
-        "A project code has 24 characters: year-6-digit region-2-digit industry-2-digit type-6-digit serial.",
-        "The date cannot be later than today.",
-        "Only a later stage can be chosen.",
-        "Already taken.",
-        "Contains characters that cannot be stored.",
-        "Give a reason.",
-        "A closed item's deadline cannot change; reopen it first.",
-        "A whole number from {min} to {max}.",
-        "The date cannot be before today.",
-    ],
+    problems: Problems {
+        required: "Required.",
+        too_long: "At most {max} characters.",
+        not_a_date: "Enter a real date (year-month-day).",
+        not_a_number: "Enter a whole number, 0 or more.",
+        unknown_unit: "No such unit.",
+        unknown_choice: "Choose from the list.",
+        bad_investment_code: "A project code has 24 characters: year-6-digit region-2-digit industry-2-digit type-6-digit serial.",
+        date_in_future: "The date cannot be later than today.",
+        stage_not_later: "Only a later stage can be chosen.",
+        taken_name: "Already taken.",
+        bad_characters: "Contains characters that cannot be stored.",
+        reason_required: "Give a reason.",
+        closed_item: "A closed item's deadline cannot change; reopen it first.",
+        out_of_range: "A whole number from {min} to {max}.",
+        date_in_past: "The date cannot be before today.",
+        not_a_web_address: "Enter a full address starting with http:// or https://.",
+        not_accepted: "Not an accepted value.",
+    },
 
     nav_dashboard: "Dashboard",
     nav_rankings: "Rankings",
@@ -738,7 +740,6 @@ pub static CATALOG: Catalog = Catalog {
     col_orders: "Supervision orders",
     col_orders_late: "Late replies",
     notice_supervision: "Supervision orders",
-    problem_not_a_web_address: "Enter a full address starting with http:// or https://.",
     notification_actions: &[
         ("supervision.issue", "Supervision order issued"),
         ("supervision.reply", "Supervision order answered"),

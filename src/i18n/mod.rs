@@ -267,7 +267,7 @@ pub struct Catalog {
     pub actors: &'static [(&'static str, &'static str)],
     pub field_labels: &'static [(&'static str, &'static str)],
     /// One message per [`Problem`], in its order; `{max}` for lengths.
-    pub problems: [&'static str; 15],
+    pub problems: Problems,
 
     pub nav_dashboard: &'static str,
     pub nav_rankings: &'static str,
@@ -661,10 +661,31 @@ pub struct Catalog {
     pub col_orders: &'static str,
     pub col_orders_late: &'static str,
     pub notice_supervision: &'static str,
-    pub problem_not_a_web_address: &'static str,
     /// Audit actions and changed fields of this block, looked up after the main tables.
     pub notification_actions: &'static [(&'static str, &'static str)],
     pub notification_fields: &'static [(&'static str, &'static str)],
+}
+
+/// The message of each [`Problem`], by name: a new problem is a compile error until both
+/// catalogs say it.
+pub struct Problems {
+    pub required: &'static str,
+    pub too_long: &'static str,
+    pub not_a_date: &'static str,
+    pub not_a_number: &'static str,
+    pub unknown_unit: &'static str,
+    pub unknown_choice: &'static str,
+    pub bad_investment_code: &'static str,
+    pub date_in_future: &'static str,
+    pub stage_not_later: &'static str,
+    pub taken_name: &'static str,
+    pub bad_characters: &'static str,
+    pub reason_required: &'static str,
+    pub closed_item: &'static str,
+    pub out_of_range: &'static str,
+    pub date_in_past: &'static str,
+    pub not_a_web_address: &'static str,
+    pub not_accepted: &'static str,
 }
 
 impl Catalog {
@@ -756,30 +777,32 @@ impl Catalog {
 
     /// The message for a field's problem.
     pub fn problem(&self, p: Problem) -> String {
-        let index = match p {
-            Problem::Required => 0,
-            Problem::TooLong(_) => 1,
-            Problem::NotADate => 2,
-            Problem::NotANumber => 3,
-            Problem::UnknownUnit => 4,
-            Problem::UnknownChoice => 5,
-            Problem::BadInvestmentCode => 6,
-            Problem::DateInFuture => 7,
-            Problem::StageNotLater => 8,
-            Problem::TakenName => 9,
-            Problem::BadCharacters => 10,
-            Problem::ReasonRequired => 11,
-            Problem::ClosedItem => 12,
-            Problem::OutOfRange(..) => 13,
-            Problem::DateInPast => 14,
-            Problem::NotAWebAddress => return self.problem_not_a_web_address.to_string(),
+        let m = &self.problems;
+        let text = match p {
+            Problem::Required => m.required,
+            Problem::TooLong(_) => m.too_long,
+            Problem::NotADate => m.not_a_date,
+            Problem::NotANumber => m.not_a_number,
+            Problem::UnknownUnit => m.unknown_unit,
+            Problem::UnknownChoice => m.unknown_choice,
+            Problem::BadInvestmentCode => m.bad_investment_code,
+            Problem::DateInFuture => m.date_in_future,
+            Problem::StageNotLater => m.stage_not_later,
+            Problem::TakenName => m.taken_name,
+            Problem::BadCharacters => m.bad_characters,
+            Problem::ReasonRequired => m.reason_required,
+            Problem::ClosedItem => m.closed_item,
+            Problem::OutOfRange(..) => m.out_of_range,
+            Problem::DateInPast => m.date_in_past,
+            Problem::NotAWebAddress => m.not_a_web_address,
+            Problem::NotAccepted => m.not_accepted,
         };
         let (min, max) = match p {
             Problem::TooLong(max) => (String::new(), max.to_string()),
             Problem::OutOfRange(min, max) => (min.to_string(), max.to_string()),
             _ => (String::new(), String::new()),
         };
-        fill(self.problems[index], &[("min", &min), ("max", &max)])
+        fill(text, &[("min", &min), ("max", &max)])
     }
 
     fn lookup(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
@@ -1233,6 +1256,9 @@ mod tests {
                 ReasonRequired,
                 ClosedItem,
                 OutOfRange(1, 9),
+                DateInPast,
+                NotAWebAddress,
+                NotAccepted,
             ] {
                 let m = t.problem(p);
                 assert!(!m.is_empty() && !m.contains('{'), "{m}");

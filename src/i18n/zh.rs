@@ -1,6 +1,6 @@
 //! 简体中文 (default).
 
-use super::{Catalog, Lang, decimal};
+use super::{Catalog, Lang, Problems, decimal};
 
 fn investment(wan: i64) -> String {
     if wan >= 10_000 {
@@ -264,23 +264,25 @@ pub static CATALOG: Catalog = Catalog {
         ("notice_title", "通报标题"),
         ("notice_body", "通报正文"),
     ],
-    problems: [
-        "必填。",
-        "不能超过 {max} 个字。",
-        "请输入有效日期（年-月-日）。",
-        "请输入不小于 0 的整数。",
-        "没有这个单位。",
-        "请从列表中选择。",
-        "项目代码应为 24 位：年份-6位区划代码-2位行业代码-2位类型代码-6位流水号。",
-        "日期不能晚于今天。",
-        "只能推进到当前阶段之后的阶段。",
-        "已被使用。",
-        "含有无法保存的字符。",
-        "请填写原因。",
-        "已关闭的事项不能调整期限，请先重新打开。",
-        "应为 {min} 到 {max} 之间的整数。",
-        "日期不能早于今天。",
-    ],
+    problems: Problems {
+        required: "必填。",
+        too_long: "不能超过 {max} 个字。",
+        not_a_date: "请输入有效日期（年-月-日）。",
+        not_a_number: "请输入不小于 0 的整数。",
+        unknown_unit: "没有这个单位。",
+        unknown_choice: "请从列表中选择。",
+        bad_investment_code: "项目代码应为 24 位：年份-6位区划代码-2位行业代码-2位类型代码-6位流水号。",
+        date_in_future: "日期不能晚于今天。",
+        stage_not_later: "只能推进到当前阶段之后的阶段。",
+        taken_name: "已被使用。",
+        bad_characters: "含有无法保存的字符。",
+        reason_required: "请填写原因。",
+        closed_item: "已关闭的事项不能调整期限，请先重新打开。",
+        out_of_range: "应为 {min} 到 {max} 之间的整数。",
+        date_in_past: "日期不能早于今天。",
+        not_a_web_address: "请填写以 http:// 或 https:// 开头的完整地址。",
+        not_accepted: "不是可接受的值。",
+    },
 
     nav_dashboard: "总览",
     nav_rankings: "红黑榜",
@@ -691,7 +693,6 @@ pub static CATALOG: Catalog = Catalog {
     col_orders: "督办单",
     col_orders_late: "逾期回复",
     notice_supervision: "督办情况",
-    problem_not_a_web_address: "请填写以 http:// 或 https:// 开头的完整地址。",
     notification_actions: &[
         ("supervision.issue", "下发督办单"),
         ("supervision.reply", "回复督办单"),

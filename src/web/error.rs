@@ -3,14 +3,20 @@
 
 use axum::response::{IntoResponse, Response};
 
+use crate::domain::input::Problem;
 use crate::error::database_unavailable;
 pub use crate::error::{AppError, AppResult};
 
 /// Attached to error responses so the middleware can render them; the body stays empty until then.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     Status,
     Csrf,
+    /// A database constraint refused the input: the field and its problem, said in the caller's language.
+    Violated {
+        field: String,
+        problem: Problem,
+    },
 }
 
 impl IntoResponse for AppError {
@@ -51,10 +57,10 @@ impl IntoResponse for AppError {
             }
             _ => {}
         }
-        let kind = if matches!(error, AppError::Csrf) {
-            ErrorKind::Csrf
-        } else {
-            ErrorKind::Status
+        let kind = match error {
+            AppError::Csrf => ErrorKind::Csrf,
+            AppError::Violated { field, problem } => ErrorKind::Violated { field, problem },
+            _ => ErrorKind::Status,
         };
         let mut response = status.into_response();
         response.extensions_mut().insert(kind);

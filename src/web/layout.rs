@@ -100,11 +100,11 @@ pub struct ErrorPage {
     pub layout: Layout,
     pub status: u16,
     pub title: &'static str,
-    pub message: &'static str,
+    pub message: String,
 }
 
 impl ErrorPage {
-    pub fn new(ctx: &RequestContext, status: u16, title: &'static str, message: &'static str) -> ErrorPage {
+    pub fn new(ctx: &RequestContext, status: u16, title: &'static str, message: String) -> ErrorPage {
         ErrorPage {
             layout: Layout::new(ctx),
             status,

@@ -166,11 +166,24 @@ async fn finish(ctx: &RequestContext, is_api: bool, response: Response) -> Respo
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let kind = response.extensions().get::<ErrorKind>().copied();
+    let kind = response.extensions().get::<ErrorKind>().cloned();
     let t = ctx.t();
     if is_api {
         if content_type.starts_with("application/json") {
             return response;
+        }
+        if let Some(ErrorKind::Violated { field, problem }) = &kind {
+            let code = if status == StatusCode::CONFLICT {
+                "conflict"
+            } else {
+                "validation"
+            };
+            let body = json!({
+                "error": code,
+                "message": t.field_problem(field, *problem),
+                "fields": { field.as_str(): t.problem(*problem) },
+            });
+            return (status, axum::Json(body)).into_response();
         }
         // Keep what axum said about a malformed request: it names the field.
         let detail = axum::body::to_bytes(response.into_body(), 16 * 1024)
@@ -210,10 +223,10 @@ async fn finish(ctx: &RequestContext, is_api: bool, response: Response) -> Respo
         return Redirect::to(&target).into_response();
     }
     let (title, message) = t.error(status.as_u16());
-    let message = if kind == Some(ErrorKind::Csrf) {
-        t.error_csrf
-    } else {
-        message
+    let message = match &kind {
+        Some(ErrorKind::Csrf) => t.error_csrf.to_string(),
+        Some(ErrorKind::Violated { field, problem }) => t.field_problem(field, *problem),
+        _ => message.to_string(),
     };
     let page = ErrorPage::new(ctx, status.as_u16(), title, message);
     let mut out = page.into_response();

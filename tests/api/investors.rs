@@ -866,3 +866,55 @@ async fn holidays_kept_in_the_settings_stop_the_service_clock() {
     .unwrap();
     assert!(audited.starts_with(&format!("{from} off")));
 }
+
+#[tokio::test]
+async fn a_constraint_no_rule_caught_answers_with_its_field_not_an_internal_error() {
+    let app = spawn_demo_app().await;
+    let qixiang = app.project_id(QIXIANG).await;
+    let investor = Api::as_user(&app, "investor").await;
+    let official = Api::as_user(&app, "official").await;
+    let (_, created) = investor
+        .post(
+            &format!("/api/v1/projects/{qixiang}/requests"),
+            json!({"title": "协调电网接入", "category": "utilities"}),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap().to_string();
+    let accept = format!("/api/v1/requests/{id}/accept");
+    let deadline = (app.today().await + chrono::Duration::days(30)).to_string();
+    let (status, _) = official
+        .post(&accept, json!({"responsible_unit": "gdgs", "deadline": deadline}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Two officials read the request as pending at once: the second accept's item breaks the
+    // one-item-per-request constraint.
+    sqlx::query(
+        "UPDATE investor_requests SET state = 'pending', triaged_at = NULL, triaged_by = NULL WHERE id = $1::uuid",
+    )
+    .bind(&id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let (status, body) = official
+        .post(&accept, json!({"responsible_unit": "gdgs", "deadline": deadline}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"], "conflict");
+    let t = zhuanban::i18n::Lang::Zh.catalog();
+    let taken = t.problem(zhuanban::domain::input::Problem::TakenName);
+    assert_eq!(body["fields"]["request"], taken.as_str(), "{body}");
+    // The same on a page: the error page says it in words, with the status.
+    let page = app.demo_login("official").await;
+    let version = request_version(&app, id.parse().unwrap()).await;
+    let fields = [
+        ("version", version.as_str()),
+        ("title", "协调电网接入"),
+        ("responsible_unit", "gdgs"),
+        ("deadline", &deadline),
+        ("category", "utilities"),
+        ("note", ""),
+    ];
+    let response = page.submit(&format!("/requests/{id}/accept"), &fields).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert!(response.text().await.unwrap().contains(&taken));
+}
