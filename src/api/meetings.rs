@@ -9,14 +9,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Body, Object};
-use crate::app::meetings::{MeetingInput, check};
-use crate::auth::{CurrentUser, policy};
-use crate::db::audit::Actor;
-use crate::db::meetings;
+use crate::app;
+use crate::app::meetings::MeetingInput;
+use crate::auth::CurrentUser;
 use crate::db::notices::{self, NoticeContent};
 use crate::domain::checklist::{Category, ItemFields};
-use crate::domain::input::{FieldErrors, Problem};
-use crate::domain::meeting::{self, MeetingKind};
+use crate::domain::input::FieldErrors;
+use crate::domain::meeting::MeetingKind;
 use crate::web::AppState;
 use crate::web::agenda::agenda;
 use crate::web::context::RequestContext;
@@ -66,6 +65,20 @@ pub struct NewMeetingJson {
     invitees: Vec<String>,
 }
 
+/// A 422 with the fields named as the bodies name them (`project_id`, `title`, `body`).
+fn invalid(e: FieldErrors, ctx: &RequestContext) -> AppError {
+    let named = e.0.into_iter().map(|(f, p)| {
+        let f = match f {
+            "project" => "project_id",
+            "notice_title" => "title",
+            "notice_body" => "body",
+            f => f,
+        };
+        (f, p)
+    });
+    super::invalid(&FieldErrors(named.collect()), ctx)
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Created {
     id: Uuid,
@@ -80,9 +93,6 @@ pub async fn create(
     user: CurrentUser,
     Json(Object(m)): Body<NewMeetingJson>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
-    if !policy::may_manage_projects(&user) {
-        return Err(AppError::Forbidden);
-    }
     let settings = ctx.settings(&state.db).await?;
     let starts_at = match DateTime::parse_from_rfc3339(m.starts_at.trim()) {
         Ok(t) => t.with_timezone(&settings.tz()).format("%Y-%m-%dT%H:%M").to_string(),
@@ -101,25 +111,10 @@ pub async fn create(
         units: m.unit_codes,
         invitees: m.invitees.join("\n"),
     };
-    let draft = check(&state.db, &settings, &typed)
-        .await?
-        // The API's fields are the body's own: `title`, `body`.
-        .map_err(|e| {
-            let named = e.0.iter().map(|(f, p)| (f.strip_prefix("notice_").unwrap_or(f), *p));
-            super::invalid(&FieldErrors(named.collect()), &ctx)
-        })?;
-    let new = meetings::NewMeeting {
-        kind: draft.kind,
-        title: &draft.title,
-        starts_at: draft.starts_at,
-        place: draft.place.as_deref(),
-        chair_name: draft.chair.as_deref(),
-        project_ids: &draft.projects,
-        unit_ids: &draft.units,
-        invitees: &draft.invitees,
-    };
-    let id = meetings::create(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    match app::meetings::create(&state.db, &settings, &user, &typed).await? {
+        Ok(id) => Ok((StatusCode::CREATED, Json(Created { id }))),
+        Err(e) => Err(invalid(e, &ctx)),
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -247,17 +242,6 @@ pub async fn decide(
     IdPath(id): IdPath,
     Json(Object(d)): Body<NewDecision>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
-    let a = agenda(&state, ctx.t(), &user, id).await?;
-    if !a.meeting.project_ids.contains(&d.project_id) {
-        return Err(super::invalid(
-            &FieldErrors(vec![("project_id", Problem::UnknownChoice)]),
-            &ctx,
-        ));
-    }
-    let on_task_force = crate::db::projects::on_task_force(&state.db, d.project_id, user.id).await?;
-    if !policy::may_edit_checklist(&user, on_task_force) {
-        return Err(AppError::Forbidden);
-    }
     let fields = ItemFields {
         title: d.title,
         category: d.category.unwrap_or_default(),
@@ -265,16 +249,11 @@ pub async fn decide(
         deadline: d.deadline,
         ..ItemFields::default()
     };
-    let checked = crate::app::items::check(&state.db, &fields)
-        .await?
-        // The API's fields are the body's own: `title`, `body`.
-        .map_err(|e| {
-            let named = e.0.iter().map(|(f, p)| (f.strip_prefix("notice_").unwrap_or(f), *p));
-            super::invalid(&FieldErrors(named.collect()), &ctx)
-        })?;
-    let new = checked.new_item(d.project_id, a.meeting.kind.decision_source(), Some(id));
-    let item = meetings::add_decision(&state.db, id, new, Actor::User(user.id), Some(user.id)).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: item.id })))
+    let project = d.project_id.to_string();
+    match app::meetings::decide(&state.db, &user, id, &project, &fields).await? {
+        Ok(item) => Ok((StatusCode::CREATED, Json(Created { id: item }))),
+        Err(e) => Err(invalid(e, &ctx)),
+    }
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -301,28 +280,12 @@ pub async fn publish(
     IdPath(id): IdPath,
     body: Option<Json<Option<Object<PublishJson>>>>,
 ) -> AppResult<(StatusCode, Json<Published>)> {
-    let a = agenda(&state, ctx.t(), &user, id).await?;
-    if !policy::may_manage_projects(&user) {
-        return Err(AppError::Forbidden);
-    }
     let p = body.and_then(|Json(p)| p).map(|Object(p)| p).unwrap_or_default();
-    let (title, body) = meeting::notice_text(p.title.as_deref().unwrap_or(""), p.body.as_deref().unwrap_or(""))
-        // The API's fields are the body's own: `title`, `body`.
-        .map_err(|e| {
-            let named = e.0.iter().map(|(f, p)| (f.strip_prefix("notice_").unwrap_or(f), *p));
-            super::invalid(&FieldErrors(named.collect()), &ctx)
-        })?;
-    let title = title.unwrap_or_else(|| a.meeting.title.clone());
-    let notice_id = crate::app::notices::publish(
-        &state.db,
-        &user,
-        &a.meeting.project_ids,
-        Some(id),
-        &title,
-        body.as_deref(),
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(Published { notice_id })))
+    let (title, body) = (p.title.unwrap_or_default(), p.body.unwrap_or_default());
+    match app::meetings::publish(&state.db, &user, id, &title, &body).await? {
+        Ok(notice_id) => Ok((StatusCode::CREATED, Json(Published { notice_id }))),
+        Err(e) => Err(invalid(e, &ctx)),
+    }
 }
 
 #[derive(Serialize, ToSchema)]

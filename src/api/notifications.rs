@@ -10,9 +10,8 @@ use uuid::Uuid;
 
 use super::{Body, Object};
 use crate::auth::{CurrentUser, policy};
-use crate::db::audit::Actor;
 use crate::db::notifications;
-use crate::db::webhooks::{self, NewWebhook};
+use crate::db::webhooks::{self};
 use crate::domain::notification::{EventKind, MessageStyle, WebhookDraft, WebhookFormat};
 use crate::web::AppState;
 use crate::web::context::RequestContext;
@@ -98,9 +97,6 @@ pub async fn create(
     user: CurrentUser,
     Json(Object(new)): Body<NewWebhookJson>,
 ) -> AppResult<(StatusCode, Json<WebhookJson>)> {
-    if !policy::may_manage_webhooks(&user) {
-        return Err(AppError::Forbidden);
-    }
     let draft = WebhookDraft::parse(
         &new.url,
         new.format.as_str(),
@@ -108,22 +104,9 @@ pub async fn create(
         new.unit.as_deref().unwrap_or(""),
         new.secret.as_deref().unwrap_or(""),
     );
-    let (draft, unit_id) = crate::app::webhooks::checked(&state.db, draft)
+    let id = crate::app::webhooks::create(&state.db, &user, draft)
         .await?
         .map_err(|e| super::invalid(&e, &ctx))?;
-    let id = webhooks::create(
-        &state.db,
-        NewWebhook {
-            url: &draft.url,
-            format: draft.format,
-            message: draft.message,
-            unit_id,
-            secret: draft.secret.as_deref(),
-        },
-        Actor::User(user.id),
-        Some(user.id),
-    )
-    .await?;
     let hook = webhooks::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     Ok((
         StatusCode::CREATED,

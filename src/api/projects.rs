@@ -8,16 +8,15 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Body, Object};
+use crate::app;
 use crate::auth::{CurrentUser, policy};
-use crate::db::audit::Actor;
-use crate::db::project_edits::{self, Saved};
 use crate::db::projects::{self, ProjectSummary};
 use crate::domain::lifecycle::Stage;
-use crate::domain::project::{ProjectDraft, ProjectFields};
+use crate::domain::project::ProjectFields;
 use crate::domain::status::Colour;
 use crate::web::AppState;
 use crate::web::context::RequestContext;
-use crate::web::error::{AppError, AppResult};
+use crate::web::error::AppResult;
 use crate::web::extract::IdPath;
 
 #[derive(Serialize, ToSchema)]
@@ -186,9 +185,6 @@ pub async fn create(
     user: CurrentUser,
     Json(Object(new)): Body<NewProject>,
 ) -> AppResult<(StatusCode, Json<Project>)> {
-    if !policy::may_manage_projects(&user) {
-        return Err(AppError::Forbidden);
-    }
     let fields = ProjectFields {
         name: new.name,
         company: new.company,
@@ -203,10 +199,8 @@ pub async fn create(
         member_units: new.task_force.member_units,
         planned: Default::default(),
     };
-    let draft = ProjectDraft::parse(&fields).map_err(|e| super::invalid(&e, &ctx))?;
-    match project_edits::create(&state.db, &draft, &[], &[], Actor::User(user.id), Some(user.id)).await? {
-        Saved::Done(id) => Ok((StatusCode::CREATED, Json(project_json(&state, &ctx, &user, id).await?))),
-        Saved::Invalid(errors) => Err(super::invalid(&errors, &ctx)),
-        Saved::Conflict(_) => Err(AppError::Internal(anyhow::anyhow!("a new project cannot conflict"))),
+    match app::projects::create(&state.db, &user, &fields, &[], &[]).await? {
+        Ok(id) => Ok((StatusCode::CREATED, Json(project_json(&state, &ctx, &user, id).await?))),
+        Err(errors) => Err(super::invalid(&errors, &ctx)),
     }
 }

@@ -16,7 +16,7 @@ use crate::db::requests::{self, Request, Triaged};
 use crate::db::settings::Settings;
 use crate::domain::checklist::{Category, ItemFields};
 use crate::domain::input::{FieldErrors, Problem};
-use crate::domain::request::{self, RequestDraft, RequestFields, RequestState, Standing};
+use crate::domain::request::{self, RequestFields, RequestState, Standing};
 use crate::domain::status::ItemState;
 use crate::web::AppState;
 use crate::web::context::RequestContext;
@@ -144,10 +144,7 @@ pub async fn create(
     Json(Object(new)): Body<NewRequest>,
 ) -> AppResult<(StatusCode, Json<RequestJson>)> {
     let settings = ctx.settings(&state.db).await?;
-    visible_project(&state, &user, id, &settings).await?;
-    if !policy::may_raise_request(&user) {
-        return Err(AppError::Forbidden);
-    }
+    app::requests::requesting_project(&state.db, &settings, &user, id).await?;
     // A JSON date is a date or absent (null): an empty string is not one.
     if new.wished_date.as_deref().is_some_and(|d| d.trim().is_empty()) {
         return Err(super::invalid(
@@ -161,9 +158,10 @@ pub async fn create(
         wished_date: new.wished_date.unwrap_or_default(),
         category: new.category.unwrap_or_default(),
     };
-    let draft = RequestDraft::parse(&fields, settings.today()).map_err(|e| super::invalid(&e, &ctx))?;
-    let created = requests::create(&state.db, id, user.id, &draft).await?;
-    Ok((StatusCode::CREATED, Json(to_json(created, &settings))))
+    match app::requests::raise(&state.db, &settings, &user, id, &fields).await? {
+        Ok(created) => Ok((StatusCode::CREATED, Json(to_json(created, &settings)))),
+        Err(errors) => Err(super::invalid(&errors, &ctx)),
+    }
 }
 
 /// One request.

@@ -7,14 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Body, Object};
-use crate::auth::{CurrentUser, policy};
-use crate::db::audit::Actor;
-use crate::db::units::{self, Created};
-use crate::domain::input::{self, FieldErrors, Problem};
-use crate::domain::names::UnitCode;
+use crate::auth::CurrentUser;
+use crate::db::units::{self};
 use crate::web::AppState;
 use crate::web::context::RequestContext;
-use crate::web::error::{AppError, AppResult};
+use crate::web::error::AppResult;
 
 #[derive(Serialize, ToSchema)]
 pub struct Unit {
@@ -59,24 +56,14 @@ pub async fn create(
     user: CurrentUser,
     Json(Object(new)): Body<NewUnit>,
 ) -> AppResult<(StatusCode, Json<Unit>)> {
-    if !policy::may_manage_units(&user) {
-        return Err(AppError::Forbidden);
-    }
-    let mut errors = FieldErrors::default();
-    let code = errors.check("code", UnitCode::parse(&new.code).ok_or(Problem::UnknownChoice));
-    let name = errors.check("name", input::required_text(&new.name, 100));
-    let (Some(code), Some(name)) = (code, name) else {
-        return Err(super::invalid(&errors, &ctx));
-    };
-    match units::create(&state.db, code.as_str(), &name, Actor::User(user.id)).await? {
-        Created::Unit(u) => Ok((
+    match crate::app::units::create(&state.db, &user, &new.code, &new.name).await? {
+        Ok(u) => Ok((
             StatusCode::CREATED,
             Json(Unit {
                 code: u.code,
                 name: u.name,
             }),
         )),
-        Created::CodeTaken => Err(super::invalid(&FieldErrors(vec![("code", Problem::TakenName)]), &ctx)),
-        Created::NameTaken => Err(super::invalid(&FieldErrors(vec![("name", Problem::TakenName)]), &ctx)),
+        Err(errors) => Err(super::invalid(&errors, &ctx)),
     }
 }

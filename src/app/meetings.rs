@@ -1,15 +1,210 @@
-//! Meetings: checking one as typed (its projects and units must exist).
+//! Meetings: schedule one, record it, add and order its points, turn its decisions into checklist
+//! items, publish its notice. Meetings are internal: investors see none.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::auth::policy;
+use crate::db::audit::Actor;
+use crate::db::meetings::{self, Meeting, NewMeeting};
 use crate::db::settings::Settings;
 use crate::db::{projects, units};
+use crate::domain::access::CurrentUser;
+use crate::domain::checklist::ItemFields;
 use crate::domain::input::{self, FieldErrors, Problem};
 use crate::domain::meeting::{self, MeetingKind};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+
+/// The longest minutes, of the meeting or of one project.
+pub const MINUTES_MAX: usize = 20_000;
+
+/// The meeting if the user may see it: they are not an investor and see one of its projects (404
+/// otherwise, whether or not it exists).
+pub async fn visible(db: &PgPool, user: &CurrentUser, id: Uuid) -> AppResult<Meeting> {
+    if !policy::sees_internal(user) {
+        return Err(AppError::NotFound);
+    }
+    let meeting = meetings::get(db, id).await?.ok_or(AppError::NotFound)?;
+    let seen = projects::visible_names(db, policy::project_scope(user), &meeting.project_ids).await?;
+    if seen.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(meeting)
+}
+
+/// The meeting for its chair (officials): 404 as [`visible`], 403 for the rest.
+pub async fn chaired(db: &PgPool, user: &CurrentUser, id: Uuid) -> AppResult<Meeting> {
+    let meeting = visible(db, user, id).await?;
+    if !policy::may_manage_projects(user) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(meeting)
+}
+
+/// The meeting's projects on which the user may record a decision (a checklist item).
+pub async fn decidable(db: &PgPool, user: &CurrentUser, meeting: &Meeting) -> AppResult<Vec<Uuid>> {
+    let ids = &meeting.project_ids;
+    let mine = projects::visible_names(db, policy::ProjectScope::TaskForcesOf(user.id), ids).await?;
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|p| policy::may_edit_checklist(user, mine.iter().any(|(m, _)| m == p)))
+        .collect())
+}
+
+/// The project `typed` names, if it is one of the meeting's.
+pub fn meeting_project(meeting: &Meeting, typed: &str) -> Option<Uuid> {
+    Uuid::parse_str(typed.trim())
+        .ok()
+        .filter(|p| meeting.project_ids.contains(p))
+}
+
+/// Schedules a meeting (officials).
+pub async fn create(
+    db: &PgPool,
+    settings: &Settings,
+    user: &CurrentUser,
+    typed: &MeetingInput,
+) -> AppResult<Result<Uuid, FieldErrors>> {
+    if !policy::may_manage_projects(user) {
+        return Err(AppError::Forbidden);
+    }
+    let d = match check(db, settings, typed).await? {
+        Ok(d) => d,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let new = NewMeeting {
+        kind: d.kind,
+        title: &d.title,
+        starts_at: d.starts_at,
+        place: d.place.as_deref(),
+        chair_name: d.chair.as_deref(),
+        project_ids: &d.projects,
+        unit_ids: &d.units,
+        invitees: &d.invitees,
+    };
+    Ok(Ok(meetings::create(db, new, Actor::User(user.id), Some(user.id)).await?))
+}
+
+/// What the chair records of a held meeting: who attended (one per line), the minutes, and the
+/// minutes per project.
+pub struct Record<'a> {
+    pub attendees: &'a str,
+    pub minutes: &'a str,
+    pub per_project: Vec<(Uuid, String)>,
+}
+
+/// Records a held meeting (its chair). Minutes of projects the meeting does not have are ignored.
+pub async fn record(
+    db: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    typed: &Record<'_>,
+) -> AppResult<Result<(), FieldErrors>> {
+    let meeting = chaired(db, user, id).await?;
+    let mut e = FieldErrors::default();
+    let attendees = e.check("attendees", input::name_lines(typed.attendees, meeting::NAME_MAX));
+    let minutes = e.check("minutes", input::optional_text(typed.minutes, MINUTES_MAX));
+    let per_project: Vec<(Uuid, Option<String>)> = typed
+        .per_project
+        .iter()
+        .filter(|(p, _)| meeting.project_ids.contains(p))
+        .filter_map(|(p, text)| {
+            e.check("project_minutes", input::optional_text(text, MINUTES_MAX))
+                .map(|t| (*p, t))
+        })
+        .collect();
+    let (Some(attendees), Some(minutes), true) = (attendees, minutes, e.is_empty()) else {
+        return Ok(Err(e));
+    };
+    meetings::record_minutes(
+        db,
+        &meeting,
+        &attendees,
+        minutes.as_deref(),
+        &per_project,
+        Actor::User(user.id),
+    )
+    .await?;
+    Ok(Ok(()))
+}
+
+/// Records a decision of the meeting as a checklist item of one of its projects (`project` as
+/// typed), for those who may edit that project's checklist: 403 when they may edit none of the
+/// meeting's projects or not the one chosen; `project` is a field problem when it is not one of
+/// the meeting's.
+pub async fn decide(
+    db: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    project: &str,
+    fields: &ItemFields,
+) -> AppResult<Result<Uuid, FieldErrors>> {
+    let meeting = visible(db, user, id).await?;
+    let allowed = decidable(db, user, &meeting).await?;
+    let project = meeting_project(&meeting, project);
+    if allowed.is_empty() || project.is_some_and(|p| !allowed.contains(&p)) {
+        return Err(AppError::Forbidden);
+    }
+    let checked = super::items::check(db, fields).await?;
+    let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
+    let (Ok(checked), Some(project)) = (checked, project) else {
+        if project.is_none() {
+            errors.add("project", Problem::UnknownChoice);
+        }
+        return Ok(Err(errors));
+    };
+    let new = checked.new_item(project, meeting.kind.decision_source(), Some(id));
+    let item = meetings::add_decision(db, id, new, Actor::User(user.id), Some(user.id)).await?;
+    Ok(Ok(item.id))
+}
+
+/// Publishes the meeting's notice (its chair): the title defaults to the meeting's.
+pub async fn publish(
+    db: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    title: &str,
+    body: &str,
+) -> AppResult<Result<Uuid, FieldErrors>> {
+    let meeting = chaired(db, user, id).await?;
+    let (title, body) = match meeting::notice_text(title, body) {
+        Ok(text) => text,
+        Err(e) => return Ok(Err(e)),
+    };
+    let title = title.unwrap_or_else(|| meeting.title.clone());
+    let notice = super::notices::publish(db, user, &meeting.project_ids, Some(id), &title, body.as_deref()).await?;
+    Ok(Ok(notice))
+}
+
+/// The chair adds a point to the agenda, optionally on one of its projects.
+pub async fn add_point(
+    db: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    project: &str,
+    text: &str,
+) -> AppResult<Result<(), FieldErrors>> {
+    let meeting = chaired(db, user, id).await?;
+    let project = meeting_project(&meeting, project);
+    match input::required_text(text, 1000) {
+        Ok(text) => Ok(Ok(
+            meetings::add_point(db, id, project, &text, Actor::User(user.id)).await?
+        )),
+        Err(p) => Ok(Err(FieldErrors(vec![("point", p)]))),
+    }
+}
+
+/// The chair moves a point up or down (404 for a point the meeting does not have).
+pub async fn move_point(db: &PgPool, user: &CurrentUser, id: Uuid, point: &str, up: bool) -> AppResult<()> {
+    chaired(db, user, id).await?;
+    let point = Uuid::parse_str(point.trim()).map_err(|_| AppError::NotFound)?;
+    if !meetings::move_point(db, id, point, up, Actor::User(user.id)).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
 
 /// A meeting as typed: checked, with its time in UTC and its projects and units resolved.
 pub struct MeetingDraft {

@@ -11,4 +11,5 @@ pub mod notices;
 pub mod projects;
 pub mod requests;
 pub mod sheet_read;
+pub mod units;
 pub mod webhooks;

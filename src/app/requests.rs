@@ -1,4 +1,4 @@
-//! Investors' requests (诉求) after they are made: triage by an official or a lead of the
+//! Investors' requests (诉求): raised by the project's investor; triaged by an official or a lead of the
 //! project's task force — accepted as a checklist item, or declined with a reason — and the
 //! investor's rating once it is resolved.
 
@@ -7,12 +7,44 @@ use uuid::Uuid;
 
 use super::items;
 use crate::auth::policy;
+use crate::db::projects::ProjectSummary;
 use crate::db::requests::{self, Request, Triaged};
+use crate::db::settings::Settings;
 use crate::domain::access::CurrentUser;
 use crate::domain::checklist::{ItemFields, Source};
 use crate::domain::input::FieldErrors;
-use crate::domain::request;
+use crate::domain::request::{self, RequestDraft, RequestFields};
 use crate::error::{AppError, AppResult};
+
+/// The project the user may raise a request on (its investor): 404 when they do not see it, 403
+/// when they are not an investor.
+pub async fn requesting_project(
+    db: &PgPool,
+    settings: &Settings,
+    user: &CurrentUser,
+    project: Uuid,
+) -> AppResult<ProjectSummary> {
+    let seen = super::projects::visible(db, settings, user, project).await?;
+    if !policy::may_raise_request(user) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(seen)
+}
+
+/// The investor raises a request on their project.
+pub async fn raise(
+    db: &PgPool,
+    settings: &Settings,
+    user: &CurrentUser,
+    project: Uuid,
+    typed: &RequestFields,
+) -> AppResult<Result<Request, FieldErrors>> {
+    requesting_project(db, settings, user, project).await?;
+    match RequestDraft::parse(typed, settings.today()) {
+        Ok(draft) => Ok(Ok(requests::create(db, project, user.id, &draft).await?)),
+        Err(errors) => Ok(Err(errors)),
+    }
+}
 
 /// A request the caller may see, with whether they belong to its project's task force.
 pub struct Loaded {

@@ -1,15 +1,57 @@
-//! Group-robot webhooks: checking one as typed (its unit must exist).
+//! Group-robot webhooks: adding one (its unit must exist), switching one on or off (officials).
 
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::auth::policy;
+use crate::db::audit::Actor;
 use crate::db::units;
+use crate::db::webhooks::{self, NewWebhook};
+use crate::domain::access::CurrentUser;
 use crate::domain::input::{FieldErrors, Problem};
 use crate::domain::notification::WebhookDraft;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+
+fn require(user: &CurrentUser) -> AppResult<()> {
+    if policy::may_manage_webhooks(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Adds a webhook as typed (parsed by [`WebhookDraft::parse`]).
+pub async fn create(
+    db: &PgPool,
+    user: &CurrentUser,
+    draft: Result<WebhookDraft, FieldErrors>,
+) -> AppResult<Result<Uuid, FieldErrors>> {
+    require(user)?;
+    let (draft, unit_id) = match checked(db, draft).await? {
+        Ok(ok) => ok,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let new = NewWebhook {
+        url: &draft.url,
+        format: draft.format,
+        message: draft.message,
+        unit_id,
+        secret: draft.secret.as_deref(),
+    };
+    Ok(Ok(webhooks::create(db, new, Actor::User(user.id), Some(user.id)).await?))
+}
+
+/// Switches a webhook on or off (404 for one that does not exist).
+pub async fn set_active(db: &PgPool, user: &CurrentUser, id: Uuid, active: bool) -> AppResult<()> {
+    require(user)?;
+    if !webhooks::set_active(db, id, active, Actor::User(user.id)).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
 
 /// Checks a webhook and resolves its unit.
-pub async fn checked(
+async fn checked(
     db: &PgPool,
     draft: Result<WebhookDraft, FieldErrors>,
 ) -> AppResult<Result<(WebhookDraft, Option<Uuid>), FieldErrors>> {

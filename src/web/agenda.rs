@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::error::{AppError, AppResult};
 use super::rows::ItemRow;
+use crate::app;
 use crate::auth::{CurrentUser, policy};
 use crate::db::meetings::{self, Meeting};
 use crate::db::{items, projects, settings, units};
@@ -46,12 +47,8 @@ pub struct Agenda {
 
 /// The meeting if the user may see it (404 otherwise), with its agenda.
 pub async fn agenda(state: &AppState, t: &'static Catalog, user: &CurrentUser, id: Uuid) -> AppResult<Agenda> {
-    let scope = visible_scope(user)?;
-    let meeting = meetings::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let names = projects::visible_names(&state.db, scope, &meeting.project_ids).await?;
-    if names.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let meeting = app::meetings::visible(&state.db, user, id).await?;
+    let names = projects::visible_names(&state.db, policy::project_scope(user), &meeting.project_ids).await?;
     let settings = settings::load(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let ids: Vec<Uuid> = names.iter().map(|(id, _)| *id).collect();

@@ -21,13 +21,12 @@ use super::layout::Layout;
 use crate::app;
 use crate::app::meetings::MeetingInput;
 use crate::auth::{CurrentUser, policy};
-use crate::db::audit::Actor;
-use crate::db::meetings::{self, Meeting, NewMeeting};
+use crate::db::meetings::{self, Meeting};
 use crate::db::projects;
 use crate::db::units::{self, Unit};
 use crate::domain::checklist::ItemFields;
-use crate::domain::input::{self, FieldErrors, Problem};
-use crate::domain::meeting::{self, MeetingKind};
+use crate::domain::input::FieldErrors;
+use crate::domain::meeting::MeetingKind;
 use crate::i18n::Catalog;
 
 pub struct MeetingRow {
@@ -130,9 +129,6 @@ pub async fn create(
     user: CurrentUser,
     fields: Fields,
 ) -> AppResult<Response> {
-    if !policy::may_manage_projects(&user) {
-        return Err(AppError::Forbidden);
-    }
     let settings = ctx.settings(&state.db).await?;
     let typed = MeetingInput {
         kind: fields.get("kind"),
@@ -144,22 +140,8 @@ pub async fn create(
         units: fields.all("units"),
         invitees: fields.get("invitees"),
     };
-    let checked = app::meetings::check(&state.db, &settings, &typed).await?;
-    match checked {
-        Ok(d) => {
-            let new = NewMeeting {
-                kind: d.kind,
-                title: &d.title,
-                starts_at: d.starts_at,
-                place: d.place.as_deref(),
-                chair_name: d.chair.as_deref(),
-                project_ids: &d.projects,
-                unit_ids: &d.units,
-                invitees: &d.invitees,
-            };
-            let id = meetings::create(&state.db, new, Actor::User(user.id), Some(user.id)).await?;
-            Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
-        }
+    match app::meetings::create(&state.db, &settings, &user, &typed).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
         Err(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             form(&state, &ctx, fields, &errors).await?,
@@ -167,9 +149,6 @@ pub async fn create(
             .into_response()),
     }
 }
-
-/// The longest minutes.
-const MINUTES_MAX: usize = 20_000;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "meetings/show.html")]
@@ -218,7 +197,7 @@ async fn page(
     let agenda = agenda::agenda(state, t, user, id).await?;
     let settings = ctx.settings(&state.db).await?;
     let m = &agenda.meeting;
-    let can_decide = !decidable(state, user, m).await?.is_empty();
+    let can_decide = !app::meetings::decidable(&state.db, user, m).await?.is_empty();
     let mut page = MeetingPage {
         summary: row(m, t, settings.tz()),
         chair: m.chair_name.clone().unwrap_or_default(),
@@ -268,33 +247,6 @@ async fn page(
     Ok(page)
 }
 
-/// The meeting's projects to whose checklists the user may add decisions (a decision is an item).
-async fn decidable(state: &AppState, user: &CurrentUser, meeting: &Meeting) -> AppResult<Vec<Uuid>> {
-    let ids = &meeting.project_ids;
-    let mine = projects::visible_names(&state.db, policy::ProjectScope::TaskForcesOf(user.id), ids).await?;
-    Ok(ids
-        .iter()
-        .copied()
-        .filter(|p| policy::may_edit_checklist(user, mine.iter().any(|(m, _)| m == p)))
-        .collect())
-}
-
-/// The meeting, for its chair (officials) only.
-async fn chaired(state: &AppState, t: &'static Catalog, user: &CurrentUser, id: Uuid) -> AppResult<Agenda> {
-    let agenda = agenda::agenda(state, t, user, id).await?;
-    if !policy::may_manage_projects(user) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(agenda)
-}
-
-/// The project a form names, if it is one of the meeting's.
-fn form_project(fields: &Fields, meeting: &Meeting) -> Option<Uuid> {
-    Uuid::parse_str(fields.get("project").trim())
-        .ok()
-        .filter(|p| meeting.project_ids.contains(p))
-}
-
 fn blank_decision() -> ItemFields {
     ItemFields {
         category: "other".into(),
@@ -318,34 +270,21 @@ pub async fn record(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let agenda = chaired(&state, ctx.t(), &user, id).await?;
-    let mut e = FieldErrors::default();
-    let attendees = e.check(
-        "attendees",
-        input::name_lines(&fields.get("attendees"), meeting::NAME_MAX),
-    );
-    let minutes = e.check("minutes", input::optional_text(&fields.get("minutes"), MINUTES_MAX));
-    let per_project: Vec<(Uuid, Option<String>)> = agenda
-        .projects
-        .iter()
-        .filter_map(|p| {
-            let text = input::optional_text(&fields.get(&format!("minutes_{}", p.id)), MINUTES_MAX);
-            e.check("project_minutes", text).map(|t| (p.id, t))
-        })
-        .collect();
-    let (Some(attendees), Some(minutes), true) = (attendees, minutes, e.is_empty()) else {
-        return returned(&state, &ctx, &user, id, Returned::Record(fields), &e).await;
+    let meeting = app::meetings::chaired(&state.db, &user, id).await?;
+    let (attendees, minutes) = (fields.get("attendees"), fields.get("minutes"));
+    let typed = app::meetings::Record {
+        attendees: &attendees,
+        minutes: &minutes,
+        per_project: meeting
+            .project_ids
+            .iter()
+            .map(|p| (*p, fields.get(&format!("minutes_{p}"))))
+            .collect(),
     };
-    meetings::record_minutes(
-        &state.db,
-        &agenda.meeting,
-        &attendees,
-        minutes.as_deref(),
-        &per_project,
-        Actor::User(user.id),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/meetings/{id}#record")).into_response())
+    match app::meetings::record(&state.db, &user, id, &typed).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#record")).into_response()),
+        Err(e) => returned(&state, &ctx, &user, id, Returned::Record(fields), &e).await,
+    }
 }
 
 pub async fn decide(
@@ -355,25 +294,10 @@ pub async fn decide(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let agenda = agenda::agenda(&state, ctx.t(), &user, id).await?;
-    let allowed = decidable(&state, &user, &agenda.meeting).await?;
-    let project = form_project(&fields, &agenda.meeting);
-    if allowed.is_empty() || project.is_some_and(|p| !allowed.contains(&p)) {
-        return Err(AppError::Forbidden);
-    }
     let values = item_forms::fields_of(&fields);
-    let checked = app::items::check(&state.db, &values).await?;
-    let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
-    if project.is_none() {
-        errors.add("project", Problem::UnknownChoice);
-    }
-    match (checked, project) {
-        (Ok(checked), Some(project)) => {
-            let new = checked.new_item(project, agenda.meeting.kind.decision_source(), Some(id));
-            meetings::add_decision(&state.db, id, new, Actor::User(user.id), Some(user.id)).await?;
-            Ok(Redirect::to(&format!("/meetings/{id}#decisions")).into_response())
-        }
-        _ => {
+    match app::meetings::decide(&state.db, &user, id, &fields.get("project"), &values).await? {
+        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}#decisions")).into_response()),
+        Err(errors) => {
             let back = Returned::Decision {
                 fields: values,
                 project: fields.get("project"),
@@ -390,28 +314,11 @@ pub async fn publish(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let agenda = chaired(&state, ctx.t(), &user, id).await?;
-    let (title, body) = match meeting::notice_text(&fields.get("title"), &fields.get("body")) {
-        Ok(text) => text,
-        Err(e) => {
-            let back = Returned::Publish {
-                title: fields.get("title"),
-                body: fields.get("body"),
-            };
-            return returned(&state, &ctx, &user, id, back, &e).await;
-        }
-    };
-    let title = title.unwrap_or_else(|| agenda.meeting.title.clone());
-    let notice = app::notices::publish(
-        &state.db,
-        &user,
-        &agenda.meeting.project_ids,
-        Some(id),
-        &title,
-        body.as_deref(),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/notices/{notice}")).into_response())
+    let (title, body) = (fields.get("title"), fields.get("body"));
+    match app::meetings::publish(&state.db, &user, id, &title, &body).await? {
+        Ok(notice) => Ok(Redirect::to(&format!("/notices/{notice}")).into_response()),
+        Err(e) => returned(&state, &ctx, &user, id, Returned::Publish { title, body }, &e).await,
+    }
 }
 
 /// The chair adds a point to the agenda.
@@ -422,20 +329,10 @@ pub async fn add_point(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let a = chaired(&state, ctx.t(), &user, id).await?;
-    let project = form_project(&fields, &a.meeting);
-    match input::required_text(&fields.get("text"), 1000) {
-        Ok(text) => {
-            meetings::add_point(&state.db, id, project, &text, Actor::User(user.id)).await?;
-            Ok(Redirect::to(&format!("/meetings/{id}#points")).into_response())
-        }
-        Err(p) => {
-            let back = Returned::Point {
-                text: fields.get("text"),
-                project: fields.get("project"),
-            };
-            returned(&state, &ctx, &user, id, back, &FieldErrors(vec![("point", p)])).await
-        }
+    let (text, project) = (fields.get("text"), fields.get("project"));
+    match app::meetings::add_point(&state.db, &user, id, &project, &text).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#points")).into_response()),
+        Err(e) => returned(&state, &ctx, &user, id, Returned::Point { text, project }, &e).await,
     }
 }
 
@@ -455,16 +352,11 @@ async fn returned(
 /// The chair moves a point up or down.
 pub async fn move_point(
     State(state): State<AppState>,
-    ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    chaired(&state, ctx.t(), &user, id).await?;
-    let point = Uuid::parse_str(fields.get("point").trim()).map_err(|_| AppError::NotFound)?;
     let up = fields.get("direction") == "up";
-    if !meetings::move_point(&state.db, id, point, up, Actor::User(user.id)).await? {
-        return Err(AppError::NotFound);
-    }
+    app::meetings::move_point(&state.db, &user, id, &fields.get("point"), up).await?;
     Ok(Redirect::to(&format!("/meetings/{id}#points")).into_response())
 }

@@ -18,11 +18,11 @@ use super::items::category_options;
 use super::layout::Layout;
 use super::projects::{Feedback, project_page};
 use crate::app;
+use crate::app::projects::Advance;
 use crate::auth::{CurrentUser, policy};
-use crate::db::audit::Actor;
-use crate::db::project_edits::{self, Advanced, EditableProject, Saved};
+use crate::db::project_edits::{EditableProject, Saved};
 use crate::db::units::{self, Unit};
-use crate::db::{investors, projects, templates, users};
+use crate::db::{templates, users};
 use crate::domain::input::{self, FieldErrors};
 use crate::domain::lifecycle::Stage;
 use crate::domain::project::{self, PLANNED_FIELDS, ProjectDraft, ProjectFields};
@@ -323,24 +323,13 @@ pub async fn create(
     let t = ctx.t();
     let (values, liaisons) = fields_of(&fields);
     let (lines, checked) = typed_checklist(&state, t, &fields).await?;
-    let (errors, item_errors) = match (ProjectDraft::parse(&values), checked) {
-        (Ok(draft), Ok(items)) => {
-            match project_edits::create(
-                &state.db,
-                &draft,
-                &liaisons,
-                &items,
-                Actor::User(user.id),
-                Some(user.id),
-            )
-            .await?
-            {
-                Saved::Done(id) => return Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-                Saved::Invalid(errors) => (errors, Vec::new()),
-                Saved::Conflict(_) => (FieldErrors::default(), Vec::new()),
-            }
-        }
-        (parsed, checked) => (parsed.err().unwrap_or_default(), checked.err().unwrap_or_default()),
+    let (errors, item_errors) = match checked {
+        Ok(items) => match app::projects::create(&state.db, &user, &values, &liaisons, &items).await? {
+            Ok(id) => return Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+            Err(errors) => (errors, Vec::new()),
+        },
+        // The project's own problems are shown beside the checklist's.
+        Err(item_errors) => (ProjectDraft::parse(&values).err().unwrap_or_default(), item_errors),
     };
     let checklist = Checklist {
         templates: templates::list(&state.db).await?,
@@ -372,30 +361,13 @@ fn edit_spec(ctx: &RequestContext, p: &EditableProject, version: i32) -> Spec {
     }
 }
 
-/// The project to manage: 404 when the user may not even see it (so its existence stays
-/// private), 403 when they see it but may not manage it.
-async fn managed(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<EditableProject> {
-    if !policy::may_manage_projects(user) {
-        let visible = projects::is_visible(&state.db, policy::project_scope(user), id).await?;
-        return Err(if visible {
-            AppError::Forbidden
-        } else {
-            AppError::NotFound
-        });
-    }
-    let mut conn = state.db.acquire().await?;
-    project_edits::editable(&mut conn, id, false)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 pub async fn edit(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<ProjectForm> {
-    let p = managed(&state, &user, id).await?;
+    let p = app::projects::managed(&state.db, &user, id).await?;
     let (values, liaisons) = fields_from(&p);
     form(
         &state,
@@ -418,28 +390,22 @@ pub async fn update(
     fields: Fields,
 ) -> AppResult<Response> {
     let t = ctx.t();
-    let p = managed(&state, &user, id).await?;
     let (values, liaisons) = fields_of(&fields);
-    let (status, version, errors, conflict) = match ProjectDraft::parse(&values) {
-        Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()),
-        Ok(draft) => {
-            match project_edits::update(&state.db, id, fields.version(), &draft, &liaisons, Actor::User(user.id))
-                .await?
-            {
-                Saved::Done(id) => return Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-                Saved::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()),
-                Saved::Conflict(current) => {
-                    let (now, _) = fields_from(&current);
-                    (
-                        StatusCode::CONFLICT,
-                        current.version,
-                        FieldErrors::default(),
-                        differences(t, &now, &values),
-                    )
-                }
-            }
+    let saved = app::projects::update(&state.db, &user, id, fields.version(), &values, &liaisons).await?;
+    let (status, version, errors, conflict) = match saved {
+        Saved::Done(id) => return Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+        Saved::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()),
+        Saved::Conflict(current) => {
+            let (now, _) = fields_from(&current);
+            (
+                StatusCode::CONFLICT,
+                current.version,
+                FieldErrors::default(),
+                differences(t, &now, &values),
+            )
         }
     };
+    let p = app::projects::managed(&state.db, &user, id).await?;
     let page = form(
         &state,
         &ctx,
@@ -501,30 +467,15 @@ pub async fn advance(
 ) -> AppResult<Response> {
     let t = ctx.t();
     let settings = ctx.settings(&state.db).await?;
-    let current = managed(&state, &user, id).await?;
-    let target = Stage::parse(fields.get("stage").trim());
-    let on = input::date(&fields.get("date"));
-    let problem = match (target, on) {
-        (None, _) => Some(t.problem(input::Problem::UnknownChoice)),
-        (_, Err(p)) => Some(t.problem(p)),
-        (Some(target), Ok(on)) => match project::check_advance(current.stage, target, on, settings.today()) {
-            Err((_, p)) => Some(t.problem(p)),
-            Ok(()) => {
-                match project_edits::advance_stage(&state.db, id, fields.version(), target, on, Actor::User(user.id))
-                    .await?
-                {
-                    Advanced::Done => return Ok(Redirect::to(&format!("/projects/{id}#timeline")).into_response()),
-                    Advanced::Conflict => {
-                        let feedback = Some(Feedback::Stage(t.conflict_body.into()));
-                        let page = project_page(&state, &ctx, &user, id, feedback).await?;
-                        return Ok((StatusCode::CONFLICT, page).into_response());
-                    }
-                }
-            }
-        },
+    let (stage, date) = (fields.get("stage"), fields.get("date"));
+    let advanced = app::projects::advance(&state.db, &settings, &user, id, fields.version(), &stage, &date).await?;
+    let (status, message) = match advanced {
+        Advance::Done => return Ok(Redirect::to(&format!("/projects/{id}#timeline")).into_response()),
+        Advance::Refused(p) => (StatusCode::UNPROCESSABLE_ENTITY, t.problem(p)),
+        Advance::Conflict => (StatusCode::CONFLICT, t.conflict_body.into()),
     };
-    let page = project_page(&state, &ctx, &user, id, problem.map(Feedback::Stage)).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    let page = project_page(&state, &ctx, &user, id, Some(Feedback::Stage(message))).await?;
+    Ok((status, page).into_response())
 }
 
 /// Links an investor account to the project, or unlinks it (`action=unlink`).
@@ -535,9 +486,8 @@ pub async fn link_investor(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    managed(&state, &user, id).await?;
     let linked = fields.get("action") != "unlink";
-    if investors::set_investor_link(&state.db, id, fields.get("username").trim(), linked, user.id).await? {
+    if app::projects::link_investor(&state.db, &user, id, &fields.get("username"), linked).await? {
         return Ok(Redirect::to(&format!("/projects/{id}#investors")).into_response());
     }
     let feedback = Some(Feedback::Investors(ctx.t().investor_not_found.into()));

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::context::RequestContext;
-use super::error::{AppError, AppResult};
+use super::error::AppResult;
 use super::extract::IdPath;
 use super::form::{Fields, Messages};
 use super::item_forms;
@@ -29,7 +29,7 @@ use crate::db::settings::Settings;
 use crate::db::units::{self, Unit};
 use crate::domain::checklist::ItemFields;
 use crate::domain::input::FieldErrors;
-use crate::domain::request::{self, RequestDraft, RequestFields, Standing};
+use crate::domain::request::{self, RequestFields, Standing};
 use crate::i18n::Catalog;
 
 /// How many requests a list shows; the oldest triaged ones drop off first.
@@ -360,20 +360,6 @@ pub struct NewRequestPage {
     categories: Vec<(&'static str, &'static str, bool)>,
 }
 
-/// The project an investor may raise a request on: theirs (404 otherwise), and only investors.
-async fn requesting_project(
-    state: &AppState,
-    user: &CurrentUser,
-    id: Uuid,
-    settings: &Settings,
-) -> AppResult<projects::ProjectSummary> {
-    let project = app::projects::visible(&state.db, settings, user, id).await?;
-    if !policy::may_raise_request(user) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(project)
-}
-
 fn new_page(
     ctx: &RequestContext,
     settings: &Settings,
@@ -401,7 +387,7 @@ pub async fn new(
     IdPath(id): IdPath,
 ) -> AppResult<NewRequestPage> {
     let settings = ctx.settings(&state.db).await?;
-    let project = requesting_project(&state, &user, id, &settings).await?;
+    let project = app::requests::requesting_project(&state.db, &settings, &user, id).await?;
     let values = RequestFields {
         category: "other".into(),
         ..RequestFields::default()
@@ -417,19 +403,16 @@ pub async fn create(
     fields: Fields,
 ) -> AppResult<Response> {
     let settings = ctx.settings(&state.db).await?;
-    let project = requesting_project(&state, &user, id, &settings).await?;
     let values = RequestFields {
         title: fields.get("title"),
         body: fields.get("body"),
         wished_date: fields.get("wished_date"),
         category: fields.get("category"),
     };
-    match RequestDraft::parse(&values, settings.today()) {
-        Ok(draft) => {
-            let created = requests::create(&state.db, id, user.id, &draft).await?;
-            Ok(Redirect::to(&format!("/requests/{}", created.id)).into_response())
-        }
+    match app::requests::raise(&state.db, &settings, &user, id, &values).await? {
+        Ok(created) => Ok(Redirect::to(&format!("/requests/{}", created.id)).into_response()),
         Err(errors) => {
+            let project = app::requests::requesting_project(&state.db, &settings, &user, id).await?;
             let page = new_page(&ctx, &settings, project, values, &errors);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

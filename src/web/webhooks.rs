@@ -15,9 +15,8 @@ use super::form::{Fields, Messages};
 use super::layout::Layout;
 use crate::app;
 use crate::auth::{CurrentUser, policy};
-use crate::db::audit::Actor;
 use crate::db::units::{self, Unit};
-use crate::db::webhooks::{self, Delivery, NewWebhook, Webhook};
+use crate::db::webhooks::{self, Delivery, Webhook};
 use crate::domain::input::FieldErrors;
 use crate::domain::notification::WebhookDraft;
 
@@ -60,7 +59,6 @@ pub async fn create(
     user: CurrentUser,
     form: Fields,
 ) -> AppResult<Response> {
-    require(&user)?;
     let draft = WebhookDraft::parse(
         &form.get("url"),
         &form.get("format"),
@@ -68,29 +66,15 @@ pub async fn create(
         &form.get("unit"),
         &form.get("secret"),
     );
-    let (draft, unit_id) = match app::webhooks::checked(&state.db, draft).await? {
-        Ok(ok) => ok,
+    match app::webhooks::create(&state.db, &user, draft).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/webhooks/{id}")).into_response()),
         Err(errors) => {
             // Keep what was typed, except the secret, which is never echoed back.
             let kept = Fields(form.0.into_iter().filter(|(k, _)| k != "secret").collect());
             let page = page(&state, &ctx, kept, &errors).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-    };
-    let id = webhooks::create(
-        &state.db,
-        NewWebhook {
-            url: &draft.url,
-            format: draft.format,
-            message: draft.message,
-            unit_id,
-            secret: draft.secret.as_deref(),
-        },
-        Actor::User(user.id),
-        Some(user.id),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/webhooks/{id}")).into_response())
+    }
 }
 
 pub struct DeliveryRow {
@@ -153,10 +137,6 @@ pub async fn set_active(
     IdPath(id): IdPath,
     form: Fields,
 ) -> AppResult<Redirect> {
-    require(&user)?;
-    let active = form.get("active") == "1";
-    if !webhooks::set_active(&state.db, id, active, Actor::User(user.id)).await? {
-        return Err(AppError::NotFound);
-    }
+    app::webhooks::set_active(&state.db, &user, id, form.get("active") == "1").await?;
     Ok(Redirect::to(&format!("/webhooks/{id}")))
 }
