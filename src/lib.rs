@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod jobs;
+pub mod links;
 pub mod routes;
 pub mod server;
 pub mod telemetry;

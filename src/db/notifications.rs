@@ -10,6 +10,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::domain::notification::{Audience, EventFacts, EventKind};
+use crate::links;
 
 /// An event about to happen.
 #[derive(Debug, Default)]
@@ -192,9 +193,9 @@ impl Notification {
     /// Where the entry leads: the item, else the notice, else the project.
     pub fn href(&self) -> Option<String> {
         match (self.item_id, self.notice_id, self.project_id) {
-            (Some(i), _, _) => Some(format!("/items/{i}")),
-            (None, Some(n), _) => Some(format!("/notices/{n}")),
-            (None, None, Some(p)) => Some(format!("/projects/{p}")),
+            (Some(i), _, _) => Some(links::item(i)),
+            (None, Some(n), _) => Some(links::notice(n)),
+            (None, None, Some(p)) => Some(links::project(p)),
             _ => None,
         }
     }

@@ -15,6 +15,7 @@ use super::upload;
 use crate::app::attachments;
 use crate::auth::CurrentUser;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
+use crate::links;
 
 /// The upload form of the item page.
 pub async fn upload(
@@ -30,7 +31,7 @@ pub async fn upload(
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
     let for_investor = form.flag("for_investor");
     match attachments::attach(&state.db, &user, &loaded, form.file, for_investor).await? {
-        Ok(_) => Ok(Redirect::to(&format!("/items/{id}#evidence")).into_response()),
+        Ok(_) => Ok(Redirect::to(&(links::item(id) + "#evidence")).into_response()),
         Err(why) => {
             let kept = Kept {
                 form: "attach",

@@ -27,6 +27,7 @@ use crate::db::units;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
 use crate::domain::sheet::{self, Cell};
 use crate::i18n::Reported;
+use crate::links;
 
 /// An item of the preview, ready to show and to send back in the confirmation form.
 pub struct PreviewRow {
@@ -138,7 +139,7 @@ pub async fn confirm(
     match sheet::checklist(&rows, &units, category_of) {
         Ok(found) => {
             items::create_many(&state.db, id, &found, Actor::User(user.id), Some(user.id)).await?;
-            Ok(Redirect::to(&format!("/projects/{id}#checklist")).into_response())
+            Ok(Redirect::to(&(links::project(id) + "#checklist")).into_response())
         }
         Err(errors) => {
             let page = ImportPage {

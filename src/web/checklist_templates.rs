@@ -21,6 +21,7 @@ use crate::db::units::{self, Unit};
 use crate::domain::input::{FieldErrors, Problem};
 use crate::domain::template::{self as rules, LineFields, TemplateErrors};
 use crate::i18n::Catalog;
+use crate::links;
 
 /// Blank lines a form offers beyond the template's own.
 const SPARE_LINES: usize = 5;
@@ -135,7 +136,7 @@ async fn form_page(
     Ok(FormPage {
         layout: Layout::new(ctx),
         heading: if id.is_some() { t.template_edit } else { t.template_new },
-        action: id.map_or_else(|| "/templates".to_string(), |(id, _)| format!("/templates/{id}")),
+        action: id.map_or_else(|| "/templates".to_string(), |(id, _)| links::template(id)),
         id: id.map(|(id, _)| id),
         version: id.map(|(_, v)| v),
         lines: line_views(&typed.lines, errors, t),

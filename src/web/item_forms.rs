@@ -23,6 +23,7 @@ use crate::db::projects;
 use crate::db::units::{self, Unit};
 use crate::domain::checklist::ItemFields;
 use crate::domain::input::{FieldErrors, Problem};
+use crate::links;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "items/form.html")]
@@ -99,8 +100,8 @@ pub async fn checklist_project(
 fn new_spec(ctx: &RequestContext, project: &projects::ProjectSummary) -> FormSpec {
     FormSpec {
         heading: ctx.t().item_new_title,
-        action: format!("/projects/{}/items", project.id),
-        back: format!("/projects/{}", project.id),
+        action: links::project(project.id) + "/items",
+        back: links::project(project.id),
         project_name: project.name.clone(),
         version: None,
     }
@@ -139,7 +140,7 @@ pub async fn create(
     let settings = ctx.settings(&state.db).await?;
     let values = fields_of(&fields);
     match app::items::create(&state.db, &settings, &user, id, &values).await? {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}#checklist")).into_response()),
+        Ok(_) => Ok(Redirect::to(&(links::project(id) + "#checklist")).into_response()),
         Err(errors) => {
             let project = checklist_project(&state, &ctx, &user, id).await?;
             let page = form(
@@ -160,8 +161,8 @@ pub async fn create(
 fn edit_spec(ctx: &RequestContext, item: &Item, version: i32) -> FormSpec {
     FormSpec {
         heading: ctx.t().item_edit_title,
-        action: format!("/items/{}/edit", item.id),
-        back: format!("/items/{}", item.id),
+        action: links::item(item.id) + "/edit",
+        back: links::item(item.id),
         project_name: item.project_name.clone(),
         version: Some(version),
     }
@@ -205,7 +206,7 @@ pub async fn update(
         Ok::<_, AppError>((status, page).into_response())
     };
     match acted.outcome {
-        Outcome::Done(_) => Ok(Redirect::to(&format!("/items/{id}")).into_response()),
+        Outcome::Done(_) => Ok(Redirect::to(&links::item(id)).into_response()),
         Outcome::Refused(errors) => again(StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()).await,
         Outcome::Conflict(current) => {
             let conflict = differences(t, &fields_from(&current), &values);

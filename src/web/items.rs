@@ -24,6 +24,7 @@ use crate::db::settings::Settings;
 use crate::domain::checklist::{Category, ItemFields, Transition};
 use crate::domain::status::ItemState;
 use crate::i18n::Catalog;
+use crate::links;
 
 /// What the viewer may do with the item.
 pub struct Permissions {
@@ -208,7 +209,7 @@ pub async fn post_update(
 ) -> AppResult<Response> {
     let body = fields.get("body");
     match app::items::post_update(&state.db, &user, id, &body, fields.flag("for_investor")).await? {
-        Ok(_) => Ok(Redirect::to(&format!("/items/{id}#updates")).into_response()),
+        Ok(_) => Ok(Redirect::to(&(links::item(id) + "#updates")).into_response()),
         Err(Refused { loaded, errors }) => {
             let kept = Kept {
                 form: "update",
@@ -307,7 +308,7 @@ async fn change(
     let acted = app::items::change(&state.db, &user, settings.today(), id, fields.version(), change, &typed).await?;
     let (loaded, text) = (acted.loaded, typed.trim().to_string());
     match acted.outcome {
-        Outcome::Done(_) => Ok(Redirect::to(&format!("/items/{id}")).into_response()),
+        Outcome::Done(_) => Ok(Redirect::to(&links::item(id)).into_response()),
         Outcome::Refused(errors) => {
             let message = errors.0.first().map(|(_, p)| t.problem(*p)).unwrap_or_default();
             let kept = Kept {

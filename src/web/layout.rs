@@ -8,6 +8,7 @@ use super::context::{RequestContext, urlencode};
 use crate::auth::CurrentUser;
 use crate::domain::role::Role;
 use crate::i18n::Catalog;
+use crate::links;
 
 /// Bumped with each release so browsers fetch the new stylesheet.
 pub const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -35,7 +36,7 @@ impl Layout {
     pub fn new(ctx: &RequestContext) -> Layout {
         let t = ctx.t();
         let current_path = ctx.path.split('?').next().unwrap_or("/");
-        let queue = |u: &CurrentUser| u.unit_code.as_ref().map(|c| (format!("/units/{c}"), t.nav_my_queue));
+        let queue = |u: &CurrentUser| u.unit_code.as_ref().map(|c| (links::unit(c), t.nav_my_queue));
         let projects = ("/projects".to_string(), t.nav_projects);
         let rankings = ("/rankings".to_string(), t.nav_rankings);
         let meetings = ("/meetings".to_string(), t.nav_meetings);

@@ -28,6 +28,7 @@ use crate::domain::checklist::ItemFields;
 use crate::domain::input::FieldErrors;
 use crate::domain::meeting::MeetingKind;
 use crate::i18n::Catalog;
+use crate::links;
 
 pub struct MeetingRow {
     pub id: Uuid,
@@ -141,7 +142,7 @@ pub async fn create(
         invitees: fields.get("invitees"),
     };
     match app::meetings::create(&state.db, &settings, &user, &typed).await? {
-        Ok(id) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
+        Ok(id) => Ok(Redirect::to(&links::meeting(id)).into_response()),
         Err(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             form(&state, &ctx, fields, &errors).await?,
@@ -282,7 +283,7 @@ pub async fn record(
             .collect(),
     };
     match app::meetings::record(&state.db, &user, id, &typed).await? {
-        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#record")).into_response()),
+        Ok(()) => Ok(Redirect::to(&(links::meeting(id) + "#record")).into_response()),
         Err(e) => returned(&state, &ctx, &user, id, Returned::Record(fields), &e).await,
     }
 }
@@ -296,7 +297,7 @@ pub async fn decide(
 ) -> AppResult<Response> {
     let values = item_forms::fields_of(&fields);
     match app::meetings::decide(&state.db, &user, id, &fields.get("project"), &values).await? {
-        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}#decisions")).into_response()),
+        Ok(_) => Ok(Redirect::to(&(links::meeting(id) + "#decisions")).into_response()),
         Err(errors) => {
             let back = Returned::Decision {
                 fields: values,
@@ -316,7 +317,7 @@ pub async fn publish(
 ) -> AppResult<Response> {
     let (title, body) = (fields.get("title"), fields.get("body"));
     match app::meetings::publish(&state.db, &user, id, &title, &body).await? {
-        Ok(notice) => Ok(Redirect::to(&format!("/notices/{notice}")).into_response()),
+        Ok(notice) => Ok(Redirect::to(&links::notice(notice)).into_response()),
         Err(e) => returned(&state, &ctx, &user, id, Returned::Publish { title, body }, &e).await,
     }
 }
@@ -331,7 +332,7 @@ pub async fn add_point(
 ) -> AppResult<Response> {
     let (text, project) = (fields.get("text"), fields.get("project"));
     match app::meetings::add_point(&state.db, &user, id, &project, &text).await? {
-        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#points")).into_response()),
+        Ok(()) => Ok(Redirect::to(&(links::meeting(id) + "#points")).into_response()),
         Err(e) => returned(&state, &ctx, &user, id, Returned::Point { text, project }, &e).await,
     }
 }
@@ -358,5 +359,5 @@ pub async fn move_point(
 ) -> AppResult<Response> {
     let up = fields.get("direction") == "up";
     app::meetings::move_point(&state.db, &user, id, &fields.get("point"), up).await?;
-    Ok(Redirect::to(&format!("/meetings/{id}#points")).into_response())
+    Ok(Redirect::to(&(links::meeting(id) + "#points")).into_response())
 }

@@ -21,6 +21,7 @@ use crate::db::notices::{self, Notice};
 use crate::db::projects;
 use crate::domain::ranking;
 use crate::domain::{input, meeting};
+use crate::links;
 
 #[derive(Default, Deserialize)]
 pub struct ListParams {
@@ -145,5 +146,5 @@ pub async fn publish_week(
         .map(|(id, _)| id)
         .collect();
     let id = app::notices::publish(&state.db, &user, &all, None, &title, body.as_deref()).await?;
-    Ok(Redirect::to(&format!("/notices/{id}")).into_response())
+    Ok(Redirect::to(&links::notice(id)).into_response())
 }

@@ -29,6 +29,7 @@ use crate::domain::project::{self, PLANNED_FIELDS, ProjectDraft, ProjectFields};
 use crate::domain::sheet::{self, Cell, SheetItem};
 use crate::domain::template as template_rules;
 use crate::i18n::Catalog;
+use crate::links;
 
 pub struct PlannedField {
     pub name: &'static str,
@@ -325,7 +326,7 @@ pub async fn create(
     let (lines, checked) = typed_checklist(&state, t, &fields).await?;
     let (errors, item_errors) = match checked {
         Ok(items) => match app::projects::create(&state.db, &user, &values, &liaisons, &items).await? {
-            Ok(id) => return Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+            Ok(id) => return Ok(Redirect::to(&links::project(id)).into_response()),
             Err(errors) => (errors, Vec::new()),
         },
         // The project's own problems are shown beside the checklist's.
@@ -355,8 +356,8 @@ pub async fn create(
 fn edit_spec(ctx: &RequestContext, p: &EditableProject, version: i32) -> Spec {
     Spec {
         heading: format!("{} · {}", ctx.t().edit_project, p.name),
-        action: format!("/projects/{}/edit", p.id),
-        back: format!("/projects/{}", p.id),
+        action: links::project(p.id) + "/edit",
+        back: links::project(p.id),
         version: Some(version),
     }
 }
@@ -393,7 +394,7 @@ pub async fn update(
     let (values, liaisons) = fields_of(&fields);
     let saved = app::projects::update(&state.db, &user, id, fields.version(), &values, &liaisons).await?;
     let (status, version, errors, conflict) = match saved {
-        Saved::Done(id) => return Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+        Saved::Done(id) => return Ok(Redirect::to(&links::project(id)).into_response()),
         Saved::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()),
         Saved::Conflict(current) => {
             let (now, _) = fields_from(&current);
@@ -470,7 +471,7 @@ pub async fn advance(
     let (stage, date) = (fields.get("stage"), fields.get("date"));
     let advanced = app::projects::advance(&state.db, &settings, &user, id, fields.version(), &stage, &date).await?;
     let (status, message) = match advanced {
-        Advance::Done => return Ok(Redirect::to(&format!("/projects/{id}#timeline")).into_response()),
+        Advance::Done => return Ok(Redirect::to(&(links::project(id) + "#timeline")).into_response()),
         Advance::Refused(p) => (StatusCode::UNPROCESSABLE_ENTITY, t.problem(p)),
         Advance::Conflict => (StatusCode::CONFLICT, t.conflict_body.into()),
     };
@@ -488,7 +489,7 @@ pub async fn link_investor(
 ) -> AppResult<Response> {
     let linked = fields.get("action") != "unlink";
     if app::projects::link_investor(&state.db, &user, id, &fields.get("username"), linked).await? {
-        return Ok(Redirect::to(&format!("/projects/{id}#investors")).into_response());
+        return Ok(Redirect::to(&(links::project(id) + "#investors")).into_response());
     }
     let feedback = Some(Feedback::Investors(ctx.t().investor_not_found.into()));
     let page = project_page(&state, &ctx, &user, id, feedback).await?;

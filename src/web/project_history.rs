@@ -14,6 +14,7 @@ use super::history::HistoryView;
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
 use crate::db::projects;
+use crate::links;
 
 const PAGE_SIZE: i64 = 100;
 
@@ -48,7 +49,7 @@ pub async fn show(
     let older = entries.len() as i64 > PAGE_SIZE;
     entries.truncate(PAGE_SIZE as usize);
     let (t, tz) = (ctx.t(), ctx.settings(&state.db).await?.tz());
-    let href = |to: i64| format!("/projects/{id}/history?page={to}");
+    let href = |to: i64| format!("{}/history?page={to}", links::project(id));
     Ok(HistoryPage {
         layout: Layout::new(&ctx),
         heading: t.project_history(&name),

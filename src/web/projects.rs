@@ -27,12 +27,13 @@ use crate::domain::request;
 use crate::domain::role::Role;
 use crate::domain::status::{self, Colour, ItemState, Thresholds};
 use crate::i18n::Catalog;
+use crate::links;
 
 /// Where each role starts: officials on the dashboard, unit staff in their unit's queue, everyone
 /// else in the projects list.
 pub async fn home(user: CurrentUser) -> Response {
     match (user.role, user.unit_code) {
-        (Role::Member, Some(code)) => Redirect::to(&format!("/units/{code}")).into_response(),
+        (Role::Member, Some(code)) => Redirect::to(&links::unit(code)).into_response(),
         (Role::Official | Role::Admin, _) => Redirect::to("/dashboard").into_response(),
         (Role::Investor, _) => Redirect::to("/portal").into_response(),
         _ => Redirect::to("/projects").into_response(),

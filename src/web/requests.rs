@@ -31,6 +31,7 @@ use crate::domain::checklist::ItemFields;
 use crate::domain::input::FieldErrors;
 use crate::domain::request::{self, RequestFields, Standing};
 use crate::i18n::Catalog;
+use crate::links;
 
 /// How many requests a list shows; the oldest triaged ones drop off first.
 const LIST_LIMIT: i64 = 500;
@@ -311,7 +312,7 @@ async fn after_triage(
     form: &'static str,
 ) -> AppResult<Response> {
     match outcome {
-        Triaged::Done(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Triaged::Done(_) => Ok(Redirect::to(&links::request(id)).into_response()),
         Triaged::Conflict(_) | Triaged::NotPending(_) => {
             refused(state, ctx, user, id, StatusCode::CONFLICT, already_triaged(ctx, form)).await
         }
@@ -339,7 +340,7 @@ pub async fn rate(
             let kept = kept(&errors, None);
             refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await
         }
-        Ok(Some(_)) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Ok(Some(_)) => Ok(Redirect::to(&links::request(id)).into_response()),
         Ok(None) => {
             let kept = kept(&FieldErrors::default(), Some(ctx.t().request_cannot_rate));
             refused(&state, &ctx, &user, id, StatusCode::CONFLICT, kept).await
@@ -410,7 +411,7 @@ pub async fn create(
         category: fields.get("category"),
     };
     match app::requests::raise(&state.db, &settings, &user, id, &values).await? {
-        Ok(created) => Ok(Redirect::to(&format!("/requests/{}", created.id)).into_response()),
+        Ok(created) => Ok(Redirect::to(&links::request(created.id)).into_response()),
         Err(errors) => {
             let project = app::requests::requesting_project(&state.db, &settings, &user, id).await?;
             let page = new_page(&ctx, &settings, project, values, &errors);

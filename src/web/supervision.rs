@@ -18,6 +18,7 @@ use crate::db::audit::Actor;
 use crate::db::supervision::{self, Issued, NewOrder, Replied};
 use crate::domain::input::{self, Problem};
 use crate::domain::status::ItemState;
+use crate::links;
 
 /// Longest demand and reply.
 const DEMAND_MAX: usize = 2000;
@@ -73,7 +74,7 @@ pub async fn issue(
         today: settings.today(),
     };
     match supervision::issue(&state.db, &item, new, Actor::User(user.id), Some(user.id)).await? {
-        Issued::Done(_) => Ok(Redirect::to(&format!("/items/{id}#supervision")).into_response()),
+        Issued::Done(_) => Ok(Redirect::to(&(links::item(id) + "#supervision")).into_response()),
         Issued::AlreadyOpen => {
             form.demand_error = Some(t.supervision_already_open.to_string());
             let page = page(
@@ -121,7 +122,7 @@ pub async fn reply(
             )
             .await?;
             match written {
-                Replied::Done => return Ok(Redirect::to(&format!("/items/{item_id}#supervision")).into_response()),
+                Replied::Done => return Ok(Redirect::to(&(links::item(item_id) + "#supervision")).into_response()),
                 Replied::AlreadyReplied => t.supervision_already_replied.to_string(),
             }
         }

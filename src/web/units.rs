@@ -17,6 +17,7 @@ use crate::db::units::{self, UnitLoad};
 use crate::db::{items, requests};
 use crate::domain::request;
 use crate::domain::status::{Colour, ItemState};
+use crate::links;
 
 const PAGE_SIZE: i64 = 50;
 
@@ -51,7 +52,7 @@ pub async fn queue(
     let (found, total) = items::unit_queue(&state.db, unit.id, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let t = ctx.t();
-    let href = |to: i64| format!("/units/{}?page={to}", unit.code);
+    let href = |to: i64| format!("{}?page={to}", links::unit(&unit.code));
     Ok(QueuePage {
         layout: Layout::new(&ctx),
         heading: t.queue(&unit.name),
@@ -73,7 +74,7 @@ pub async fn queue(
         total,
         prev_href: (page > 1).then(|| href(page - 1)),
         next_href: (page < pages).then(|| href(page + 1)),
-        digest_href: format!("/units/{}/digest", unit.code),
+        digest_href: links::unit(unit.code) + "/digest",
     })
 }
 

@@ -19,6 +19,7 @@ use crate::db::units::{self, Unit};
 use crate::db::webhooks::{self, Delivery, Webhook};
 use crate::domain::input::FieldErrors;
 use crate::domain::notification::WebhookDraft;
+use crate::links;
 
 fn require(user: &CurrentUser) -> AppResult<()> {
     if policy::may_manage_webhooks(user) {
@@ -67,7 +68,7 @@ pub async fn create(
         &form.get("secret"),
     );
     match app::webhooks::create(&state.db, &user, draft).await? {
-        Ok(id) => Ok(Redirect::to(&format!("/webhooks/{id}")).into_response()),
+        Ok(id) => Ok(Redirect::to(&links::webhook(id)).into_response()),
         Err(errors) => {
             // Keep what was typed, except the secret, which is never echoed back.
             let kept = Fields(form.0.into_iter().filter(|(k, _)| k != "secret").collect());
@@ -138,5 +139,5 @@ pub async fn set_active(
     form: Fields,
 ) -> AppResult<Redirect> {
     app::webhooks::set_active(&state.db, &user, id, form.get("active") == "1").await?;
-    Ok(Redirect::to(&format!("/webhooks/{id}")))
+    Ok(Redirect::to(&links::webhook(id)))
 }

@@ -204,3 +204,36 @@ fn no_files_import_each_other_in_a_circle() {
     }
     assert!(circles.is_empty(), "import circles: {circles:#?}");
 }
+
+/// Every link builder makes an address the router serves (a GET route with one parameter).
+#[test]
+fn every_link_is_a_page_the_router_serves() {
+    use zhuanban::links;
+    let served: Vec<String> = zhuanban::routes::served()
+        .into_iter()
+        .filter(|(method, _)| *method == "GET")
+        .map(|(_, path)| path)
+        .collect();
+    let builders: [(&str, fn(&str) -> String); 9] = [
+        ("project", |x| links::project(x)),
+        ("item", |x| links::item(x)),
+        ("request", |x| links::request(x)),
+        ("meeting", |x| links::meeting(x)),
+        ("notice", |x| links::notice(x)),
+        ("unit", |x| links::unit(x)),
+        ("webhook", |x| links::webhook(x)),
+        ("template", |x| links::template(x)),
+        ("attachment", |x| links::attachment(x)),
+    ];
+    for (name, build) in builders {
+        let address = build("\u{1}");
+        let matches = served.iter().any(|route| {
+            let (open, close) = (route.find('{'), route.find('}'));
+            match (open, close) {
+                (Some(o), Some(c)) => address == format!("{}\u{1}{}", &route[..o], &route[c + 1..]),
+                _ => false,
+            }
+        });
+        assert!(matches, "links::{name} builds {address:?}, which no GET route serves");
+    }
+}
