@@ -25,14 +25,18 @@ async fn export(
     let list = items::of_project(&state.db, id).await?;
     let t = ctx.t();
     let table = checklist_table(
-        t.sheet_checklist,
+        t.sheets.sheet_checklist,
         &list,
         t,
         &settings,
         policy::sees_internal(user),
         false,
     );
-    spreadsheet::download(&table, format, &format!("{}-{}", project.name, t.sheet_checklist))
+    spreadsheet::download(
+        &table,
+        format,
+        &format!("{}-{}", project.name, t.sheets.sheet_checklist),
+    )
 }
 
 /// A project's checklist as CSV (UTF-8 with BOM): 事项, 责任单位, 完成期限, 类别, 状态, 颜色, 销号日期, 备注.

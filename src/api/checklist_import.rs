@@ -118,7 +118,7 @@ pub async fn import(
                 .zip(&errors)
                 .map(|(r, e)| RowErrorJson::new(r.row, e.field, r.message))
                 .collect();
-            let body = json!({ "error": "validation", "message": t.import_rejected, "errors": errors });
+            let body = json!({ "error": "validation", "message": t.sheets.import_rejected, "errors": errors });
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
         }
     };

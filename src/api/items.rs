@@ -243,7 +243,7 @@ fn answer(
         Outcome::Conflict(current) => Err(AppError::Conflict(
             serde_json::to_value(to_json(current, settings, true)).unwrap_or_default(),
         )),
-        Outcome::NotAllowed(_) => Err(AppError::InvalidState(ctx.t().item_not_allowed.into())),
+        Outcome::NotAllowed(_) => Err(AppError::InvalidState(ctx.t().items.item_not_allowed.into())),
     }
 }
 

@@ -69,7 +69,7 @@ pub async fn import(
             .zip(&errors)
             .map(|(r, e)| RowErrorJson::new(r.row, e.field, r.message))
             .collect();
-        let body = json!({ "error": "validation", "message": t.import_rejected, "errors": list });
+        let body = json!({ "error": "validation", "message": t.sheets.import_rejected, "errors": list });
         (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
     };
     let drafts = match check_rows(&state.db, rows).await? {

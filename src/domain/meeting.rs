@@ -59,6 +59,13 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::DoneOnTime,
+        Outcome::DoneLate,
+        Outcome::StillOpen,
+        Outcome::Cancelled,
+    ];
+
     pub fn index(self) -> usize {
         self as usize
     }

@@ -50,6 +50,14 @@ pub enum Standing {
 }
 
 impl Standing {
+    pub const ALL: [Standing; 5] = [
+        Standing::Pending,
+        Standing::Declined,
+        Standing::InProgress,
+        Standing::Resolved,
+        Standing::Withdrawn,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Standing::Pending => "pending",

@@ -13,6 +13,8 @@ pub enum Colour {
 }
 
 impl Colour {
+    pub const ALL: [Colour; 3] = [Colour::Green, Colour::Yellow, Colour::Red];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Colour::Green => "green",
@@ -49,6 +51,8 @@ pub enum ItemState {
 }
 
 impl ItemState {
+    pub const ALL: [ItemState; 3] = [ItemState::Open, ItemState::Done, ItemState::Cancelled];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ItemState::Open => "open",

@@ -70,9 +70,9 @@ pub async fn change(
     let end_others = fields.get("end_others") == "1";
     let mut errors = PasswordErrors::default();
     if new.chars().count() < password::MIN_LENGTH {
-        errors.new = Some(t.password_too_short);
+        errors.new = Some(t.account.password_too_short);
     } else if new != again {
-        errors.again = Some(t.password_mismatch);
+        errors.again = Some(t.account.password_mismatch);
     }
     // Checked as a login is (throttled and recorded), so the page cannot be used to guess.
     let username = Username::parse(&user.username).ok_or(AppError::Forbidden)?;
@@ -84,7 +84,7 @@ pub async fn change(
         }
         _ => {
             security_log::password_change_refused(&user, &ctx.address);
-            errors.current = Some(t.password_wrong_current.to_string());
+            errors.current = Some(t.account.password_wrong_current.to_string());
         }
     }
     if !errors.is_empty() {

@@ -18,19 +18,19 @@ pub fn checklist_table(
     project: bool,
 ) -> Table {
     let mut columns: Vec<(String, f64)> = [
-        (t.sheet_title, 36.0),
-        (t.sheet_unit, 20.0),
-        (t.sheet_deadline, 12.0),
-        (t.sheet_category, 12.0),
-        (t.sheet_state, 10.0),
-        (t.sheet_colour, 8.0),
-        (t.sheet_closed_on, 12.0),
-        (t.sheet_note, 40.0),
+        (t.sheets.sheet_title, 36.0),
+        (t.sheets.sheet_unit, 20.0),
+        (t.sheets.sheet_deadline, 12.0),
+        (t.sheets.sheet_category, 12.0),
+        (t.sheets.sheet_state, 10.0),
+        (t.sheets.sheet_colour, 8.0),
+        (t.sheets.sheet_closed_on, 12.0),
+        (t.sheets.sheet_note, 40.0),
     ]
     .map(|(h, w)| (h.to_string(), w))
     .to_vec();
     if project {
-        columns.insert(0, (t.sheet_project.to_string(), 30.0));
+        columns.insert(0, (t.sheets.sheet_project.to_string(), 30.0));
     }
     let rows = list
         .iter()

@@ -135,7 +135,11 @@ async fn form_page(
     let t = ctx.t();
     Ok(FormPage {
         layout: Layout::new(ctx),
-        heading: if id.is_some() { t.template_edit } else { t.template_new },
+        heading: if id.is_some() {
+            t.sheets.template_edit
+        } else {
+            t.sheets.template_new
+        },
         action: id.map_or_else(|| "/templates".to_string(), |(id, _)| links::template(id)),
         id: id.map(|(id, _)| id),
         version: id.map(|(_, v)| v),

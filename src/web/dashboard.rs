@@ -53,7 +53,7 @@ pub async fn run_status(state: &AppState, ctx: &RequestContext, tz: chrono_tz::T
     let t = ctx.t();
     Ok(match standings::last_run(&state.db).await? {
         None => RunStatus {
-            line: t.not_computed.into(),
+            line: t.standings.not_computed.into(),
             stale: None,
         },
         Some(run) => {
@@ -135,7 +135,7 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
         .collect();
     if let Some(c) = current {
         groups.push(Group {
-            label: t.now_label.into(),
+            label: t.standings.now_label.into(),
             values: vec![("red", i64::from(c.red_items)), ("yellow", i64::from(c.yellow_items))],
         });
     }

@@ -59,7 +59,7 @@ fn show(key: &str, v: &Value, t: &Catalog) -> String {
                 // An item's state as its history keeps it: "submitted" is an open item awaiting verification.
                 "state" => ItemState::parse(s)
                     .map(|x| t.item_state(&x))
-                    .or((s == "submitted").then_some(t.item_submitted)),
+                    .or((s == "submitted").then_some(t.items.item_submitted)),
                 _ => None,
             };
             translated.map_or_else(|| s.clone(), str::to_string)

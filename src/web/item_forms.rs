@@ -99,7 +99,7 @@ pub async fn checklist_project(
 
 fn new_spec(ctx: &RequestContext, project: &projects::ProjectSummary) -> FormSpec {
     FormSpec {
-        heading: ctx.t().item_new_title,
+        heading: ctx.t().items.item_new_title,
         action: links::project(project.id) + "/items",
         back: links::project(project.id),
         project_name: project.name.clone(),
@@ -160,7 +160,7 @@ pub async fn create(
 
 fn edit_spec(ctx: &RequestContext, item: &Item, version: i32) -> FormSpec {
     FormSpec {
-        heading: ctx.t().item_edit_title,
+        heading: ctx.t().items.item_edit_title,
         action: links::item(item.id) + "/edit",
         back: links::item(item.id),
         project_name: item.project_name.clone(),

@@ -360,7 +360,7 @@ async fn change(
             let kept = Kept {
                 form,
                 text,
-                message: t.item_not_allowed.to_string(),
+                message: t.items.item_not_allowed.to_string(),
             };
             let current = Loaded {
                 item: current,

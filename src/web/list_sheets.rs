@@ -32,18 +32,18 @@ async fn projects_table(
         .select(&query);
     let t = ctx.t();
     let columns = [
-        (t.sheet_project, 34.0),
-        (t.col_company, 28.0),
-        (t.col_investment_code, 26.0),
-        (t.col_park, 16.0),
-        (t.col_stage, 10.0),
-        (t.sheet_colour, 8.0),
-        (t.col_open, 8.0),
-        (t.col_red, 8.0),
-        (t.col_yellow, 8.0),
-        (t.sheet_investment_wan, 14.0),
-        (t.project_lead_unit, 20.0),
-        (t.project_leader, 12.0),
+        (t.sheets.sheet_project, 34.0),
+        (t.columns.col_company, 28.0),
+        (t.columns.col_investment_code, 26.0),
+        (t.columns.col_park, 16.0),
+        (t.columns.col_stage, 10.0),
+        (t.sheets.sheet_colour, 8.0),
+        (t.columns.col_open, 8.0),
+        (t.columns.col_red, 8.0),
+        (t.columns.col_yellow, 8.0),
+        (t.sheets.sheet_investment_wan, 14.0),
+        (t.projects.project_lead_unit, 20.0),
+        (t.projects.project_leader, 12.0),
     ]
     .map(|(h, w)| (h.to_string(), w))
     .to_vec();
@@ -69,7 +69,7 @@ async fn projects_table(
         })
         .collect();
     Ok(Table {
-        sheet: t.home_title.to_string(),
+        sheet: t.projects.home_title.to_string(),
         columns,
         rows,
     })
@@ -83,7 +83,7 @@ async fn projects(
     f: FileFormat,
 ) -> AppResult<Response> {
     let table = projects_table(&state, &ctx, &user, &params).await?;
-    spreadsheet::download(&table, f, ctx.t().home_title)
+    spreadsheet::download(&table, f, ctx.t().projects.home_title)
 }
 
 pub async fn projects_csv(

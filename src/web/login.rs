@@ -95,10 +95,18 @@ pub async fn submit(
         Ok((status, page).into_response())
     };
     let Some(username) = Username::parse(&form.username) else {
-        return again(StatusCode::UNPROCESSABLE_ENTITY, t.login_username_invalid.into()).await;
+        return again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t.account.login_username_invalid.into(),
+        )
+        .await;
     };
     if form.password.is_empty() {
-        return again(StatusCode::UNPROCESSABLE_ENTITY, t.login_password_missing.into()).await;
+        return again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t.account.login_password_missing.into(),
+        )
+        .await;
     }
     match login::attempt(&state.db, &username, &form.password, &ctx.address).await? {
         Outcome::Throttled(wait, limit) => {
@@ -108,7 +116,7 @@ pub async fn submit(
         }
         Outcome::WrongCredentials => {
             security_log::login_failed(&username, &ctx.address);
-            again(StatusCode::UNAUTHORIZED, t.login_failed.into()).await
+            again(StatusCode::UNAUTHORIZED, t.account.login_failed.into()).await
         }
         Outcome::Success(user_id, epoch) => {
             security_log::login_succeeded(&username, user_id, &ctx.address);

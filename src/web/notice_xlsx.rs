@@ -35,12 +35,12 @@ fn items(
     ws.write_string_with_format(*row, 0, heading, &bold)?;
     *row += 1;
     for (c, h) in [
-        t.col_status,
-        t.col_project,
-        t.col_item,
-        t.col_unit,
-        t.col_deadline,
-        t.col_overdue_days,
+        t.columns.col_status,
+        t.columns.col_project,
+        t.columns.col_item,
+        t.columns.col_unit,
+        t.columns.col_deadline,
+        t.columns.col_overdue_days,
     ]
     .iter()
     .enumerate()
@@ -68,15 +68,15 @@ fn supervision(ws: &mut Worksheet, row: &mut u32, list: &[NoticeOrder], t: &Cata
     }
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    ws.write_string_with_format(*row, 0, t.notice_supervision, &bold)?;
+    ws.write_string_with_format(*row, 0, t.meetings.notice_supervision, &bold)?;
     *row += 1;
     for (c, h) in [
-        t.col_project,
-        t.col_item,
-        t.col_unit,
-        t.field_reply_due,
-        t.supervision_reply,
-        t.col_orders_late,
+        t.columns.col_project,
+        t.columns.col_item,
+        t.columns.col_unit,
+        t.labels.field_reply_due,
+        t.notify.supervision_reply,
+        t.columns.col_orders_late,
     ]
     .iter()
     .enumerate()
@@ -91,7 +91,7 @@ fn supervision(ws: &mut Worksheet, row: &mut u32, list: &[NoticeOrder], t: &Cata
         ws.write_date_with_format(*row, 3, o.reply_due, &date)?;
         match o.replied_on {
             Some(d) => ws.write_date_with_format(*row, 4, d, &date)?,
-            None => ws.write_string(*row, 4, t.supervision_awaiting)?,
+            None => ws.write_string(*row, 4, t.notify.supervision_awaiting)?,
         };
         if let Some(late) = o.days_late {
             ws.write_string(*row, 5, t.reply_late(&late))?;
@@ -134,27 +134,38 @@ pub fn workbook(n: &Notice, number: &str, heading: &str, t: &Catalog) -> Result<
         row = 5;
     }
     let c = &n.content;
-    items(ws, &mut row, t.notice_red_items, &c.red_items, RED, t.colours[2], t)?;
     items(
         ws,
         &mut row,
-        t.notice_yellow_items,
+        t.meetings.notice_red_items,
+        &c.red_items,
+        RED,
+        t.items.colours[2],
+        t,
+    )?;
+    items(
+        ws,
+        &mut row,
+        t.meetings.notice_yellow_items,
         &c.yellow_items,
         YELLOW,
-        t.colours[1],
+        t.items.colours[1],
         t,
     )?;
     let bold = Format::new().set_bold();
-    for (heading, list) in [(t.red_list, &c.red_list), (t.black_list, &c.black_list)] {
+    for (heading, list) in [
+        (t.standings.red_list, &c.red_list),
+        (t.standings.black_list, &c.black_list),
+    ] {
         ws.write_string_with_format(row, 0, heading, &bold)?;
         row += 1;
         for (col, h) in [
-            t.col_place,
-            t.col_project,
-            t.col_due,
-            t.col_on_time,
-            t.col_red,
-            t.col_overdue_total,
+            t.columns.col_place,
+            t.columns.col_project,
+            t.columns.col_due,
+            t.columns.col_on_time,
+            t.columns.col_red,
+            t.columns.col_overdue_total,
         ]
         .iter()
         .enumerate()

@@ -80,13 +80,19 @@ impl ProjectForm {
         let t = self.layout.t;
         let v = &self.values;
         vec![
-            ("name", t.field_name, v.name.as_str(), true, project::NAME_MAX),
-            ("company", t.field_company, v.company.as_str(), true, project::NAME_MAX),
-            ("park", t.field_park, v.park.as_str(), false, 100),
-            ("industry", t.field_industry, v.industry.as_str(), false, 100),
+            ("name", t.labels.field_name, v.name.as_str(), true, project::NAME_MAX),
+            (
+                "company",
+                t.labels.field_company,
+                v.company.as_str(),
+                true,
+                project::NAME_MAX,
+            ),
+            ("park", t.labels.field_park, v.park.as_str(), false, 100),
+            ("industry", t.labels.field_industry, v.industry.as_str(), false, 100),
             (
                 "total_investment",
-                t.field_total_investment,
+                t.labels.field_total_investment,
                 v.total_investment.as_str(),
                 false,
                 20,
@@ -199,7 +205,7 @@ fn require_manager(user: &CurrentUser) -> AppResult<()> {
 
 fn new_spec(ctx: &RequestContext) -> Spec {
     Spec {
-        heading: ctx.t().form_new_project.into(),
+        heading: ctx.t().projects.form_new_project.into(),
         action: "/projects".into(),
         back: "/projects".into(),
         version: None,
@@ -355,7 +361,7 @@ pub async fn create(
 
 fn edit_spec(ctx: &RequestContext, p: &EditableProject, version: i32) -> Spec {
     Spec {
-        heading: format!("{} · {}", ctx.t().edit_project, p.name),
+        heading: format!("{} · {}", ctx.t().projects.edit_project, p.name),
         action: links::project(p.id) + "/edit",
         back: links::project(p.id),
         version: Some(version),
@@ -491,7 +497,7 @@ pub async fn link_investor(
     if app::projects::link_investor(&state.db, &user, id, &fields.get("username"), linked).await? {
         return Ok(Redirect::to(&(links::project(id) + "#investors")).into_response());
     }
-    let feedback = Some(Feedback::Investors(ctx.t().investor_not_found.into()));
+    let feedback = Some(Feedback::Investors(ctx.t().requests.investor_not_found.into()));
     let page = project_page(&state, &ctx, &user, id, feedback).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

@@ -162,9 +162,9 @@ pub async fn list(
     Ok(ListPage {
         layout: Layout::new(&ctx),
         intro: if scope == policy::ProjectScope::All {
-            t.home_intro_all
+            t.projects.home_intro_all
         } else {
-            t.home_intro_own
+            t.projects.home_intro_own
         },
         rows: found
             .iter()

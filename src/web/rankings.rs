@@ -157,9 +157,14 @@ pub async fn show(
     };
     let (all_more, units_more) = (cut(entries.len(), "all"), cut(units.len(), "units"));
     let heading = match &snapshot {
-        Some(s) if live => format!("{} · {} · {}", t.rankings_title, t.live, t.as_of(&s.as_of)),
-        Some(s) => format!("{} · {}", t.rankings_title, t.as_of(&s.as_of)),
-        None => t.rankings_title.to_string(),
+        Some(s) if live => format!(
+            "{} · {} · {}",
+            t.standings.rankings_title,
+            t.standings.live,
+            t.as_of(&s.as_of)
+        ),
+        Some(s) => format!("{} · {}", t.standings.rankings_title, t.as_of(&s.as_of)),
+        None => t.standings.rankings_title.to_string(),
     };
     Ok(RankingsPage {
         layout: Layout::new(&ctx),

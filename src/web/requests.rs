@@ -65,11 +65,11 @@ impl RequestRow {
             _ => String::new(),
         };
         let late = if timing.triage_late && standing == Standing::Pending {
-            Some(t.triage_late)
+            Some(t.requests.triage_late)
         } else if timing.resolve_late {
-            Some(t.resolve_late)
+            Some(t.requests.resolve_late)
         } else if timing.triage_late {
-            Some(t.triage_was_late)
+            Some(t.requests.triage_was_late)
         } else {
             None
         };
@@ -249,7 +249,7 @@ async fn refused(
 fn already_triaged(ctx: &RequestContext, form: &'static str) -> Kept {
     Kept {
         form,
-        notice: Some(ctx.t().request_already_triaged),
+        notice: Some(ctx.t().requests.request_already_triaged),
         ..Kept::default()
     }
 }
@@ -342,7 +342,7 @@ pub async fn rate(
         }
         Ok(Some(_)) => Ok(Redirect::to(&links::request(id)).into_response()),
         Ok(None) => {
-            let kept = kept(&FieldErrors::default(), Some(ctx.t().request_cannot_rate));
+            let kept = kept(&FieldErrors::default(), Some(ctx.t().requests.request_cannot_rate));
             refused(&state, &ctx, &user, id, StatusCode::CONFLICT, kept).await
         }
     }

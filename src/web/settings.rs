@@ -72,7 +72,7 @@ async fn page(
             .enumerate()
             .map(|(i, ((name, bounds), value))| SettingField {
                 name,
-                label: t.settings_fields[i],
+                label: t.settings.settings_fields[i],
                 value,
                 numeric: bounds.is_some(),
             })

@@ -50,7 +50,7 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
     };
     let changes = since::changes(&state.db, week.id, week.created_at).await?;
     let line = |c: &Change, context: String| Line {
-        kind: t.changes[c.kind as usize],
+        kind: t.standings.changes[c.kind as usize],
         class: match c.kind {
             since::ChangeKind::TurnedRed => "red",
             since::ChangeKind::TurnedYellow => "yellow",
@@ -82,8 +82,8 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
         layout: Layout::new(&ctx),
         intro: Some(t.since(week.as_of)),
         sections: vec![
-            (t.since_by_project, by_project.into_iter().collect()),
-            (t.since_by_unit, by_unit.into_iter().collect()),
+            (t.standings.since_by_project, by_project.into_iter().collect()),
+            (t.standings.since_by_unit, by_unit.into_iter().collect()),
         ],
     })
 }

@@ -54,7 +54,7 @@ pub async fn issue(
         })
         .map_err(|p| form.due_error = Some(t.problem(p)));
     if item.state != ItemState::Open || !is_red(&item, &settings) {
-        form.demand_error = Some(t.supervision_not_red.to_string());
+        form.demand_error = Some(t.notify.supervision_not_red.to_string());
     }
     let (Ok(demand), Ok(reply_due), None) = (demand, due, &form.demand_error) else {
         let page = page(
@@ -76,7 +76,7 @@ pub async fn issue(
     match supervision::issue(&state.db, &item, new, Actor::User(user.id), Some(user.id)).await? {
         Issued::Done(_) => Ok(Redirect::to(&(links::item(id) + "#supervision")).into_response()),
         Issued::AlreadyOpen => {
-            form.demand_error = Some(t.supervision_already_open.to_string());
+            form.demand_error = Some(t.notify.supervision_already_open.to_string());
             let page = page(
                 &state,
                 &ctx,
@@ -123,7 +123,7 @@ pub async fn reply(
             .await?;
             match written {
                 Replied::Done => return Ok(Redirect::to(&(links::item(item_id) + "#supervision")).into_response()),
-                Replied::AlreadyReplied => t.supervision_already_replied.to_string(),
+                Replied::AlreadyReplied => t.notify.supervision_already_replied.to_string(),
             }
         }
         Err(p) => t.problem(p),

@@ -115,7 +115,7 @@ pub async fn digest(
         layout: Layout::new(&ctx),
         heading: t.digest_heading(&unit.name),
         today,
-        sections: vec![(t.digest_flagged, flagged), (t.digest_due_week, due)],
+        sections: vec![(t.notify.digest_flagged, flagged), (t.notify.digest_due_week, due)],
     })
 }
 

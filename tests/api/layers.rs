@@ -214,7 +214,8 @@ fn every_link_is_a_page_the_router_serves() {
         .filter(|(method, _)| *method == "GET")
         .map(|(_, path)| path)
         .collect();
-    let builders: [(&str, fn(&str) -> String); 9] = [
+    type Builder = fn(&str) -> String;
+    let builders: [(&str, Builder); 9] = [
         ("project", |x| links::project(x)),
         ("item", |x| links::item(x)),
         ("request", |x| links::request(x)),

@@ -1,0 +1,19 @@
+use crate::i18n::settings::Settings;
+
+pub const SETTINGS: Settings = Settings {
+    settings_title: "Settings",
+    settings_saved: "Settings saved; they take effect at the next computation.",
+    settings_fields: [
+        "Red after more than this many days overdue",
+        "Due soon within days",
+        "Red list size",
+        "Time zone (e.g. Asia/Shanghai)",
+        "Request triage limit (working days)",
+        "Request resolution limit (working days)",
+        "Log out after idle minutes",
+        "Longest session in hours",
+        "County name",
+    ],
+    settings_working_days: "Public holidays and worked weekend days",
+    settings_working_days_hint: "One per line: a date or a span, then “off” (a public holiday) or “work” (a weekend day worked in exchange), e.g. 2026-10-01~2026-10-07 off, 2026-10-10 work. Other days count Monday to Friday. Investors' requests are promised in working days.",
+};

@@ -1,0 +1,56 @@
+//! Dispatch meetings, their agendas and decisions, notices and the calendar.
+
+use crate::domain::meeting::MeetingKind;
+
+use crate::domain::meeting::Outcome;
+
+pub struct Meetings {
+    /// `{n}`.
+    pub place_red: &'static str,
+    pub place_black: &'static str,
+    pub place_none: &'static str,
+    pub meetings_title: &'static str,
+    pub meetings_intro: &'static str,
+    pub schedule_meeting: &'static str,
+    pub meeting_kinds: [&'static str; MeetingKind::ALL.len()],
+    pub no_meetings: &'static str,
+    pub agenda: &'static str,
+    pub agenda_flagged: &'static str,
+    pub agenda_open_decisions: &'static str,
+    pub agenda_requests: &'static str,
+    pub agenda_stage_changes: &'static str,
+    pub agenda_nothing: &'static str,
+    pub last_decisions: &'static str,
+    /// In the order of `domain::meeting::Outcome`.
+    pub outcomes: [&'static str; Outcome::ALL.len()],
+    pub record_heading: &'static str,
+    pub save_record: &'static str,
+    pub decisions_heading: &'static str,
+    pub add_decision: &'static str,
+    pub publish_heading: &'static str,
+    pub publish_submit: &'static str,
+    pub notices_title: &'static str,
+    pub notices_intro: &'static str,
+    /// `{year}`, `{number}`.
+    pub notice_number: &'static str,
+    pub publish_week: &'static str,
+    pub no_notices: &'static str,
+    pub notice_red_items: &'static str,
+    pub notice_yellow_items: &'static str,
+    /// `{county}`.
+    pub notice_heading: &'static str,
+    pub print: &'static str,
+    pub meeting_held: &'static str,
+    pub calendar_title: &'static str,
+    pub calendar_intro: &'static str,
+    pub calendar_new_url: &'static str,
+    pub calendar_active: &'static str,
+    pub calendar_none: &'static str,
+    pub calendar_renew: &'static str,
+    pub calendar_revoke: &'static str,
+    pub agenda_points: &'static str,
+    pub add_point: &'static str,
+    pub move_up: &'static str,
+    pub move_down: &'static str,
+    pub notice_supervision: &'static str,
+}

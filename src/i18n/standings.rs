@@ -1,0 +1,53 @@
+//! The dashboard, rankings and the week's changes.
+
+pub struct Standings {
+    pub dashboard_title: &'static str,
+    pub not_computed: &'static str,
+    pub dash_by_colour: &'static str,
+    pub dash_by_stage: &'static str,
+    pub dash_flagged: &'static str,
+    /// `{total}`, `{shown}`.
+    pub dash_flagged_more: &'static str,
+    pub red_list: &'static str,
+    pub black_list: &'static str,
+    /// `{total}`, `{shown}`: under a black list cut short.
+    pub black_list_more: &'static str,
+    pub black_list_all: &'static str,
+    pub dash_trend: &'static str,
+    pub dash_trend_desc: &'static str,
+    pub dash_funnel: &'static str,
+    pub dash_funnel_desc: &'static str,
+    pub dash_durations: &'static str,
+    pub now_label: &'static str,
+    /// `{at}`, `{as_of}`, `{ms}`.
+    pub last_run: &'static str,
+    /// `{minutes}`.
+    pub run_stale: &'static str,
+    pub legend_red: &'static str,
+    pub legend_yellow: &'static str,
+    pub rankings_title: &'static str,
+    /// `{size}`.
+    pub rankings_rule_red: &'static str,
+    pub rankings_rule_black: &'static str,
+    pub rankings_all: &'static str,
+    pub rankings_units: &'static str,
+    pub rankings_weekly: &'static str,
+    /// `{date}`.
+    pub as_of_date: &'static str,
+    pub live: &'static str,
+    pub freeze_week: &'static str,
+    pub week_frozen: &'static str,
+    pub week_already: &'static str,
+    pub status_heading: &'static str,
+    pub since_title: &'static str,
+    /// `{date}`.
+    pub since_intro: &'static str,
+    pub since_none: &'static str,
+    pub since_by_project: &'static str,
+    pub since_by_unit: &'static str,
+    pub since_nothing: &'static str,
+    /// Kinds of change since last week, in the order of `db::since::ChangeKind`.
+    pub changes: [&'static str; 6],
+    pub dashboard_requests: &'static str,
+    pub dashboard_requests_none: &'static str,
+}
