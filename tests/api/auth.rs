@@ -1,7 +1,9 @@
 use reqwest::StatusCode;
 use zhuanban::domain::role::Role;
 
-use crate::harness::{Client, PASSWORD, TestApp, csrf_from, session_cookie, spawn_app, spawn_app_with, spawn_demo_app};
+use crate::harness::{
+    Client, PASSWORD, TestApp, csrf_from, session_cookie, spawn_app, spawn_app_with, spawn_demo_app, zh,
+};
 
 fn location(r: &reqwest::Response) -> String {
     r.headers()
@@ -21,7 +23,7 @@ async fn login_with_the_right_password_opens_the_home_page() {
     let (status, body) = client.get_text("/projects").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("wang.official"), "the layout names the user");
-    assert!(body.contains("退出登录"));
+    assert!(body.contains(zh().nav_logout));
 }
 
 #[tokio::test]
@@ -72,7 +74,7 @@ async fn a_wrong_password_keeps_the_username_and_says_what_is_wrong() {
     assert!(body.contains("value=\"li.member\""), "the username is kept");
     assert!(!body.contains("not-the-password"), "the password is never echoed");
     let (_, home) = client.get_text("/projects").await;
-    assert!(!home.contains("退出登录"));
+    assert!(!home.contains(zh().nav_logout));
 }
 
 #[tokio::test]
@@ -128,7 +130,7 @@ async fn a_login_without_or_with_a_wrong_csrf_token_is_refused() {
         .await;
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
     let (_, home) = client.get_text("/projects").await;
-    assert!(!home.contains("退出登录"));
+    assert!(!home.contains(zh().nav_logout));
 }
 
 #[tokio::test]
@@ -380,7 +382,7 @@ async fn logout_needs_the_form_token() {
     let client = app.login("official").await;
     assert_eq!(client.post_form("/logout", &[]).await.status(), StatusCode::FORBIDDEN);
     let (_, home) = client.get_text("/projects").await;
-    assert!(home.contains("退出登录"), "still signed in");
+    assert!(home.contains(zh().nav_logout), "still signed in");
 }
 
 #[tokio::test]
@@ -399,7 +401,7 @@ async fn a_session_older_than_the_maximum_ends() {
     let app = spawn_app().await;
     app.add_user("official", Role::Official, None, &[]).await;
     let client = app.login("official").await;
-    assert!(client.get_text("/projects").await.1.contains("退出登录"));
+    assert!(client.get_text("/projects").await.1.contains(zh().nav_logout));
     // Rather than wait twelve hours, shorten the limit below the session's age (the range check
     // that keeps admins from setting 0 is lifted for this).
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;

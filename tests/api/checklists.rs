@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use uuid::Uuid;
 use zhuanban::domain::role::Role;
 
-use crate::harness::{Client, TestApp, spawn_app, spawn_demo_app};
+use crate::harness::{Client, TestApp, spawn_app, spawn_demo_app, zh};
 
 const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
 const JINZHU: &str = "金竹矿业萤石矿项目";
@@ -230,7 +230,7 @@ async fn editing_a_project_is_saved_and_a_stale_edit_shows_both_versions() {
     let r = second.submit(&format!("/projects/{qixiang}/edit"), &b_refs).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let body = r.text().await.unwrap();
-    assert!(body.contains("内容已被他人修改"));
+    assert!(body.contains(zh().conflict_title));
     assert!(
         body.contains("祺祥新能源（集团）有限公司"),
         "the current version is shown"
@@ -280,7 +280,7 @@ async fn advancing_a_stage_records_its_actual_date_and_only_moves_forward() {
         .await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     let (_, page) = official.get_text(&format!("/projects/{qixiang}")).await;
-    assert!(page.contains("实际 2026-01-02") && page.contains("推进阶段"));
+    assert!(page.contains("实际 2026-01-02") && page.contains(zh().projects.advance_stage));
     let stage: String = sqlx::query_scalar("SELECT stage FROM projects WHERE id = $1")
         .bind(qixiang)
         .fetch_one(&app.pool)
@@ -402,7 +402,7 @@ async fn a_member_sees_their_queue_and_submits_their_units_item_which_an_officia
         "submitted items stay open until verified"
     );
     let (_, queue) = member.get_text("/units/zrzyj").await;
-    assert!(queue.contains("二期扩产用地规划咨询") && queue.contains("待核验"));
+    assert!(queue.contains("二期扩产用地规划咨询") && queue.contains(zh().nav_verifications));
     let official = app.demo_login("official").await;
     let v = version(&app, id).await;
     let r = official
@@ -416,7 +416,7 @@ async fn a_member_sees_their_queue_and_submits_their_units_item_which_an_officia
     let (_, page) = official.get_text(&format!("/projects/{project}")).await;
     assert!(page.contains("已销号") && page.contains("规划意见已出具"));
     assert!(
-        page.contains("黄丽（县自然资源局）") && page.contains("提交核验") && page.contains("核验销号"),
+        page.contains("黄丽（县自然资源局）") && page.contains(zh().items.submit_submit) && page.contains("核验销号"),
         "history: who submitted and who verified"
     );
 }
@@ -463,7 +463,7 @@ async fn closing_with_a_stale_version_shows_the_conflict_and_keeps_the_note() {
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let body = r.text().await.unwrap();
-    assert!(body.contains("内容已被他人修改") && body.contains("已取消"));
+    assert!(body.contains(zh().conflict_title) && body.contains("已取消"));
     assert!(body.contains("已完成规划调整审查"), "the member's note is not lost");
     assert_eq!(state(&app, id).await, "cancelled");
 }
@@ -487,7 +487,7 @@ async fn reopening_needs_a_reason_and_is_recorded() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(state(&app, id).await, "open");
     let (_, page) = official.get_text(&format!("/items/{id}")).await;
-    assert!(page.contains("重新打开") && page.contains("备案信息需变更"));
+    assert!(page.contains(zh().items.reopen_heading) && page.contains("备案信息需变更"));
     // Reopening an open item is refused.
     let v = version(&app, id).await;
     let again = official
@@ -503,7 +503,7 @@ async fn a_deadline_change_keeps_the_original_and_needs_a_reason() {
     let lead = app.demo_login("lead").await;
     let (status, form) = lead.get_text(&format!("/items/{id}/edit")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(form.contains("期限调整原因"));
+    assert!(form.contains(zh().labels.field_deadline_reason));
     let original: chrono::NaiveDate = sqlx::query_scalar("SELECT deadline FROM checklist_items WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
@@ -539,7 +539,9 @@ async fn a_deadline_change_keeps_the_original_and_needs_a_reason() {
     assert_eq!(deadline.to_string(), "2027-01-15");
     assert_eq!(kept, original);
     let (_, page) = lead.get_text(&format!("/items/{id}")).await;
-    assert!(page.contains("原定期限") && page.contains("调整期限") && page.contains("管网施工受雨季影响"));
+    assert!(
+        page.contains(zh().items.original_deadline) && page.contains("调整期限") && page.contains("管网施工受雨季影响")
+    );
 }
 
 #[tokio::test]
@@ -736,7 +738,7 @@ async fn an_empty_county_shows_a_helpful_empty_list() {
     app.add_user("official", Role::Official, None, &[]).await;
     let (status, body) = app.login("official").await.get_text("/projects").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("暂无可查看的项目") && body.contains("新建项目"));
+    assert!(body.contains("暂无可查看的项目") && body.contains(zh().projects.new_project));
 }
 
 #[tokio::test]

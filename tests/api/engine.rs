@@ -11,7 +11,7 @@ use zhuanban::domain::ranking::{self, ItemFacts};
 use zhuanban::domain::status::ItemState;
 use zhuanban::jobs::recompute::{Attempt, poll_once, run_forever, run_once};
 
-use crate::harness::{TestApp, spawn_demo_app};
+use crate::harness::{TestApp, spawn_demo_app, zh};
 
 const CNNC: &str = "中核南方新材料独居石项目";
 const JINZHU: &str = "金竹矿业萤石矿项目";
@@ -383,14 +383,22 @@ async fn the_dashboard_shows_counts_lists_and_charts_with_words() {
     assert_eq!(home.headers()["location"], "/dashboard");
     let (status, body) = official.get_text("/dashboard").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("全县项目总览") && body.contains("红榜") && body.contains("黑榜"));
+    assert!(
+        body.contains(zh().standings.dashboard_title)
+            && body.contains(zh().standings.red_list)
+            && body.contains(zh().standings.black_list)
+    );
     assert!(
         body.contains("伴生放射性监测方案备案") && body.contains("逾期 20 天"),
         "red items with their lateness"
     );
-    assert!(body.contains("<svg") && body.contains("<title id=\"trend-title\">") && body.contains("红黄事项周趋势"));
     assert!(
-        body.contains("备案至投产") && body.contains("37 天"),
+        body.contains("<svg")
+            && body.contains("<title id=\"trend-title\">")
+            && body.contains(zh().standings.dash_trend)
+    );
+    assert!(
+        body.contains(zh().columns.col_filed_to_production) && body.contains("37 天"),
         "measured durations"
     );
     assert!(body.contains("26.5亿元"), "investment by stage");
@@ -410,7 +418,7 @@ async fn the_rankings_page_explains_the_rule_and_keeps_past_weeks() {
     let member = app.demo_login("member").await;
     let (status, body) = member.get_text("/rankings").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("按按期完成率") && body.contains("累计逾期天数"));
+    assert!(body.contains("按按期完成率") && body.contains(zh().columns.col_overdue_total));
     assert!(body.contains("黑榜第 1 名") && body.contains("红榜第 1 名"));
     assert!(
         body.contains("市生态环境局崇义分局"),
@@ -432,7 +440,7 @@ async fn the_rankings_page_explains_the_rule_and_keeps_past_weeks() {
     let project = app.project_id(CNNC).await;
     let (_, page) = member.get_text(&format!("/projects/{project}")).await;
     assert!(
-        page.contains("专班指标") && page.contains("黑榜第 1 名"),
+        page.contains(zh().projects.project_figures) && page.contains("黑榜第 1 名"),
         "a task force's place on its page"
     );
 }
@@ -446,7 +454,7 @@ async fn since_last_week_lists_what_changed() {
     run_once(&app.pool, None).await.unwrap();
     let (status, body) = app.demo_login("official").await.get_text("/since").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("自上周以来的变化") && body.contains("上周之后新增的事项"));
+    assert!(body.contains(zh().standings.since_title) && body.contains("上周之后新增的事项"));
     assert!(body.contains("新增") && body.contains("转为红色"));
 }
 

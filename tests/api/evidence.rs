@@ -10,7 +10,7 @@ use zhuanban::db::users;
 use zhuanban::domain::names::Username;
 use zhuanban::domain::role::Role;
 
-use crate::harness::{Client, TestApp, spawn_demo_app};
+use crate::harness::{Client, TestApp, spawn_demo_app, zh};
 
 const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00photo of the approval";
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF";
@@ -135,13 +135,13 @@ async fn a_unit_uploads_a_photo_and_submits_and_the_lead_verifies_it() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = member.get_text(&format!("/items/{id}")).await;
-    assert!(page.contains("IMG_0001.jpg") && page.contains("待核验"));
+    assert!(page.contains("IMG_0001.jpg") && page.contains(zh().nav_verifications));
 
     let lead = app.demo_login("lead").await;
     let (status, queue) = lead.get_text("/verifications").await;
     assert_eq!(status, StatusCode::OK);
     assert!(queue.contains("宿舍楼规划方案调整") && queue.contains("已等待 0 个工作日"));
-    assert!(!queue.contains("超过 2 个工作日未核验"));
+    assert!(!queue.contains(zh().items.verification_overdue));
     let (_, page) = lead.get_text(&format!("/items/{id}")).await;
     assert!(page.contains(&format!("/items/{id}/verify")) && page.contains("规划调整方案已批复"));
     let r = lead
@@ -228,7 +228,7 @@ async fn a_submission_is_sent_back_with_a_reason_kept_in_the_history() {
     let official = app.demo_login("official").await;
     let (_, page) = official.get_text(&format!("/items/{id}")).await;
     assert!(
-        page.contains("退回原因") && page.contains("缺规划局盖章批复"),
+        page.contains(zh().items.send_back_reason) && page.contains("缺规划局盖章批复"),
         "the reason is in the history"
     );
 }
@@ -257,9 +257,9 @@ async fn waiting_more_than_two_working_days_is_flagged_to_verifiers() {
     assert!(item["status"].is_string(), "the colour follows the deadline meanwhile");
     let official = app.demo_login("official").await;
     let (_, queue) = official.get_text("/verifications").await;
-    assert!(queue.contains("宿舍楼规划方案调整") && queue.contains("超过 2 个工作日未核验"));
+    assert!(queue.contains("宿舍楼规划方案调整") && queue.contains(zh().items.verification_overdue));
     let (_, page) = official.get_text(&format!("/items/{id}")).await;
-    assert!(page.contains("超过 2 个工作日未核验"));
+    assert!(page.contains(zh().items.verification_overdue));
 }
 
 #[tokio::test]

@@ -385,3 +385,8 @@ impl Api {
         self.send(reqwest::Method::PATCH, path, Some(body)).await
     }
 }
+
+/// The Chinese catalog, for assertions on wording: a test names the message, not its text.
+pub fn zh() -> &'static zhuanban::i18n::Catalog {
+    zhuanban::i18n::Lang::Zh.catalog()
+}

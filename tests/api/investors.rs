@@ -6,7 +6,7 @@ use serde_json::json;
 use uuid::Uuid;
 use zhuanban::domain::role::Role;
 
-use crate::harness::{Api, Client, TestApp, spawn_demo_app};
+use crate::harness::{Api, Client, TestApp, spawn_demo_app, zh};
 
 const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
 const JINZHU: &str = "金竹矿业萤石矿项目";
@@ -83,7 +83,7 @@ async fn an_investor_asks_for_help_and_follows_it_to_its_rating() {
 
     let request = raise(&investor, qixiang, "协调电网接入").await;
     let (_, shown) = investor.get_text(&format!("/requests/{request}")).await;
-    assert!(shown.contains("待受理") && shown.contains("协调电网接入"));
+    assert!(shown.contains(zh().requests.requests_pending) && shown.contains("协调电网接入"));
     assert!(!shown.contains("/accept"), "investors do not triage");
 
     // The lead of the task force accepts it as an item for the power supply unit.
@@ -279,7 +279,7 @@ async fn triage_belongs_to_the_task_force_and_happens_once() {
     assert_eq!(items, 0);
 
     let (_, shown) = investor.get_text(&format!("/requests/{request}")).await;
-    assert!(shown.contains("不予受理") && shown.contains("已由市级部门直接办理"));
+    assert!(shown.contains(zh().requests.request_decline_heading) && shown.contains("已由市级部门直接办理"));
 }
 
 #[tokio::test]
@@ -356,12 +356,12 @@ async fn late_requests_are_flagged_and_count_in_the_figures() {
     let official = app.demo_login("official").await;
     // The demo holds a request waiting six days and an accepted one past its resolution promise.
     let (_, dashboard) = official.get_text("/dashboard").await;
-    assert!(dashboard.contains("超时的企业诉求"));
+    assert!(dashboard.contains(zh().standings.dashboard_requests));
     assert!(
-        dashboard.contains("申请协调员工宿舍配套用地") && dashboard.contains("超时未受理"),
+        dashboard.contains("申请协调员工宿舍配套用地") && dashboard.contains(zh().requests.triage_late),
         "{dashboard}"
     );
-    assert!(dashboard.contains("协调办理进场道路临时占用手续") && dashboard.contains("超时未办结"));
+    assert!(dashboard.contains("协调办理进场道路临时占用手续") && dashboard.contains(zh().requests.resolve_late));
     assert!(
         !dashboard.contains("协调接入施工临时用电"),
         "resolved in time is not flagged"
@@ -369,7 +369,7 @@ async fn late_requests_are_flagged_and_count_in_the_figures() {
 
     let (_, rankings) = official.get_text("/rankings").await;
     assert!(
-        rankings.contains("企业诉求办理") && rankings.contains("5.0（1）"),
+        rankings.contains(zh().requests.service_heading) && rankings.contains("5.0（1）"),
         "{rankings}"
     );
     let (_, units) = official.get_text("/units").await;
@@ -658,10 +658,16 @@ async fn an_investor_reaches_nothing_of_another_project_whatever_they_try() {
         }
     }
     let (status, page) = investor.get_text(&own).await;
-    assert!(status == StatusCode::OK && page.contains("企业诉求"), "{status} {page}");
+    assert!(
+        status == StatusCode::OK && page.contains(zh().requests.requests_title),
+        "{status} {page}"
+    );
     // So does an official's view of it.
     let (_, page) = app.demo_login("official").await.get_text(&own).await;
-    assert!(page.contains("企业诉求") && !page.contains("金竹的秘密诉求"), "{page}");
+    assert!(
+        page.contains(zh().requests.requests_title) && !page.contains("金竹的秘密诉求"),
+        "{page}"
+    );
     let nothing_changed: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM audit_log WHERE project_id = $1 AND actor_id = (SELECT id FROM users WHERE username = 'investor')",
     )
@@ -849,7 +855,7 @@ async fn holidays_kept_in_the_settings_stop_the_service_clock() {
 
     let official = app.demo_login("official").await;
     let (_, dashboard) = official.get_text("/dashboard").await;
-    assert!(dashboard.contains("超时未受理"));
+    assert!(dashboard.contains(zh().requests.triage_late));
     fields.push(("working_days", &span));
     let r = admin.submit("/settings", &fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use zhuanban::web::login::DEMO_PASSWORD;
 
 use crate::browser::{Page, Screen, journey};
-use crate::harness::{TestApp, spawn_demo_app};
+use crate::harness::{TestApp, spawn_demo_app, zh};
 
 /// The demo server with its background recomputation, stopped when dropped.
 struct Running {
@@ -228,7 +228,10 @@ async fn a_member_on_a_phone_posts_progress_and_submits_an_item_that_is_verified
             .for_element(Locator::Css("#verification"))
             .await
             .unwrap();
-        assert!(page.text().await.contains("待核验"), "the item waits for verification");
+        assert!(
+            page.text().await.contains(zh().nav_verifications),
+            "the item waits for verification"
+        );
 
         let id: Uuid = href.trim_start_matches("/items/").parse().unwrap();
         let version: i32 = sqlx::query_scalar("SELECT version FROM checklist_items WHERE id = $1")
@@ -346,7 +349,7 @@ async fn the_language_switch_shows_the_same_page_in_english_and_back_in_chinese(
         let path = format!("/projects/{qixiang}");
         page.goto(&path).await;
         let chinese = page.text().await;
-        assert!(chinese.contains("退出登录") && chinese.contains("祺祥新能源"));
+        assert!(chinese.contains(zh().nav_logout) && chinese.contains("祺祥新能源"));
         page.click("a.lang").await;
         page.client.wait().for_element(Locator::Css("a.lang")).await.unwrap();
         assert_eq!(page.path().await, path, "the same page");
@@ -365,7 +368,7 @@ async fn the_language_switch_shows_the_same_page_in_english_and_back_in_chinese(
         page.click("a.lang").await;
         page.client.wait().for_element(Locator::Css("a.lang")).await.unwrap();
         assert_eq!(page.path().await, path);
-        assert!(page.text().await.contains("退出登录"), "back in Chinese");
+        assert!(page.text().await.contains(zh().nav_logout), "back in Chinese");
     })
     .await;
 }
@@ -382,7 +385,7 @@ async fn an_investor_on_a_phone_asks_for_help_and_sees_it_become_an_item_and_clo
         assert_eq!(page.path().await, "/portal", "an investor's home is the portal");
         assert!(page.fits_the_width().await, "the portal fits a phone's width");
         let text = page.text().await;
-        assert!(text.contains("祺祥新能源年产2万吨电池级碳酸锂项目") && text.contains("办理进度"));
+        assert!(text.contains("祺祥新能源年产2万吨电池级碳酸锂项目") && text.contains(zh().requests.portal_progress));
         assert!(!text.contains("金竹矿业萤石矿项目"), "nothing of another project");
 
         page.click("a[href$='/requests/new']").await;
@@ -397,7 +400,7 @@ async fn an_investor_on_a_phone_asks_for_help_and_sees_it_become_an_item_and_clo
             .unwrap();
         let request = page.path().await;
         assert!(request.starts_with("/requests/"), "{request}");
-        assert!(page.text().await.contains("待受理"));
+        assert!(page.text().await.contains(zh().requests.requests_pending));
         assert!(page.fits_the_width().await, "the request page fits a phone's width");
 
         // The lead accepts it for the power supply unit, and later closes its item.

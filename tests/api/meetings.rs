@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 use zhuanban::db::settings;
 
-use crate::harness::{Client, TestApp, spawn_demo_app};
+use crate::harness::{Client, TestApp, spawn_demo_app, zh};
 
 const CNNC: &str = "中核南方新材料独居石项目";
 const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
@@ -69,7 +69,7 @@ async fn the_agenda_is_built_from_the_checklists_and_decisions_become_items() {
     );
     assert!(page.contains("申请协调员工宿舍配套用地"), "a pending investor request");
     assert!(
-        page.contains("上次会议决定事项落实情况") && page.contains("仍未完成"),
+        page.contains(zh().meetings.last_decisions) && page.contains("仍未完成"),
         "how the last meeting's decisions went"
     );
     assert!(
@@ -160,7 +160,7 @@ async fn the_agenda_is_built_from_the_checklists_and_decisions_become_items() {
     )
     .await;
     let (_, next_page) = official.get_text(&next).await;
-    assert!(next_page.contains("按期完成") && next_page.contains("协调增容停电计划"));
+    assert!(next_page.contains(zh().columns.col_on_time) && next_page.contains("协调增容停电计划"));
     assert!(next_page.contains("仍未完成") && next_page.contains("三日内完成线路迁改方案会审"));
 }
 
@@ -307,7 +307,7 @@ async fn the_record_keeps_attendance_and_minutes() {
         page.contains("周海峰\n张华")
             && page.contains("听取汇报。")
             && page.contains("用电增容本周完成。")
-            && page.contains("已召开")
+            && page.contains(zh().meetings.meeting_held)
     );
 }
 

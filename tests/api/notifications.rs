@@ -20,7 +20,7 @@ use zhuanban::domain::role::Role;
 use zhuanban::jobs::recompute;
 use zhuanban::jobs::webhooks;
 
-use crate::harness::{TestApp, spawn_demo_app};
+use crate::harness::{TestApp, spawn_demo_app, zh};
 
 const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
 const JINZHU: &str = "金竹矿业萤石矿项目";
@@ -719,7 +719,7 @@ async fn webhooks_are_validated_and_kept_to_admins_and_officials() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, page) = web.get_text(r.headers()["location"].to_str().unwrap()).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("县自然资源局") && page.contains("已加签") && !page.contains("SEC9"));
+    assert!(page.contains("县自然资源局") && page.contains(zh().notify.webhook_signed) && !page.contains("SEC9"));
     let logged: Value =
         sqlx::query_scalar("SELECT after FROM audit_log WHERE action = 'webhook.create' ORDER BY id DESC LIMIT 1")
             .fetch_one(&app.pool)
@@ -839,7 +839,7 @@ async fn a_supervision_order_and_its_late_reply_are_in_the_items_history() {
     assert!(page.contains("三日内报送整改方案") && page.contains("本周五前完成报批材料补正"));
     assert!(page.contains("回复逾期2天"), "lateness shows");
     assert!(
-        page.contains("下发督办单") && page.contains("回复督办单"),
+        page.contains(zh().notify.supervision_issue) && page.contains("回复督办单"),
         "both in the history"
     );
     let actions: Vec<String> =

@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use zhuanban::domain::role::Role;
 
-use crate::harness::spawn_demo_app;
+use crate::harness::{spawn_demo_app, zh};
 
 const ALL: [&str; 5] = [
     "章源钨业三期碳化钨粉项目",
@@ -70,7 +70,10 @@ async fn the_project_page_shows_timeline_task_force_and_urgent_items() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("备案至投产：37 天"), "the article's 37 days are measured");
     assert!(body.contains("县工业园区管委会") && body.contains("县委常委 王建国"));
-    assert!(body.contains("即将到期"), "the item due in two days is flagged");
+    assert!(
+        body.contains(zh().items.due_soon),
+        "the item due in two days is flagged"
+    );
 }
 
 #[tokio::test]
@@ -101,7 +104,7 @@ async fn an_investor_sees_no_internal_notes() {
     assert!(body.contains("施工临时用电增容"));
     assert!(!body.contains("变压器已到场"), "the item's internal note stays inside");
     assert!(
-        !body.contains("发布进展") && !body.contains("事项记录"),
+        !body.contains(zh().items.post_update) && !body.contains(zh().items.item_history),
         "no progress form, no history"
     );
     let (_, internal) = app
@@ -125,7 +128,7 @@ async fn malformed_and_unknown_ids_are_404_pages() {
         let (status, body) = client.get_text(path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(
-            body.contains("页面不存在") && body.contains("退出登录"),
+            body.contains("页面不存在") && body.contains(zh().nav_logout),
             "{path}: a 404 page in the layout"
         );
     }
@@ -142,7 +145,7 @@ async fn the_language_switch_shows_english_and_back() {
     assert!(body.contains("中文"), "a way back");
     client.get("/lang/zh?next=https://evil.example").await;
     let (_, body) = client.get_text("/projects").await;
-    assert!(body.contains("lang=\"zh-CN\"") && body.contains("项目一览"));
+    assert!(body.contains("lang=\"zh-CN\"") && body.contains(zh().projects.home_title));
     assert_eq!(client.get("/lang/fr").await.status(), StatusCode::NOT_FOUND);
 }
 
@@ -150,10 +153,10 @@ async fn the_language_switch_shows_english_and_back() {
 async fn the_login_page_says_it_is_a_demo_only_on_a_demo_database() {
     let app = spawn_demo_app().await;
     let (_, body) = app.client().get_text("/login").await;
-    assert!(body.contains("演示系统") && body.contains("zhuanban-demo"));
+    assert!(body.contains(zh().account.login_demo_heading) && body.contains("zhuanban-demo"));
     let plain = crate::harness::spawn_app().await;
     let (_, body) = plain.client().get_text("/login").await;
-    assert!(!body.contains("演示系统"));
+    assert!(!body.contains(zh().account.login_demo_heading));
 }
 
 #[tokio::test]
@@ -230,12 +233,15 @@ async fn the_project_page_shows_the_latest_history_and_the_history_page_all_of_i
     );
     assert!(first.find("记录-130") < first.find("记录-031"));
     assert!(first.contains(&format!("href=\"{all_href}?page=2\"")));
-    assert!(!first.contains("较新的记录"), "nothing newer than the first page");
+    assert!(
+        !first.contains(zh().projects.history_newer),
+        "nothing newer than the first page"
+    );
     let (_, second) = official.get_text(&format!("{all_href}?page=2")).await;
     assert_eq!(shown(&second), (1..=30).collect::<Vec<_>>());
     assert!(second.contains(&format!("href=\"{all_href}?page=1\"")));
     assert!(
-        !second.contains("较早的记录"),
+        !second.contains(zh().projects.history_older),
         "the demo's own entries fit on the last page"
     );
     let (status, garbled) = official.get_text(&format!("{all_href}?page=x%27")).await;

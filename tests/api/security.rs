@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 use zhuanban::domain::role::Role;
 
-use crate::harness::{Client, PASSWORD, TestApp, session_cookie, spawn_app, spawn_demo_app};
+use crate::harness::{Client, PASSWORD, TestApp, session_cookie, spawn_app, spawn_demo_app, zh};
 
 const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
 
@@ -329,7 +329,7 @@ async fn every_state_changing_form_refuses_a_missing_or_foreign_token() {
         .unwrap();
     assert_eq!(audit_before, audit_after, "nothing changed");
     assert!(
-        official.get_text("/projects").await.1.contains("退出登录"),
+        official.get_text("/projects").await.1.contains(zh().nav_logout),
         "still signed in"
     );
 }
@@ -463,7 +463,7 @@ async fn change_password(
 }
 
 async fn signed_in(client: &Client) -> bool {
-    client.get_text("/projects").await.1.contains("退出登录")
+    client.get_text("/projects").await.1.contains(zh().nav_logout)
 }
 
 #[tokio::test]
@@ -473,7 +473,7 @@ async fn a_password_change_needs_the_old_password_and_twelve_characters() {
     let client = app.login("wang").await;
     let (status, page) = client.get_text("/account/password").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("当前密码") && page.contains("name=\"end_others\""));
+    assert!(page.contains(zh().account.password_current) && page.contains("name=\"end_others\""));
 
     let r = change_password(
         &client,

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use uuid::Uuid;
 
-use crate::harness::{TestApp, spawn_demo_app};
+use crate::harness::{TestApp, spawn_demo_app, zh};
 
 const NEW_PLANT: &str = "新建厂房（新供地）";
 
@@ -48,7 +48,7 @@ async fn admins_keep_templates_and_bad_lines_are_named() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = r.text().await.unwrap();
     assert!(
-        body.contains("开始后天数") && body.contains("value=\"节能审查\""),
+        body.contains(zh().sheets.template_offset) && body.contains("value=\"节能审查\""),
         "the typed lines are kept"
     );
     fields.truncate(fields.len() - 4);
