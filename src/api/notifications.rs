@@ -27,6 +27,8 @@ pub struct NotificationJson {
     kind: EventKind,
     item_id: Option<Uuid>,
     project_id: Option<Uuid>,
+    /// The investor's request it is about (request events).
+    request_id: Option<Uuid>,
     /// The notification in the caller's language.
     text: String,
     read: bool,
@@ -50,6 +52,7 @@ pub async fn inbox(
                 kind: n.kind,
                 item_id: n.item_id,
                 project_id: n.project_id,
+                request_id: n.request_id,
                 read: n.read,
                 created_at: n.created_at,
             })

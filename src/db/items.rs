@@ -643,13 +643,20 @@ pub async fn transition(
             "item.close"
         }
         Transition::Cancel => "item.cancel",
-        Transition::Submit => "item.submit",
-        Transition::Verify => "item.verify",
+        Transition::Submit => {
+            announce_turn(&mut tx, &after, EventKind::ItemSubmitted).await?;
+            "item.submit"
+        }
+        Transition::Verify => {
+            announce_request_item_closed(&mut tx, &after).await?;
+            "item.verify"
+        }
         Transition::Reopen => {
             after_json["reopen_reason"] = json!(text);
             "item.reopen"
         }
         Transition::SendBack => {
+            announce_turn(&mut tx, &after, EventKind::ItemSentBack).await?;
             after_json["send_back_reason"] = json!(text);
             "item.send_back"
         }
@@ -756,6 +763,26 @@ async fn announce_assignment(conn: &mut PgConnection, item: &Item) -> Result<(),
             project_id: Some(item.project_id),
             item_id: Some(item.id),
             meeting_id: item.meeting_id,
+            subject: &item.title,
+            deadline: Some(item.deadline),
+            ..NewEvent::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Tells the next actor it is their turn on the item: the verifiers when its evidence is
+/// submitted, the unit when it is sent back. Once per transition (the version it made).
+async fn announce_turn(conn: &mut PgConnection, item: &Item, kind: EventKind) -> Result<(), sqlx::Error> {
+    notifications::emit(
+        conn,
+        kind,
+        &format!("{}:{}:{}", kind.as_str(), item.id, item.version),
+        NewEvent {
+            unit_id: Some(item.responsible_unit_id),
+            project_id: Some(item.project_id),
+            item_id: Some(item.id),
             subject: &item.title,
             deadline: Some(item.deadline),
             ..NewEvent::default()

@@ -76,9 +76,10 @@ pub async fn deliver(conn: &mut PgConnection, events: &[Uuid]) -> Result<(), sql
         return Ok(());
     }
     let unit = kinds_for(|a| matches!(a, Audience::Unit | Audience::UnitAndLeaders));
-    let leaders = kinds_for(|a| a == Audience::UnitAndLeaders);
+    let leaders = kinds_for(|a| matches!(a, Audience::UnitAndLeaders | Audience::TaskForceAndOfficials));
+    let task_force = kinds_for(|a| a == Audience::TaskForceAndOfficials);
     let company = kinds_for(|a| a == Audience::Company);
-    let officials = kinds_for(|a| a == Audience::Officials);
+    let officials = kinds_for(|a| matches!(a, Audience::Officials | Audience::TaskForceAndOfficials));
     // One equi-join per audience (an OR of them would compare every event with every user); a
     // receiver reached twice (a leader twice over) is skipped by the conflict clause, without a sort.
     sqlx::query(
@@ -100,6 +101,12 @@ pub async fn deliver(conn: &mut PgConnection, events: &[Uuid]) -> Result<(), sql
              WHERE e.id = ANY($1) AND e.kind = ANY($3)
              UNION ALL
              SELECT e.id, u.id, e.created_at, e.kind
+             FROM events e JOIN task_forces f ON f.project_id = e.project_id
+             JOIN task_force_members m ON m.task_force_id = f.id AND m.duty <> 'leader'
+             JOIN users u ON u.id = m.user_id AND u.role = 'lead' AND u.active
+             WHERE e.id = ANY($1) AND e.kind = ANY($6)
+             UNION ALL
+             SELECT e.id, u.id, e.created_at, e.kind
              FROM events e JOIN investor_projects ip ON ip.project_id = e.project_id
              JOIN users u ON u.id = ip.user_id AND u.role = 'investor' AND u.active
              WHERE e.id = ANY($1) AND e.kind = ANY($4)
@@ -115,17 +122,21 @@ pub async fn deliver(conn: &mut PgConnection, events: &[Uuid]) -> Result<(), sql
     .bind(&leaders)
     .bind(&company)
     .bind(&officials)
+    .bind(&task_force)
     .execute(&mut *conn)
     .await?;
-    // Group robots are internal: events addressed to a company (unit_id NULL) never go there.
+    // Group robots are internal: events addressed to a company never go there. A unit's events go
+    // to its robots and the county's; the county's also hear of requests waiting for triage.
+    let county = kinds_for(|a| a == Audience::TaskForceAndOfficials);
     sqlx::query(
         "INSERT INTO webhook_deliveries (webhook_id, event_id)
          SELECT w.id, e.id FROM events e
          JOIN webhooks w ON w.active AND (w.unit_id = e.unit_id OR w.unit_id IS NULL)
-         WHERE e.id = ANY($1) AND e.unit_id IS NOT NULL
+         WHERE e.id = ANY($1) AND (e.unit_id IS NOT NULL OR e.kind = ANY($2))
          ON CONFLICT DO NOTHING",
     )
     .bind(events)
+    .bind(&county)
     .execute(conn)
     .await?;
     Ok(())
@@ -169,6 +180,7 @@ pub struct Notification {
     pub item_id: Option<Uuid>,
     pub project_id: Option<Uuid>,
     pub notice_id: Option<Uuid>,
+    pub request_id: Option<Uuid>,
     pub project_name: Option<String>,
     pub unit_name: Option<String>,
     pub subject: String,
@@ -190,18 +202,19 @@ impl Notification {
         }
     }
 
-    /// Where the entry leads: the item, else the notice, else the project.
+    /// Where the entry leads: the item, else the notice, else the request, else the project.
     pub fn href(&self) -> Option<String> {
-        match (self.item_id, self.notice_id, self.project_id) {
-            (Some(i), _, _) => Some(links::item(i)),
-            (None, Some(n), _) => Some(links::notice(n)),
-            (None, None, Some(p)) => Some(links::project(p)),
+        match (self.item_id, self.notice_id, self.request_id, self.project_id) {
+            (Some(i), _, _, _) => Some(links::item(i)),
+            (None, Some(n), _, _) => Some(links::notice(n)),
+            (None, None, Some(r), _) => Some(links::request(r)),
+            (None, None, None, Some(p)) => Some(links::project(p)),
             _ => None,
         }
     }
 }
 
-const EVENT: &str = "SELECT e.id, e.kind, e.item_id, e.project_id, e.notice_id, p.name AS project_name,
+const EVENT: &str = "SELECT e.id, e.kind, e.item_id, e.project_id, e.notice_id, e.request_id, p.name AS project_name,
         un.name AS unit_name, e.subject, e.deadline, e.overdue_days, e.created_at";
 
 /// A user's inbox, newest first, a page at a time, with the number of entries.

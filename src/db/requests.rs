@@ -10,10 +10,11 @@ use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
 use super::items::{self, Item, NewItem};
-use super::notifications;
+use super::notifications::{self, NewEvent};
 use super::scope::{ON_TASK_FORCE, in_scope, scope_params};
 use crate::domain::access::ProjectScope;
 use crate::domain::checklist::Category;
+use crate::domain::notification::EventKind;
 use crate::domain::request::{self, Dates, RequestDraft, RequestState, Standing};
 use crate::domain::status::ItemState;
 
@@ -239,8 +240,70 @@ pub async fn create(pool: &PgPool, project: Uuid, user: Uuid, draft: &RequestDra
     .await?;
     let request = get(&mut tx, id).await?;
     record(&mut tx, Actor::User(user), "request.create", None, &request).await?;
+    notifications::emit(
+        &mut tx,
+        EventKind::RequestSubmitted,
+        &format!("request_submitted:{id}"),
+        NewEvent {
+            project_id: Some(request.project_id),
+            request_id: Some(id),
+            subject: &request.title,
+            ..NewEvent::default()
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(request)
+}
+
+/// Reminds whoever triages of pending requests whose triage deadline is the next working day,
+/// and warns once it has passed (domain::request::triage_reminder): once per request and kind,
+/// however many runs and instances look.
+pub async fn remind_triage(
+    conn: &mut PgConnection,
+    today: NaiveDate,
+    level: &request::ServiceLevel,
+    tz: chrono_tz::Tz,
+) -> Result<usize, sqlx::Error> {
+    let pending: Vec<(Uuid, Uuid, String, DateTime<Utc>)> =
+        sqlx::query_as("SELECT id, project_id, title, created_at FROM investor_requests WHERE state = 'pending'")
+            .fetch_all(&mut *conn)
+            .await?;
+    let (mut kinds, mut keys, mut projects, mut requests, mut subjects, mut deadlines) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (id, project, title, created_at) in pending {
+        let submitted = created_at.with_timezone(&tz).date_naive();
+        let by = level.calendar.add(submitted, level.triage_days);
+        let kind = match request::triage_reminder(by, today, &level.calendar) {
+            Some(request::TriageReminder::Due) => EventKind::RequestTriageDue,
+            Some(request::TriageReminder::Late) => EventKind::RequestLate,
+            None => continue,
+        };
+        kinds.push(kind.as_str());
+        keys.push(format!("{}:{id}", kind.as_str()));
+        projects.push(project);
+        requests.push(id);
+        subjects.push(title.chars().take(300).collect::<String>());
+        deadlines.push(by);
+    }
+    if kinds.is_empty() {
+        return Ok(0);
+    }
+    let events: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO events (kind, dedup_key, project_id, request_id, subject, deadline)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::date[])
+         ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+    )
+    .bind(&kinds)
+    .bind(&keys)
+    .bind(&projects)
+    .bind(&requests)
+    .bind(&subjects)
+    .bind(&deadlines)
+    .fetch_all(&mut *conn)
+    .await?;
+    notifications::deliver(conn, &events).await?;
+    Ok(events.len())
 }
 
 /// The outcome of a triage.

@@ -24,6 +24,16 @@ pub enum EventKind {
     NoticePublished,
     SupervisionOrder,
     SupervisionReply,
+    /// A unit submitted an item's evidence: the task force's leads and the officials verify it.
+    ItemSubmitted,
+    /// The verifier sent the evidence back: the unit's turn again.
+    ItemSentBack,
+    /// An investor raised a request: the task force's leads and the officials triage it.
+    RequestSubmitted,
+    /// A pending request's triage deadline is the next working day (or today).
+    RequestTriageDue,
+    /// A pending request's triage deadline passed.
+    RequestLate,
 }
 
 /// Who receives an event.
@@ -37,10 +47,13 @@ pub enum Audience {
     Company,
     /// The county's officials (the dispatch office that issued the order).
     Officials,
+    /// Those who verify and triage for the task force — its leader and its leads, whatever their
+    /// duty — and the county's officials.
+    TaskForceAndOfficials,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::ItemAssigned,
         EventKind::ItemDueSoon,
         EventKind::ItemYellow,
@@ -52,6 +65,11 @@ impl EventKind {
         EventKind::NoticePublished,
         EventKind::SupervisionOrder,
         EventKind::SupervisionReply,
+        EventKind::ItemSubmitted,
+        EventKind::ItemSentBack,
+        EventKind::RequestSubmitted,
+        EventKind::RequestTriageDue,
+        EventKind::RequestLate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +85,11 @@ impl EventKind {
             EventKind::NoticePublished => "notice_published",
             EventKind::SupervisionOrder => "supervision_order",
             EventKind::SupervisionReply => "supervision_reply",
+            EventKind::ItemSubmitted => "item_submitted",
+            EventKind::ItemSentBack => "item_sent_back",
+            EventKind::RequestSubmitted => "request_submitted",
+            EventKind::RequestTriageDue => "request_triage_due",
+            EventKind::RequestLate => "request_late",
         }
     }
 
@@ -83,7 +106,17 @@ impl EventKind {
             EventKind::ItemRed => Audience::UnitAndLeaders,
             EventKind::RequestAccepted | EventKind::RequestDeclined | EventKind::RequestItemClosed => Audience::Company,
             EventKind::SupervisionReply => Audience::Officials,
-            _ => Audience::Unit,
+            EventKind::ItemSubmitted
+            | EventKind::RequestSubmitted
+            | EventKind::RequestTriageDue
+            | EventKind::RequestLate => Audience::TaskForceAndOfficials,
+            EventKind::ItemAssigned
+            | EventKind::ItemDueSoon
+            | EventKind::ItemYellow
+            | EventKind::DecisionAssigned
+            | EventKind::NoticePublished
+            | EventKind::SupervisionOrder
+            | EventKind::ItemSentBack => Audience::Unit,
         }
     }
 
@@ -306,6 +339,17 @@ mod tests {
         assert_eq!(EventKind::RequestDeclined.audience(), Audience::Company);
         assert!(EventKind::RequestItemClosed.for_investors());
         assert!(!EventKind::NoticePublished.for_investors());
+        // The next actor: whoever verifies or triages, or the unit whose evidence came back.
+        for k in [
+            EventKind::ItemSubmitted,
+            EventKind::RequestSubmitted,
+            EventKind::RequestTriageDue,
+            EventKind::RequestLate,
+        ] {
+            assert_eq!(k.audience(), Audience::TaskForceAndOfficials, "{k:?}");
+            assert!(!k.for_investors());
+        }
+        assert_eq!(EventKind::ItemSentBack.audience(), Audience::Unit);
         assert_eq!(EventKind::parse("nothing"), None);
     }
 

@@ -134,6 +134,25 @@ pub fn timing(state: RequestState, dates: Dates, today: NaiveDate, level: &Servi
     }
 }
 
+/// What a pending request's triage deadline calls for on `today`: a reminder on the working day
+/// before it (and on the day itself, for a reminder that could not be sent the day before), a
+/// warning once it has passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TriageReminder {
+    Due,
+    Late,
+}
+
+pub fn triage_reminder(triage_by: NaiveDate, today: NaiveDate, calendar: &WorkCalendar) -> Option<TriageReminder> {
+    if today > triage_by {
+        Some(TriageReminder::Late)
+    } else if calendar.add(today, 1) >= triage_by {
+        Some(TriageReminder::Due)
+    } else {
+        None
+    }
+}
+
 /// A request's figures for a task force or a unit: how many, how many wait, how many broke the
 /// service level, and the investors' ratings of the help.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -254,6 +273,30 @@ mod tests {
             resolve_days: 5,
             calendar: WorkCalendar::default(),
         }
+    }
+
+    #[test]
+    fn triage_is_reminded_the_working_day_before_its_deadline_and_flagged_after_it() {
+        let calendar = WorkCalendar::default();
+        // Raised on Thursday 2026-11-26 with two working days: triage by Monday 2026-11-30.
+        let by = calendar.add(d("2026-11-26"), 2);
+        assert_eq!(by, d("2026-11-30"));
+        let on = |today: &str| triage_reminder(by, d(today), &calendar);
+        assert_eq!(on("2026-11-26"), None);
+        // Friday is the working day before Monday: the weekend does not count.
+        assert_eq!(on("2026-11-27"), Some(TriageReminder::Due));
+        assert_eq!(on("2026-11-28"), Some(TriageReminder::Due));
+        assert_eq!(on("2026-11-30"), Some(TriageReminder::Due), "the last day itself");
+        assert_eq!(on("2026-12-01"), Some(TriageReminder::Late));
+        // A Friday made a holiday moves the reminder to Thursday.
+        let holiday = WorkCalendar::new([(d("2026-11-27"), false)]);
+        let by = holiday.add(d("2026-11-25"), 2);
+        assert_eq!(by, d("2026-11-30"));
+        assert_eq!(triage_reminder(by, d("2026-11-25"), &holiday), None);
+        assert_eq!(
+            triage_reminder(by, d("2026-11-26"), &holiday),
+            Some(TriageReminder::Due)
+        );
     }
 
     // 2026-11-23 is a Monday.

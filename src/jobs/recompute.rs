@@ -14,7 +14,7 @@ use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use crate::db::{recompute, settings};
+use crate::db::{recompute, requests, settings};
 use crate::domain::ranking;
 
 /// What one run did, in one line.
@@ -160,6 +160,10 @@ async fn compute(
         recompute::freeze_weekly(tx, sunday, None, th, tz, size).await?;
         Some(sunday)
     };
+    // Reminders are of today: a run as of another day must not announce anything.
+    if is_today {
+        requests::remind_triage(tx, as_of, settings.service_level(), settings.tz()).await?;
+    }
     let duration = clock.elapsed();
     let ms = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
     recompute::record_run(tx, coverage, started_at, ms, counts, all.len() as i32).await?;

@@ -635,13 +635,16 @@ async fn two_workers_at_once_send_each_delivery_once() {
     let sent = x.unwrap().delivered + y.unwrap().delivered;
     let got = robot.got.lock().unwrap().len();
     assert_eq!(sent, got, "each counted once");
-    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events WHERE unit_id IS NOT NULL")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let events: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM events
+         WHERE unit_id IS NOT NULL OR kind IN ('request_submitted', 'request_triage_due', 'request_late')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     assert_eq!(
         got as i64, events,
-        "a county-wide robot gets every unit's events, each once"
+        "a county-wide robot gets every unit's events and the requests waiting for triage, each once"
     );
     let body = &robot.got.lock().unwrap()[0].1;
     assert_eq!(body["msgtype"], "markdown");
@@ -939,4 +942,176 @@ async fn the_openapi_document_describes_notifications_and_webhooks() {
     assert!(doc["paths"]["/api/v1/webhooks/{id}/deliveries"]["get"].is_object());
     let kinds = &doc["components"]["schemas"]["EventKind"]["enum"];
     assert!(kinds.as_array().unwrap().contains(&json!("item_red")), "{kinds}");
+}
+
+#[tokio::test]
+async fn a_submitted_item_reaches_its_verifiers_and_a_sent_back_one_its_unit_once_per_turn() {
+    let app = spawn_demo_app().await;
+    let member = Api::as_user(&app, "member").await;
+    let lead = Api::as_user(&app, "lead").await;
+    let official = Api::as_user(&app, "official").await;
+    // A lead of no task force of this project, and the investor, hear nothing.
+    app.add_user("lead-elsewhere", Role::Lead, Some("gyyq"), &[]).await;
+    let elsewhere = Api::as_user(&app, "lead-elsewhere").await;
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM checklist_items WHERE title = '宿舍楼规划方案调整'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let path = |action: &str| format!("/api/v1/items/{id}/{action}");
+    let (status, _) = member
+        .post(&path("submit"), json!({"version": 1, "note": "批复已下达"}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for verifier in [&lead, &official] {
+        let told = verifier.inbox("item_submitted").await;
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert_eq!(told[0]["item_id"], id.to_string());
+        assert!(told[0]["text"].as_str().unwrap().contains("宿舍楼规划方案调整"));
+    }
+    assert!(elsewhere.inbox("item_submitted").await.is_empty());
+    assert!(
+        member.inbox("item_submitted").await.is_empty(),
+        "not the submitter's own turn"
+    );
+    assert!(
+        Api::as_user(&app, "investor")
+            .await
+            .inbox("item_submitted")
+            .await
+            .is_empty()
+    );
+    // The lead's bell shows it on any page.
+    let page = app.demo_login("lead").await;
+    let (_, projects) = page.get_text("/projects").await;
+    assert!(unread(&projects).is_some_and(|n| n >= 1), "the bell counts it");
+
+    let (status, _) = lead
+        .post(
+            &path("send-back"),
+            json!({"version": 2, "reason": "缺少批复文件扫描件"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let back = member.inbox("item_sent_back").await;
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0]["item_id"], id.to_string());
+    assert!(lead.inbox("item_sent_back").await.is_empty());
+
+    // A second submission is a second turn: told again, once.
+    let (status, _) = member
+        .post(&path("submit"), json!({"version": 3, "note": "已补扫描件"}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(lead.inbox("item_submitted").await.len(), 2);
+    assert_eq!(events_of(&app, "item_submitted", id).await, 2);
+}
+
+#[tokio::test]
+async fn a_request_reaches_the_officials_at_once_and_is_reminded_before_and_after_its_triage_deadline() {
+    let app = spawn_demo_app().await;
+    // One working day to triage: a request raised today is due by the next working day.
+    sqlx::query("UPDATE settings SET request_triage_days = 1")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let project = app.project_id(QIXIANG).await;
+    let investor = Api::as_user(&app, "investor").await;
+    let official = Api::as_user(&app, "official").await;
+    let (status, raised) = investor
+        .post(
+            &format!("/api/v1/projects/{project}/requests"),
+            json!({"title": "协调解决施工用水", "category": "utilities"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{raised}");
+    let request = raised["id"].as_str().unwrap().to_string();
+    let told = official.inbox("request_submitted").await;
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0]["request_id"], request.as_str());
+    assert_eq!(told[0]["project_id"], project.to_string());
+    assert!(investor.inbox("request_submitted").await.is_empty());
+    assert!(
+        Api::as_user(&app, "member")
+            .await
+            .inbox("request_submitted")
+            .await
+            .is_empty()
+    );
+    // The bell's entry leads to the request.
+    let page = app.demo_login("official").await;
+    let (_, inbox) = page.get_text("/inbox").await;
+    assert!(
+        inbox.contains(&zhuanban::links::request(&request)),
+        "links to the request"
+    );
+
+    // The recomputation reminds once, however often it runs.
+    recompute_as_of(&app, None).await;
+    recompute_as_of(&app, None).await;
+    let of_request = |list: Vec<Value>| -> Vec<Value> {
+        list.into_iter()
+            .filter(|n| n["request_id"] == request.as_str())
+            .collect()
+    };
+    let due = of_request(official.inbox("request_triage_due").await);
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert!(of_request(official.inbox("request_late").await).is_empty());
+    // Left untriaged past its deadline, it is flagged late, once.
+    sqlx::query("UPDATE investor_requests SET created_at = created_at - interval '10 days' WHERE id = $1::uuid")
+        .bind(&request)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    recompute_as_of(&app, None).await;
+    recompute_as_of(&app, None).await;
+    assert_eq!(of_request(official.inbox("request_late").await).len(), 1);
+    // A run as of another day announces nothing.
+    let (_, before) = official.get("/api/v1/notifications").await;
+    recompute_as_of(&app, Some(today(&app).await - days(3))).await;
+    let (_, after) = official.get("/api/v1/notifications").await;
+    assert_eq!(before.as_array().unwrap().len(), after.as_array().unwrap().len());
+    // A triaged request is not reminded, however old it is.
+    let (_, second) = investor
+        .post(
+            &format!("/api/v1/projects/{project}/requests"),
+            json!({"title": "协调解决临时用电", "category": "utilities"}),
+        )
+        .await;
+    let second = second["id"].as_str().unwrap().to_string();
+    let (status, _) = official
+        .post(
+            &format!("/api/v1/requests/{second}/decline"),
+            json!({"reason": "不属于本专班职责"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    sqlx::query("UPDATE investor_requests SET created_at = created_at - interval '10 days' WHERE id = $1::uuid")
+        .bind(&second)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    recompute_as_of(&app, None).await;
+    let reminded: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM events WHERE request_id = $1::uuid AND kind IN ('request_triage_due', 'request_late')",
+    )
+    .bind(&second)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(reminded, 0);
+}
+
+#[tokio::test]
+async fn the_database_takes_every_kind_of_event() {
+    let app = spawn_demo_app().await;
+    let mut tx = app.pool.begin().await.unwrap();
+    for kind in zhuanban::domain::notification::EventKind::ALL {
+        sqlx::query("INSERT INTO events (kind, dedup_key, subject) VALUES ($1, $2, 'x')")
+            .bind(kind.as_str())
+            .bind(format!("test:{}", kind.as_str()))
+            .execute(&mut *tx)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", kind.as_str()));
+    }
+    tx.rollback().await.unwrap();
 }
