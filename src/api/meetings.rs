@@ -3,14 +3,17 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Body, Object};
+use super::{ApiError, Body, Object};
 use crate::app;
 use crate::app::meetings::MeetingInput;
+use crate::app::notices::Outcome as Publication;
 use crate::auth::CurrentUser;
 use crate::db::notices::{self, NoticeContent};
 use crate::domain::checklist::{Category, ItemFields};
@@ -263,6 +266,11 @@ pub struct PublishJson {
     title: Option<String>,
     #[schema(max_length = 20000, pattern = r"^[^\u0000]*$")]
     body: Option<String>,
+    /// Correct the meeting's notice: a new notice replaces it, saying which it corrects and why
+    /// (`reason` required). Without it, a meeting published already answers 409 with its notice.
+    reissue: Option<bool>,
+    #[schema(max_length = 500, pattern = r"^[^\u0000]*$")]
+    reason: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -272,18 +280,37 @@ pub struct Published {
 
 /// Publishes a notice from the meeting (officials): its content is frozen.
 #[utoipa::path(post, tag = "meetings", operation_id = "meetings_publish", path = "/api/v1/meetings/{id}/publish", params(("id" = Uuid, Path)), request_body(content = Option<PublishJson>, description = "optional: without a body the meeting's title and no text"),
-    responses((status = 201, body = Published), (status = 403), (status = 404)))]
+    responses((status = 201, body = Published), (status = 403), (status = 404),
+              (status = 409, description = "the meeting's notice is published already: `notice_id` is that one", body = ApiError)))]
 pub async fn publish(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
     body: Option<Json<Option<Object<PublishJson>>>>,
-) -> AppResult<(StatusCode, Json<Published>)> {
+) -> AppResult<Response> {
     let p = body.and_then(|Json(p)| p).map(|Object(p)| p).unwrap_or_default();
-    let (title, body) = (p.title.unwrap_or_default(), p.body.unwrap_or_default());
-    match app::meetings::publish(&state.db, &user, id, &title, &body).await? {
-        Ok(notice_id) => Ok((StatusCode::CREATED, Json(Published { notice_id }))),
+    let (title, body, reason) = (
+        p.title.unwrap_or_default(),
+        p.body.unwrap_or_default(),
+        p.reason.unwrap_or_default(),
+    );
+    let typed = app::meetings::NoticeInput {
+        title: &title,
+        body: &body,
+        reissue: p.reissue.unwrap_or(false),
+        reason: &reason,
+    };
+    match app::meetings::publish(&state.db, &user, id, &typed, None).await? {
+        Ok(Publication::Done(notice_id)) => Ok((StatusCode::CREATED, Json(Published { notice_id })).into_response()),
+        Ok(Publication::Exists(notice_id)) => {
+            let body =
+                json!({ "error": "conflict", "message": ctx.t().meetings.notice_exists, "notice_id": notice_id });
+            Ok((StatusCode::CONFLICT, Json(body)).into_response())
+        }
+        Ok(Publication::Stale) => Err(AppError::Internal(anyhow::anyhow!(
+            "a publication without a preview is never stale"
+        ))),
         Err(e) => Err(invalid(e, &ctx)),
     }
 }
@@ -299,6 +326,11 @@ pub struct NoticeJson {
     meeting_id: Option<Uuid>,
     published_at: DateTime<Utc>,
     content: NoticeContent,
+    /// The notice this one corrects, and why.
+    corrects: Option<Uuid>,
+    correction_reason: Option<String>,
+    /// The correction that replaced this one.
+    superseded_by: Option<Uuid>,
 }
 
 /// A published notice: the content frozen at publication.
@@ -322,5 +354,8 @@ pub async fn notice(
         meeting_id: n.meeting_id,
         published_at: n.published_at,
         content: n.content.0,
+        corrects: n.corrects,
+        correction_reason: n.correction_reason,
+        superseded_by: n.superseded_by,
     }))
 }

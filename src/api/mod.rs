@@ -100,6 +100,8 @@ pub struct ApiError {
     fields: Option<std::collections::HashMap<String, String>>,
     /// 409 on a stale version: the object as it is now (nothing was changed).
     current: Option<serde_json::Value>,
+    /// 409 on publishing a meeting's notice again: the notice it has.
+    notice_id: Option<Uuid>,
 }
 
 /// Every operation lists the errors it can answer, each with [`ApiError`]'s body: 401 and 403 for

@@ -160,22 +160,95 @@ pub async fn decide(
     Ok(Ok(item.id))
 }
 
-/// Publishes the meeting's notice (its chair): the title defaults to the meeting's.
+/// A meeting's notice as typed: its title (the meeting's when blank) and text, and for a
+/// correction of the notice the meeting has, the reason.
+pub struct NoticeInput<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub reissue: bool,
+    pub reason: &'a str,
+}
+
+/// A notice checked and ready to show or publish.
+pub struct CheckedNotice {
+    pub meeting: Meeting,
+    pub title: String,
+    pub body: Option<String>,
+    pub correction: Option<String>,
+}
+
+/// The longest reason for a correction.
+pub const REASON_MAX: usize = 500;
+
+async fn check_notice(
+    db: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    typed: &NoticeInput<'_>,
+) -> AppResult<Result<CheckedNotice, FieldErrors>> {
+    let meeting = chaired(db, user, id).await?;
+    let (text, mut errors) = match meeting::notice_text(typed.title, typed.body) {
+        Ok(text) => (Some(text), FieldErrors::default()),
+        Err(e) => (None, e),
+    };
+    let correction = if typed.reissue {
+        errors.check("reason", input::required_text(typed.reason, REASON_MAX))
+    } else {
+        None
+    };
+    let (Some((title, body)), true) = (text, errors.is_empty()) else {
+        return Ok(Err(errors));
+    };
+    Ok(Ok(CheckedNotice {
+        title: title.unwrap_or_else(|| meeting.title.clone()),
+        meeting,
+        body,
+        correction,
+    }))
+}
+
+/// The meeting's notice as it would be frozen now, to confirm (its chair).
+pub async fn preview(
+    db: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    typed: &NoticeInput<'_>,
+) -> AppResult<Result<(CheckedNotice, super::notices::Draft), FieldErrors>> {
+    let checked = match check_notice(db, user, id, typed).await? {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
+    let draft = super::notices::draft(db, &checked.meeting.project_ids, Some(id)).await?;
+    Ok(Ok((checked, draft)))
+}
+
+/// Publishes the meeting's notice (its chair), once: again, it answers with the notice the
+/// meeting has, unless it is a correction. `previewed` is the digest of the preview confirmed.
 pub async fn publish(
     db: &PgPool,
     user: &CurrentUser,
     id: Uuid,
-    title: &str,
-    body: &str,
-) -> AppResult<Result<Uuid, FieldErrors>> {
-    let meeting = chaired(db, user, id).await?;
-    let (title, body) = match meeting::notice_text(title, body) {
-        Ok(text) => text,
+    typed: &NoticeInput<'_>,
+    previewed: Option<&str>,
+) -> AppResult<Result<super::notices::Outcome, FieldErrors>> {
+    let c = match check_notice(db, user, id, typed).await? {
+        Ok(c) => c,
         Err(e) => return Ok(Err(e)),
     };
-    let title = title.unwrap_or_else(|| meeting.title.clone());
-    let notice = super::notices::publish(db, user, &meeting.project_ids, Some(id), &title, body.as_deref()).await?;
-    Ok(Ok(notice))
+    let publication = super::notices::Publication {
+        title: &c.title,
+        body: c.body.as_deref(),
+        correction: c.correction.as_deref(),
+        previewed,
+    };
+    Ok(Ok(super::notices::publish(
+        db,
+        user,
+        &c.meeting.project_ids,
+        Some(id),
+        publication,
+    )
+    .await?))
 }
 
 /// The chair adds a point to the agenda, optionally on one of its projects.

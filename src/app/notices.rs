@@ -1,11 +1,13 @@
-//! Notices (红黄色通报): who reads which, and publishing one (its content frozen as of today).
+//! Notices (红黄色通报): who reads which, previewing one, and publishing it (its content frozen as
+//! of today); a meeting's notice once, or corrected with a reason.
 
+use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::auth::policy;
 use crate::db::audit::Actor;
-use crate::db::notices::{self, NewNotice};
+use crate::db::notices::{self, NewNotice, NoticeContent, Published};
 use crate::db::{items, recompute, settings, supervision};
 use crate::domain::access::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -19,15 +21,23 @@ pub fn reader(user: &CurrentUser) -> AppResult<(bool, Option<Uuid>)> {
     Ok((policy::may_oversee_county(user), user.unit_id))
 }
 
-/// Publishes a notice over `project_ids` as of today, frozen; returns its id.
-pub async fn publish(
-    db: &PgPool,
-    user: &CurrentUser,
-    project_ids: &[Uuid],
-    meeting: Option<Uuid>,
-    title: &str,
-    body: Option<&str>,
-) -> AppResult<Uuid> {
+/// A notice as it would be frozen now: its content and the units it names.
+pub struct Draft {
+    pub content: NoticeContent,
+    pub unit_ids: Vec<Uuid>,
+}
+
+impl Draft {
+    /// A fingerprint of the content: a publication confirmed from a preview is refused when the
+    /// content changed since (`stale`), so what was previewed is exactly what is frozen.
+    pub fn digest(&self) -> String {
+        let json = serde_json::to_vec(&self.content).unwrap_or_default();
+        hex::encode(Sha256::digest(&json))
+    }
+}
+
+/// The notice over `project_ids` (and the decisions of `meeting`) as of today, not yet published.
+pub async fn draft(db: &PgPool, project_ids: &[Uuid], meeting: Option<Uuid>) -> AppResult<Draft> {
     let settings = settings::load(db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let overdue = items::overdue_of_projects(db, project_ids, today).await?;
@@ -46,18 +56,65 @@ pub async fn publish(
     );
     let orders = supervision::for_notice(db, project_ids, today).await?;
     content.supervision = notices::supervision_section(&orders, today);
+    if let Some(meeting) = meeting {
+        content.decisions = notices::meeting_decisions(db, meeting).await?;
+    }
+    content.issuer = settings.notice_issuer.clone();
     // Every overdue item is yellow or red: the notice names each of their units.
     let mut unit_ids: Vec<Uuid> = overdue.iter().map(|i| i.responsible_unit_id).collect();
     unit_ids.sort();
     unit_ids.dedup();
+    Ok(Draft { content, unit_ids })
+}
+
+/// What a notice is published as.
+pub struct Publication<'a> {
+    pub title: &'a str,
+    pub body: Option<&'a str>,
+    /// A correction of the meeting's notice, with its reason.
+    pub correction: Option<&'a str>,
+    /// The digest of the previewed draft, when the publication confirms a preview.
+    pub previewed: Option<&'a str>,
+}
+
+/// What became of publishing.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Done(Uuid),
+    /// The meeting has its notice already: that one.
+    Exists(Uuid),
+    /// The content changed since the preview: nothing was published.
+    Stale,
+}
+
+/// Publishes a notice over `project_ids` as of today, frozen (officials).
+pub async fn publish(
+    db: &PgPool,
+    user: &CurrentUser,
+    project_ids: &[Uuid],
+    meeting: Option<Uuid>,
+    p: Publication<'_>,
+) -> AppResult<Outcome> {
+    if !policy::may_manage_projects(user) {
+        return Err(AppError::Forbidden);
+    }
+    let draft = draft(db, project_ids, meeting).await?;
+    if p.previewed.is_some_and(|d| d != draft.digest()) {
+        return Ok(Outcome::Stale);
+    }
     let new = NewNotice {
-        title,
-        body,
+        title: p.title,
+        body: p.body,
         meeting_id: meeting,
-        content: &content,
+        content: &draft.content,
         project_ids,
-        unit_ids: &unit_ids,
+        unit_ids: &draft.unit_ids,
+        correction: p.correction,
     };
-    let (id, _) = notices::publish(db, new, Actor::User(user.id), Some(user.id)).await?;
-    Ok(id)
+    Ok(
+        match notices::publish(db, new, Actor::User(user.id), Some(user.id)).await? {
+            Published::Done(id) => Outcome::Done(id),
+            Published::Exists(id) => Outcome::Exists(id),
+        },
+    )
 }

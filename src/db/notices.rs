@@ -65,6 +65,15 @@ pub fn supervision_section(orders: &[Order], as_of: NaiveDate) -> Vec<NoticeOrde
     out
 }
 
+/// A decision of the notice's meeting (a checklist item it created).
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NoticeDecision {
+    pub project: String,
+    pub title: String,
+    pub unit: String,
+    pub deadline: NaiveDate,
+}
+
 /// What a notice says, frozen at publication.
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NoticeContent {
@@ -77,6 +86,12 @@ pub struct NoticeContent {
     /// Supervision orders (督办情况); notices published before they existed have none.
     #[serde(default)]
     pub supervision: Vec<NoticeOrder>,
+    /// The decisions of the meeting it comes from, in the order they were taken.
+    #[serde(default)]
+    pub decisions: Vec<NoticeDecision>,
+    /// The office that issues it, at its foot (落款); empty on notices from before it was set.
+    #[serde(default)]
+    pub issuer: String,
 }
 
 fn entry(s: Standing<TaskForceKey>) -> NoticeEntry {
@@ -135,6 +150,8 @@ pub fn content(
             .collect(),
         black_list: ranking::black_list(&in_scope).into_iter().map(entry).collect(),
         supervision: Vec::new(),
+        decisions: Vec::new(),
+        issuer: String::new(),
     }
 }
 
@@ -149,6 +166,11 @@ pub struct Notice {
     pub meeting_id: Option<Uuid>,
     pub content: sqlx::types::Json<NoticeContent>,
     pub published_at: DateTime<Utc>,
+    /// The notice this one corrects, and why.
+    pub corrects: Option<Uuid>,
+    pub correction_reason: Option<String>,
+    /// The correction that replaced this one.
+    pub superseded_by: Option<Uuid>,
 }
 
 pub struct NewNotice<'a> {
@@ -159,26 +181,97 @@ pub struct NewNotice<'a> {
     pub project_ids: &'a [Uuid],
     /// The units the notice names (responsible for its red and yellow items).
     pub unit_ids: &'a [Uuid],
+    /// A correction of the meeting's notice, with its reason.
+    pub correction: Option<&'a str>,
 }
 
-/// Publishes a notice with the next number of its year (第N期).
+/// What became of a publication.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Published {
+    Done(Uuid),
+    /// The meeting has its notice already (and this is no correction): nothing was published.
+    Exists(Uuid),
+}
+
+/// The meeting's current notice (not superseded), if it has one.
+pub async fn of_meeting(pool: &PgPool, meeting: Uuid) -> Result<Option<Notice>, sqlx::Error> {
+    sqlx::query_as(&format!("{NOTICE} WHERE n.meeting_id = $1 AND n.superseded_by IS NULL"))
+        .bind(meeting)
+        .fetch_optional(pool)
+        .await
+}
+
+/// The decisions a meeting took, as its notice lists them.
+pub async fn meeting_decisions(pool: &PgPool, meeting: Uuid) -> Result<Vec<NoticeDecision>, sqlx::Error> {
+    sqlx::query_as::<_, (String, String, String, NaiveDate)>(
+        "SELECT p.name, i.title, u.name, i.deadline
+         FROM meeting_decisions d JOIN checklist_items i ON i.id = d.item_id
+         JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = i.responsible_unit_id
+         WHERE d.meeting_id = $1 AND i.state <> 'cancelled' ORDER BY i.created_at, i.id",
+    )
+    .bind(meeting)
+    .fetch_all(pool)
+    .await
+    .map(|rows| {
+        rows.into_iter()
+            .map(|(project, title, unit, deadline)| NoticeDecision {
+                project,
+                title,
+                unit,
+                deadline,
+            })
+            .collect()
+    })
+}
+
+/// Publishes a notice with the next number of its year (第N期). A meeting has one current
+/// notice: publishing it again answers with that one, unless it is a correction, which replaces
+/// it (the old one stays, marked superseded by the new).
 pub async fn publish(
     pool: &PgPool,
     new: NewNotice<'_>,
     actor: Actor<'_>,
     user: Option<Uuid>,
-) -> Result<(Uuid, i32), sqlx::Error> {
+) -> Result<Published, sqlx::Error> {
     let year = new.content.as_of.year();
     let mut tx = pool.begin().await?;
-    // Numbers are per year and gapless: one publisher at a time takes the next.
+    // Numbers are per year and gapless: one publisher at a time takes the next. The same lock
+    // makes "the meeting has no notice yet" hold until this one is written.
     sqlx::query("SELECT pg_advisory_xact_lock(7426002, $1)")
         .bind(year)
         .execute(&mut *tx)
         .await?;
-    let (id, number): (Uuid, i32) = sqlx::query_as(
-        "INSERT INTO notices (year, number, title, body, as_of, meeting_id, content, published_by, project_ids)
-         SELECT $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8 FROM notices WHERE year = $1
-         RETURNING id, number",
+    let current: Option<Uuid> = match new.meeting_id {
+        Some(meeting) => {
+            sqlx::query_scalar("SELECT id FROM notices WHERE meeting_id = $1 AND superseded_by IS NULL FOR UPDATE")
+                .bind(meeting)
+                .fetch_optional(&mut *tx)
+                .await?
+        }
+        None => None,
+    };
+    let corrects = match (current, new.correction) {
+        (Some(existing), None) => {
+            tx.rollback().await?;
+            return Ok(Published::Exists(existing));
+        }
+        (Some(existing), Some(_)) => Some(existing),
+        (None, _) => None,
+    };
+    let id = Uuid::new_v4();
+    if let Some(old) = corrects {
+        // Checked at commit: the new notice is inserted next.
+        sqlx::query("UPDATE notices SET superseded_by = $2 WHERE id = $1")
+            .bind(old)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let number: i32 = sqlx::query_scalar(
+        "INSERT INTO notices (id, year, number, title, body, as_of, meeting_id, content, published_by, project_ids,
+             corrects, correction_reason)
+         SELECT $9, $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $10, $11 FROM notices WHERE year = $1
+         RETURNING number",
     )
     .bind(year)
     .bind(new.title)
@@ -188,6 +281,9 @@ pub async fn publish(
     .bind(sqlx::types::Json(new.content))
     .bind(user)
     .bind(new.project_ids)
+    .bind(id)
+    .bind(corrects)
+    .bind(corrects.and(new.correction))
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query("INSERT INTO notice_units (notice_id, unit_id) SELECT $1, unnest($2::uuid[])")
@@ -217,16 +313,20 @@ pub async fn publish(
             entity_id: Some(id),
             project_id: None,
             before: None,
-            after: Some(serde_json::json!({ "year": year, "number": number, "title": new.title })),
+            after: Some(serde_json::json!({
+                "year": year, "number": number, "title": new.title,
+                "corrects": corrects, "correction_reason": corrects.and(new.correction),
+            })),
         },
     )
     .await?;
     tx.commit().await?;
-    Ok((id, number))
+    Ok(Published::Done(id))
 }
 
 const NOTICE: &str =
-    "SELECT n.id, n.year, n.number, n.title, n.body, n.as_of, n.meeting_id, n.content, n.published_at FROM notices n";
+    "SELECT n.id, n.year, n.number, n.title, n.body, n.as_of, n.meeting_id, n.content, n.published_at, n.corrects,
+        n.correction_reason, n.superseded_by FROM notices n";
 
 /// A notice, if `unit` is `None` (officials) or the notice names that unit.
 pub async fn get(pool: &PgPool, id: Uuid, unit: Option<Uuid>, all: bool) -> Result<Option<Notice>, sqlx::Error> {

@@ -15,6 +15,8 @@ pub struct Settings {
     pub red_list_size: i32,
     pub time_zone: String,
     pub county_name: String,
+    /// Who issues the notices, at their foot (落款).
+    pub notice_issuer: String,
     pub session_idle_minutes: i32,
     pub request_triage_days: i32,
     pub request_resolve_days: i32,
@@ -25,7 +27,8 @@ pub struct Settings {
 
 /// The settings row's columns as [`Settings`] reads them, from `settings s`: also read with the
 /// user of every request (`db::users`), so that a page needs no statement of its own for them.
-pub const COLUMNS: &str = "s.red_after_days, s.due_soon_days, s.red_list_size, s.time_zone, s.county_name,
+pub const COLUMNS: &str =
+    "s.red_after_days, s.due_soon_days, s.red_list_size, s.time_zone, s.county_name, s.notice_issuer,
     s.session_idle_minutes, s.request_triage_days, s.request_resolve_days, s.demo_seeded_at IS NOT NULL AS is_demo,
     ARRAY(SELECT day FROM working_day_exceptions WHERE NOT working) AS days_off,
     ARRAY(SELECT day FROM working_day_exceptions WHERE working) AS days_worked";
@@ -79,7 +82,7 @@ pub async fn load(pool: &PgPool) -> Result<Settings, sqlx::Error> {
 }
 
 /// The settings form's fields in order: (column, least, most); `None` bounds mean text.
-pub const FIELDS: [(&str, Option<(i64, i64)>); 9] = [
+pub const FIELDS: [(&str, Option<(i64, i64)>); 10] = [
     ("red_after_days", Some((0, 365))),
     ("due_soon_days", Some((0, 365))),
     ("red_list_size", Some((1, 100))),
@@ -89,6 +92,7 @@ pub const FIELDS: [(&str, Option<(i64, i64)>); 9] = [
     ("session_idle_minutes", Some((5, 1440))),
     ("session_max_hours", Some((1, 168))),
     ("county_name", None),
+    ("notice_issuer", None),
 ];
 
 /// Every setting of the form as text, in the order of [`FIELDS`].

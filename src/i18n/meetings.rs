@@ -53,4 +53,22 @@ pub struct Meetings {
     pub move_up: &'static str,
     pub move_down: &'static str,
     pub notice_supervision: &'static str,
+    /// A meeting's notice published again.
+    pub notice_exists: &'static str,
+    pub notice_preview: &'static str,
+    pub notice_preview_heading: &'static str,
+    pub notice_preview_hint: &'static str,
+    pub notice_preview_stale: &'static str,
+    pub notice_confirm: &'static str,
+    pub notice_meeting: &'static str,
+    pub notice_superseded: &'static str,
+    pub notice_corrects: &'static str,
+    pub notice_decisions: &'static str,
+    /// `{y}`, `{m}`, `{d}` (`{mm}`, `{dd}` with a leading zero): the date at a notice's foot.
+    pub notice_date: &'static str,
+    pub meeting_notice: &'static str,
+    pub reissue_heading: &'static str,
+    pub reissue_hint: &'static str,
+    pub reissue_reason: &'static str,
+    pub reissue_submit: &'static str,
 }

@@ -353,6 +353,21 @@ impl Catalog {
         fill(self.days_n, &[("n", &n.to_string())])
     }
 
+    /// The date at a notice's foot, beside the issuing office.
+    pub fn notice_date(&self, date: &NaiveDate) -> String {
+        use chrono::Datelike;
+        let (y, m, d) = (date.year(), date.month(), date.day());
+        let parts = [
+            ("y", y.to_string()),
+            ("m", m.to_string()),
+            ("d", d.to_string()),
+            ("mm", format!("{m:02}")),
+            ("dd", format!("{d:02}")),
+        ];
+        let parts: Vec<(&str, &str)> = parts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        fill(self.meetings.notice_date, &parts)
+    }
+
     pub fn as_of(&self, date: &NaiveDate) -> String {
         fill(self.standings.as_of_date, &[("date", &date.to_string())])
     }

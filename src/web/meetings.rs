@@ -18,10 +18,13 @@ use super::form::{Fields, Messages};
 use super::item_forms;
 use super::items::category_options;
 use super::layout::Layout;
+use super::notices::{Confirm, NoticePage};
 use crate::app;
 use crate::app::meetings::MeetingInput;
+use crate::app::notices::Outcome;
 use crate::auth::{CurrentUser, policy};
 use crate::db::meetings::{self, Meeting};
+use crate::db::notices;
 use crate::db::projects;
 use crate::db::units::{self, Unit};
 use crate::domain::checklist::ItemFields;
@@ -175,15 +178,33 @@ pub struct MeetingPage {
     errors: Messages,
     notice_title: String,
     notice_body: String,
+    /// The meeting's notice, when it has one: its id and number (第N期); publishing again is a
+    /// correction.
+    notice: Option<(Uuid, String)>,
+    reason: String,
+    /// Why publishing again gave the notice the meeting has.
+    notice_exists: bool,
 }
 
 /// A form of the meeting page sent back with problems: it comes back as it was typed.
 pub enum Returned {
     Nothing,
-    Point { text: String, project: String },
-    Decision { fields: ItemFields, project: String },
+    Point {
+        text: String,
+        project: String,
+    },
+    Decision {
+        fields: ItemFields,
+        project: String,
+    },
     Record(Fields),
-    Publish { title: String, body: String },
+    Publish {
+        title: String,
+        body: String,
+        reason: String,
+    },
+    /// Publishing again: the meeting has its notice already.
+    Published,
 }
 
 async fn page(
@@ -221,6 +242,11 @@ async fn page(
         errors: Messages::new(errors, t),
         notice_title: format!("{} · {}", t.notice_title(&settings.county_name), m.title),
         notice_body: String::new(),
+        notice: notices::of_meeting(&state.db, id)
+            .await?
+            .map(|n| (n.id, t.notice_no(n.year, n.number))),
+        reason: String::new(),
+        notice_exists: false,
         layout: Layout::new(ctx),
         agenda,
     };
@@ -241,9 +267,10 @@ async fn page(
                 *text = fields.get(&format!("minutes_{id}"));
             }
         }
-        Returned::Publish { title, body } => {
-            (page.returned, page.notice_title, page.notice_body) = ("publish", title, body);
+        Returned::Publish { title, body, reason } => {
+            (page.returned, page.notice_title, page.notice_body, page.reason) = ("publish", title, body, reason);
         }
+        Returned::Published => page.notice_exists = true,
     }
     Ok(page)
 }
@@ -315,11 +342,62 @@ pub async fn publish(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let (title, body) = (fields.get("title"), fields.get("body"));
-    match app::meetings::publish(&state.db, &user, id, &title, &body).await? {
-        Ok(notice) => Ok(Redirect::to(&links::notice(notice)).into_response()),
-        Err(e) => returned(&state, &ctx, &user, id, Returned::Publish { title, body }, &e).await,
+    let (title, body, reason) = (fields.get("title"), fields.get("body"), fields.get("reason"));
+    let typed = app::meetings::NoticeInput {
+        title: &title,
+        body: &body,
+        reissue: fields.get("reissue") == "1",
+        reason: &reason,
+    };
+    let back = || Returned::Publish {
+        title: title.clone(),
+        body: body.clone(),
+        reason: reason.clone(),
+    };
+    // First the preview of exactly what will be frozen; publishing is its confirmation.
+    let digest = fields.get("digest");
+    if fields.get("step") != "confirm" {
+        return match app::meetings::preview(&state.db, &user, id, &typed).await? {
+            Ok((checked, draft)) => Ok(preview_page(&ctx, &typed, checked, draft, false).into_response()),
+            Err(e) => returned(&state, &ctx, &user, id, back(), &e).await,
+        };
     }
+    match app::meetings::publish(&state.db, &user, id, &typed, Some(&digest)).await? {
+        Ok(Outcome::Done(notice)) => Ok(Redirect::to(&links::notice(notice)).into_response()),
+        Ok(Outcome::Exists(_)) => {
+            let page = page(&state, &ctx, &user, id, Returned::Published, &FieldErrors::default()).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Ok(Outcome::Stale) => match app::meetings::preview(&state.db, &user, id, &typed).await? {
+            Ok((checked, draft)) => {
+                Ok((StatusCode::CONFLICT, preview_page(&ctx, &typed, checked, draft, true)).into_response())
+            }
+            Err(e) => returned(&state, &ctx, &user, id, back(), &e).await,
+        },
+        Err(e) => returned(&state, &ctx, &user, id, back(), &e).await,
+    }
+}
+
+/// The notice as it would be frozen, with the form that confirms it; `stale` when the content
+/// changed since the preview the user confirmed.
+fn preview_page(
+    ctx: &RequestContext,
+    typed: &app::meetings::NoticeInput<'_>,
+    checked: app::meetings::CheckedNotice,
+    draft: app::notices::Draft,
+    stale: bool,
+) -> NoticePage {
+    let confirm = Confirm {
+        action: links::meeting(checked.meeting.id) + "/publish",
+        back: links::meeting(checked.meeting.id) + "#publish",
+        title: typed.title.to_string(),
+        body: typed.body.to_string(),
+        reissue: typed.reissue,
+        reason: typed.reason.to_string(),
+        digest: draft.digest(),
+        stale,
+    };
+    NoticePage::preview(ctx, checked, draft.content, confirm)
 }
 
 /// The chair adds a point to the agenda.

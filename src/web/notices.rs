@@ -16,8 +16,9 @@ use super::extract::{IdPath, PageQuery};
 use super::form::Fields;
 use super::layout::Layout;
 use crate::app;
+use crate::app::notices::Outcome;
 use crate::auth::{CurrentUser, policy};
-use crate::db::notices::{self, Notice};
+use crate::db::notices::{self, Notice, NoticeContent};
 use crate::db::projects;
 use crate::domain::ranking;
 use crate::domain::{input, meeting};
@@ -91,13 +92,64 @@ async fn list_page(state: &AppState, ctx: &RequestContext, user: &CurrentUser, q
     })
 }
 
+/// The form that confirms a previewed notice: what was typed, and the preview's digest.
+pub struct Confirm {
+    pub action: String,
+    pub back: String,
+    pub title: String,
+    pub body: String,
+    pub reissue: bool,
+    pub reason: String,
+    pub digest: String,
+    /// The content changed since the preview that was confirmed: this is the new one.
+    pub stale: bool,
+}
+
+/// A notice as a document: published, or previewed before it is (then with its [`Confirm`]).
 #[derive(Template, WebTemplate)]
 #[template(path = "notices/show.html")]
 pub struct NoticePage {
     layout: Layout,
-    notice: Notice,
+    /// `None` while previewed.
+    id: Option<Uuid>,
     number: String,
     heading: String,
+    title: String,
+    body: Option<String>,
+    content: NoticeContent,
+    meeting: Option<Uuid>,
+    /// The notice this one corrects (its id and number) and why.
+    corrects: Option<(Uuid, String, String)>,
+    /// The correction that replaced this one: its id and number.
+    superseded_by: Option<(Uuid, String)>,
+    /// The day at its foot, beside the issuing office: the day it was published.
+    issued_on: NaiveDate,
+    confirm: Option<Confirm>,
+}
+
+impl NoticePage {
+    pub fn preview(
+        ctx: &RequestContext,
+        checked: app::meetings::CheckedNotice,
+        content: NoticeContent,
+        confirm: Confirm,
+    ) -> NoticePage {
+        let t = ctx.t();
+        NoticePage {
+            layout: Layout::new(ctx),
+            id: None,
+            number: t.meetings.notice_preview.to_string(),
+            heading: t.notice_title(&content.county),
+            title: checked.title,
+            body: checked.body,
+            issued_on: content.as_of,
+            meeting: Some(checked.meeting.id),
+            corrects: None,
+            superseded_by: None,
+            content,
+            confirm: Some(confirm),
+        }
+    }
 }
 
 pub async fn show(
@@ -111,11 +163,34 @@ pub async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     let t = ctx.t();
+    let tz = ctx.settings(&state.db).await?.tz();
+    // The notices it corrects and that correct it are the same meeting's: whoever reads one reads them.
+    let number_of = |n: &Notice| t.notice_no(n.year, n.number);
+    let corrects = match (notice.corrects, &notice.correction_reason) {
+        (Some(c), Some(reason)) => notices::get(&state.db, c, None, true)
+            .await?
+            .map(|n| (n.id, number_of(&n), reason.clone())),
+        _ => None,
+    };
+    let superseded_by = match notice.superseded_by {
+        Some(s) => notices::get(&state.db, s, None, true)
+            .await?
+            .map(|n| (n.id, number_of(&n))),
+        None => None,
+    };
     Ok(NoticePage {
-        number: t.notice_no(notice.year, notice.number),
-        heading: t.notice_title(&notice.content.county),
         layout: Layout::new(&ctx),
-        notice,
+        id: Some(notice.id),
+        number: number_of(&notice),
+        heading: t.notice_title(&notice.content.county),
+        title: notice.title,
+        body: notice.body,
+        meeting: notice.meeting_id,
+        corrects,
+        superseded_by,
+        issued_on: notice.published_at.with_timezone(&tz).date_naive(),
+        content: notice.content.0,
+        confirm: None,
     })
 }
 
@@ -145,6 +220,16 @@ pub async fn publish_week(
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    let id = app::notices::publish(&state.db, &user, &all, None, &title, body.as_deref()).await?;
-    Ok(Redirect::to(&links::notice(id)).into_response())
+    let publication = app::notices::Publication {
+        title: &title,
+        body: body.as_deref(),
+        correction: None,
+        previewed: None,
+    };
+    match app::notices::publish(&state.db, &user, &all, None, publication).await? {
+        Outcome::Done(id) | Outcome::Exists(id) => Ok(Redirect::to(&links::notice(id)).into_response()),
+        Outcome::Stale => Err(AppError::Internal(anyhow::anyhow!(
+            "a publication without a preview is never stale"
+        ))),
+    }
 }

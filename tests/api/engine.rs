@@ -481,6 +481,7 @@ async fn settings_are_for_admins_and_take_effect_at_the_next_run() {
             ("session_idle_minutes", "30"),
             ("session_max_hours", "12"),
             ("county_name", "崇义县"),
+            ("notice_issuer", "崇义县项目专班办公室"),
         ]
     };
     let bad = admin.submit("/settings", &fields("999", "Mars/Olympus")).await;

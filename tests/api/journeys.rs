@@ -328,7 +328,20 @@ async fn an_official_schedules_a_meeting_records_a_decision_publishes_and_prints
 
             page.type_into("#n-body", "请各责任单位按期办结。").await;
             page.submit("/publish").await;
-            page.client.wait().for_element(Locator::Css("h1")).await.unwrap();
+            // First the preview of what will be frozen, then its confirmation.
+            page.client
+                .wait()
+                .for_element(Locator::Css("#confirm-heading"))
+                .await
+                .unwrap();
+            let preview = page.text().await;
+            assert!(preview.contains("请各责任单位按期办结。") && preview.contains("协调供电公司完成专线接入"));
+            page.submit("/publish").await;
+            page.client
+                .wait()
+                .for_element(Locator::Css(".notice-foot"))
+                .await
+                .unwrap();
             assert!(page.path().await.starts_with("/notices/"), "on the published notice");
             let notice = page.text().await;
             assert!(notice.contains("请各责任单位按期办结。") && notice.contains("祺祥项目现场调度会"));

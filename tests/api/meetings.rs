@@ -17,6 +17,25 @@ fn location(r: &reqwest::Response) -> String {
         .unwrap_or_default()
 }
 
+/// A hidden field's value in a page.
+fn hidden(page: &str, name: &str) -> String {
+    let start = page.find(&format!("name=\"{name}\" value=\"")).expect("the field") + name.len() + 15;
+    page[start..start + page[start..].find('"').unwrap()].to_string()
+}
+
+/// Publishes a meeting's notice as the page does: the preview (checked to be one), then its
+/// confirmation; the confirmation's answer.
+async fn publish(client: &Client, meeting: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let r = client.submit(&format!("{meeting}/publish"), fields).await;
+    assert_eq!(r.status(), StatusCode::OK, "the preview");
+    let page = r.text().await.unwrap();
+    assert!(page.contains(zh().meetings.notice_preview_heading));
+    let digest = hidden(&page, "digest");
+    let mut confirm = fields.to_vec();
+    confirm.extend([("step", "confirm"), ("digest", digest.as_str())]);
+    client.submit(&format!("{meeting}/publish"), &confirm).await
+}
+
 async fn schedule(app: &TestApp, client: &Client, when: &str, projects: &[&str]) -> String {
     let ids: Vec<String> = {
         let mut v = Vec::new();
@@ -186,12 +205,12 @@ async fn a_published_notice_is_numbered_printable_and_frozen() {
     let official = app.demo_login("official").await;
     let day = today(&app).await;
     let meeting = schedule(&app, &official, &format!("{day}T09:00"), &[CNNC, QIXIANG]).await;
-    let r = official
-        .submit(
-            &format!("{meeting}/publish"),
-            &[("title", "关于重点项目推进情况的通报"), ("body", "请各单位抓紧整改。")],
-        )
-        .await;
+    let r = publish(
+        &official,
+        &meeting,
+        &[("title", "关于重点项目推进情况的通报"), ("body", "请各单位抓紧整改。")],
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let notice = location(&r);
     let (status, page) = official.get_text(&notice).await;
@@ -236,7 +255,7 @@ async fn investors_see_no_meeting_or_notice_and_units_see_notices_naming_them() 
     let official = app.demo_login("official").await;
     let day = today(&app).await;
     let meeting = schedule(&app, &official, &format!("{day}T15:00"), &[QIXIANG]).await;
-    let r = official.submit(&format!("{meeting}/publish"), &[]).await;
+    let r = publish(&official, &meeting, &[]).await;
     let notice = location(&r);
     let investor = app.demo_login("investor").await;
     assert_eq!(investor.get("/meetings").await.status(), StatusCode::FORBIDDEN);
@@ -645,6 +664,188 @@ async fn meeting_forms_refuse_rather_than_cut_and_keep_what_was_typed() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let err: Value = r.json().await.unwrap();
     assert!(err["fields"]["title"].is_string(), "{err}");
+    let notices: i64 = sqlx::query_scalar("SELECT count(*) FROM notices")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(notices, 0);
+}
+
+#[tokio::test]
+async fn a_meeting_has_one_notice_with_its_decisions_and_issuer_and_a_correction_says_why() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let meeting = schedule(&app, &official, &format!("{day}T10:00"), &[QIXIANG]).await;
+    let qixiang = app.project_id(QIXIANG).await.to_string();
+    let deadline = (day + chrono::Duration::days(10)).to_string();
+    let r = official
+        .submit(
+            &format!("{meeting}/decisions"),
+            &[
+                ("project", &qixiang),
+                ("title", "五日内完成专线接入方案"),
+                ("responsible_unit", "gdgs"),
+                ("deadline", &deadline),
+                ("category", "utilities"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // The preview shows what will be frozen; nothing is published until it is confirmed.
+    let r = official
+        .submit(&format!("{meeting}/publish"), &[("title", ""), ("body", "")])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let preview = r.text().await.unwrap();
+    assert!(preview.contains("五日内完成专线接入方案") && preview.contains("县项目专班办公室"));
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM notices")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count().await, 0, "a preview publishes nothing");
+    let digest = hidden(&preview, "digest");
+    let confirm = [
+        ("title", ""),
+        ("body", ""),
+        ("step", "confirm"),
+        ("digest", digest.as_str()),
+    ];
+    // Confirmed twice (a double click): one notice, and the second answer points at it.
+    let first = official.submit(&format!("{meeting}/publish"), &confirm).await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let notice = location(&first);
+    let second = official.submit(&format!("{meeting}/publish"), &confirm).await;
+    assert_eq!(second.status(), StatusCode::CONFLICT);
+    let again = second.text().await.unwrap();
+    assert!(again.contains(zh().meetings.notice_exists) && again.contains(&notice));
+    assert_eq!(count().await, 1);
+
+    // The notice lists the decisions, links its meeting, and ends with the office and the date.
+    let (_, page) = official.get_text(&notice).await;
+    assert!(page.contains(zh().meetings.notice_decisions) && page.contains("五日内完成专线接入方案"));
+    assert!(page.contains(&format!("href=\"{meeting}\"")), "links to its meeting");
+    assert!(page.contains("县项目专班办公室") && page.contains(&zh().notice_date(&day)));
+    assert!(page.contains("data-print"), "a print button");
+    // The meeting page shows its notice and offers a correction instead of a second notice.
+    let (_, meeting_page) = official.get_text(&meeting).await;
+    assert!(meeting_page.contains(zh().meetings.meeting_notice) && meeting_page.contains(&notice));
+    assert!(meeting_page.contains(zh().meetings.reissue_submit));
+
+    // A correction needs its reason; with it, the new notice says what it corrects and why.
+    let r = official
+        .submit(&format!("{meeting}/publish"), &[("reissue", "1"), ("reason", " ")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("id=\"reason-error\""));
+    let r = publish(
+        &official,
+        &meeting,
+        &[("reissue", "1"), ("reason", "决定事项的责任单位有误")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let corrected = location(&r);
+    assert_ne!(corrected, notice);
+    let (_, page) = official.get_text(&corrected).await;
+    assert!(page.contains(zh().meetings.notice_corrects) && page.contains("决定事项的责任单位有误"));
+    assert!(page.contains(&format!("href=\"{notice}\"")));
+    let (_, old) = official.get_text(&notice).await;
+    assert!(old.contains(zh().meetings.notice_superseded) && old.contains(&corrected));
+    assert_eq!(count().await, 2);
+}
+
+#[tokio::test]
+async fn the_api_publishes_a_meetings_notice_once_and_corrects_it_with_a_reason() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let meeting = schedule(&app, &official, &format!("{day}T11:00"), &[QIXIANG]).await;
+    let token = app.bearer("official").await;
+    let post = |body: Value| {
+        let (base, token, path) = (app.base.clone(), token.clone(), format!("/api/v1{meeting}/publish"));
+        async move {
+            let r = reqwest::Client::new()
+                .post(format!("{base}{path}"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    // Two at once: one notice.
+    let (a, b) = tokio::join!(post(json!({})), post(json!({})));
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT], "{a:?} {b:?}");
+    let (created, conflict) = if a.0 == StatusCode::CREATED {
+        (a.1, b.1)
+    } else {
+        (b.1, a.1)
+    };
+    assert_eq!(
+        conflict["notice_id"], created["notice_id"],
+        "the answer names the notice"
+    );
+    assert_eq!(conflict["error"], "conflict");
+    let (status, err) = post(json!({"reissue": true})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err["fields"]["reason"].is_string(), "{err}");
+    let (status, reissued) = post(json!({"reissue": true, "reason": "漏列一项决定"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, n) = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/notices/{}",
+            app.base,
+            reissued["notice_id"].as_str().unwrap()
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .map(|r| (r.status(), r))
+        .unwrap();
+    assert_eq!(status, StatusCode::OK);
+    let n: Value = n.json().await.unwrap();
+    assert_eq!(n["corrects"], created["notice_id"]);
+    assert_eq!(n["correction_reason"], "漏列一项决定");
+    assert_eq!(n["content"]["issuer"], "县项目专班办公室");
+}
+
+#[tokio::test]
+async fn a_notice_that_changed_since_its_preview_is_shown_again_not_published() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let meeting = schedule(&app, &official, &format!("{day}T12:00"), &[QIXIANG]).await;
+    let r = official.submit(&format!("{meeting}/publish"), &[]).await;
+    let digest = hidden(&r.text().await.unwrap(), "digest");
+    // An item of the meeting's project falls far behind after the preview.
+    sqlx::query(
+        "UPDATE checklist_items SET title = '专线接入迟迟未办', deadline = $1
+         WHERE id = (SELECT i.id FROM checklist_items i JOIN projects p ON p.id = i.project_id
+                     WHERE p.name = $2 AND i.state = 'open' ORDER BY i.id LIMIT 1)",
+    )
+    .bind(day - chrono::Duration::days(40))
+    .bind(QIXIANG)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let r = official
+        .submit(
+            &format!("{meeting}/publish"),
+            &[("step", "confirm"), ("digest", &digest)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(zh().meetings.notice_preview_stale) && page.contains("专线接入迟迟未办"));
+    assert_ne!(hidden(&page, "digest"), digest, "the new preview to confirm");
     let notices: i64 = sqlx::query_scalar("SELECT count(*) FROM notices")
         .fetch_one(&app.pool)
         .await
