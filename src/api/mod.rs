@@ -11,6 +11,7 @@ pub mod project_import;
 pub mod projects;
 pub mod requests;
 pub mod standings;
+pub mod todo;
 pub mod units;
 
 use std::marker::PhantomData;
@@ -179,6 +180,7 @@ impl Modify for Errors {
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me))
+        .routes(routes!(todo::list))
         .routes(routes!(units::list))
         .routes(routes!(units::create))
         .routes(routes!(projects::list))

@@ -11,5 +11,6 @@ pub mod notices;
 pub mod projects;
 pub mod requests;
 pub mod sheet_read;
+pub mod todo;
 pub mod units;
 pub mod webhooks;

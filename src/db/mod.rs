@@ -23,6 +23,7 @@ pub mod since;
 pub mod standings;
 pub mod supervision;
 pub mod templates;
+pub mod todo;
 pub mod units;
 pub mod users;
 pub mod webhooks;

@@ -18,6 +18,7 @@ pub mod sheet;
 pub mod status;
 pub mod template;
 pub mod throttle;
+pub mod todo;
 pub mod verification;
 pub mod working_days;
 

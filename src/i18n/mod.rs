@@ -353,6 +353,14 @@ impl Catalog {
         fill(self.days_n, &[("n", &n.to_string())])
     }
 
+    pub fn todo_section(&self, s: crate::domain::todo::Section) -> &'static str {
+        self.notify.todo_sections[s.index()]
+    }
+
+    pub fn todo_more(&self, n: i64) -> String {
+        fill(self.notify.todo_more, &[("n", &n.to_string())])
+    }
+
     /// The date at a notice's foot, beside the issuing office.
     pub fn notice_date(&self, date: &NaiveDate) -> String {
         use chrono::Datelike;

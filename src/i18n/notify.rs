@@ -1,6 +1,7 @@
 //! Notifications: the inbox, preferences, group robots, digests and supervision orders.
 
 use crate::domain::notification::EventKind;
+use crate::domain::todo::Section;
 
 pub struct Notify {
     /// Per domain::notification::EventKind, in its order: a label, and the text of one event
@@ -54,4 +55,10 @@ pub struct Notify {
     pub supervision_already_open: &'static str,
     pub supervision_already_replied: &'static str,
     pub reply_late_by: &'static str,
+    pub todo_heading: &'static str,
+    pub todo_empty: &'static str,
+    /// `{n}`: a section's count, under its first entries.
+    pub todo_more: &'static str,
+    /// Per domain::todo::Section, in its order.
+    pub todo_sections: [&'static str; Section::ALL.len()],
 }

@@ -11,6 +11,7 @@ use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::layout::Layout;
 use super::requests::RequestRow;
+use super::todo::TodoView;
 use crate::auth::{CurrentUser, policy};
 use crate::db::standings::{self, Entry, FlaggedItem};
 use crate::domain::lifecycle::{Stage, duration_days};
@@ -75,6 +76,7 @@ pub async fn run_status(state: &AppState, ctx: &RequestContext, tz: chrono_tz::T
 #[template(path = "dashboard.html")]
 pub struct DashboardPage {
     layout: Layout,
+    todo: Option<TodoView>,
     computed: bool,
     by_colour: Vec<(Colour, &'static str, i64)>,
     by_stage: Vec<StageRow>,
@@ -153,6 +155,7 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
         })
         .collect();
     Ok(DashboardPage {
+        todo: Some(TodoView::load(&state.db, &settings, &ctx, &user).await?),
         layout: Layout::new(&ctx),
         computed: current.is_some(),
         by_colour: [Colour::Red, Colour::Yellow, Colour::Green]

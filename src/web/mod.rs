@@ -44,6 +44,7 @@ pub mod since;
 pub mod spreadsheet;
 pub mod supervision;
 pub mod supervision_view;
+pub mod todo;
 pub mod units;
 pub mod upload;
 pub mod verifications;

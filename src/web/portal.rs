@@ -15,6 +15,7 @@ use super::projects::{StageView, stage_views};
 use super::requests::RequestRow;
 use super::rows::ItemRow;
 use super::rows::ProjectRow;
+use super::todo::TodoView;
 use crate::auth::{CurrentUser, policy};
 use crate::db::{items, projects, requests};
 use crate::domain::status::{Colour, ItemState};
@@ -39,6 +40,7 @@ pub struct ProjectCard {
 #[template(path = "portal.html")]
 pub struct PortalPage {
     layout: Layout,
+    todo: Option<TodoView>,
     cards: Vec<ProjectCard>,
 }
 
@@ -90,6 +92,7 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
         })
         .collect();
     Ok(PortalPage {
+        todo: Some(TodoView::load(&state.db, &settings, &ctx, &user).await?),
         layout: Layout::new(&ctx),
         cards,
     })

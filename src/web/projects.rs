@@ -17,6 +17,7 @@ use super::layout::Layout;
 use super::requests::RequestRow;
 use super::rows::ItemRow;
 use super::rows::ProjectRow;
+use super::todo::TodoView;
 use crate::auth::{CurrentUser, policy};
 use crate::db::items::{self, Line};
 use crate::db::projects::{self, ListQuery, ProjectSummary};
@@ -96,6 +97,8 @@ pub struct Choice {
 #[template(path = "projects/list.html")]
 pub struct ListPage {
     layout: Layout,
+    /// Leads land here: what waits for them.
+    todo: Option<TodoView>,
     intro: &'static str,
     rows: Vec<ProjectRow>,
     stages: Vec<Choice>,
@@ -159,7 +162,13 @@ pub async fn list(
         selected,
     };
     let parks = listed.parks();
+    let todo = if user.role == Role::Lead {
+        Some(TodoView::load(&state.db, &settings, &ctx, &user).await?)
+    } else {
+        None
+    };
     Ok(ListPage {
+        todo,
         layout: Layout::new(&ctx),
         intro: if scope == policy::ProjectScope::All {
             t.projects.home_intro_all

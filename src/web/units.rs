@@ -11,6 +11,7 @@ use super::extract::{PageParam, PageQuery};
 use super::layout::Layout;
 use super::requests::figures_by;
 use super::rows::ItemRow;
+use super::todo::TodoView;
 use crate::auth::policy::ProjectScope;
 use crate::auth::{CurrentUser, policy};
 use crate::db::units::{self, UnitLoad};
@@ -25,6 +26,8 @@ const PAGE_SIZE: i64 = 50;
 #[template(path = "units/queue.html")]
 pub struct QueuePage {
     layout: Layout,
+    /// On the user's own unit's queue: what waits for them.
+    todo: Option<TodoView>,
     heading: String,
     code: String,
     rows: Vec<ItemRow>,
@@ -53,7 +56,13 @@ pub async fn queue(
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let t = ctx.t();
     let href = |to: i64| format!("{}?page={to}", links::unit(&unit.code));
+    let todo = if user.unit_id == Some(unit.id) {
+        Some(TodoView::load(&state.db, &settings, &ctx, &user).await?)
+    } else {
+        None
+    };
     Ok(QueuePage {
+        todo,
         layout: Layout::new(&ctx),
         heading: t.queue(&unit.name),
         code: unit.code.clone(),

@@ -1115,3 +1115,125 @@ async fn the_database_takes_every_kind_of_event() {
     }
     tx.rollback().await.unwrap();
 }
+
+/// The to-do section of a caller's list, from the API.
+async fn todo_section(api: &Api, section: &str) -> Value {
+    let (status, body) = api.get("/api/v1/todo").await;
+    assert_eq!(status, StatusCode::OK);
+    body.as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["section"] == section)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+#[tokio::test]
+async fn each_role_lands_on_what_waits_for_it() {
+    let app = spawn_demo_app().await;
+    let (member, lead, official, investor) = (
+        Api::as_user(&app, "member").await,
+        Api::as_user(&app, "lead").await,
+        Api::as_user(&app, "official").await,
+        Api::as_user(&app, "investor").await,
+    );
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM checklist_items WHERE title = '宿舍楼规划方案调整'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let before = todo_section(&lead, "to_verify").await["count"].as_i64().unwrap_or(0);
+    let (status, _) = member
+        .post(
+            &format!("/api/v1/items/{id}/submit"),
+            json!({"version": 1, "note": "批复已下达"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // The lead: at the top of their landing page and in the API.
+    let to_verify = todo_section(&lead, "to_verify").await;
+    assert_eq!(to_verify["count"].as_i64().unwrap(), before + 1);
+    assert!(
+        to_verify["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["item_id"] == id.to_string())
+    );
+    let lead_page = app.demo_login("lead").await;
+    let (_, landing) = lead_page.get_text("/projects").await;
+    let todo_at = landing.find("todo-heading").expect("the to-do panel");
+    let table_at = landing.find("<table").unwrap_or(landing.len());
+    assert!(todo_at < table_at, "the to-do comes first");
+    assert!(landing[todo_at..].contains("宿舍楼规划方案调整") && landing.contains(zh().notify.todo_sections[0]));
+    // The official too; the member's own list has no verification to do.
+    let official_todo = todo_section(&official, "to_verify").await;
+    assert!(
+        official_todo["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["item_id"] == id.to_string())
+    );
+    assert_eq!(todo_section(&member, "to_verify").await, Value::Null);
+
+    // Sent back: the member's turn, on their unit's queue.
+    let (status, _) = lead
+        .post(
+            &format!("/api/v1/items/{id}/send-back"),
+            json!({"version": 2, "reason": "缺少批复文件"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let sent_back = todo_section(&member, "sent_back").await;
+    assert_eq!(sent_back["count"], 1);
+    assert_eq!(sent_back["entries"][0]["item_id"], id.to_string());
+    let member_page = app.demo_login("member").await;
+    let (_, queue) = member_page.get_text("/units/zrzyj").await;
+    assert!(queue.contains("todo-heading") && queue.contains(zh().notify.todo_sections[5]));
+    assert!(
+        todo_section(&lead, "to_verify").await["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["item_id"] != id.to_string()),
+        "no longer the lead's to verify"
+    );
+
+    // A request: the official's to triage; answered, the investor's to read.
+    let project = app.project_id(QIXIANG).await;
+    let pending_before = todo_section(&official, "to_triage").await["count"]
+        .as_i64()
+        .unwrap_or(0);
+    let (_, raised) = investor
+        .post(
+            &format!("/api/v1/projects/{project}/requests"),
+            json!({"title": "协调解决施工用水", "category": "utilities"}),
+        )
+        .await;
+    let request = raised["id"].as_str().unwrap().to_string();
+    let triage = todo_section(&official, "to_triage").await;
+    assert_eq!(triage["count"].as_i64().unwrap(), pending_before + 1, "{triage}");
+    let (status, _) = official
+        .post(
+            &format!("/api/v1/requests/{request}/decline"),
+            json!({"reason": "不属于本专班职责"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let answered = todo_section(&investor, "answered").await;
+    assert!(
+        answered["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["request_id"] == request.as_str())
+    );
+    let investor_page = app.demo_login("investor").await;
+    let (_, portal) = investor_page.get_text("/portal").await;
+    assert!(portal.contains("todo-heading") && portal.contains("协调解决施工用水"));
+    // Another company's investor has nothing of it.
+    app.add_user("other-investor", Role::Investor, None, &[app.project_id(JINZHU).await])
+        .await;
+    let other = Api::as_user(&app, "other-investor").await;
+    assert_eq!(todo_section(&other, "answered").await["count"], 0);
+}

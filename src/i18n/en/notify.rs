@@ -85,4 +85,18 @@ pub const NOTIFY: Notify = Notify {
     supervision_already_open: "This item already has an unanswered supervision order.",
     supervision_already_replied: "This supervision order has been answered already.",
     reply_late_by: "reply {days} days late",
+    todo_heading: "Waiting for you",
+    todo_empty: "Nothing waits for you right now.",
+    todo_more: "{n} in all: see them",
+    todo_sections: [
+        "Items to verify",
+        "Requests to triage",
+        "Meeting decisions due soon or late",
+        "Supervision replies overdue",
+        "Your unit's items due soon or late",
+        "Items sent back to complete",
+        "Supervision orders to answer",
+        "Requests answered lately",
+        "Requests carried out, to rate",
+    ],
 };

@@ -85,4 +85,18 @@ pub const NOTIFY: Notify = Notify {
     supervision_already_open: "此事项已有未回复的督办单。",
     supervision_already_replied: "此督办单已回复。",
     reply_late_by: "回复逾期{days}天",
+    todo_heading: "待办事项",
+    todo_empty: "眼下没有等您办理的事。",
+    todo_more: "共 {n} 项，查看全部",
+    todo_sections: [
+        "待验收的事项",
+        "待受理的企业诉求",
+        "会议决定即将到期或已逾期",
+        "督办单逾期未回复",
+        "本单位即将到期或已逾期的事项",
+        "被退回待补充的事项",
+        "待回复的督办单",
+        "近期已答复的诉求",
+        "已办结待评价的诉求",
+    ],
 };
