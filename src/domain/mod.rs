@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod checklist;
+pub mod done;
 pub mod evidence;
 pub mod ical;
 pub mod input;

@@ -24,6 +24,7 @@ pub mod standings;
 use chrono::NaiveDate;
 
 use crate::domain::checklist::{Category, Phase, Source};
+use crate::domain::done::{Done, Flash};
 use crate::domain::evidence::NotAttached;
 use crate::domain::input::Problem;
 use crate::domain::lifecycle::Stage;
@@ -147,6 +148,9 @@ pub struct Catalog {
     pub nav_templates: &'static str,
     pub nav_inbox: &'static str,
     pub nav_webhooks: &'static str,
+
+    /// Per domain::done::Done, in its order: what a form did (`{n}`: how many).
+    pub done: [&'static str; Done::ALL.len()],
 
     pub account: account::Account,
     pub columns: columns::Columns,
@@ -359,6 +363,11 @@ impl Catalog {
 
     pub fn todo_more(&self, n: i64) -> String {
         fill(self.notify.todo_more, &[("n", &n.to_string())])
+    }
+
+    /// A flash message in words.
+    pub fn flash(&self, f: Flash) -> String {
+        fill(self.done[f.done.index()], &[("n", &f.count.to_string())])
     }
 
     /// The date at a notice's foot, beside the issuing office.

@@ -3,17 +3,21 @@
 
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
+
+use tower_sessions::Session;
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
 use super::files;
+use super::flash;
 use super::items::{Kept, rerender};
 use super::upload;
 use crate::app::attachments;
 use crate::auth::CurrentUser;
+use crate::domain::done::Done;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
 use crate::links;
 
@@ -22,6 +26,7 @@ pub async fn upload(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     multipart: Multipart,
 ) -> AppResult<Response> {
@@ -31,7 +36,7 @@ pub async fn upload(
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
     let for_investor = form.flag("for_investor");
     match attachments::attach(&state.db, &user, &loaded, form.file, for_investor).await? {
-        Ok(_) => Ok(Redirect::to(&(links::item(id) + "#evidence")).into_response()),
+        Ok(_) => flash::done(&session, &(links::item(id) + "#evidence"), Done::EvidenceAdded).await,
         Err(why) => {
             let kept = Kept {
                 form: "attach",

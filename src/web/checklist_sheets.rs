@@ -7,14 +7,17 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use uuid::Uuid;
+
+use tower_sessions::Session;
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
+use super::flash;
 use super::form::Fields;
 use super::item_forms::checklist_project;
 use super::layout::Layout;
@@ -24,6 +27,7 @@ use crate::auth::CurrentUser;
 use crate::db::audit::Actor;
 use crate::db::items::{self};
 use crate::db::units;
+use crate::domain::done::{Done, Flash};
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
 use crate::domain::sheet::{self, Cell};
 use crate::i18n::Reported;
@@ -120,6 +124,7 @@ pub async fn confirm(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -138,8 +143,9 @@ pub async fn confirm(
     let units = lookups(&state.db).await?;
     match sheet::checklist(&rows, &units, category_of) {
         Ok(found) => {
-            items::create_many(&state.db, id, &found, Actor::User(user.id), Some(user.id)).await?;
-            Ok(Redirect::to(&(links::project(id) + "#checklist")).into_response())
+            let created = items::create_many(&state.db, id, &found, Actor::User(user.id), Some(user.id)).await?;
+            let flash = Flash::many(Done::ItemsImported, created as i64);
+            flash::redirect(&session, &(links::project(id) + "#checklist"), flash).await
         }
         Err(errors) => {
             let page = ImportPage {

@@ -5,13 +5,16 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
+
+use tower_sessions::Session;
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
+use super::flash;
 use super::form::{Fields, Messages};
 use super::history::Change;
 use super::items::category_options;
@@ -22,6 +25,7 @@ use crate::db::items::Item;
 use crate::db::projects;
 use crate::db::units::{self, Unit};
 use crate::domain::checklist::ItemFields;
+use crate::domain::done::Done;
 use crate::domain::input::{FieldErrors, Problem};
 use crate::links;
 
@@ -134,13 +138,14 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
     let settings = ctx.settings(&state.db).await?;
     let values = fields_of(&fields);
     match app::items::create(&state.db, &settings, &user, id, &values).await? {
-        Ok(_) => Ok(Redirect::to(&(links::project(id) + "#checklist")).into_response()),
+        Ok(_) => flash::done(&session, &(links::project(id) + "#checklist"), Done::ItemAdded).await,
         Err(errors) => {
             let project = checklist_project(&state, &ctx, &user, id).await?;
             let page = form(
@@ -192,6 +197,7 @@ pub async fn update(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -206,7 +212,7 @@ pub async fn update(
         Ok::<_, AppError>((status, page).into_response())
     };
     match acted.outcome {
-        Outcome::Done(_) => Ok(Redirect::to(&links::item(id)).into_response()),
+        Outcome::Done(_) => flash::done(&session, &links::item(id), Done::ItemSaved).await,
         Outcome::Refused(errors) => again(StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()).await,
         Outcome::Conflict(current) => {
             let conflict = differences(t, &fields_from(&current), &values);

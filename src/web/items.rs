@@ -4,12 +4,15 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
+
+use tower_sessions::Session;
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::AppResult;
 use super::extract::IdPath;
+use super::flash;
 use super::form::Fields;
 use super::history::{Change, HistoryView};
 use super::layout::Layout;
@@ -22,6 +25,7 @@ use crate::db::items::{self, Item, Line};
 use crate::db::projects;
 use crate::db::settings::Settings;
 use crate::domain::checklist::{Category, ItemFields, Transition};
+use crate::domain::done::Done;
 use crate::domain::status::ItemState;
 use crate::i18n::Catalog;
 use crate::links;
@@ -204,12 +208,13 @@ pub async fn post_update(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
     let body = fields.get("body");
     match app::items::post_update(&state.db, &user, id, &body, fields.flag("for_investor")).await? {
-        Ok(_) => Ok(Redirect::to(&(links::item(id) + "#updates")).into_response()),
+        Ok(_) => flash::done(&session, &(links::item(id) + "#updates"), Done::UpdatePosted).await,
         Err(Refused { loaded, errors }) => {
             let kept = Kept {
                 form: "update",
@@ -225,60 +230,66 @@ pub async fn close(
     state: State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     id: IdPath,
     f: Fields,
 ) -> AppResult<Response> {
-    change(state, ctx, user, id, f, Transition::Close).await
+    change(state, ctx, user, session, id, f, Transition::Close).await
 }
 
 pub async fn reopen(
     state: State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     id: IdPath,
     f: Fields,
 ) -> AppResult<Response> {
-    change(state, ctx, user, id, f, Transition::Reopen).await
+    change(state, ctx, user, session, id, f, Transition::Reopen).await
 }
 
 pub async fn cancel(
     state: State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     id: IdPath,
     f: Fields,
 ) -> AppResult<Response> {
-    change(state, ctx, user, id, f, Transition::Cancel).await
+    change(state, ctx, user, session, id, f, Transition::Cancel).await
 }
 
 pub async fn submit(
     state: State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     id: IdPath,
     f: Fields,
 ) -> AppResult<Response> {
-    change(state, ctx, user, id, f, Transition::Submit).await
+    change(state, ctx, user, session, id, f, Transition::Submit).await
 }
 
 pub async fn verify(
     state: State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     id: IdPath,
     f: Fields,
 ) -> AppResult<Response> {
-    change(state, ctx, user, id, f, Transition::Verify).await
+    change(state, ctx, user, session, id, f, Transition::Verify).await
 }
 
 pub async fn send_back(
     state: State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     id: IdPath,
     f: Fields,
 ) -> AppResult<Response> {
-    change(state, ctx, user, id, f, Transition::SendBack).await
+    change(state, ctx, user, session, id, f, Transition::SendBack).await
 }
 
 /// The form of each transition on the item page, and the field its text comes in.
@@ -297,6 +308,7 @@ async fn change(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
     change: Transition,
@@ -308,7 +320,17 @@ async fn change(
     let acted = app::items::change(&state.db, &user, settings.today(), id, fields.version(), change, &typed).await?;
     let (loaded, text) = (acted.loaded, typed.trim().to_string());
     match acted.outcome {
-        Outcome::Done(_) => Ok(Redirect::to(&links::item(id)).into_response()),
+        Outcome::Done(_) => {
+            let done = match change {
+                Transition::Close => Done::ItemClosed,
+                Transition::Reopen => Done::ItemReopened,
+                Transition::Cancel => Done::ItemCancelled,
+                Transition::Submit => Done::ItemSubmitted,
+                Transition::Verify => Done::ItemVerified,
+                Transition::SendBack => Done::ItemSentBack,
+            };
+            flash::done(&session, &links::item(id), done).await
+        }
         Outcome::Refused(errors) => {
             let message = errors.0.first().map(|(_, p)| t.problem(*p)).unwrap_or_default();
             let kept = Kept {

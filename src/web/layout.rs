@@ -30,6 +30,8 @@ pub struct Layout {
     pub asset_version: &'static str,
     /// Unread notifications, shown on the bell.
     pub unread: i64,
+    /// What the last form did, in words.
+    pub flash: Option<String>,
 }
 
 impl Layout {
@@ -91,6 +93,7 @@ impl Layout {
             switch_href: format!("/lang/{}?next={}", ctx.lang.other().code(), urlencode(&ctx.path)),
             asset_version: ASSET_VERSION,
             unread: ctx.unread,
+            flash: ctx.flash.map(|f| t.flash(f)),
         }
     }
 }

@@ -9,11 +9,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use tower_sessions::Session;
+
 use super::AppState;
 use super::agenda::{self, Agenda};
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
+use super::flash;
 use super::form::{Fields, Messages};
 use super::item_forms;
 use super::items::category_options;
@@ -28,6 +31,7 @@ use crate::db::notices;
 use crate::db::projects;
 use crate::db::units::{self, Unit};
 use crate::domain::checklist::ItemFields;
+use crate::domain::done::Done;
 use crate::domain::input::FieldErrors;
 use crate::domain::meeting::MeetingKind;
 use crate::i18n::Catalog;
@@ -131,6 +135,7 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     fields: Fields,
 ) -> AppResult<Response> {
     let settings = ctx.settings(&state.db).await?;
@@ -145,7 +150,7 @@ pub async fn create(
         invitees: fields.get("invitees"),
     };
     match app::meetings::create(&state.db, &settings, &user, &typed).await? {
-        Ok(id) => Ok(Redirect::to(&links::meeting(id)).into_response()),
+        Ok(id) => flash::done(&session, &links::meeting(id), Done::MeetingScheduled).await,
         Err(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             form(&state, &ctx, fields, &errors).await?,
@@ -295,6 +300,7 @@ pub async fn record(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -310,7 +316,7 @@ pub async fn record(
             .collect(),
     };
     match app::meetings::record(&state.db, &user, id, &typed).await? {
-        Ok(()) => Ok(Redirect::to(&(links::meeting(id) + "#record")).into_response()),
+        Ok(()) => flash::done(&session, &(links::meeting(id) + "#record"), Done::MinutesSaved).await,
         Err(e) => returned(&state, &ctx, &user, id, Returned::Record(fields), &e).await,
     }
 }
@@ -319,12 +325,13 @@ pub async fn decide(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
     let values = item_forms::fields_of(&fields);
     match app::meetings::decide(&state.db, &user, id, &fields.get("project"), &values).await? {
-        Ok(_) => Ok(Redirect::to(&(links::meeting(id) + "#decisions")).into_response()),
+        Ok(_) => flash::done(&session, &(links::meeting(id) + "#decisions"), Done::DecisionRecorded).await,
         Err(errors) => {
             let back = Returned::Decision {
                 fields: values,
@@ -339,6 +346,7 @@ pub async fn publish(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -363,7 +371,7 @@ pub async fn publish(
         };
     }
     match app::meetings::publish(&state.db, &user, id, &typed, Some(&digest)).await? {
-        Ok(Outcome::Done(notice)) => Ok(Redirect::to(&links::notice(notice)).into_response()),
+        Ok(Outcome::Done(notice)) => flash::done(&session, &links::notice(notice), Done::NoticePublished).await,
         Ok(Outcome::Exists(_)) => {
             let page = page(&state, &ctx, &user, id, Returned::Published, &FieldErrors::default()).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
@@ -405,12 +413,13 @@ pub async fn add_point(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
     let (text, project) = (fields.get("text"), fields.get("project"));
     match app::meetings::add_point(&state.db, &user, id, &project, &text).await? {
-        Ok(()) => Ok(Redirect::to(&(links::meeting(id) + "#points")).into_response()),
+        Ok(()) => flash::done(&session, &(links::meeting(id) + "#points"), Done::PointAdded).await,
         Err(e) => returned(&state, &ctx, &user, id, Returned::Point { text, project }, &e).await,
     }
 }

@@ -20,11 +20,13 @@ use super::context::{
     RequestContext, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT, SESSION_USER, idle_expiry, urlencode,
 };
 use super::error::{AppError, ErrorKind};
+use super::flash::SESSION_FLASH;
 use super::layout::ErrorPage;
 use super::security_log;
 use crate::auth::{self, token};
 use crate::config::Config;
 use crate::db::users;
+use crate::domain::done::Flash;
 use crate::i18n::Lang;
 
 pub async fn middleware(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
@@ -45,15 +47,29 @@ pub async fn middleware(State(state): State<AppState>, session: Session, mut req
         path,
         address,
         unread: 0,
+        flash: None,
         basis: None,
     };
+    let shows_page = method == Method::GET && !is_api;
     let response = match identify(&state, &session, req.headers(), &mut ctx).await {
         Ok(()) => {
+            if shows_page && !ctx.csrf_token.is_empty() {
+                ctx.flash = session.get::<Flash>(SESSION_FLASH).await.ok().flatten();
+            }
             req.extensions_mut().insert(ctx.clone());
             next.run(req).await
         }
         Err(e) => e.into_response(),
     };
+    // Said once: taken away when a page showed it (not when the answer was another redirect).
+    let shown = response.status() == StatusCode::OK
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if ctx.flash.is_some() && shown {
+        session.remove::<Flash>(SESSION_FLASH).await.ok();
+    }
     security_log::response(&ctx, &method, &response);
     finish(&ctx, is_api, response).await
 }

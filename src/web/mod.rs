@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod error;
 pub mod extract;
 pub mod files;
+pub mod flash;
 pub mod form;
 pub mod health;
 pub mod history;

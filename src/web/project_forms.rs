@@ -8,10 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use tower_sessions::Session;
+
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::{IdPath, PageQuery};
+use super::flash;
 use super::form::{Fields, Messages};
 use super::history::Change;
 use super::items::category_options;
@@ -23,6 +26,7 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::project_edits::{EditableProject, Saved};
 use crate::db::units::{self, Unit};
 use crate::db::{templates, users};
+use crate::domain::done::Done;
 use crate::domain::input::{self, FieldErrors};
 use crate::domain::lifecycle::Stage;
 use crate::domain::project::{self, PLANNED_FIELDS, ProjectDraft, ProjectFields};
@@ -324,6 +328,7 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     fields: Fields,
 ) -> AppResult<Response> {
     require_manager(&user)?;
@@ -332,7 +337,7 @@ pub async fn create(
     let (lines, checked) = typed_checklist(&state, t, &fields).await?;
     let (errors, item_errors) = match checked {
         Ok(items) => match app::projects::create(&state.db, &user, &values, &liaisons, &items).await? {
-            Ok(id) => return Ok(Redirect::to(&links::project(id)).into_response()),
+            Ok(id) => return flash::done(&session, &links::project(id), Done::ProjectCreated).await,
             Err(errors) => (errors, Vec::new()),
         },
         // The project's own problems are shown beside the checklist's.
@@ -393,6 +398,7 @@ pub async fn update(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -400,7 +406,7 @@ pub async fn update(
     let (values, liaisons) = fields_of(&fields);
     let saved = app::projects::update(&state.db, &user, id, fields.version(), &values, &liaisons).await?;
     let (status, version, errors, conflict) = match saved {
-        Saved::Done(id) => return Ok(Redirect::to(&links::project(id)).into_response()),
+        Saved::Done(id) => return flash::done(&session, &links::project(id), Done::ProjectSaved).await,
         Saved::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, fields.version(), errors, Vec::new()),
         Saved::Conflict(current) => {
             let (now, _) = fields_from(&current);
@@ -469,6 +475,7 @@ pub async fn advance(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -477,7 +484,7 @@ pub async fn advance(
     let (stage, date) = (fields.get("stage"), fields.get("date"));
     let advanced = app::projects::advance(&state.db, &settings, &user, id, fields.version(), &stage, &date).await?;
     let (status, message) = match advanced {
-        Advance::Done => return Ok(Redirect::to(&(links::project(id) + "#timeline")).into_response()),
+        Advance::Done => return flash::done(&session, &(links::project(id) + "#timeline"), Done::StageAdvanced).await,
         Advance::Refused(p) => (StatusCode::UNPROCESSABLE_ENTITY, t.problem(p)),
         Advance::Conflict => (StatusCode::CONFLICT, t.conflict_body.into()),
     };

@@ -5,11 +5,14 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
+
+use tower_sessions::Session;
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
+use super::flash;
 use super::form::Fields;
 use super::layout::Layout;
 use super::upload;
@@ -18,6 +21,7 @@ use crate::app::sheet_read;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::project_edits;
+use crate::domain::done::{Done, Flash};
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
 use crate::domain::project::ProjectDraft;
 use crate::domain::sheet::{Cell, ProjectColumn, RowError, SheetProblem};
@@ -122,6 +126,7 @@ pub async fn confirm(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     fields: Fields,
 ) -> AppResult<Response> {
     require_manager(&user)?;
@@ -141,7 +146,9 @@ pub async fn confirm(
     let errors = match check_rows(&state.db, Ok(rows)).await? {
         Ok(drafts) => {
             match project_edits::create_many(&state.db, &drafts, Actor::User(user.id), Some(user.id)).await? {
-                Ok(_) => return Ok(Redirect::to("/projects").into_response()),
+                Ok(n) => {
+                    return flash::redirect(&session, "/projects", Flash::many(Done::ProjectsImported, n as i64)).await;
+                }
                 Err((row, e)) => {
                     e.0.into_iter()
                         .map(|(field, p)| RowError {

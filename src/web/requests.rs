@@ -8,14 +8,17 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use uuid::Uuid;
+
+use tower_sessions::Session;
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::AppResult;
 use super::extract::IdPath;
+use super::flash;
 use super::form::{Fields, Messages};
 use super::item_forms;
 use super::items::category_options;
@@ -28,6 +31,7 @@ use crate::db::requests::{self, Fact, Request, Triaged};
 use crate::db::settings::Settings;
 use crate::db::units::{self, Unit};
 use crate::domain::checklist::ItemFields;
+use crate::domain::done::Done;
 use crate::domain::input::FieldErrors;
 use crate::domain::request::{self, RequestFields, Standing};
 use crate::i18n::Catalog;
@@ -258,6 +262,7 @@ pub async fn accept(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -275,13 +280,14 @@ pub async fn accept(
             return refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await;
         }
     };
-    after_triage(&state, &ctx, &user, id, outcome, "accept").await
+    after_triage(&state, &ctx, &user, &session, id, outcome, "accept").await
 }
 
 pub async fn decline(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -299,7 +305,7 @@ pub async fn decline(
             return refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await;
         }
     };
-    after_triage(&state, &ctx, &user, id, outcome, "decline").await
+    after_triage(&state, &ctx, &user, &session, id, outcome, "decline").await
 }
 
 /// Back to the request after a triage; if someone triaged it first, its page again saying so (409).
@@ -307,12 +313,20 @@ async fn after_triage(
     state: &AppState,
     ctx: &RequestContext,
     user: &CurrentUser,
+    session: &Session,
     id: Uuid,
     outcome: Triaged,
     form: &'static str,
 ) -> AppResult<Response> {
     match outcome {
-        Triaged::Done(_) => Ok(Redirect::to(&links::request(id)).into_response()),
+        Triaged::Done(_) => {
+            let done = if form == "accept" {
+                Done::RequestAccepted
+            } else {
+                Done::RequestDeclined
+            };
+            flash::done(session, &links::request(id), done).await
+        }
         Triaged::Conflict(_) | Triaged::NotPending(_) => {
             refused(state, ctx, user, id, StatusCode::CONFLICT, already_triaged(ctx, form)).await
         }
@@ -323,6 +337,7 @@ pub async fn rate(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -340,7 +355,7 @@ pub async fn rate(
             let kept = kept(&errors, None);
             refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await
         }
-        Ok(Some(_)) => Ok(Redirect::to(&links::request(id)).into_response()),
+        Ok(Some(_)) => flash::done(&session, &links::request(id), Done::RequestRated).await,
         Ok(None) => {
             let kept = kept(&FieldErrors::default(), Some(ctx.t().requests.request_cannot_rate));
             refused(&state, &ctx, &user, id, StatusCode::CONFLICT, kept).await
@@ -400,6 +415,7 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -411,7 +427,7 @@ pub async fn create(
         category: fields.get("category"),
     };
     match app::requests::raise(&state.db, &settings, &user, id, &values).await? {
-        Ok(created) => Ok(Redirect::to(&links::request(created.id)).into_response()),
+        Ok(created) => flash::done(&session, &links::request(created.id), Done::RequestRaised).await,
         Err(errors) => {
             let project = app::requests::requesting_project(&state.db, &settings, &user, id).await?;
             let page = new_page(&ctx, &settings, project, values, &errors);

@@ -852,3 +852,47 @@ async fn a_notice_that_changed_since_its_preview_is_shown_again_not_published() 
         .unwrap();
     assert_eq!(notices, 0);
 }
+
+#[tokio::test]
+async fn a_form_that_changed_something_says_so_once_on_the_next_page() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let meeting = schedule(&app, &official, &format!("{day}T14:00"), &[QIXIANG]).await;
+    let scheduled = zh().flash(zhuanban::domain::done::Flash::one(
+        zhuanban::domain::done::Done::MeetingScheduled,
+    ));
+    let (_, first) = official.get_text(&meeting).await;
+    assert!(first.contains(&scheduled), "said on the page the form led to");
+    assert!(first.contains("role=\"status\""));
+    let (_, again) = official.get_text(&meeting).await;
+    assert!(!again.contains(&scheduled), "said once");
+    let qixiang = app.project_id(QIXIANG).await.to_string();
+    let deadline = (day + chrono::Duration::days(7)).to_string();
+    let r = official
+        .submit(
+            &format!("{meeting}/decisions"),
+            &[
+                ("project", &qixiang),
+                ("title", "一周内完成用地报批"),
+                ("responsible_unit", "zrzyj"),
+                ("deadline", &deadline),
+                ("category", "land"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = official.get_text(&location(&r)).await;
+    assert!(page.contains("已记录 1 项会议决定"), "in words, with the count");
+    // In English on request.
+    official.get("/lang/en?next=/meetings").await;
+    let r = official
+        .submit(
+            &format!("{meeting}/points"),
+            &[("text", "用地报批进展"), ("project", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = official.get_text(&location(&r)).await;
+    assert!(page.contains("Point added."), "{}", &page[..page.len().min(300)]);
+}

@@ -324,6 +324,9 @@ async fn the_import_page_previews_then_creates_and_reports_bad_rows() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(items_of(&app, project).await.len(), before + 2);
+    let landed = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = lead.get_text(&landed).await;
+    assert!(page.contains("已导入 2 个事项"), "the import says what it did");
 
     let member = app.demo_login("member").await;
     assert_eq!(
