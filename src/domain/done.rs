@@ -23,6 +23,8 @@ pub enum Done {
     ProjectsImported,
     RequestRaised,
     RequestAccepted,
+    /// Accepted with a deadline after the promised resolution.
+    RequestAcceptedLate,
     RequestDeclined,
     RequestRated,
     MeetingScheduled,
@@ -33,7 +35,7 @@ pub enum Done {
 }
 
 impl Done {
-    pub const ALL: [Done; 24] = [
+    pub const ALL: [Done; 25] = [
         Done::ItemAdded,
         Done::ItemSaved,
         Done::UpdatePosted,
@@ -51,6 +53,7 @@ impl Done {
         Done::ProjectsImported,
         Done::RequestRaised,
         Done::RequestAccepted,
+        Done::RequestAcceptedLate,
         Done::RequestDeclined,
         Done::RequestRated,
         Done::MeetingScheduled,

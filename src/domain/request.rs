@@ -134,6 +134,17 @@ pub fn timing(state: RequestState, dates: Dates, today: NaiveDate, level: &Servi
     }
 }
 
+/// The day a request accepted on `today` is promised to be resolved by.
+pub fn promised_resolution(today: NaiveDate, level: &ServiceLevel) -> NaiveDate {
+    level.calendar.add(today, level.resolve_days)
+}
+
+/// Whether an item's deadline lets its request break the promise (accepted, not refused: the
+/// task force may know better, but is told).
+pub fn deadline_breaks_promise(deadline: NaiveDate, today: NaiveDate, level: &ServiceLevel) -> bool {
+    deadline > promised_resolution(today, level)
+}
+
 /// What a pending request's triage deadline calls for on `today`: a reminder on the working day
 /// before it (and on the day itself, for a reminder that could not be sent the day before), a
 /// warning once it has passed.
@@ -273,6 +284,18 @@ mod tests {
             resolve_days: 5,
             calendar: WorkCalendar::default(),
         }
+    }
+
+    #[test]
+    fn an_items_deadline_after_the_promised_resolution_is_flagged() {
+        // Accepted Monday 2026-11-23 with five working days: resolved by Monday 2026-11-30.
+        let today = d("2026-11-23");
+        assert_eq!(promised_resolution(today, &level()), d("2026-11-30"));
+        assert!(
+            !deadline_breaks_promise(d("2026-11-30"), today, &level()),
+            "the promised day itself"
+        );
+        assert!(deadline_breaks_promise(d("2026-12-01"), today, &level()));
     }
 
     #[test]

@@ -53,4 +53,6 @@ pub struct Columns {
     pub col_last_error: &'static str,
     pub col_orders: &'static str,
     pub col_orders_late: &'static str,
+    pub col_notice_no: &'static str,
+    pub col_as_of: &'static str,
 }

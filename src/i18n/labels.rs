@@ -19,6 +19,8 @@ pub struct Labels {
     pub field_responsible_unit: &'static str,
     pub field_deadline: &'static str,
     pub field_note: &'static str,
+    /// On forms without the box that shows the note to the investor.
+    pub field_note_internal: &'static str,
     pub field_note_for_investor: &'static str,
     pub field_deadline_reason: &'static str,
     pub field_deadline_reason_hint: &'static str,

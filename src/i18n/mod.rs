@@ -545,6 +545,10 @@ impl Catalog {
         )
     }
 
+    pub fn request_promise_hint(&self, date: NaiveDate) -> String {
+        fill(self.requests.request_promise_hint, &[("date", &date.to_string())])
+    }
+
     pub fn request_intro(&self, level: &ServiceLevel) -> String {
         fill(
             self.requests.request_new_intro,

@@ -47,4 +47,6 @@ pub struct Requests {
     pub investor_unlink_submit: &'static str,
     pub investor_not_found: &'static str,
     pub waiting_working_days: &'static str,
+    /// `{date}`: the resolution the service level promises, under the accept form's deadline.
+    pub request_promise_hint: &'static str,
 }

@@ -156,6 +156,8 @@ struct Kept {
 #[derive(Template, WebTemplate)]
 #[template(path = "requests/show.html")]
 pub struct RequestPage {
+    /// Under the accept form's deadline: the resolution the service level promises.
+    promise_hint: String,
     layout: Layout,
     r: RequestRow,
     request: Request,
@@ -191,15 +193,13 @@ async fn page(
     let t = ctx.t();
     let internal = policy::sees_internal(user);
     let can_triage = request.standing() == Standing::Pending && policy::may_edit_checklist(user, on_task_force);
+    let promised = request::promised_resolution(settings.today(), settings.service_level());
     let accept = kept.accept.clone().unwrap_or_else(|| ItemFields {
         title: request.title.clone(),
         category: request.category.as_str().into(),
         responsible_unit: String::new(),
         // The promise of resolution, unless the investor wished for later.
-        deadline: (settings.service_level().calendar)
-            .add(settings.today(), settings.service_level().resolve_days)
-            .max(request.wished_on.unwrap_or_default())
-            .to_string(),
+        deadline: promised.max(request.wished_on.unwrap_or_default()).to_string(),
         note: request.body.clone().unwrap_or_default(),
         ..ItemFields::default()
     });
@@ -208,6 +208,7 @@ async fn page(
         None => Vec::new(),
     };
     Ok(RequestPage {
+        promise_hint: t.request_promise_hint(promised),
         layout: Layout::new(ctx),
         r: RequestRow::new(&request, t, &settings),
         can_triage,
@@ -280,7 +281,15 @@ pub async fn accept(
             return refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await;
         }
     };
-    after_triage(&state, &ctx, &user, &session, id, outcome, "accept").await
+    let settings = ctx.settings(&state.db).await?;
+    let late = crate::domain::input::date(&values.deadline)
+        .is_ok_and(|d| request::deadline_breaks_promise(d, settings.today(), settings.service_level()));
+    let done = if late {
+        Done::RequestAcceptedLate
+    } else {
+        Done::RequestAccepted
+    };
+    after_triage(&state, &ctx, &user, &session, id, outcome, ("accept", done)).await
 }
 
 pub async fn decline(
@@ -305,7 +314,16 @@ pub async fn decline(
             return refused(&state, &ctx, &user, id, StatusCode::UNPROCESSABLE_ENTITY, kept).await;
         }
     };
-    after_triage(&state, &ctx, &user, &session, id, outcome, "decline").await
+    after_triage(
+        &state,
+        &ctx,
+        &user,
+        &session,
+        id,
+        outcome,
+        ("decline", Done::RequestDeclined),
+    )
+    .await
 }
 
 /// Back to the request after a triage; if someone triaged it first, its page again saying so (409).
@@ -316,17 +334,10 @@ async fn after_triage(
     session: &Session,
     id: Uuid,
     outcome: Triaged,
-    form: &'static str,
+    (form, done): (&'static str, Done),
 ) -> AppResult<Response> {
     match outcome {
-        Triaged::Done(_) => {
-            let done = if form == "accept" {
-                Done::RequestAccepted
-            } else {
-                Done::RequestDeclined
-            };
-            flash::done(session, &links::request(id), done).await
-        }
+        Triaged::Done(_) => flash::done(session, &links::request(id), done).await,
         Triaged::Conflict(_) | Triaged::NotPending(_) => {
             refused(state, ctx, user, id, StatusCode::CONFLICT, already_triaged(ctx, form)).await
         }

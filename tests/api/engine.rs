@@ -429,6 +429,11 @@ async fn the_rankings_page_explains_the_rule_and_keeps_past_weeks() {
     let (status, past) = member.get_text(&format!("/rankings?week={week}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(past.contains(&format!("截至 {week}")));
+    let run_line = zh().standings.last_run.split('{').next().unwrap();
+    assert!(
+        body.contains(run_line) && !past.contains(run_line),
+        "a frozen week has no live run line"
+    );
     assert_eq!(
         member.get("/rankings?week=1999-01-01").await.status(),
         StatusCode::NOT_FOUND

@@ -925,3 +925,48 @@ async fn a_constraint_no_rule_caught_answers_with_its_field_not_an_internal_erro
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert!(response.text().await.unwrap().contains(&taken));
 }
+
+#[tokio::test]
+async fn accepting_defaults_to_the_promised_resolution_and_warns_of_a_later_deadline() {
+    let app = spawn_demo_app().await;
+    let qixiang = app.project_id(QIXIANG).await;
+    let investor = Api::as_user(&app, "investor").await;
+    let (_, created) = investor
+        .post(
+            &format!("/api/v1/projects/{qixiang}/requests"),
+            json!({"title": "协调解决施工用水", "category": "utilities"}),
+        )
+        .await;
+    let id: Uuid = created["id"].as_str().unwrap().parse().unwrap();
+    let settings = zhuanban::db::settings::load(&app.pool).await.unwrap();
+    let promised = zhuanban::domain::request::promised_resolution(settings.today(), settings.service_level());
+    let official = app.demo_login("official").await;
+    let (_, page) = official.get_text(&format!("/requests/{id}")).await;
+    assert!(
+        page.contains(&format!("name=\"deadline\" type=\"date\" value=\"{promised}\"")),
+        "defaults to the promise"
+    );
+    assert!(page.contains(&zh().request_promise_hint(promised)));
+    assert!(page.contains(zh().labels.field_note_internal) && !page.contains(zh().labels.field_note));
+    let later = (promised + chrono::Duration::days(20)).to_string();
+    let version = request_version(&app, id).await;
+    let r = official
+        .submit(
+            &format!("/requests/{id}/accept"),
+            &[
+                ("version", &version),
+                ("title", "协调解决施工用水"),
+                ("responsible_unit", "gdgs"),
+                ("deadline", &later),
+                ("category", "utilities"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "warned, not refused");
+    let (_, after) = official.get_text(&format!("/requests/{id}")).await;
+    let warning = zh().flash(zhuanban::domain::done::Flash::one(
+        zhuanban::domain::done::Done::RequestAcceptedLate,
+    ));
+    assert!(after.contains(&warning));
+}

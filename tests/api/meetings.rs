@@ -896,3 +896,23 @@ async fn a_form_that_changed_something_says_so_once_on_the_next_page() {
     let (_, page) = official.get_text(&location(&r)).await;
     assert!(page.contains("Point added."), "{}", &page[..page.len().min(300)]);
 }
+
+#[tokio::test]
+async fn pages_name_their_columns_and_choices_in_plain_words() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let meeting = schedule(&app, &official, &format!("{day}T16:00"), &[QIXIANG, CNNC]).await;
+    let (_, page) = official.get_text(&meeting).await;
+    // The decision form asks which project instead of picking the first.
+    let select = &page[page.find("id=\"d-project\"").unwrap()..];
+    let first_option = &select[select.find("<option").unwrap()..];
+    assert!(first_option.starts_with(&format!("<option value=\"\" selected>{}", zh().choose)));
+    let r = publish(&official, &meeting, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, list) = official.get_text("/notices").await;
+    assert!(list.contains(zh().columns.col_notice_no) && list.contains(zh().columns.col_as_of));
+    assert!(!list.contains(&format!("<th scope=\"col\">{}</th>", zh().columns.col_deadline)));
+    let (_, hooks) = official.get_text("/webhooks").await;
+    assert!(hooks.contains("机器人地址"));
+}

@@ -53,4 +53,6 @@ pub const COLUMNS: Columns = Columns {
     col_last_error: "Error",
     col_orders: "Supervision orders",
     col_orders_late: "Late replies",
+    col_notice_no: "No.",
+    col_as_of: "As of",
 };

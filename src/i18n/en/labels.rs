@@ -19,6 +19,7 @@ pub const LABELS: Labels = Labels {
     field_responsible_unit: "Responsible unit",
     field_deadline: "Deadline",
     field_note: "Note (internal unless shown to the investor below)",
+    field_note_internal: "Note (internal)",
     field_note_for_investor: "Show this note to the investor",
     field_deadline_reason: "Reason for the new deadline",
     field_deadline_reason_hint: "Required when the deadline changes; the original deadline is kept.",

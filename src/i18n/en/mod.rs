@@ -145,6 +145,7 @@ pub static CATALOG: Catalog = Catalog {
         "{n} projects imported.",
         "Request sent; the task force will triage it soon.",
         "Request accepted onto the checklist.",
+        "Request accepted onto the checklist. Its deadline is after the promised resolution: the request will show as late from then.",
         "Request declined with the reason given.",
         "Thank you for the rating.",
         "Meeting scheduled.",

@@ -45,4 +45,5 @@ pub const REQUESTS: Requests = Requests {
     investor_unlink_submit: "Unlink",
     investor_not_found: "No such investor account, or it is linked already.",
     waiting_working_days: "Waiting for {days} working day(s)",
+    request_promise_hint: "The promise is to resolve it by {date}; with a later deadline the request will show as late from then.",
 };

@@ -53,4 +53,6 @@ pub const COLUMNS: Columns = Columns {
     col_last_error: "错误",
     col_orders: "督办单",
     col_orders_late: "逾期回复",
+    col_notice_no: "期号",
+    col_as_of: "截至日期",
 };

@@ -19,6 +19,7 @@ pub const LABELS: Labels = Labels {
     field_responsible_unit: "责任单位",
     field_deadline: "完成期限",
     field_note: "备注（仅内部可见，除非勾选下一项）",
+    field_note_internal: "备注（仅内部可见）",
     field_note_for_investor: "向企业展示这条备注",
     field_deadline_reason: "期限调整原因",
     field_deadline_reason_hint: "修改完成期限时必填；原定期限会保留。",

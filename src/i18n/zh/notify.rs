@@ -54,7 +54,7 @@ pub const NOTIFY: Notify = Notify {
     webhooks_title: "群机器人",
     webhooks_intro: "把通知推送到单位或全县的企业微信、钉钉群。发送失败会自动重试，直到对方接收。",
     webhooks_none: "尚未配置群机器人。",
-    webhook_url: "Webhook 地址",
+    webhook_url: "机器人地址（Webhook）",
     webhook_format: "类型",
     webhook_message: "消息格式",
     webhook_unit: "接收单位",

@@ -45,4 +45,5 @@ pub const REQUESTS: Requests = Requests {
     investor_unlink_submit: "取消关联",
     investor_not_found: "没有这个企业账号，或已经关联。",
     waiting_working_days: "已等待 {days} 个工作日",
+    request_promise_hint: "按服务承诺，应于 {date} 前办结；期限晚于这一天，诉求届时将显示超时未办结。",
 };
