@@ -128,3 +128,11 @@ pub async fn loads(pool: &PgPool, today: chrono::NaiveDate, red_after_days: i64)
     .fetch_all(pool)
     .await
 }
+
+/// The names of the units with these codes, by code.
+pub async fn names_of(pool: &PgPool, codes: &[String]) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT code, name FROM units WHERE code = ANY($1)")
+        .bind(codes)
+        .fetch_all(pool)
+        .await
+}

@@ -1,8 +1,11 @@
 //! Audit entries as people read them: who did what when, and which fields changed from what to what.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::db::projects::HistoryEntry;
+use crate::db::units;
 use crate::domain::checklist::Category;
 use crate::domain::lifecycle::Stage;
 use crate::domain::status::ItemState;
@@ -21,8 +24,33 @@ pub struct HistoryView {
     pub changes: Vec<Change>,
 }
 
+/// Units' names by their codes: histories keep codes, and show names.
+pub type UnitNames = HashMap<String, String>;
+
+const UNIT_KEYS: [&str; 4] = ["responsible_unit", "lead_unit", "member_units", "unit"];
+
+/// The names of the units `entries` name (no query when they name none), for [`HistoryView::new`].
+pub async fn unit_names(db: &sqlx::PgPool, entries: &[HistoryEntry]) -> Result<UnitNames, sqlx::Error> {
+    let mut codes: Vec<String> = Vec::new();
+    for side in entries.iter().flat_map(|e| [&e.before, &e.after]).flatten() {
+        for key in UNIT_KEYS {
+            match side.get(key) {
+                Some(Value::String(c)) => codes.push(c.clone()),
+                Some(Value::Array(list)) => codes.extend(list.iter().filter_map(|c| c.as_str().map(str::to_string))),
+                _ => {}
+            }
+        }
+    }
+    if codes.is_empty() {
+        return Ok(UnitNames::new());
+    }
+    codes.sort();
+    codes.dedup();
+    Ok(units::names_of(db, &codes).await?.into_iter().collect())
+}
+
 impl HistoryView {
-    pub fn new(e: &HistoryEntry, t: &Catalog, tz: chrono_tz::Tz) -> HistoryView {
+    pub fn new(e: &HistoryEntry, t: &Catalog, tz: chrono_tz::Tz, units: &UnitNames) -> HistoryView {
         let empty = Value::Object(Default::default());
         let before = e.before.as_ref().unwrap_or(&empty);
         let after = e.after.as_ref().unwrap_or(&empty);
@@ -33,8 +61,8 @@ impl HistoryView {
                 if old != value && !(value.is_null() && e.before.is_none()) {
                     changes.push(Change {
                         field: t.field_label(key),
-                        before: show(key, old, t),
-                        after: show(key, value, t),
+                        before: show(key, old, t, units),
+                        after: show(key, value, t, units),
                     });
                 }
             }
@@ -49,7 +77,7 @@ impl HistoryView {
 }
 
 /// A stored value in words: enumerations translated, lists joined, nothing as a dash.
-fn show(key: &str, v: &Value, t: &Catalog) -> String {
+fn show(key: &str, v: &Value, t: &Catalog, units: &UnitNames) -> String {
     match v {
         Value::Null => "—".into(),
         Value::String(s) => {
@@ -60,11 +88,18 @@ fn show(key: &str, v: &Value, t: &Catalog) -> String {
                 "state" => ItemState::parse(s)
                     .map(|x| t.item_state(&x))
                     .or((s == "submitted").then_some(t.items.item_submitted)),
+                k if UNIT_KEYS.contains(&k) => {
+                    return units.get(s).cloned().unwrap_or_else(|| s.clone());
+                }
                 _ => None,
             };
             translated.map_or_else(|| s.clone(), str::to_string)
         }
-        Value::Array(items) => items.iter().map(|i| show(key, i, t)).collect::<Vec<_>>().join("、"),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| show(key, i, t, units))
+            .collect::<Vec<_>>()
+            .join("、"),
         Value::Bool(b) => t.yes_no(*b).into(),
         other => other.to_string(),
     }
@@ -98,7 +133,7 @@ mod tests {
                 json!({"title": "用地预审", "deadline": "2026-11-20", "state": "open", "deadline_reason": "省厅退件"}),
             ),
         );
-        let v = HistoryView::new(&e, Lang::Zh.catalog(), chrono_tz::Asia::Shanghai);
+        let v = HistoryView::new(&e, Lang::Zh.catalog(), chrono_tz::Asia::Shanghai, &UnitNames::new());
         assert_eq!(v.at, "2026-11-25 10:00", "shown in the county's time");
         assert_eq!(v.action, "调整期限");
         let fields: Vec<_> = v
@@ -116,17 +151,29 @@ mod tests {
     }
 
     #[test]
+    fn units_are_named_not_coded() {
+        let names: UnitNames = [("zrzyj".to_string(), "县自然资源局".to_string())].into();
+        let zh = Lang::Zh.catalog();
+        assert_eq!(show("responsible_unit", &json!("zrzyj"), zh, &names), "县自然资源局");
+        assert_eq!(
+            show("member_units", &json!(["zrzyj", "gone"]), zh, &names),
+            "县自然资源局、gone"
+        );
+        assert_eq!(show("title", &json!("zrzyj"), zh, &names), "zrzyj", "only unit fields");
+    }
+
+    #[test]
     fn yes_and_no_are_words_in_the_readers_language() {
         let (zh, en) = (Lang::Zh.catalog(), Lang::En.catalog());
-        assert_eq!(show("note_for_investor", &json!(true), zh), "是");
-        assert_eq!(show("note_for_investor", &json!(false), zh), "否");
-        assert_eq!(show("note_for_investor", &json!(true), en), "yes");
+        assert_eq!(show("note_for_investor", &json!(true), zh, &UnitNames::new()), "是");
+        assert_eq!(show("note_for_investor", &json!(false), zh, &UnitNames::new()), "否");
+        assert_eq!(show("note_for_investor", &json!(true), en, &UnitNames::new()), "yes");
     }
 
     #[test]
     fn a_creation_lists_its_values_without_empty_ones() {
         let e = entry(None, Some(json!({"state": "open", "note": null, "stage": "filed"})));
-        let v = HistoryView::new(&e, Lang::Zh.catalog(), chrono_tz::Asia::Shanghai);
+        let v = HistoryView::new(&e, Lang::Zh.catalog(), chrono_tz::Asia::Shanghai, &UnitNames::new());
         let afters: Vec<_> = v.changes.iter().map(|c| c.after.as_str()).collect();
         assert_eq!(afters, vec!["备案", "未完成"]);
     }
@@ -134,7 +181,7 @@ mod tests {
     #[test]
     fn a_submission_reads_as_awaiting_verification() {
         let e = entry(Some(json!({"state": "open"})), Some(json!({"state": "submitted"})));
-        let v = HistoryView::new(&e, Lang::Zh.catalog(), chrono_tz::Asia::Shanghai);
+        let v = HistoryView::new(&e, Lang::Zh.catalog(), chrono_tz::Asia::Shanghai, &UnitNames::new());
         assert_eq!(
             (v.changes[0].before.as_str(), v.changes[0].after.as_str()),
             ("未完成", "待核验")

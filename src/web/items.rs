@@ -14,7 +14,7 @@ use super::error::AppResult;
 use super::extract::IdPath;
 use super::flash;
 use super::form::Fields;
-use super::history::{Change, HistoryView};
+use super::history::{self, Change, HistoryView};
 use super::layout::Layout;
 use super::rows::ItemRow;
 use super::supervision_view::{OrderForm, SupervisionView};
@@ -130,7 +130,11 @@ pub(super) async fn page(
     let updates = items::updates_of_item(&state.db, item.id, can.internal).await?;
     let history = if can.internal {
         let history = projects::item_history(&state.db, item.id).await?;
-        history.iter().map(|h| HistoryView::new(h, t, settings.tz())).collect()
+        let names = history::unit_names(&state.db, &history).await?;
+        history
+            .iter()
+            .map(|h| HistoryView::new(h, t, settings.tz(), &names))
+            .collect()
     } else {
         Vec::new()
     };

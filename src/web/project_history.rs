@@ -10,7 +10,7 @@ use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::{IdPath, PageParam, PageQuery};
-use super::history::HistoryView;
+use super::history::{self, HistoryView};
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
 use crate::db::projects;
@@ -49,13 +49,14 @@ pub async fn show(
     let older = entries.len() as i64 > PAGE_SIZE;
     entries.truncate(PAGE_SIZE as usize);
     let (t, tz) = (ctx.t(), ctx.settings(&state.db).await?.tz());
+    let names = history::unit_names(&state.db, &entries).await?;
     let href = |to: i64| format!("{}/history?page={to}", links::project(id));
     Ok(HistoryPage {
         layout: Layout::new(&ctx),
         heading: t.project_history(&name),
         project_id: id,
         project_name: name,
-        history: entries.iter().map(|h| HistoryView::new(h, t, tz)).collect(),
+        history: entries.iter().map(|h| HistoryView::new(h, t, tz, &names)).collect(),
         newer_href: (page > 1).then(|| href(page - 1)),
         older_href: older.then(|| href(page + 1)),
     })

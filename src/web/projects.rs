@@ -12,7 +12,7 @@ use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::{IdPath, PageQuery};
-use super::history::HistoryView;
+use super::history::{self, HistoryView};
 use super::layout::Layout;
 use super::requests::RequestRow;
 use super::rows::ItemRow;
@@ -326,7 +326,11 @@ pub async fn project_page(
     let more_history = history.len() as i64 > LATEST_SHOWN;
     updates.truncate(LATEST_SHOWN as usize);
     history.truncate(LATEST_SHOWN as usize);
-    let history = history.iter().map(|h| HistoryView::new(h, t, settings.tz())).collect();
+    let names = history::unit_names(&state.db, &history).await?;
+    let history = history
+        .iter()
+        .map(|h| HistoryView::new(h, t, settings.tz(), &names))
+        .collect();
     let all_requests = sheet.requests.0;
     let service = internal.then(|| {
         let mut figures = request::Figures::default();

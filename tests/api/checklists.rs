@@ -777,3 +777,29 @@ async fn nul_characters_in_input_never_cause_a_500() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 }
+
+#[tokio::test]
+async fn an_items_history_names_its_units() {
+    let app = spawn_demo_app().await;
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM checklist_items WHERE title = '宿舍楼规划方案调整'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let official = app.demo_login("official").await;
+    let token = app.bearer("official").await;
+    let r = reqwest::Client::new()
+        .patch(format!("{}/api/v1/items/{id}", app.base))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"version": 1, "responsible_unit": "gdgs"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, page) = official.get_text(&format!("/items/{id}")).await;
+    let history = &page[page.find("id=\"history\"").unwrap()..];
+    assert!(
+        history.contains("国网崇义县供电公司") && history.contains("县自然资源局"),
+        "names, before and after"
+    );
+    assert!(!history.contains(">gdgs<") && !history.contains("zrzyj"), "not codes");
+}
