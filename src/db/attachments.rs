@@ -20,6 +20,12 @@ pub struct Attachment {
     pub created_at: DateTime<Utc>,
 }
 
+impl Attachment {
+    pub fn is_image(&self) -> bool {
+        crate::domain::evidence::shows_as_image(&self.content_type)
+    }
+}
+
 const SELECT: &str = "SELECT a.id, a.item_id, a.name, a.content_type, a.size, a.for_investor,
         us.display_name AS uploaded_by_name, a.created_at
     FROM item_attachments a LEFT JOIN users us ON us.id = a.uploaded_by";

@@ -182,9 +182,21 @@ pub enum NotAttached {
     UnknownType,
 }
 
+/// Whether browsers show an uploaded file of this type as an image (a thumbnail on the item's
+/// page); HEIC photos are downloaded, as most browsers cannot show them.
+pub fn shows_as_image(content_type: &str) -> bool {
+    matches!(content_type, "image/png" | "image/jpeg" | "image/gif" | "image/webp")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn photos_browsers_show_are_thumbnails_and_the_rest_downloads() {
+        assert!(shows_as_image("image/jpeg") && shows_as_image("image/png"));
+        assert!(!shows_as_image("image/heic") && !shows_as_image("application/pdf"));
+    }
 
     #[test]
     fn files_are_recognised_by_their_content() {

@@ -144,6 +144,24 @@ async fn a_unit_uploads_a_photo_and_submits_and_the_lead_verifies_it() {
     assert!(!queue.contains(zh().items.verification_overdue));
     let (_, page) = lead.get_text(&format!("/items/{id}")).await;
     assert!(page.contains(&format!("/items/{id}/verify")) && page.contains("规划调整方案已批复"));
+    // The verifier sees the photo on the page, served by the attachment's own (guarded) address.
+    let photo: Uuid = sqlx::query_scalar("SELECT id FROM item_attachments WHERE item_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("<img src=\"/attachments/{photo}\"")),
+        "a thumbnail"
+    );
+    let shown = lead.get(&format!("/attachments/{photo}")).await;
+    assert_eq!(shown.status(), StatusCode::OK);
+    let investor = app.demo_login("investor").await;
+    assert_eq!(
+        investor.get(&format!("/attachments/{photo}")).await.status(),
+        StatusCode::NOT_FOUND,
+        "not shown to whoever may not see it"
+    );
     let r = lead
         .submit(&format!("/items/{id}/verify"), &[("version", "2"), ("text", "")])
         .await;
