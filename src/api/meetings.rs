@@ -73,6 +73,7 @@ fn invalid(e: FieldErrors, ctx: &RequestContext) -> AppError {
     let named = e.0.into_iter().map(|(f, p)| {
         let f = match f {
             "project" => "project_id",
+            "request" => "request_id",
             "notice_title" => "title",
             "notice_body" => "body",
             f => f,
@@ -233,6 +234,8 @@ pub struct NewDecision {
     /// One of the categories' codes; `other` when absent.
     #[schema(value_type = Option<Category>)]
     category: Option<String>,
+    /// A pending request of the project the decision answers: it is accepted into the new item.
+    request_id: Option<Uuid>,
 }
 
 /// Records a decision: a new checklist item of the project (officials; leads for their task forces).
@@ -253,7 +256,8 @@ pub async fn decide(
         ..ItemFields::default()
     };
     let project = d.project_id.to_string();
-    match app::meetings::decide(&state.db, &user, id, &project, &fields).await? {
+    let answers = d.request_id.map(|r| r.to_string()).unwrap_or_default();
+    match app::meetings::decide(&state.db, &user, id, &project, &answers, &fields).await? {
         Ok(item) => Ok((StatusCode::CREATED, Json(Created { id: item }))),
         Err(e) => Err(invalid(e, &ctx)),
     }

@@ -133,12 +133,14 @@ pub async fn record(
 /// Records a decision of the meeting as a checklist item of one of its projects (`project` as
 /// typed), for those who may edit that project's checklist: 403 when they may edit none of the
 /// meeting's projects or not the one chosen; `project` is a field problem when it is not one of
-/// the meeting's.
+/// the meeting's. A decision may answer a pending request of its project (`answers`, its id, or
+/// blank): the request is then accepted into the decision's item.
 pub async fn decide(
     db: &PgPool,
     user: &CurrentUser,
     id: Uuid,
     project: &str,
+    answers: &str,
     fields: &ItemFields,
 ) -> AppResult<Result<Uuid, FieldErrors>> {
     let meeting = visible(db, user, id).await?;
@@ -149,15 +151,24 @@ pub async fn decide(
     }
     let checked = super::items::check(db, fields).await?;
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
-    let (Ok(checked), Some(project)) = (checked, project) else {
+    // The pending request of the project the decision answers, if it names one.
+    let answers = match answers.trim() {
+        "" => Ok(None),
+        typed => Uuid::parse_str(typed).map(Some).map_err(|_| Problem::UnknownChoice),
+    };
+    let answers = errors.check("request", answers);
+    let (Ok(checked), Some(project), Some(answers)) = (checked, project, answers) else {
         if project.is_none() {
             errors.add("project", Problem::UnknownChoice);
         }
         return Ok(Err(errors));
     };
     let new = checked.new_item(project, meeting.kind.decision_source(), Some(id));
-    let item = meetings::add_decision(db, id, new, Actor::User(user.id), Some(user.id)).await?;
-    Ok(Ok(item.id))
+    match meetings::add_decision(db, id, new, answers, user.id).await? {
+        Some(item) => Ok(Ok(item.id)),
+        // No longer pending, or another project's.
+        None => Ok(Err(FieldErrors(vec![("request", Problem::UnknownChoice)]))),
+    }
 }
 
 /// A meeting's notice as typed: its title (the meeting's when blank) and text, and for a

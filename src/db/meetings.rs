@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
 use super::items::{self, Item, NewItem};
+use super::requests;
 use crate::domain::meeting::MeetingKind;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -165,22 +166,35 @@ pub async fn project_minutes(pool: &PgPool, meeting: Uuid) -> Result<Vec<(Uuid, 
 
 /// A decision: a new checklist item of the project (`new.source` names the meeting), linked to
 /// the meeting both ways.
+/// Records a decision of the meeting as a new item, in one transaction; when it answers a pending
+/// request of its project, the request is accepted into it. `None` (nothing written) when the
+/// request is no longer pending.
 pub async fn add_decision(
     pool: &PgPool,
     meeting: Uuid,
     new: NewItem<'_>,
-    actor: Actor<'_>,
-    user: Option<Uuid>,
-) -> Result<Item, sqlx::Error> {
-    let project = new.project_id;
-    let item = items::create(pool, new, actor, user).await?;
+    answers: Option<Uuid>,
+    user: Uuid,
+) -> Result<Option<Item>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let item = match answers {
+        Some(request) => match requests::accept_into(&mut tx, request, &new, user).await? {
+            Some(item) => item,
+            None => {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        },
+        None => items::insert(&mut tx, &new, None, Actor::User(user), Some(user)).await?,
+    };
     sqlx::query("INSERT INTO meeting_decisions (meeting_id, project_id, item_id) VALUES ($1, $2, $3)")
         .bind(meeting)
-        .bind(project)
+        .bind(new.project_id)
         .bind(item.id)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
-    Ok(item)
+    tx.commit().await?;
+    Ok(Some(item))
 }
 
 /// The decisions of a meeting as items.
@@ -205,6 +219,7 @@ pub async fn previous(pool: &PgPool, meeting: &Meeting) -> Result<Option<Uuid>, 
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PendingRequest {
+    pub id: Uuid,
     pub project_id: Uuid,
     pub title: String,
     pub created_at: DateTime<Utc>,
@@ -212,7 +227,7 @@ pub struct PendingRequest {
 
 pub async fn pending_requests(pool: &PgPool, projects: &[Uuid]) -> Result<Vec<PendingRequest>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT project_id, title, created_at FROM investor_requests
+        "SELECT id, project_id, title, created_at FROM investor_requests
          WHERE state = 'pending' AND project_id = ANY($1) ORDER BY created_at",
     )
     .bind(projects)

@@ -364,6 +364,40 @@ pub async fn accept(
     Ok((Triaged::Done(after), Some(created)))
 }
 
+/// Accepts a pending request of `item`'s project into `item`, inside the caller's transaction
+/// (a meeting's decision that answers it): `None`, changing nothing, when it is not pending or is
+/// another project's.
+pub(crate) async fn accept_into(
+    conn: &mut PgConnection,
+    id: Uuid,
+    item: &NewItem<'_>,
+    user: Uuid,
+) -> Result<Option<Item>, sqlx::Error> {
+    let Some(before) = sqlx::query_as::<_, Request>(&format!("{SELECT} WHERE r.id = $1 FOR UPDATE OF r"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if before.state != RequestState::Pending || before.project_id != item.project_id {
+        return Ok(None);
+    }
+    sqlx::query(
+        "UPDATE investor_requests SET state = 'accepted', triaged_by = $2, triaged_at = now(), version = version + 1
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(user)
+    .execute(&mut *conn)
+    .await?;
+    let created = items::insert(conn, item, Some(id), Actor::User(user), Some(user)).await?;
+    notifications::request_decided(conn, id, true).await?;
+    let after = get(conn, id).await?;
+    record(conn, Actor::User(user), "request.accept", Some(&before), &after).await?;
+    Ok(Some(created))
+}
+
 pub async fn decline(pool: &PgPool, id: Uuid, version: i32, reason: &str, user: Uuid) -> Result<Triaged, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let before = match lock_pending(&mut tx, id, version).await? {

@@ -71,4 +71,7 @@ pub struct Meetings {
     pub reissue_hint: &'static str,
     pub reissue_reason: &'static str,
     pub reissue_submit: &'static str,
+    /// The decision form's choice of a pending request it answers (accepted into its item).
+    pub decision_answers: &'static str,
+    pub decision_answers_none: &'static str,
 }

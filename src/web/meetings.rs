@@ -187,6 +187,9 @@ pub struct MeetingPage {
     /// correction.
     notice: Option<(Uuid, String)>,
     reason: String,
+    /// The pending requests of the meeting's projects a decision may answer: id, project · title.
+    pending_requests: Vec<(Uuid, String)>,
+    decision_request: String,
     /// Why publishing again gave the notice the meeting has.
     notice_exists: bool,
 }
@@ -201,6 +204,7 @@ pub enum Returned {
     Decision {
         fields: ItemFields,
         project: String,
+        request: String,
     },
     Record(Fields),
     Publish {
@@ -252,6 +256,19 @@ async fn page(
             .map(|n| (n.id, t.notice_no(n.year, n.number))),
         reason: String::new(),
         notice_exists: false,
+        pending_requests: meetings::pending_requests(&state.db, &m.project_ids)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let name = agenda
+                    .projects
+                    .iter()
+                    .find(|p| p.id == r.project_id)
+                    .map_or("", |p| p.name.as_str());
+                (r.id, format!("{name} · {}", r.title))
+            })
+            .collect(),
+        decision_request: String::new(),
         layout: Layout::new(ctx),
         agenda,
     };
@@ -260,9 +277,14 @@ async fn page(
         Returned::Point { text, project } => {
             (page.returned, page.point_text, page.point_project) = ("point", text, project);
         }
-        Returned::Decision { fields, project } => {
+        Returned::Decision {
+            fields,
+            project,
+            request,
+        } => {
             page.categories = category_options(t, &fields.category);
             (page.returned, page.decision, page.decision_project) = ("decision", fields, project);
+            page.decision_request = request;
         }
         Returned::Record(fields) => {
             page.returned = "record";
@@ -330,12 +352,14 @@ pub async fn decide(
     fields: Fields,
 ) -> AppResult<Response> {
     let values = item_forms::fields_of(&fields);
-    match app::meetings::decide(&state.db, &user, id, &fields.get("project"), &values).await? {
+    let (project, answers) = (fields.get("project"), fields.get("request"));
+    match app::meetings::decide(&state.db, &user, id, &project, &answers, &values).await? {
         Ok(_) => flash::done(&session, &(links::meeting(id) + "#decisions"), Done::DecisionRecorded).await,
         Err(errors) => {
             let back = Returned::Decision {
                 fields: values,
-                project: fields.get("project"),
+                project,
+                request: answers,
             };
             returned(&state, &ctx, &user, id, back, &errors).await
         }

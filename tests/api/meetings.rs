@@ -916,3 +916,94 @@ async fn pages_name_their_columns_and_choices_in_plain_words() {
     let (_, hooks) = official.get_text("/webhooks").await;
     assert!(hooks.contains("机器人地址"));
 }
+
+#[tokio::test]
+async fn a_decision_answering_a_pending_request_accepts_it_into_its_item() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let day = today(&app).await;
+    let meeting = schedule(&app, &official, &format!("{day}T17:00"), &[QIXIANG]).await;
+    let qixiang = app.project_id(QIXIANG).await;
+    let investor_id: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE username = 'investor'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let request: Uuid = sqlx::query_scalar(
+        "INSERT INTO investor_requests (project_id, submitted_by, title) VALUES ($1, $2, '协调解决临时用电') RETURNING id",
+    )
+    .bind(qixiang)
+    .bind(investor_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let (_, page) = official.get_text(&meeting).await;
+    assert!(page.contains(&format!("<option value=\"{request}\"")) && page.contains("协调解决临时用电"));
+    let deadline = (day + chrono::Duration::days(5)).to_string();
+    let project = qixiang.to_string();
+    let request_text = request.to_string();
+    let decide = |answers: &'static str| {
+        let (project, deadline, request_text) = (project.clone(), deadline.clone(), request_text.clone());
+        let official = &official;
+        let meeting = &meeting;
+        async move {
+            let answer = if answers == "it" {
+                request_text
+            } else {
+                answers.to_string()
+            };
+            official
+                .submit(
+                    &format!("{meeting}/decisions"),
+                    &[
+                        ("project", project.as_str()),
+                        ("request", answer.as_str()),
+                        ("title", "三日内完成临时用电接入"),
+                        ("responsible_unit", "gdgs"),
+                        ("deadline", deadline.as_str()),
+                        ("category", "utilities"),
+                    ],
+                )
+                .await
+        }
+    };
+    let r = decide("not-a-request").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("id=\"request-error\""));
+    let r = decide("it").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (state, item): (String, Option<Uuid>) = sqlx::query_as(
+        "SELECT r.state, i.id FROM investor_requests r LEFT JOIN checklist_items i ON i.investor_request_id = r.id
+         WHERE r.id = $1",
+    )
+    .bind(request)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(state, "accepted", "the meeting's decision answered it");
+    let item = item.expect("the decision's item carries the request");
+    let in_meeting: i64 = sqlx::query_scalar("SELECT count(*) FROM meeting_decisions WHERE item_id = $1")
+        .bind(item)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(in_meeting, 1);
+    let told: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM events WHERE kind = 'request_accepted' AND request_id = $1")
+            .bind(request)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(told, 1, "the investor hears it was accepted");
+    // Answered already: a second decision naming it is refused and writes nothing.
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM checklist_items")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let r = decide("it").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM checklist_items")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+}

@@ -61,4 +61,6 @@ pub const MEETINGS: Meetings = Meetings {
     reissue_hint: "This meeting's notice is published. If it is wrong, publish a correction with its reason; the old notice stays, marked as corrected.",
     reissue_reason: "Reason for the correction",
     reissue_submit: "Preview the correction",
+    decision_answers: "Answers an investor's request (optional)",
+    decision_answers_none: "No request",
 };

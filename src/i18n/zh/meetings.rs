@@ -61,4 +61,6 @@ pub const MEETINGS: Meetings = Meetings {
     reissue_hint: "本次会议已发布通报。如内容有误，可填写原因后发布更正通报，原通报保留并标明已被更正。",
     reissue_reason: "更正原因",
     reissue_submit: "预览更正通报",
+    decision_answers: "答复企业诉求（可选）",
+    decision_answers_none: "不对应企业诉求",
 };
