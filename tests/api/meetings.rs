@@ -36,6 +36,25 @@ async fn publish(client: &Client, meeting: &str, fields: &[(&str, &str)]) -> req
     client.submit(&format!("{meeting}/publish"), &confirm).await
 }
 
+/// Records a decision of `meeting` through its form: a new item of `project`, for `unit`.
+async fn record_decision(
+    client: &Client,
+    meeting: &str,
+    project: &str,
+    (title, unit, deadline, category): (&str, &str, &str, &str),
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut fields = vec![
+        ("project", project),
+        ("title", title),
+        ("responsible_unit", unit),
+        ("deadline", deadline),
+        ("category", category),
+    ];
+    fields.extend_from_slice(extra);
+    client.submit(&format!("{meeting}/decisions"), &fields).await
+}
+
 async fn schedule(app: &TestApp, client: &Client, when: &str, projects: &[&str]) -> String {
     let ids: Vec<String> = {
         let mut v = Vec::new();
@@ -679,18 +698,14 @@ async fn a_meeting_has_one_notice_with_its_decisions_and_issuer_and_a_correction
     let meeting = schedule(&app, &official, &format!("{day}T10:00"), &[QIXIANG]).await;
     let qixiang = app.project_id(QIXIANG).await.to_string();
     let deadline = (day + chrono::Duration::days(10)).to_string();
-    let r = official
-        .submit(
-            &format!("{meeting}/decisions"),
-            &[
-                ("project", &qixiang),
-                ("title", "五日内完成专线接入方案"),
-                ("responsible_unit", "gdgs"),
-                ("deadline", &deadline),
-                ("category", "utilities"),
-            ],
-        )
-        .await;
+    let r = record_decision(
+        &official,
+        &meeting,
+        &qixiang,
+        ("五日内完成专线接入方案", "gdgs", &deadline, "utilities"),
+        &[],
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     // The preview shows what will be frozen; nothing is published until it is confirmed.
@@ -869,18 +884,14 @@ async fn a_form_that_changed_something_says_so_once_on_the_next_page() {
     assert!(!again.contains(&scheduled), "said once");
     let qixiang = app.project_id(QIXIANG).await.to_string();
     let deadline = (day + chrono::Duration::days(7)).to_string();
-    let r = official
-        .submit(
-            &format!("{meeting}/decisions"),
-            &[
-                ("project", &qixiang),
-                ("title", "一周内完成用地报批"),
-                ("responsible_unit", "zrzyj"),
-                ("deadline", &deadline),
-                ("category", "land"),
-            ],
-        )
-        .await;
+    let r = record_decision(
+        &official,
+        &meeting,
+        &qixiang,
+        ("一周内完成用地报批", "zrzyj", &deadline, "land"),
+        &[],
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = official.get_text(&location(&r)).await;
     assert!(page.contains("已记录 1 项会议决定"), "in words, with the count");
@@ -941,35 +952,15 @@ async fn a_decision_answering_a_pending_request_accepts_it_into_its_item() {
     let deadline = (day + chrono::Duration::days(5)).to_string();
     let project = qixiang.to_string();
     let request_text = request.to_string();
-    let decide = |answers: &'static str| {
-        let (project, deadline, request_text) = (project.clone(), deadline.clone(), request_text.clone());
-        let official = &official;
-        let meeting = &meeting;
-        async move {
-            let answer = if answers == "it" {
-                request_text
-            } else {
-                answers.to_string()
-            };
-            official
-                .submit(
-                    &format!("{meeting}/decisions"),
-                    &[
-                        ("project", project.as_str()),
-                        ("request", answer.as_str()),
-                        ("title", "三日内完成临时用电接入"),
-                        ("responsible_unit", "gdgs"),
-                        ("deadline", deadline.as_str()),
-                        ("category", "utilities"),
-                    ],
-                )
-                .await
-        }
+    let decide = |answer: String| {
+        let what = ("三日内完成临时用电接入", "gdgs", deadline.as_str(), "utilities");
+        let (official, meeting, project) = (&official, &meeting, &project);
+        async move { record_decision(official, meeting, project, what, &[("request", answer.as_str())]).await }
     };
-    let r = decide("not-a-request").await;
+    let r = decide("not-a-request".into()).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("id=\"request-error\""));
-    let r = decide("it").await;
+    let r = decide(request_text.clone()).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (state, item): (String, Option<Uuid>) = sqlx::query_as(
         "SELECT r.state, i.id FROM investor_requests r LEFT JOIN checklist_items i ON i.investor_request_id = r.id
@@ -999,7 +990,7 @@ async fn a_decision_answering_a_pending_request_accepts_it_into_its_item() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let r = decide("it").await;
+    let r = decide(request_text.clone()).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let after: i64 = sqlx::query_scalar("SELECT count(*) FROM checklist_items")
         .fetch_one(&app.pool)
