@@ -24,20 +24,20 @@ pub struct PartView {
     pub more: Option<(String, String)>,
 }
 
-/// What waits for the user, sections with nothing left out; `None` when nothing waits.
+/// What waits for the user: the sections of their role that hold something (none: nothing waits).
 pub struct TodoView {
     pub parts: Vec<PartView>,
 }
 
 impl TodoView {
     pub async fn load(
-        state_db: &sqlx::PgPool,
+        db: &sqlx::PgPool,
         settings: &Settings,
         ctx: &RequestContext,
         user: &CurrentUser,
     ) -> AppResult<TodoView> {
         let t = ctx.t();
-        let parts = app::todo::of(state_db, settings, user).await?;
+        let parts = app::todo::of(db, settings, user).await?;
         let all_of = |s: Section| match s {
             Section::ToVerify => Some("/verifications".to_string()),
             Section::ToTriage => Some("/requests".to_string()),
