@@ -266,7 +266,12 @@ pub async fn remind_triage(
     tz: chrono_tz::Tz,
 ) -> Result<usize, sqlx::Error> {
     let pending: Vec<(Uuid, Uuid, String, DateTime<Utc>)> =
-        sqlx::query_as("SELECT id, project_id, title, created_at FROM investor_requests WHERE state = 'pending'")
+        // Flagged late is the last word: those are not looked at again on every run.
+        sqlx::query_as(
+            "SELECT r.id, r.project_id, r.title, r.created_at FROM investor_requests r
+             WHERE r.state = 'pending'
+               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.request_id = r.id AND e.kind = 'request_late')",
+        )
             .fetch_all(&mut *conn)
             .await?;
     let (mut kinds, mut keys, mut projects, mut requests, mut subjects, mut deadlines) =

@@ -329,17 +329,24 @@ impl Catalog {
     }
 
     /// A field's problem named with the field, for a message away from the field itself.
+    /// A field's problem named with the field, for a message away from the field itself; a field
+    /// without a label (a column a database rule names) is not named, so no code name shows.
     pub fn field_problem(&self, field: &str, problem: Problem) -> String {
-        fill(
-            self.labels.field_problem,
-            &[("field", &self.field_label(field)), ("problem", &self.problem(problem))],
-        )
+        match self.known_label(field) {
+            Some(label) => fill(
+                self.labels.field_problem,
+                &[("field", label), ("problem", &self.problem(problem))],
+            ),
+            None => self.problem(problem),
+        }
+    }
+
+    fn known_label(&self, key: &str) -> Option<&'static str> {
+        Self::lookup(self.labels.field_labels, key).or_else(|| Self::lookup(self.labels.notification_fields, key))
     }
 
     pub fn field_label(&self, key: &str) -> String {
-        Self::lookup(self.labels.field_labels, key)
-            .or_else(|| Self::lookup(self.labels.notification_fields, key))
-            .map_or_else(|| key.to_string(), str::to_string)
+        self.known_label(key).map_or_else(|| key.to_string(), str::to_string)
     }
 
     pub fn pages(&self, page: i64, pages: i64, total: i64) -> String {
@@ -778,6 +785,16 @@ mod tests {
         assert_eq!(en.money(200_000), "CNY 2 bn");
         assert_eq!(en.money(15_000), "CNY 150 m");
         assert_eq!(en.money(50), "CNY 0.5 m");
+    }
+
+    #[test]
+    fn a_field_problem_names_only_fields_with_a_label() {
+        let t = Lang::Zh.catalog();
+        assert!(t.field_problem("title", Problem::Required).starts_with("具体事项"));
+        assert_eq!(
+            t.field_problem("request", Problem::TakenName),
+            t.problem(Problem::TakenName)
+        );
     }
 
     #[test]
