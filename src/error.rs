@@ -41,6 +41,9 @@ pub enum AppError {
     /// constraint names and what is wrong with it. A taken value is a 409, the rest are 422.
     #[error("constraint violated: {field}")]
     Violated { field: String, problem: Problem },
+    /// The same form is still being handled (sent twice, the first one has not finished).
+    #[error("the form is still being handled")]
+    StillRunning,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -56,7 +59,7 @@ impl AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) | AppError::InvalidState(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::InvalidState(_) | AppError::StillRunning => StatusCode::CONFLICT,
             AppError::Violated {
                 problem: Problem::TakenName,
                 ..

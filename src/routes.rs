@@ -26,8 +26,8 @@ use crate::web::upload::UPLOAD_BODY_LIMIT;
 use crate::web::{
     AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, attachments, calendar, ceiling, checklist_sheets,
     checklist_templates, dashboard, health, inbox, item_forms, items, lang, list_sheets, login, meetings, notice_xlsx,
-    notices, portal, project_forms, project_history, project_import, projects, rankings, requests, settings, since,
-    supervision, units, verifications, webhooks,
+    notices, once, portal, project_forms, project_history, project_import, projects, rankings, requests, settings,
+    since, supervision, units, verifications, webhooks,
 };
 
 /// A router that keeps its own table: every (method, path) it serves, as declared, so that the
@@ -232,8 +232,10 @@ pub fn router(state: AppState) -> Router {
     let app = app
         .merge(uploads)
         .fallback(|| async { StatusCode::NOT_FOUND })
-        // Innermost first: the origin check and the form-token check run inside the context
-        // middleware, so their refusals are rendered like every other error.
+        // Innermost first: a form's one-time key is claimed once the origin check and the
+        // form-token check passed; they run inside the context middleware, so their refusals are
+        // rendered like every other error.
+        .layer(middleware::from_fn_with_state(state.clone(), once::guard))
         .layer(CsrfLayer::new())
         .layer(middleware::from_fn(pipeline::require_csrf_token))
         .layer(middleware::from_fn_with_state(state.clone(), pipeline::middleware))

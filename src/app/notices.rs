@@ -8,8 +8,10 @@ use uuid::Uuid;
 use crate::auth::policy;
 use crate::db::audit::Actor;
 use crate::db::notices::{self, NewNotice, NoticeContent, Published};
-use crate::db::{items, recompute, settings, supervision};
+use crate::db::{items, projects, recompute, settings, supervision};
 use crate::domain::access::CurrentUser;
+use crate::domain::input::FieldErrors;
+use crate::domain::meeting;
 use crate::error::{AppError, AppResult};
 
 /// Who reads which notices: officials and admins all of them; unit staff and leads those that
@@ -65,6 +67,41 @@ pub async fn draft(db: &PgPool, project_ids: &[Uuid], meeting: Option<Uuid>) -> 
     unit_ids.sort();
     unit_ids.dedup();
     Ok(Draft { content, unit_ids })
+}
+
+/// The county's notice of the week, checked: its title (the county's when none is typed), text
+/// and every project.
+pub struct Week {
+    pub title: String,
+    pub body: Option<String>,
+    pub project_ids: Vec<Uuid>,
+}
+
+/// The week's notice as typed, checked (officials).
+pub async fn week(
+    db: &PgPool,
+    user: &CurrentUser,
+    title: &str,
+    body: &str,
+    default_title: String,
+) -> AppResult<Result<Week, FieldErrors>> {
+    if !policy::may_manage_projects(user) {
+        return Err(AppError::Forbidden);
+    }
+    let (title, body) = match meeting::notice_text(title, body) {
+        Ok(text) => text,
+        Err(e) => return Ok(Err(e)),
+    };
+    let project_ids = projects::names(db, policy::ProjectScope::All)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    Ok(Ok(Week {
+        title: title.unwrap_or(default_title),
+        body,
+        project_ids,
+    }))
 }
 
 /// What a notice is published as.

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cluster;
 pub mod constraint;
+pub mod form_keys;
 pub mod investors;
 pub mod items;
 pub mod meetings;

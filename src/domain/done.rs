@@ -32,10 +32,25 @@ pub enum Done {
     DecisionRecorded,
     PointAdded,
     NoticePublished,
+    TemplateSaved,
+    TemplateDeleted,
+    WebhookAdded,
+    WebhookPaused,
+    WebhookResumed,
+    OrderIssued,
+    OrderReplied,
+    InvestorsChanged,
+    FeedRevoked,
+    WeekFrozen,
+    SettingsSaved,
+    PreferencesSaved,
+    PasswordChanged,
+    /// The form had been sent already: it was not done again.
+    Repeated,
 }
 
 impl Done {
-    pub const ALL: [Done; 25] = [
+    pub const ALL: [Done; 39] = [
         Done::ItemAdded,
         Done::ItemSaved,
         Done::UpdatePosted,
@@ -61,6 +76,20 @@ impl Done {
         Done::DecisionRecorded,
         Done::PointAdded,
         Done::NoticePublished,
+        Done::TemplateSaved,
+        Done::TemplateDeleted,
+        Done::WebhookAdded,
+        Done::WebhookPaused,
+        Done::WebhookResumed,
+        Done::OrderIssued,
+        Done::OrderReplied,
+        Done::InvestorsChanged,
+        Done::FeedRevoked,
+        Done::WeekFrozen,
+        Done::SettingsSaved,
+        Done::PreferencesSaved,
+        Done::PasswordChanged,
+        Done::Repeated,
     ];
 
     pub fn index(self) -> usize {
@@ -68,20 +97,35 @@ impl Done {
     }
 }
 
-/// A flash message: what was done, and how many (1 unless the form did several at once).
+/// A flash message: what was done, and how many (1 unless the form did several at once);
+/// `repeated` when the form was sent again and the answer is the first submission's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flash {
     pub done: Done,
     pub count: i64,
+    #[serde(default)]
+    pub repeated: bool,
 }
 
 impl Flash {
     pub fn one(done: Done) -> Flash {
-        Flash { done, count: 1 }
+        Flash::many(done, 1)
     }
 
     pub fn many(done: Done, count: i64) -> Flash {
-        Flash { done, count }
+        Flash {
+            done,
+            count,
+            repeated: false,
+        }
+    }
+
+    /// What a form sent again says: the first submission's message, and that it was not repeated.
+    pub fn repeated(first: Option<Flash>) -> Flash {
+        match first {
+            Some(f) if f.done != Done::Repeated => Flash { repeated: true, ..f },
+            _ => Flash::one(Done::Repeated),
+        }
     }
 }
 
@@ -101,5 +145,23 @@ mod tests {
             f,
             "kept in the session as JSON"
         );
+    }
+
+    #[test]
+    fn a_repeated_form_says_the_first_answer_once() {
+        let first = Flash::many(Done::ItemsImported, 40);
+        let again = Flash::repeated(Some(first));
+        assert_eq!(
+            (again.done, again.count, again.repeated),
+            (Done::ItemsImported, 40, true)
+        );
+        assert_eq!(Flash::repeated(Some(again)), again, "sent a third time, the same");
+        assert_eq!(Flash::repeated(None), Flash::one(Done::Repeated));
+        assert_eq!(
+            Flash::repeated(Some(Flash::one(Done::Repeated))),
+            Flash::one(Done::Repeated)
+        );
+        let old: Flash = serde_json::from_str(r#"{"done":"item_added","count":1}"#).unwrap();
+        assert!(!old.repeated, "a flash kept before the field existed reads");
     }
 }

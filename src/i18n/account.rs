@@ -19,7 +19,6 @@ pub struct Account {
     pub password_again: &'static str,
     pub password_end_others: &'static str,
     pub password_submit: &'static str,
-    pub password_changed: &'static str,
     pub password_wrong_current: &'static str,
     pub password_too_short: &'static str,
     pub password_mismatch: &'static str,

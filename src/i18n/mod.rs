@@ -139,6 +139,7 @@ pub struct Catalog {
     pub error_500: (&'static str, &'static str),
     pub error_503: (&'static str, &'static str),
     pub error_csrf: &'static str,
+    pub error_still_running: &'static str,
     pub nav_portal: &'static str,
     pub nav_requests: &'static str,
     pub line_problem: &'static str,
@@ -374,7 +375,12 @@ impl Catalog {
 
     /// A flash message in words.
     pub fn flash(&self, f: Flash) -> String {
-        fill(self.done[f.done.index()], &[("n", &f.count.to_string())])
+        let said = fill(self.done[f.done.index()], &[("n", &f.count.to_string())]);
+        if f.repeated {
+            format!("{said} {}", self.done[Done::Repeated.index()])
+        } else {
+            said
+        }
     }
 
     /// The date at a notice's foot, beside the issuing office.

@@ -2,7 +2,6 @@
 
 pub struct Settings {
     pub settings_title: &'static str,
-    pub settings_saved: &'static str,
     /// Labels of the settings form, in the order of `web::settings::FIELDS`.
     pub settings_fields: [&'static str; 10],
     pub settings_working_days: &'static str,

@@ -5,20 +5,20 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
 use super::AppState;
 use super::context::{RequestContext, SESSION_EPOCH};
 use super::error::{AppError, AppResult};
-use super::extract::PageQuery;
+use super::flash;
 use super::form::Fields;
 use super::layout::Layout;
 use super::security_log;
 use crate::auth::login::{self, Outcome};
 use crate::auth::{CurrentUser, password};
 use crate::db::users;
+use crate::domain::done::Done;
 use crate::domain::names::Username;
 
 #[derive(Template, WebTemplate)]
@@ -27,7 +27,6 @@ pub struct PasswordPage {
     layout: Layout,
     errors: PasswordErrors,
     end_others: bool,
-    changed: bool,
 }
 
 /// One message per field; the password fields themselves are never sent back.
@@ -44,17 +43,11 @@ impl PasswordErrors {
     }
 }
 
-#[derive(Deserialize)]
-pub struct ChangedParam {
-    changed: Option<String>,
-}
-
-pub async fn form(ctx: RequestContext, _user: CurrentUser, PageQuery(q): PageQuery<ChangedParam>) -> PasswordPage {
+pub async fn form(ctx: RequestContext, _user: CurrentUser) -> PasswordPage {
     PasswordPage {
         layout: Layout::new(&ctx),
         errors: PasswordErrors::default(),
         end_others: true,
-        changed: q.changed.is_some(),
     }
 }
 
@@ -92,7 +85,6 @@ pub async fn change(
             layout: Layout::new(&ctx),
             errors,
             end_others,
-            changed: false,
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
@@ -102,5 +94,5 @@ pub async fn change(
     session.insert(SESSION_EPOCH, epoch).await?;
     session.cycle_id().await?;
     security_log::password_changed(&user, &ctx.address, end_others);
-    Ok(Redirect::to("/account/password?changed=1").into_response())
+    flash::done(&session, "/account/password", Done::PasswordChanged).await
 }

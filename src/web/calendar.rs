@@ -5,16 +5,19 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
+use super::flash;
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy, token};
 use crate::db::{calendar, meetings, projects, settings};
+use crate::domain::done::Done;
 use crate::domain::ical::{self, Event, When};
+use tower_sessions::Session;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "calendar.html")]
@@ -70,10 +73,10 @@ pub async fn renew(
     })
 }
 
-pub async fn revoke(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn revoke(State(state): State<AppState>, user: CurrentUser, session: Session) -> AppResult<Response> {
     require_internal(&user)?;
     calendar::revoke(&state.db, user.id).await?;
-    Ok(Redirect::to("/calendar").into_response())
+    flash::done(&session, "/calendar", Done::FeedRevoked).await
 }
 
 /// How far back and ahead the feed reaches.

@@ -5,12 +5,13 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
+use super::flash;
 use super::form::{Fields, Messages};
 use super::items::category_options;
 use super::layout::Layout;
@@ -18,10 +19,12 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::templates::{self, Saved, Summary};
 use crate::db::units::{self, Unit};
+use crate::domain::done::Done;
 use crate::domain::input::{FieldErrors, Problem};
 use crate::domain::template::{self as rules, LineFields, TemplateErrors};
 use crate::i18n::Catalog;
 use crate::links;
+use tower_sessions::Session;
 
 /// Blank lines a form offers beyond the template's own.
 const SPARE_LINES: usize = 5;
@@ -200,6 +203,7 @@ async fn save(
     state: AppState,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     id: Option<uuid::Uuid>,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -209,7 +213,7 @@ async fn save(
     let errors = match rules::parse(&typed.name, &typed.description, &typed.lines) {
         Err(errors) => errors,
         Ok(draft) => match templates::save(&state.db, key, &draft, Actor::User(user.id)).await? {
-            Saved::Done(_) => return Ok(Redirect::to("/templates").into_response()),
+            Saved::Done(_) => return flash::done(&session, "/templates", Done::TemplateSaved).await,
             Saved::TakenName => TemplateErrors {
                 fields: FieldErrors(vec![("name", Problem::TakenName)]),
                 lines: Vec::new(),
@@ -246,26 +250,33 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     fields: Fields,
 ) -> AppResult<Response> {
-    save(state, ctx, user, None, fields).await
+    save(state, ctx, user, session, None, fields).await
 }
 
 pub async fn update(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
     templates::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    save(state, ctx, user, Some(id), fields).await
+    save(state, ctx, user, session, Some(id), fields).await
 }
 
-pub async fn delete(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     require_admin(&user)?;
     if !templates::delete(&state.db, id, Actor::User(user.id)).await? {
         return Err(AppError::NotFound);
     }
-    Ok(Redirect::to("/templates").into_response())
+    flash::done(&session, "/templates", Done::TemplateDeleted).await
 }

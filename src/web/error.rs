@@ -12,6 +12,7 @@ pub use crate::error::{AppError, AppResult};
 pub enum ErrorKind {
     Status,
     Csrf,
+    StillRunning,
     /// A database constraint refused the input: the field and its problem, said in the caller's language.
     Violated {
         field: String,
@@ -59,6 +60,7 @@ impl IntoResponse for AppError {
         }
         let kind = match error {
             AppError::Csrf => ErrorKind::Csrf,
+            AppError::StillRunning => ErrorKind::StillRunning,
             AppError::Violated { field, problem } => ErrorKind::Violated { field, problem },
             _ => ErrorKind::Status,
         };

@@ -4,19 +4,21 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::response::Redirect;
-use serde::Deserialize;
+use axum::response::{Redirect, Response};
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::{IdPath, PageParam, PageQuery};
+use super::flash;
 use super::form::Fields;
 use super::layout::Layout;
 use crate::auth::CurrentUser;
 use crate::db::notifications::{self, Notification};
+use crate::domain::done::Done;
 use crate::domain::notification::EventKind;
 use crate::domain::role::Role;
+use tower_sessions::Session;
 
 const PAGE_SIZE: i64 = 50;
 
@@ -117,19 +119,12 @@ pub struct Choice {
 pub struct PreferencesPage {
     layout: Layout,
     choices: Vec<Choice>,
-    saved: bool,
-}
-
-#[derive(Deserialize)]
-pub struct SavedParam {
-    saved: Option<String>,
 }
 
 pub async fn preferences(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    PageQuery(q): PageQuery<SavedParam>,
 ) -> AppResult<PreferencesPage> {
     let muted = notifications::muted(&state.db, user.id).await?;
     let t = ctx.t();
@@ -143,16 +138,20 @@ pub async fn preferences(
                 on: !muted.contains(&k),
             })
             .collect(),
-        saved: q.saved.is_some(),
     })
 }
 
 /// Stores the choice: every kind the role can receive and that is not ticked is turned off.
-pub async fn save_preferences(State(state): State<AppState>, user: CurrentUser, fields: Fields) -> AppResult<Redirect> {
+pub async fn save_preferences(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    fields: Fields,
+) -> AppResult<Response> {
     let on: Vec<EventKind> = fields.all("kind").iter().filter_map(|k| EventKind::parse(k)).collect();
     let off: Vec<EventKind> = kinds_for(user.role).into_iter().filter(|k| !on.contains(k)).collect();
     notifications::set_muted(&state.db, user.id, &off).await?;
-    Ok(Redirect::to("/inbox/preferences?saved=1"))
+    flash::done(&session, "/inbox/preferences", Done::PreferencesSaved).await
 }
 
 #[cfg(test)]

@@ -429,7 +429,8 @@ fn preview_page(
         digest: draft.digest(),
         stale,
     };
-    NoticePage::preview(ctx, checked, draft.content, confirm)
+    let meeting = Some(checked.meeting.id);
+    NoticePage::preview(ctx, (checked.title, checked.body), meeting, draft.content, confirm)
 }
 
 /// The chair adds a point to the agenda.

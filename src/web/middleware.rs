@@ -22,6 +22,7 @@ use super::context::{
 use super::error::{AppError, ErrorKind};
 use super::flash::SESSION_FLASH;
 use super::layout::ErrorPage;
+use super::once::{self, FormKey};
 use super::security_log;
 use crate::auth::{self, token};
 use crate::config::Config;
@@ -208,6 +209,8 @@ async fn finish(ctx: &RequestContext, is_api: bool, response: Response) -> Respo
         let detail = String::from_utf8_lossy(&detail).trim().to_string();
         let message = if kind == Some(ErrorKind::Csrf) {
             t.error_csrf.to_string()
+        } else if kind == Some(ErrorKind::StillRunning) {
+            t.error_still_running.to_string()
         } else if detail.is_empty() {
             t.error(status.as_u16()).1.to_string()
         } else {
@@ -241,6 +244,7 @@ async fn finish(ctx: &RequestContext, is_api: bool, response: Response) -> Respo
     let (title, message) = t.error(status.as_u16());
     let message = match &kind {
         Some(ErrorKind::Csrf) => t.error_csrf.to_string(),
+        Some(ErrorKind::StillRunning) => t.error_still_running.to_string(),
         Some(ErrorKind::Violated { field, problem }) => t.field_problem(field, *problem),
         _ => message.to_string(),
     };
@@ -284,33 +288,44 @@ pub async fn require_csrf_token(ctx: RequestContext, req: Request, next: Next) -
     let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| AppError::TooLarge)?;
-    let form_token = if content_type.starts_with("application/x-www-form-urlencoded") {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-            .unwrap_or_default()
-            .into_iter()
-            .find(|(k, _)| k == "csrf_token")
-            .map(|(_, v)| v)
+    let (form_token, key) = if content_type.starts_with("application/x-www-form-urlencoded") {
+        let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).unwrap_or_default();
+        let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        (field("csrf_token"), field(once::FIELD))
     } else if multipart {
-        multipart_token(&parts.headers, bytes.clone()).await
+        multipart_fields(&parts.headers, bytes.clone()).await
     } else {
-        None
+        (None, None)
     };
     let given = form_token.or(header_token).unwrap_or_default();
     if ctx.csrf_token.is_empty() || !token::same_secret(&given, &ctx.csrf_token) {
         return Err(AppError::Csrf);
     }
-    Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
+    let mut req = Request::from_parts(parts, Body::from(bytes));
+    if let Some(key) = key.as_deref().and_then(FormKey::parse) {
+        req.extensions_mut().insert(key);
+    }
+    Ok(next.run(req).await)
 }
 
-/// The `csrf_token` field of a buffered multipart form (the upload forms put it first).
-async fn multipart_token(headers: &HeaderMap, bytes: axum::body::Bytes) -> Option<String> {
-    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    let boundary = multer::parse_boundary(content_type).ok()?;
+/// The `csrf_token` and form key fields of a buffered multipart form (the upload forms put them
+/// first).
+async fn multipart_fields(headers: &HeaderMap, bytes: axum::body::Bytes) -> (Option<String>, Option<String>) {
+    let Some(boundary) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok())
+    else {
+        return (None, None);
+    };
     let mut form = multer::Multipart::new(Body::from(bytes).into_data_stream(), boundary);
+    let (mut token, mut key) = (None, None);
     while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some("csrf_token") {
-            return field.text().await.ok();
+        match field.name() {
+            Some("csrf_token") => token = field.text().await.ok(),
+            Some(once::FIELD) => key = field.text().await.ok(),
+            _ => break,
         }
     }
-    None
+    (token, key)
 }

@@ -30,6 +30,7 @@ pub mod meetings;
 pub mod middleware;
 pub mod notice_xlsx;
 pub mod notices;
+pub mod once;
 pub mod portal;
 pub mod project_forms;
 pub mod project_history;

@@ -4,15 +4,17 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::{IdPath, PageQuery};
+use super::flash;
 use super::form::Fields;
 use super::layout::Layout;
 use crate::app;
@@ -20,8 +22,9 @@ use crate::app::notices::Outcome;
 use crate::auth::{CurrentUser, policy};
 use crate::db::notices::{self, Notice, NoticeContent};
 use crate::db::projects;
+use crate::domain::done::Done;
+use crate::domain::input;
 use crate::domain::ranking;
-use crate::domain::{input, meeting};
 use crate::links;
 
 #[derive(Default, Deserialize)]
@@ -128,9 +131,12 @@ pub struct NoticePage {
 }
 
 impl NoticePage {
+    /// A notice not yet published, with the form that publishes it; `meeting` when it is that
+    /// meeting's notice.
     pub fn preview(
         ctx: &RequestContext,
-        checked: app::meetings::CheckedNotice,
+        (title, body): (String, Option<String>),
+        meeting: Option<Uuid>,
         content: NoticeContent,
         confirm: Confirm,
     ) -> NoticePage {
@@ -140,10 +146,10 @@ impl NoticePage {
             id: None,
             number: t.meetings.notice_preview.to_string(),
             heading: t.notice_title(&content.county),
-            title: checked.title,
-            body: checked.body,
+            title,
+            body,
             issued_on: content.as_of,
-            meeting: Some(checked.meeting.id),
+            meeting,
             corrects: None,
             superseded_by: None,
             content,
@@ -194,42 +200,61 @@ pub async fn show(
     })
 }
 
-/// Publishes this week's notice over every project.
+/// Publishes this week's notice over every project: first the preview of exactly what will be
+/// frozen, then (confirmed) the notice.
 pub async fn publish_week(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     fields: Fields,
 ) -> AppResult<Response> {
-    if !policy::may_manage_projects(&user) {
-        return Err(AppError::Forbidden);
-    }
-    let settings = ctx.settings(&state.db).await?;
-    let default_title = ctx.t().notice_title(&settings.county_name);
-    let (title, body) = match meeting::notice_text(&fields.get("title"), &fields.get("body")) {
-        Ok(text) => text,
+    let (title, body) = (fields.get("title"), fields.get("body"));
+    let default_title = ctx.t().notice_title(&ctx.settings(&state.db).await?.county_name);
+    let week = match app::notices::week(&state.db, &user, &title, &body, default_title).await? {
+        Ok(week) => week,
         Err(e) => {
             let mut page = list_page(&state, &ctx, &user, ListParams::default()).await?;
             page.publish_errors = e.0.iter().map(|(f, p)| ctx.t().field_problem(f, *p)).collect();
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let title = title.unwrap_or(default_title);
-    let all: Vec<Uuid> = projects::names(&state.db, policy::ProjectScope::All)
-        .await?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
-    let publication = app::notices::Publication {
-        title: &title,
-        body: body.as_deref(),
-        correction: None,
-        previewed: None,
+    let preview = |draft: app::notices::Draft, stale: bool| {
+        let confirm = Confirm {
+            action: "/notices".to_string(),
+            back: "/notices".to_string(),
+            title: title.clone(),
+            body: body.clone(),
+            reissue: false,
+            reason: String::new(),
+            digest: draft.digest(),
+            stale,
+        };
+        NoticePage::preview(
+            &ctx,
+            (week.title.clone(), week.body.clone()),
+            None,
+            draft.content,
+            confirm,
+        )
     };
-    match app::notices::publish(&state.db, &user, &all, None, publication).await? {
-        Outcome::Done(id) | Outcome::Exists(id) => Ok(Redirect::to(&links::notice(id)).into_response()),
-        Outcome::Stale => Err(AppError::Internal(anyhow::anyhow!(
-            "a publication without a preview is never stale"
-        ))),
+    if fields.get("step") != "confirm" {
+        let draft = app::notices::draft(&state.db, &week.project_ids, None).await?;
+        return Ok(preview(draft, false).into_response());
+    }
+    let publication = app::notices::Publication {
+        title: &week.title,
+        body: week.body.as_deref(),
+        correction: None,
+        previewed: Some(&fields.get("digest")),
+    };
+    match app::notices::publish(&state.db, &user, &week.project_ids, None, publication).await? {
+        Outcome::Done(id) | Outcome::Exists(id) => {
+            flash::done(&session, &links::notice(id), Done::NoticePublished).await
+        }
+        Outcome::Stale => {
+            let draft = app::notices::draft(&state.db, &week.project_ids, None).await?;
+            Ok((StatusCode::CONFLICT, preview(draft, true)).into_response())
+        }
     }
 }

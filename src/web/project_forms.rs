@@ -4,7 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -497,12 +497,13 @@ pub async fn link_investor(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
     let linked = fields.get("action") != "unlink";
     if app::projects::link_investor(&state.db, &user, id, &fields.get("username"), linked).await? {
-        return Ok(Redirect::to(&(links::project(id) + "#investors")).into_response());
+        return flash::done(&session, &(links::project(id) + "#investors"), Done::InvestorsChanged).await;
     }
     let feedback = Some(Feedback::Investors(ctx.t().requests.investor_not_found.into()));
     let page = project_page(&state, &ctx, &user, id, feedback).await?;

@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 use super::AppState;
@@ -12,14 +12,17 @@ use super::context::RequestContext;
 use super::dashboard::{RunStatus, run_status};
 use super::error::{AppError, AppResult};
 use super::extract::PageQuery;
+use super::flash;
 use super::layout::Layout;
 use super::requests::figures_by;
 use crate::auth::{CurrentUser, policy};
 use crate::db::standings::{self, Entry, Snapshot, UnitStanding};
+use crate::domain::done::Done;
 use crate::domain::{input, request};
 use crate::jobs;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use tower_sessions::Session;
 use uuid::Uuid;
 
 const WEEKS_LISTED: i64 = 52;
@@ -190,10 +193,10 @@ pub async fn show(
 }
 
 /// Freezes this week's lists now (at the weekly dispatch meeting).
-pub async fn freeze(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn freeze(State(state): State<AppState>, user: CurrentUser, session: Session) -> AppResult<Response> {
     if !policy::may_freeze_rankings(&user) {
         return Err(AppError::Forbidden);
     }
     jobs::recompute::freeze_this_week(&state.db, None).await?;
-    Ok(Redirect::to("/rankings#weekly").into_response())
+    flash::done(&session, "/rankings#weekly", Done::WeekFrozen).await
 }

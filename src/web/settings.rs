@@ -5,20 +5,22 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::context::RequestContext;
 use super::dashboard::{RunStatus, run_status};
 use super::error::{AppError, AppResult};
-use super::extract::PageQuery;
+use super::flash;
 use super::form::{Fields, Messages};
 use super::layout::Layout;
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::settings::{self, FIELDS};
+use crate::domain::done::Done;
 use crate::domain::input::{self, FieldErrors, Problem};
 use crate::domain::working_days;
+use tower_sessions::Session;
 
 pub struct SettingField {
     pub name: &'static str,
@@ -36,7 +38,6 @@ pub struct SettingsPage {
     /// The holidays and worked weekend days, as typed.
     working_days: String,
     working_days_error: Option<String>,
-    saved: bool,
     run: RunStatus,
 }
 
@@ -60,7 +61,6 @@ async fn page(
     values: Vec<String>,
     errors: &FieldErrors,
     calendar: Calendar,
-    saved: bool,
 ) -> AppResult<SettingsPage> {
     let t = ctx.t();
     let tz = settings::load(&state.db).await?.tz();
@@ -80,37 +80,18 @@ async fn page(
         errors: Messages::new(errors, t),
         working_days: calendar.text,
         working_days_error: calendar.error,
-        saved,
         run: run_status(state, ctx, tz).await?,
     })
 }
 
-#[derive(serde::Deserialize)]
-pub struct SavedParam {
-    saved: Option<String>,
-}
-
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: RequestContext,
-    user: CurrentUser,
-    PageQuery(q): PageQuery<SavedParam>,
-) -> AppResult<SettingsPage> {
+pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<SettingsPage> {
     require_admin(&user)?;
     let values = settings::form_values(&state.db).await?;
     let calendar = Calendar {
         text: settings::load(&state.db).await?.service_level().calendar.to_text(),
         error: None,
     };
-    page(
-        &state,
-        &ctx,
-        values,
-        &FieldErrors::default(),
-        calendar,
-        q.saved.is_some(),
-    )
-    .await
+    page(&state, &ctx, values, &FieldErrors::default(), calendar).await
 }
 
 /// Checks each setting against its range; a time zone must be one the tz database knows.
@@ -135,6 +116,7 @@ pub async fn save(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     fields: Fields,
 ) -> AppResult<Response> {
     require_admin(&user)?;
@@ -155,11 +137,11 @@ pub async fn save(
                 error: parsed.err().map(|(line, p)| t.line_problem(line, p)),
                 text,
             };
-            let page = page(&state, &ctx, values, &errors, calendar, false).await?;
+            let page = page(&state, &ctx, values, &errors, calendar).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     }
-    Ok(Redirect::to("/settings?saved=1").into_response())
+    flash::done(&session, "/settings", Done::SettingsSaved).await
 }
 
 #[cfg(test)]

@@ -3,12 +3,13 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
+use super::flash;
 use super::form::Fields;
 use super::items::{Feedback, Kept, page};
 use super::supervision_view::{OrderForm, is_red};
@@ -16,9 +17,11 @@ use crate::app::items::{self as item_actions, Loaded};
 use crate::auth::{CurrentUser, policy};
 use crate::db::audit::Actor;
 use crate::db::supervision::{self, Issued, NewOrder, Replied};
+use crate::domain::done::Done;
 use crate::domain::input::{self, Problem};
 use crate::domain::status::ItemState;
 use crate::links;
+use tower_sessions::Session;
 
 /// Longest demand and reply.
 const DEMAND_MAX: usize = 2000;
@@ -29,6 +32,7 @@ pub async fn issue(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -74,7 +78,7 @@ pub async fn issue(
         today: settings.today(),
     };
     match supervision::issue(&state.db, &item, new, Actor::User(user.id), Some(user.id)).await? {
-        Issued::Done(_) => Ok(Redirect::to(&(links::item(id) + "#supervision")).into_response()),
+        Issued::Done(_) => flash::done(&session, &(links::item(id) + "#supervision"), Done::OrderIssued).await,
         Issued::AlreadyOpen => {
             form.demand_error = Some(t.notify.supervision_already_open.to_string());
             let page = page(
@@ -96,6 +100,7 @@ pub async fn reply(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     IdPath(order): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
@@ -122,7 +127,9 @@ pub async fn reply(
             )
             .await?;
             match written {
-                Replied::Done => return Ok(Redirect::to(&(links::item(item_id) + "#supervision")).into_response()),
+                Replied::Done => {
+                    return flash::done(&session, &(links::item(item_id) + "#supervision"), Done::OrderReplied).await;
+                }
                 Replied::AlreadyReplied => t.notify.supervision_already_replied.to_string(),
             }
         }

@@ -5,21 +5,24 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
+use super::flash;
 use super::form::{Fields, Messages};
 use super::layout::Layout;
 use crate::app;
 use crate::auth::{CurrentUser, policy};
 use crate::db::units::{self, Unit};
 use crate::db::webhooks::{self, Delivery, Webhook};
+use crate::domain::done::Done;
 use crate::domain::input::FieldErrors;
 use crate::domain::notification::WebhookDraft;
 use crate::links;
+use tower_sessions::Session;
 
 fn require(user: &CurrentUser) -> AppResult<()> {
     if policy::may_manage_webhooks(user) {
@@ -58,6 +61,7 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
+    session: Session,
     form: Fields,
 ) -> AppResult<Response> {
     let draft = WebhookDraft::parse(
@@ -68,7 +72,7 @@ pub async fn create(
         &form.get("secret"),
     );
     match app::webhooks::create(&state.db, &user, draft).await? {
-        Ok(id) => Ok(Redirect::to(&links::webhook(id)).into_response()),
+        Ok(id) => flash::done(&session, &links::webhook(id), Done::WebhookAdded).await,
         Err(errors) => {
             // Keep what was typed, except the secret, which is never echoed back.
             let kept = Fields(form.0.into_iter().filter(|(k, _)| k != "secret").collect());
@@ -135,9 +139,16 @@ pub async fn show(
 pub async fn set_active(
     State(state): State<AppState>,
     user: CurrentUser,
+    session: Session,
     IdPath(id): IdPath,
     form: Fields,
-) -> AppResult<Redirect> {
-    app::webhooks::set_active(&state.db, &user, id, form.get("active") == "1").await?;
-    Ok(Redirect::to(&links::webhook(id)))
+) -> AppResult<Response> {
+    let active = form.get("active") == "1";
+    app::webhooks::set_active(&state.db, &user, id, active).await?;
+    let done = if active {
+        Done::WebhookResumed
+    } else {
+        Done::WebhookPaused
+    };
+    flash::done(&session, &links::webhook(id), done).await
 }

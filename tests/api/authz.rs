@@ -179,7 +179,7 @@ async fn fixtures(app: &TestApp, official: &Client) -> Fixtures {
     let foreign = foreign_project(app, official).await;
     // Units read the notices that name them: one names the lead's and the member's units, one not.
     for title in ["矩阵测试通报", "矩阵测试通报二"] {
-        let r = official.submit("/notices", &[("title", title)]).await;
+        let r = official.publish_week(&[("title", title)]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
     let naming = id(app, "SELECT id FROM notices WHERE title = '矩阵测试通报'").await;

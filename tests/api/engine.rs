@@ -498,6 +498,12 @@ async fn settings_are_for_admins_and_take_effect_at_the_next_run() {
     );
     let ok = admin.submit("/settings", &fields("2", "Asia/Shanghai")).await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let (_, shown) = admin.get_text(ok.headers()["location"].to_str().unwrap()).await;
+    let said = zhuanban::domain::done::Flash::one(zhuanban::domain::done::Done::SettingsSaved);
+    assert!(
+        shown.contains(&crate::harness::zh().flash(said)),
+        "said on the settings page"
+    );
     let run = run_once(&app.pool, None).await.unwrap().unwrap();
     assert_eq!(
         (run.red_items, run.yellow_items),

@@ -315,6 +315,32 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Publishes the week's notice as the page does: the preview (checked to be one), then its
+    /// confirmation; the confirmation's answer.
+    pub async fn publish_week(&self, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.confirm_preview("/notices", fields).await
+    }
+
+    /// Posts a notice's form to `action` for its preview, then confirms that preview.
+    pub async fn confirm_preview(&self, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let r = self.submit(action, fields).await;
+        assert_eq!(r.status(), StatusCode::OK, "the preview");
+        let page = r.text().await.unwrap();
+        assert!(page.contains(zh().meetings.notice_preview_heading));
+        let digest = hidden(&page, "digest");
+        let mut confirm = fields.to_vec();
+        confirm.extend([("step", "confirm"), ("digest", digest.as_str())]);
+        self.submit(action, &confirm).await
+    }
+}
+
+/// A hidden field's value in a page.
+pub fn hidden(page: &str, name: &str) -> String {
+    let start = page.find(&format!("name=\"{name}\" value=\"")).expect("the field") + name.len() + 15;
+    page[start..start + page[start..].find('"').unwrap()].to_string()
+}
+
 pub fn csrf_from(html: &str) -> Option<String> {
     let start = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
     let end = html[start..].find('"')? + start;

@@ -520,7 +520,7 @@ async fn foreign_objects(app: &TestApp) -> Foreign {
         .await
         .unwrap();
     let official = app.demo_login("official").await;
-    let r = official.submit("/notices", &[("title", "第一期通报")]).await;
+    let r = official.publish_week(&[("title", "第一期通报")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "publish a notice");
     let notice: Uuid = sqlx::query_scalar("SELECT id FROM notices LIMIT 1")
         .fetch_one(&app.pool)

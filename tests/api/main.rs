@@ -23,6 +23,7 @@ mod meetings;
 mod migrations;
 mod notifications;
 mod pages;
+mod resubmits;
 mod run_views;
 mod security;
 mod sheet_bounds;

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 use zhuanban::db::settings;
 
-use crate::harness::{Client, TestApp, spawn_demo_app, zh};
+use crate::harness::{Client, TestApp, hidden, spawn_demo_app, zh};
 
 const CNNC: &str = "中核南方新材料独居石项目";
 const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
@@ -17,23 +17,9 @@ fn location(r: &reqwest::Response) -> String {
         .unwrap_or_default()
 }
 
-/// A hidden field's value in a page.
-fn hidden(page: &str, name: &str) -> String {
-    let start = page.find(&format!("name=\"{name}\" value=\"")).expect("the field") + name.len() + 15;
-    page[start..start + page[start..].find('"').unwrap()].to_string()
-}
-
-/// Publishes a meeting's notice as the page does: the preview (checked to be one), then its
-/// confirmation; the confirmation's answer.
+/// Publishes a meeting's notice as the page does: the preview, then its confirmation.
 async fn publish(client: &Client, meeting: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let r = client.submit(&format!("{meeting}/publish"), fields).await;
-    assert_eq!(r.status(), StatusCode::OK, "the preview");
-    let page = r.text().await.unwrap();
-    assert!(page.contains(zh().meetings.notice_preview_heading));
-    let digest = hidden(&page, "digest");
-    let mut confirm = fields.to_vec();
-    confirm.extend([("step", "confirm"), ("digest", digest.as_str())]);
-    client.submit(&format!("{meeting}/publish"), &confirm).await
+    client.confirm_preview(&format!("{meeting}/publish"), fields).await
 }
 
 /// Records a decision of `meeting` through its form: a new item of `project`, for `unit`.
@@ -249,7 +235,7 @@ async fn a_published_notice_is_numbered_printable_and_frozen() {
     let (_, again) = official.get_text(&notice).await;
     assert!(again.contains("伴生放射性监测方案备案") && !again.contains("改过的标题"));
     // Numbers follow each other; the list finds notices by week and project.
-    let r = official.submit("/notices", &[]).await;
+    let r = official.publish_week(&[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, list) = official.get_text("/notices").await;
     assert!(list.contains(&number) && list.contains(&format!("{}年第2期", chrono::Datelike::year(&day))));
@@ -498,7 +484,7 @@ async fn the_chair_adds_and_orders_agenda_points() {
 async fn a_notice_downloads_as_xlsx() {
     let app = spawn_demo_app().await;
     let official = app.demo_login("official").await;
-    let r = official.submit("/notices", &[]).await;
+    let r = official.publish_week(&[]).await;
     let notice = location(&r);
     let r = official.get(&format!("{notice}/xlsx")).await;
     assert_eq!(r.status(), StatusCode::OK);

@@ -358,7 +358,7 @@ async fn assignments_decisions_and_notices_announce_themselves() {
     add_item(&app, JINZHU, "zrzyj", "矿区道路用地报批", day - days(3)).await;
     recompute_as_of(&app, None).await;
     let web = app.demo_login("official").await;
-    let r = web.submit("/notices", &[]).await;
+    let r = web.publish_week(&[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
     let named = member.inbox("notice_published").await;
     assert_eq!(named.len(), 1, "{named:?}");
@@ -876,7 +876,7 @@ async fn a_supervision_order_and_its_late_reply_are_in_the_items_history() {
             && row.contains("data-label=\"逾期回复\" class=\"num\">1<"),
         "{row}"
     );
-    let r = official.submit("/notices", &[]).await;
+    let r = official.publish_week(&[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, notice) = official.get_text(r.headers()["location"].to_str().unwrap()).await;
     let section = &notice[notice.find("督办情况").expect("a supervision section")..];

@@ -265,3 +265,54 @@ async fn the_project_page_shows_the_latest_history_and_the_history_page_all_of_i
     let (status, _) = official.get_text("/projects/not-a-uuid/history").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// The office's own forms say what they did on the page they lead to, like the checklist's do.
+#[tokio::test]
+async fn the_offices_forms_say_what_they_did() {
+    use zhuanban::domain::done::{Done, Flash};
+    let app = spawn_demo_app().await;
+    let admin = app.demo_login("admin").await;
+    let follow = |r: reqwest::Response| {
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.url());
+        r.headers()["location"].to_str().unwrap().to_string()
+    };
+    let said = |d: Done| zh().flash(Flash::one(d));
+    let webhook = follow(
+        admin
+            .submit(
+                "/webhooks",
+                &[
+                    ("url", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"),
+                    ("format", "wecom"),
+                ],
+            )
+            .await,
+    );
+    let forms: Vec<(String, Vec<(&str, &str)>, Done)> = vec![
+        (
+            "/inbox/preferences".into(),
+            vec![("kind", "item_red")],
+            Done::PreferencesSaved,
+        ),
+        (format!("{webhook}/active"), vec![("active", "0")], Done::WebhookPaused),
+        (format!("{webhook}/active"), vec![("active", "1")], Done::WebhookResumed),
+    ];
+    let (_, page) = admin.get_text(&webhook).await;
+    assert!(page.contains(&said(Done::WebhookAdded)));
+    for (action, fields, done) in forms {
+        let to = follow(admin.submit(&action, &fields).await);
+        let (_, page) = admin.get_text(&to).await;
+        assert!(page.contains(&said(done)), "{action}: {}", said(done));
+        let (_, again) = admin.get_text(&to).await;
+        assert!(!again.contains(&said(done)), "{action}: said once");
+    }
+    let official = app.demo_login("official").await;
+    for (action, done) in [
+        ("/rankings/freeze", Done::WeekFrozen),
+        ("/calendar/revoke", Done::FeedRevoked),
+    ] {
+        let to = follow(official.submit(action, &[]).await);
+        let (_, page) = official.get_text(&to).await;
+        assert!(page.contains(&said(done)), "{action}: {}", said(done));
+    }
+}

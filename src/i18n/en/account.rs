@@ -17,7 +17,6 @@ pub const ACCOUNT: Account = Account {
     password_again: "New password again",
     password_end_others: "Also sign me out on my other devices",
     password_submit: "Change password",
-    password_changed: "Your password has been changed.",
     password_wrong_current: "The current password is not right.",
     password_too_short: "The new password needs at least 12 characters.",
     password_mismatch: "The two new passwords differ.",

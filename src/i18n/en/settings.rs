@@ -2,7 +2,6 @@ use crate::i18n::settings::Settings;
 
 pub const SETTINGS: Settings = Settings {
     settings_title: "Settings",
-    settings_saved: "Settings saved; they take effect at the next computation.",
     settings_fields: [
         "Red after more than this many days overdue",
         "Due soon within days",

@@ -17,7 +17,6 @@ pub const ACCOUNT: Account = Account {
     password_again: "再次输入新密码",
     password_end_others: "同时退出我在其他设备上的登录",
     password_submit: "修改密码",
-    password_changed: "密码已修改。",
     password_wrong_current: "当前密码不正确。",
     password_too_short: "新密码至少需要12个字符。",
     password_mismatch: "两次输入的新密码不一致。",

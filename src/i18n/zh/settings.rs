@@ -2,7 +2,6 @@ use crate::i18n::settings::Settings;
 
 pub const SETTINGS: Settings = Settings {
     settings_title: "系统设置",
-    settings_saved: "设置已保存，将在下一次计算时生效。",
     settings_fields: [
         "逾期超过多少天转为红色",
         "提前多少天提示即将到期",
