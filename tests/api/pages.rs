@@ -288,19 +288,19 @@ async fn the_offices_forms_say_what_they_did() {
             )
             .await,
     );
-    let forms: Vec<(String, Vec<(&str, &str)>, Done)> = vec![
+    let forms: [(String, &[(&str, &str)], Done); 3] = [
         (
             "/inbox/preferences".into(),
             vec![("kind", "item_red")],
             Done::PreferencesSaved,
         ),
-        (format!("{webhook}/active"), vec![("active", "0")], Done::WebhookPaused),
-        (format!("{webhook}/active"), vec![("active", "1")], Done::WebhookResumed),
+        (format!("{webhook}/active"), &[("active", "0")], Done::WebhookPaused),
+        (format!("{webhook}/active"), &[("active", "1")], Done::WebhookResumed),
     ];
     let (_, page) = admin.get_text(&webhook).await;
     assert!(page.contains(&said(Done::WebhookAdded)));
     for (action, fields, done) in forms {
-        let to = follow(admin.submit(&action, &fields).await);
+        let to = follow(admin.submit(&action, fields).await);
         let (_, page) = admin.get_text(&to).await;
         assert!(page.contains(&said(done)), "{action}: {}", said(done));
         let (_, again) = admin.get_text(&to).await;
