@@ -291,7 +291,7 @@ async fn the_offices_forms_say_what_they_did() {
     let forms: [(String, &[(&str, &str)], Done); 3] = [
         (
             "/inbox/preferences".into(),
-            vec![("kind", "item_red")],
+            &[("kind", "item_red")],
             Done::PreferencesSaved,
         ),
         (format!("{webhook}/active"), &[("active", "0")], Done::WebhookPaused),
