@@ -288,7 +288,8 @@ async fn the_offices_forms_say_what_they_did() {
             )
             .await,
     );
-    let forms: [(String, &[(&str, &str)], Done); 3] = [
+    type Form<'a> = (String, &'a [(&'a str, &'a str)], Done);
+    let forms: [Form; 3] = [
         (
             "/inbox/preferences".into(),
             &[("kind", "item_red")],
