@@ -29,17 +29,27 @@ pub struct Part {
     pub entries: Vec<Entry>,
 }
 
-/// The caller's sections, in their order, each with its count (empty ones included).
-pub async fn of(db: &PgPool, settings: &Settings, user: &CurrentUser) -> AppResult<Vec<Part>> {
-    let sections = Section::for_role(user.role, user.unit_id.is_some());
-    let asking = Asking {
+fn asking<'a>(settings: &'a Settings, user: &CurrentUser) -> Asking<'a> {
+    Asking {
         scope: policy::project_scope(user),
         user: user.id,
         unit: user.unit_id,
         today: settings.today(),
         due_soon_days: settings.due_soon_days,
         time_zone: &settings.time_zone,
-    };
+    }
+}
+
+/// How many things wait for the caller, all sections together.
+pub async fn waiting(db: &PgPool, settings: &Settings, user: &CurrentUser) -> AppResult<i64> {
+    let sections = Section::for_role(user.role, user.unit_id.is_some());
+    Ok(todo::total(db, &asking(settings, user), &sections).await?)
+}
+
+/// The caller's sections, in their order, each with its count (empty ones included).
+pub async fn of(db: &PgPool, settings: &Settings, user: &CurrentUser) -> AppResult<Vec<Part>> {
+    let sections = Section::for_role(user.role, user.unit_id.is_some());
+    let asking = asking(settings, user);
     let rows = todo::rows(db, &asking, &sections, SHOWN).await?;
     Ok(sections
         .into_iter()

@@ -30,17 +30,11 @@ pub struct Asking<'a> {
     pub time_zone: &'a str,
 }
 
-/// The entries of `sections` (the first `shown` of each, earliest first) with their counts.
-pub async fn rows(pool: &PgPool, a: &Asking<'_>, sections: &[Section], shown: i64) -> Result<Vec<Row>, sqlx::Error> {
-    if sections.is_empty() {
-        return Ok(Vec::new());
-    }
-    let wanted: Vec<&str> = sections.iter().map(|s| s.as_str()).collect();
-    let scope = in_scope(a.scope);
-    let (kind, id) = scope_params(a.scope);
-    sqlx::query_as(&format!(
-        "WITH entries AS (
-             SELECT 'to_verify' AS kind, i.title, p.name AS project, i.id AS target,
+/// Every entry of the sections in `$7` waiting for the asker (`$1`–`$6`, `$8`: see [`bind`]), as
+/// `kind, title, project, target, day`.
+fn entries(scope: &str) -> String {
+    format!(
+        "SELECT 'to_verify' AS kind, i.title, p.name AS project, i.id AS target,
                     (i.submitted_at AT TIME ZONE $8)::date AS day
              FROM checklist_items i JOIN projects p ON p.id = i.project_id
              WHERE 'to_verify' = ANY($7) AND i.state = 'open' AND i.submitted_at IS NOT NULL AND {scope}
@@ -82,22 +76,53 @@ pub async fn rows(pool: &PgPool, a: &Asking<'_>, sections: &[Section], shown: i6
              SELECT 'to_rate', r.title, p.name, r.id, i.closed_on
              FROM investor_requests r JOIN checklist_items i ON i.investor_request_id = r.id
              JOIN projects p ON p.id = r.project_id
-             WHERE 'to_rate' = ANY($7) AND r.submitted_by = $3 AND i.state = 'done' AND r.rating IS NULL),
+             WHERE 'to_rate' = ANY($7) AND r.submitted_by = $3 AND i.state = 'done' AND r.rating IS NULL"
+    )
+}
+
+/// Binds what [`entries`] reads, in its order.
+fn bind<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    a: &'q Asking<'_>,
+    wanted: &'q [&'q str],
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    let (kind, id) = scope_params(a.scope);
+    query
+        .bind(kind)
+        .bind(id)
+        .bind(a.user)
+        .bind(a.unit)
+        .bind(a.today)
+        .bind(a.due_soon_days)
+        .bind(wanted)
+        .bind(a.time_zone)
+}
+
+/// The entries of `sections` (the first `shown` of each, earliest first) with their counts.
+pub async fn rows(pool: &PgPool, a: &Asking<'_>, sections: &[Section], shown: i64) -> Result<Vec<Row>, sqlx::Error> {
+    if sections.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: Vec<&str> = sections.iter().map(|s| s.as_str()).collect();
+    let sql = format!(
+        "WITH entries AS ({}),
          ranked AS (
              SELECT e.*, count(*) OVER (PARTITION BY kind) AS total,
                     row_number() OVER (PARTITION BY kind ORDER BY day, title, target) AS n
              FROM entries e)
-         SELECT kind, title, project, target, day, total FROM ranked WHERE n <= $9 ORDER BY kind, n"
-    ))
-    .bind(kind)
-    .bind(id)
-    .bind(a.user)
-    .bind(a.unit)
-    .bind(a.today)
-    .bind(a.due_soon_days)
-    .bind(&wanted)
-    .bind(a.time_zone)
-    .bind(shown)
-    .fetch_all(pool)
-    .await
+         SELECT kind, title, project, target, day, total FROM ranked WHERE n <= $9 ORDER BY kind, n",
+        entries(&in_scope(a.scope))
+    );
+    bind(sqlx::query_as(&sql), a, &wanted).bind(shown).fetch_all(pool).await
+}
+
+/// How many entries wait in `sections` altogether (the count in the navigation).
+pub async fn total(pool: &PgPool, a: &Asking<'_>, sections: &[Section]) -> Result<i64, sqlx::Error> {
+    if sections.is_empty() {
+        return Ok(0);
+    }
+    let wanted: Vec<&str> = sections.iter().map(|s| s.as_str()).collect();
+    let sql = format!("SELECT count(*) FROM ({}) e", entries(&in_scope(a.scope)));
+    let (n,): (i64,) = bind(sqlx::query_as(&sql), a, &wanted).fetch_one(pool).await?;
+    Ok(n)
 }

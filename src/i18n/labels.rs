@@ -46,6 +46,9 @@ pub struct Labels {
     pub field_request_title: &'static str,
     pub field_request_body: &'static str,
     pub field_wished_date: &'static str,
+    /// Beside a form's label (never on a page that only shows the value).
+    pub hint_one_per_line: &'static str,
+    pub hint_optional: &'static str,
     pub field_rating: &'static str,
     pub field_rating_comment: &'static str,
     pub field_investor_username: &'static str,

@@ -691,6 +691,10 @@ impl Catalog {
         vec![self.event_text(n)]
     }
 
+    pub fn todo_count(&self, n: &i64) -> String {
+        fill(self.notify.todo_n, &[("n", &n.to_string())])
+    }
+
     pub fn unread_count(&self, n: &i64) -> String {
         fill(self.notify.unread_n, &[("n", &n.to_string())])
     }

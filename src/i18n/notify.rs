@@ -56,6 +56,9 @@ pub struct Notify {
     pub supervision_already_replied: &'static str,
     pub reply_late_by: &'static str,
     pub todo_heading: &'static str,
+    /// The navigation's link to the to-do list, and how many wait (`{n}`).
+    pub todo_nav: &'static str,
+    pub todo_n: &'static str,
     pub todo_empty: &'static str,
     /// `{n}`: a section's count, under its first entries.
     pub todo_more: &'static str,

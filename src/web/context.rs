@@ -39,6 +39,8 @@ pub struct RequestContext {
     pub address: String,
     /// The signed-in user's unread notifications (the bell); 0 for API-token requests.
     pub unread: i64,
+    /// How many things wait for the signed-in user (their to-do list), counted for pages.
+    pub todo: i64,
     /// What the last form did, said on this page (GET pages only).
     pub flash: Option<crate::domain::done::Flash>,
     /// The settings and the live run, read with the user; `None` for anonymous requests.

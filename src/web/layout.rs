@@ -30,6 +30,7 @@ pub struct Layout {
     pub asset_version: &'static str,
     /// Unread notifications, shown on the bell.
     pub unread: i64,
+    pub todo: i64,
     /// What the last form did, in words.
     pub flash: Option<String>,
 }
@@ -93,6 +94,7 @@ impl Layout {
             switch_href: format!("/lang/{}?next={}", ctx.lang.other().code(), urlencode(&ctx.path)),
             asset_version: ASSET_VERSION,
             unread: ctx.unread,
+            todo: ctx.todo,
             flash: ctx.flash.map(|f| t.flash(f)),
         }
     }

@@ -48,6 +48,7 @@ pub async fn middleware(State(state): State<AppState>, session: Session, mut req
         path,
         address,
         unread: 0,
+        todo: 0,
         flash: None,
         basis: None,
     };
@@ -57,8 +58,14 @@ pub async fn middleware(State(state): State<AppState>, session: Session, mut req
             if shows_page && !ctx.csrf_token.is_empty() {
                 ctx.flash = session.get::<Flash>(SESSION_FLASH).await.ok().flatten();
             }
-            req.extensions_mut().insert(ctx.clone());
-            next.run(req).await
+            match waiting(&state, &ctx, shows_page).await {
+                Ok(n) => {
+                    ctx.todo = n;
+                    req.extensions_mut().insert(ctx.clone());
+                    next.run(req).await
+                }
+                Err(e) => e.into_response(),
+            }
         }
         Err(e) => e.into_response(),
     };
@@ -73,6 +80,16 @@ pub async fn middleware(State(state): State<AppState>, session: Session, mut req
     }
     security_log::response(&ctx, &method, &response);
     finish(&ctx, is_api, response).await
+}
+
+/// What waits for the signed-in user, for the navigation of a page (0 for other answers).
+async fn waiting(state: &AppState, ctx: &RequestContext, shows_page: bool) -> Result<i64, AppError> {
+    match (&ctx.user, &ctx.basis) {
+        (Some(user), Some(basis)) if shows_page && !ctx.via_api_token => {
+            crate::app::todo::waiting(&state.db, &basis.settings, user).await
+        }
+        _ => Ok(0),
+    }
 }
 
 /// The client's address: the peer, or behind a trusted proxy the last hop it reports.

@@ -905,11 +905,27 @@ async fn pages_name_their_columns_and_choices_in_plain_words() {
     let select = &page[page.find("id=\"d-project\"").unwrap()..];
     let first_option = &select[select.find("<option").unwrap()..];
     assert!(first_option.starts_with(&format!("<option value=\"\" selected>{}", zh().choose)));
+    // What is only shown is named without the form's hint; the form keeps its hint.
+    let l = &zh().labels;
+    assert!(
+        page.contains(&format!("<dt>{}</dt>", l.field_invitees)),
+        "受邀人员, not 受邀人员（每行一人）"
+    );
+    assert!(page.contains(&format!(
+        "{} <span class=\"hint\">{}</span>",
+        l.field_attendees, l.hint_one_per_line
+    )));
     let r = publish(&official, &meeting, &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, list) = official.get_text("/notices").await;
     assert!(list.contains(zh().columns.col_notice_no) && list.contains(zh().columns.col_as_of));
     assert!(!list.contains(&format!("<th scope=\"col\">{}</th>", zh().columns.col_deadline)));
+    let c = &zh().columns;
+    assert!(
+        list.contains(&format!("data-label=\"{}\"", c.col_notice_no)),
+        "the phone's cards name them too"
+    );
+    assert!(!list.contains(&format!("data-label=\"{}\"", c.col_deadline)));
     let (_, hooks) = official.get_text("/webhooks").await;
     assert!(hooks.contains("机器人地址"));
 }

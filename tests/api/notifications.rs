@@ -1165,6 +1165,20 @@ async fn each_role_lands_on_what_waits_for_it() {
     let table_at = landing.find("<table").unwrap_or(landing.len());
     assert!(todo_at < table_at, "the to-do comes first");
     assert!(landing[todo_at..].contains("宿舍楼规划方案调整") && landing.contains(zh().notify.todo_sections[0]));
+    // Every page's navigation counts what waits, all sections together, and leads to the list.
+    let (_, all) = lead.get("/api/v1/todo").await;
+    let waiting: i64 = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["count"].as_i64().unwrap())
+        .sum();
+    assert!(waiting > before);
+    for page in ["/projects", "/inbox", "/notices"] {
+        let (_, shown) = lead_page.get_text(page).await;
+        assert!(shown.contains(&zh().todo_count(&waiting)), "{page}: {waiting} waiting");
+        assert!(shown.contains("href=\"/#todo\""));
+    }
     // The official too; the member's own list has no verification to do.
     let official_todo = todo_section(&official, "to_verify").await;
     assert!(

@@ -86,6 +86,8 @@ pub const NOTIFY: Notify = Notify {
     supervision_already_replied: "This supervision order has been answered already.",
     reply_late_by: "reply {days} days late",
     todo_heading: "Waiting for you",
+    todo_nav: "To do",
+    todo_n: "{n} waiting",
     todo_empty: "Nothing waits for you right now.",
     todo_more: "{n} in all: see them",
     todo_sections: [

@@ -86,6 +86,8 @@ pub const NOTIFY: Notify = Notify {
     supervision_already_replied: "此督办单已回复。",
     reply_late_by: "回复逾期{days}天",
     todo_heading: "待办事项",
+    todo_nav: "待办",
+    todo_n: "{n} 项待办",
     todo_empty: "眼下没有等您办理的事。",
     todo_more: "共 {n} 项，查看全部",
     todo_sections: [
