@@ -111,7 +111,7 @@ pub async fn rows(pool: &PgPool, a: &Asking<'_>, sections: &[Section], shown: i6
                     row_number() OVER (PARTITION BY kind ORDER BY day, title, target) AS n
              FROM entries e)
          SELECT kind, title, project, target, day, total FROM ranked WHERE n <= $9 ORDER BY kind, n",
-        entries(&in_scope(a.scope))
+        entries(in_scope(a.scope))
     );
     bind(sqlx::query_as(&sql), a, &wanted).bind(shown).fetch_all(pool).await
 }
@@ -122,7 +122,7 @@ pub async fn total(pool: &PgPool, a: &Asking<'_>, sections: &[Section]) -> Resul
         return Ok(0);
     }
     let wanted: Vec<&str> = sections.iter().map(|s| s.as_str()).collect();
-    let sql = format!("SELECT count(*) FROM ({}) e", entries(&in_scope(a.scope)));
+    let sql = format!("SELECT count(*) FROM ({}) e", entries(in_scope(a.scope)));
     let (n,): (i64,) = bind(sqlx::query_as(&sql), a, &wanted).fetch_one(pool).await?;
     Ok(n)
 }
