@@ -24,10 +24,10 @@ use crate::db::sessions::Sessions;
 use crate::web::middleware as pipeline;
 use crate::web::upload::UPLOAD_BODY_LIMIT;
 use crate::web::{
-    AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, attachments, calendar, ceiling, checklist_sheets,
-    checklist_templates, dashboard, health, inbox, item_forms, items, lang, list_sheets, login, meetings, notice_xlsx,
-    notices, once, portal, project_forms, project_history, project_import, projects, rankings, requests, settings,
-    since, supervision, units, verifications, webhooks,
+    AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, attachments, calendar, ceiling, checklist_from_template,
+    checklist_sheets, checklist_templates, dashboard, health, inbox, item_forms, items, lang, list_sheets, login,
+    meetings, notice_xlsx, notices, once, portal, project_forms, project_history, project_import, projects, rankings,
+    requests, settings, since, supervision, units, verifications, webhooks,
 };
 
 /// A router that keeps its own table: every (method, path) it serves, as declared, so that the
@@ -128,6 +128,8 @@ fn app_routes() -> Table {
         .get("/templates/{id}", checklist_templates::edit)
         .post("/templates/{id}", checklist_templates::update)
         .post("/templates/{id}/delete", checklist_templates::delete)
+        .get("/projects/{id}/template", checklist_from_template::show)
+        .post("/projects/{id}/template", checklist_from_template::apply)
         .get("/projects/{id}/import", checklist_sheets::form)
         .get("/projects/import", project_import::form)
         .post("/projects/import/confirm", project_import::confirm)

@@ -12,10 +12,13 @@ use crate::db::audit::Actor;
 use crate::db::items::{self, Item, ItemEdit, NewItem, NewUpdate, TransitionRequest, Update, Written};
 use crate::db::projects::{self, ProjectSummary};
 use crate::db::settings::Settings;
+use crate::db::templates;
 use crate::db::units::{self, Unit};
 use crate::domain::access::CurrentUser;
 use crate::domain::checklist::{self, ItemDraft, ItemFields, Source, TEXT_MAX, Transition};
 use crate::domain::input::{self, FieldErrors, Problem};
+use crate::domain::sheet::SheetItem;
+use crate::domain::template as template_rules;
 use crate::error::{AppError, AppResult};
 
 /// An item the caller may see, with whether they belong to its task force.
@@ -233,4 +236,79 @@ pub async fn post_update(
         Some(user.id),
     )
     .await?))
+}
+
+/// A template's lines as items of a project's checklist from `start`: each with its deadline, and
+/// whether it is added (false: the checklist has that matter already).
+pub struct FromTemplate {
+    pub template: templates::Template,
+    pub start: NaiveDate,
+    pub lines: Vec<(templates::Line, NaiveDate, bool)>,
+}
+
+/// What applying a template would add to the project's checklist (its checklist editors).
+pub async fn from_template(
+    db: &PgPool,
+    settings: &Settings,
+    user: &CurrentUser,
+    project: Uuid,
+    template: Uuid,
+    start: NaiveDate,
+) -> AppResult<Option<FromTemplate>> {
+    checklist_project(db, settings, user, project).await?;
+    let Some(template) = templates::get(db, template).await? else {
+        return Ok(None);
+    };
+    let listed = items::titles(db, project).await?;
+    let add = template_rules::missing(
+        template.lines.iter().map(|l| l.title.as_str()),
+        listed.iter().map(String::as_str),
+    );
+    let lines = template
+        .lines
+        .iter()
+        .zip(add)
+        .map(|(l, add)| (l.clone(), template_rules::deadline(start, l.offset_days), add))
+        .collect();
+    Ok(Some(FromTemplate { template, start, lines }))
+}
+
+/// What became of applying a template.
+pub enum Applied {
+    /// This many items were added.
+    Done(u64),
+    /// The template changed since the preview (its version): nothing was added.
+    Stale,
+}
+
+/// Adds the template's lines the checklist lacks, as previewed from `version` of the template.
+pub async fn apply_template(
+    db: &PgPool,
+    settings: &Settings,
+    user: &CurrentUser,
+    project: Uuid,
+    (template, version): (Uuid, i32),
+    start: NaiveDate,
+) -> AppResult<Option<Applied>> {
+    let Some(plan) = from_template(db, settings, user, project, template, start).await? else {
+        return Ok(None);
+    };
+    if plan.template.version != version {
+        return Ok(Some(Applied::Stale));
+    }
+    let candidates: Vec<SheetItem> = plan
+        .lines
+        .into_iter()
+        .enumerate()
+        .map(|(n, (l, deadline, _))| SheetItem {
+            row: n + 1,
+            title: l.title,
+            unit_code: l.unit_code,
+            deadline,
+            note: None,
+            category: l.category,
+        })
+        .collect();
+    let created = items::create_missing(db, project, &candidates, Actor::User(user.id), Some(user.id)).await?;
+    Ok(Some(Applied::Done(created)))
 }

@@ -17,6 +17,7 @@ use crate::domain::checklist::{Category, ItemDraft, ItemFields, Phase, Source, T
 use crate::domain::notification::EventKind;
 use crate::domain::sheet::SheetItem;
 use crate::domain::status::ItemState;
+use crate::domain::template;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Item {
@@ -856,6 +857,44 @@ pub async fn create_many(
     Ok(created)
 }
 
+/// The matters of the project's checklist, every item (done and cancelled too).
+pub async fn titles<'e>(conn: impl sqlx::PgExecutor<'e>, project: Uuid) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT title FROM checklist_items WHERE project_id = $1")
+        .bind(project)
+        .fetch_all(conn)
+        .await
+}
+
+/// Creates those of `candidates` whose matter the project's checklist lacks (domain::template::
+/// missing: every item counts, done and cancelled too), one applier of a project at a time: how many.
+pub async fn create_missing(
+    pool: &PgPool,
+    project: Uuid,
+    candidates: &[SheetItem],
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT id FROM projects WHERE id = $1 FOR UPDATE")
+        .bind(project)
+        .fetch_one(&mut *tx)
+        .await?;
+    let listed = titles(&mut *tx, project).await?;
+    let add = template::missing(
+        candidates.iter().map(|c| c.title.as_str()),
+        listed.iter().map(String::as_str),
+    );
+    let new: Vec<SheetItem> = candidates
+        .iter()
+        .zip(add)
+        .filter(|(_, add)| *add)
+        .map(|(c, _)| c.clone())
+        .collect();
+    let created = insert_many(&mut tx, project, &new, actor, user).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
 /// [`create_many`] inside the caller's transaction (a project created with its checklist).
 pub async fn insert_many(
     conn: &mut PgConnection,
@@ -915,6 +954,19 @@ pub async fn insert_many(
     if created != sheet.len() as u64 {
         return Err(sqlx::Error::Protocol("an imported item's unit is gone".into()));
     }
+    // Each unit hears of its new items as of one added by hand (announce_assignment's key).
+    let events: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO events (kind, dedup_key, unit_id, project_id, item_id, subject, deadline)
+         SELECT $1, $1 || ':' || i.id || ':' || i.version, i.responsible_unit_id, i.project_id, i.id,
+                left(i.title, 300), i.deadline
+         FROM checklist_items i WHERE i.id = ANY($2)
+         ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+    )
+    .bind(EventKind::ItemAssigned.as_str())
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    notifications::deliver(conn, &events).await?;
     Ok(created)
 }
 

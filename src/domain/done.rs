@@ -45,12 +45,13 @@ pub enum Done {
     SettingsSaved,
     PreferencesSaved,
     PasswordChanged,
+    TemplateApplied,
     /// The form had been sent already: it was not done again.
     Repeated,
 }
 
 impl Done {
-    pub const ALL: [Done; 39] = [
+    pub const ALL: [Done; 40] = [
         Done::ItemAdded,
         Done::ItemSaved,
         Done::UpdatePosted,
@@ -89,6 +90,7 @@ impl Done {
         Done::SettingsSaved,
         Done::PreferencesSaved,
         Done::PasswordChanged,
+        Done::TemplateApplied,
         Done::Repeated,
     ];
 

@@ -95,6 +95,19 @@ pub fn deadline(start: NaiveDate, offset_days: i32) -> NaiveDate {
     start + chrono::Duration::days(i64::from(offset_days))
 }
 
+/// A matter as compared between a template and a checklist: the same characters, whatever the
+/// spaces (Chinese has none between words, so a space typed is never a difference) or letter case.
+pub fn matter(title: &str) -> String {
+    title.split_whitespace().collect::<String>().to_lowercase()
+}
+
+/// Which of a template's lines (their matters, in order) a checklist holding `listed` lacks: true
+/// to add the line. A line repeating an earlier line's matter is not added twice.
+pub fn missing<'a>(lines: impl IntoIterator<Item = &'a str>, listed: impl IntoIterator<Item = &'a str>) -> Vec<bool> {
+    let mut seen: std::collections::HashSet<String> = listed.into_iter().map(matter).collect();
+    lines.into_iter().map(|title| seen.insert(matter(title))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +169,21 @@ mod tests {
         assert_eq!(deadline(start, 0), start);
         assert_eq!(deadline(start, 31).to_string(), "2027-01-01");
         assert_eq!(deadline(start, 3650).to_string(), "2036-11-28");
+    }
+
+    #[test]
+    fn a_template_adds_only_the_matters_the_checklist_lacks() {
+        assert_eq!(matter("  办理 用地预审\t"), "办理用地预审");
+        assert_eq!(matter("EIA  Approval"), matter("eia approval"));
+        assert_ne!(matter("环评批复"), matter("环评批复（二期）"));
+        let lines = ["办理用地预审", "环评 批复", "供电接入", "环评批复（二期）", "供电 接入"];
+        let listed = ["环评批复", "消防验收"];
+        assert_eq!(
+            missing(lines, listed),
+            vec![true, false, true, true, false],
+            "环评 批复 is listed; its 二期 is another matter; 供电 接入 repeats 供电接入"
+        );
+        assert_eq!(missing(lines, []), vec![true, true, true, true, false]);
+        assert!(missing([], listed).is_empty());
     }
 }

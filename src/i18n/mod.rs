@@ -264,6 +264,14 @@ impl Catalog {
         fill(self.sheets.import_preview_title, &[("count", &count.to_string())])
     }
 
+    pub fn apply_template_adds(&self, n: usize) -> String {
+        fill(self.sheets.apply_template_adds, &[("n", &n.to_string())])
+    }
+
+    pub fn apply_template_confirm(&self, n: usize) -> String {
+        fill(self.sheets.apply_template_confirm, &[("n", &n.to_string())])
+    }
+
     pub fn import_confirm(&self, count: usize) -> String {
         fill(self.sheets.import_confirm_label, &[("count", &count.to_string())])
     }

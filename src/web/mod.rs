@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod calendar;
 pub mod ceiling;
 pub mod charts;
+pub mod checklist_from_template;
 pub mod checklist_sheets;
 pub mod checklist_table;
 pub mod checklist_templates;

@@ -327,6 +327,23 @@ async fn the_import_page_previews_then_creates_and_reports_bad_rows() {
     let landed = r.headers()["location"].to_str().unwrap().to_string();
     let (_, page) = lead.get_text(&landed).await;
     assert!(page.contains("已导入 2 个事项"), "the import says what it did");
+    // Each responsible unit is told of its imported item, as of one added by hand.
+    let told: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.code, e.subject FROM events e JOIN units u ON u.id = e.unit_id
+         WHERE e.kind = 'item_assigned' AND e.project_id = $1 AND e.subject IN ('供电接入', '消防验收')
+         ORDER BY e.subject",
+    )
+    .bind(project)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        told,
+        [
+            ("gdgs".to_string(), "供电接入".to_string()),
+            ("zjj".into(), "消防验收".into())
+        ]
+    );
 
     let member = app.demo_login("member").await;
     assert_eq!(

@@ -197,3 +197,137 @@ async fn a_new_project_starts_from_the_template_with_all_its_deadlines() {
             .unwrap();
     assert_eq!(audited, 9);
 }
+
+#[tokio::test]
+async fn a_template_adds_to_an_existing_checklist_what_it_lacks() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let project = app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
+    let template = template_id(&app, NEW_PLANT).await;
+    let count = |title: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM checklist_items WHERE project_id = $1 AND title = $2")
+                .bind(project)
+                .bind(title)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    // The checklist has one of the template's matters already, typed with other spacing.
+    let r = official
+        .submit(
+            &format!("/projects/{project}/items"),
+            &[
+                ("title", " 项目  备案 "),
+                ("responsible_unit", "xzsp"),
+                ("deadline", "2027-01-10"),
+                ("category", "planning_approval"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = official.get_text(&format!("/projects/{project}")).await;
+    assert!(
+        page.contains(&format!("/projects/{project}/template")),
+        "offered on the checklist"
+    );
+    let s = &zh().sheets;
+    let (status, bad) = official
+        .get_text(&format!(
+            "/projects/{project}/template?template={template}&start=2026-13-01"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.contains("aria-invalid=\"true\" aria-describedby=\"start-error\""));
+    let preview = format!("/projects/{project}/template?template={template}&start=2027-01-01");
+    let (status, page) = official.get_text(&preview).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&zh().apply_template_adds(9)),
+        "ten lines, one on the checklist"
+    );
+    assert!(page.contains(s.apply_template_skipped));
+    assert!(
+        page.contains("2027-01-06") && page.contains("2027-12-27"),
+        "real deadlines: start + 5, + 360"
+    );
+    let filed: i64 = sqlx::query_scalar("SELECT count(*) FROM checklist_items WHERE project_id = $1")
+        .bind(project)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let filed_now = || {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM checklist_items WHERE project_id = $1")
+                .bind(project)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+
+    // The template changes after the preview: shown again, nothing added.
+    let version = crate::harness::hidden(&page, "version");
+    let fields = [
+        ("template", template.to_string()),
+        ("version", version.clone()),
+        ("start", "2027-01-01".into()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    sqlx::query("UPDATE checklist_templates SET version = version + 1 WHERE id = $1")
+        .bind(template)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let r = official.submit(&format!("/projects/{project}/template"), &fields).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains(s.apply_template_stale));
+    assert_eq!(filed_now().await, filed, "nothing added");
+    sqlx::query("UPDATE checklist_templates SET version = version - 1 WHERE id = $1")
+        .bind(template)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let r = official.submit(&format!("/projects/{project}/template"), &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, shown) = official.get_text(r.headers()["location"].to_str().unwrap()).await;
+    let said = zh().flash(zhuanban::domain::done::Flash::many(
+        zhuanban::domain::done::Done::TemplateApplied,
+        9,
+    ));
+    assert!(shown.contains(&said), "{said}");
+    assert_eq!(
+        filed_now().await,
+        filed + 9,
+        "the matter on the checklist is not added again"
+    );
+    assert_eq!(count("竣工联合验收").await, 1);
+    let deadline: chrono::NaiveDate = sqlx::query_scalar(
+        "SELECT deadline FROM checklist_items WHERE project_id = $1 AND title = '施工及生产用电接入'",
+    )
+    .bind(project)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(deadline.to_string(), "2027-05-31", "start + 150 days");
+    // Each unit heard of its new items, as of items added by hand.
+    let told: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM events e JOIN checklist_items i ON i.id = e.item_id
+         WHERE e.kind = 'item_assigned' AND i.project_id = $1 AND i.title = '施工及生产用电接入'",
+    )
+    .bind(project)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(told, 1);
+    // Applied again, there is nothing left to add.
+    let (_, again) = official.get_text(&preview).await;
+    assert!(again.contains(s.apply_template_nothing) && again.contains(&zh().apply_template_adds(0)));
+    let r = official.submit(&format!("/projects/{project}/template"), &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(filed_now().await, filed + 9, "never twice");
+}

@@ -167,6 +167,7 @@ pub static CATALOG: Catalog = Catalog {
         "Settings saved; they take effect at the next computation.",
         "Notification choices saved.",
         "Your password has been changed.",
+        "{n} items added from the template.",
         "This form had been sent already; it was not done again.",
     ],
     account: account::ACCOUNT,

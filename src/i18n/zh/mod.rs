@@ -148,6 +148,7 @@ pub static CATALOG: Catalog = Catalog {
         "设置已保存，将在下一次计算时生效。",
         "已保存通知设置。",
         "密码已修改。",
+        "已按模板新增 {n} 个事项。",
         "此表单已提交过，未重复处理。",
     ],
     account: account::ACCOUNT,
