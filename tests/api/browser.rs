@@ -97,6 +97,31 @@ impl Page {
             .unwrap()
     }
 
+    /// Waits until the page's text contains `needle` (a page being replaced by the next one is
+    /// read again), for at most 30 seconds.
+    pub async fn wait_for_text(&self, needle: &str) {
+        for _ in 0..300 {
+            if let Ok(body) = self.client.find(Locator::Css("body")).await
+                && body.text().await.is_ok_and(|text| text.contains(needle))
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the page never showed {needle:?}; it is {}", self.path().await);
+    }
+
+    /// Waits until the current path (and query) starts with `prefix`, for at most 30 seconds.
+    pub async fn wait_for_path(&self, prefix: &str) {
+        for _ in 0..300 {
+            if self.path().await.starts_with(prefix) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the browser never reached {prefix}; it is on {}", self.path().await);
+    }
+
     pub async fn type_into(&self, css: &str, text: &str) {
         let field = self.client.wait().for_element(Locator::Css(css)).await.unwrap();
         field.clear().await.unwrap();

@@ -6,6 +6,7 @@ use fantoccini::wd::PrintConfiguration;
 use sqlx::PgPool;
 use tokio::sync::watch;
 use uuid::Uuid;
+use zhuanban::domain::done::{Done, Flash};
 use zhuanban::web::login::DEMO_PASSWORD;
 
 use crate::browser::{Page, Screen, journey};
@@ -95,7 +96,7 @@ async fn an_official_creates_a_project_with_its_task_force_and_sees_it_on_the_da
             }
             assert_eq!(green, green_before + 1, "the dashboard counts the new project");
             page.click(".tiles a.c-green").await;
-            page.client.wait().for_element(Locator::Css("main")).await.unwrap();
+            page.wait_for_path("/projects?").await;
             assert!(
                 page.text().await.contains("稀土永磁电机项目"),
                 "listed under its colour"
@@ -152,7 +153,7 @@ async fn a_lead_adds_items_and_sees_colours_and_the_black_list_change() {
             page.select("#responsible_unit", "zrzyj").await;
             page.set_value("#deadline", &deadline).await;
             page.submit(&format!("/projects/{project}/items")).await;
-            page.client.wait().for_element(Locator::Css("h1")).await.unwrap();
+            page.wait_for_text(&zh().flash(Flash::one(Done::ItemAdded))).await;
             assert!(page.text().await.contains(title), "{title} added");
         }
 
@@ -190,8 +191,6 @@ async fn a_lead_adds_items_and_sees_colours_and_the_black_list_change() {
 #[tokio::test]
 async fn a_member_on_a_phone_posts_progress_and_submits_an_item_that_is_verified_and_closed() {
     let demo = running_demo().await;
-    let official = demo.app.demo_login("official").await;
-    let pool = demo.app.pool.clone();
     journey(&demo.app, "member_closes_item", Screen::Phone, move |page| async move {
         page.login("member", DEMO_PASSWORD).await;
         assert_eq!(page.path().await, "/units/zrzyj", "a member's home is the unit's queue");
@@ -210,15 +209,8 @@ async fn a_member_on_a_phone_posts_progress_and_submits_an_item_that_is_verified
 
         page.type_into("#update-body", "已完成现场踏勘，材料齐全").await;
         page.submit("/updates").await;
-        page.client
-            .wait()
-            .for_element(Locator::Css("#submit-text"))
-            .await
-            .unwrap();
-        assert!(
-            page.text().await.contains("已完成现场踏勘，材料齐全"),
-            "the progress is listed"
-        );
+        // The progress is listed.
+        page.wait_for_text("已完成现场踏勘，材料齐全").await;
 
         // 销号 by the unit is a submission with its evidence; the dispatch office verifies it.
         page.type_into("#submit-text", "用地预审意见已出具").await;
@@ -233,20 +225,39 @@ async fn a_member_on_a_phone_posts_progress_and_submits_an_item_that_is_verified
             "the item waits for verification"
         );
 
-        let id: Uuid = href.trim_start_matches("/items/").parse().unwrap();
-        let version: i32 = sqlx::query_scalar("SELECT version FROM checklist_items WHERE id = $1")
-            .bind(id)
-            .fetch_one(&pool)
+        // It is the dispatch office's turn: it is told, and finds the item at the top of its home.
+        page.submit("/logout").await;
+        page.login("official", DEMO_PASSWORD).await;
+        assert_eq!(page.path().await, "/dashboard", "an official's home");
+        let bell = page.client.find(Locator::Css(".bell .count")).await.unwrap();
+        assert!(
+            bell.text().await.unwrap().parse::<u32>().unwrap() >= 1,
+            "the bell counts it"
+        );
+        let waiting = page.client.find(Locator::Css(".todo-link .count")).await.unwrap();
+        assert!(
+            waiting.text().await.unwrap().parse::<u32>().unwrap() >= 1,
+            "the navigation counts it"
+        );
+        let todo = page.client.find(Locator::Css("#todo")).await.unwrap();
+        assert!(
+            todo.text().await.unwrap().contains(&title),
+            "{title} waits in the to-do"
+        );
+        let first_section = page.client.find(Locator::Css("main > h1 + *")).await.unwrap();
+        assert_eq!(
+            first_section.attr("id").await.unwrap().as_deref(),
+            Some("todo"),
+            "first on the page, under its heading"
+        );
+        page.click(&format!("#todo a[href='{href}']")).await;
+        page.client
+            .wait()
+            .for_element(Locator::Css("#verification"))
             .await
             .unwrap();
-        let r = official
-            .submit(
-                &format!("{href}/verify"),
-                &[("version", &version.to_string()), ("text", "")],
-            )
-            .await;
-        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
-
+        page.submit("/verify").await;
+        page.wait_for_text(&zh().flash(Flash::one(Done::ItemVerified))).await;
         page.goto(&href).await;
         page.client
             .wait()
@@ -275,6 +286,7 @@ async fn a_member_on_a_phone_posts_progress_and_submits_an_item_that_is_verified
 #[tokio::test]
 async fn an_official_schedules_a_meeting_records_a_decision_publishes_and_prints_the_notice() {
     let demo = running_demo().await;
+    let pool = demo.app.pool.clone();
     let today = demo.app.today().await;
     let qixiang = demo.app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
     journey(
@@ -292,20 +304,22 @@ async fn an_official_schedules_a_meeting_records_a_decision_publishes_and_prints
             page.type_into("#place", "龙勾工业园现场").await;
             page.click(&format!("input[name=projects][value='{qixiang}']")).await;
             page.submit("/meetings").await;
-            page.client.wait().for_element(Locator::Css("#d-title")).await.unwrap();
+            page.wait_for_text(&zh().flash(Flash::one(Done::MeetingScheduled)))
+                .await;
             assert!(page.text().await.contains("祺祥项目现场调度会"));
 
             page.type_into("#attendees", "张华\n刘洋\n黄丽").await;
             page.type_into("#minutes", "现场查看施工用电情况，明确办理时限。").await;
             page.submit("/record").await;
-            page.client.wait().for_element(Locator::Css("#d-title")).await.unwrap();
+            page.wait_for_text(&zh().flash(Flash::one(Done::MinutesSaved))).await;
 
             page.select("#d-project", &qixiang.to_string()).await;
             page.type_into("#d-title", "协调供电公司完成专线接入").await;
             page.select("#d-unit", "gdgs").await;
             page.set_value("#d-deadline", &days_from(today, 10)).await;
             page.submit("/decisions").await;
-            page.client.wait().for_element(Locator::Css("#n-title")).await.unwrap();
+            page.wait_for_text(&zh().flash(Flash::one(Done::DecisionRecorded)))
+                .await;
             assert!(
                 page.text().await.contains("协调供电公司完成专线接入"),
                 "the decision is listed"
@@ -325,6 +339,13 @@ async fn an_official_schedules_a_meeting_records_a_decision_publishes_and_prints
             );
             page.client.back().await.unwrap();
             page.client.wait().for_element(Locator::Css("#n-body")).await.unwrap();
+            // A second tab on the same meeting, left open.
+            let (first_tab, meeting) = (page.client.window().await.unwrap(), page.path().await);
+            let second_tab = page.client.new_window(true).await.unwrap().handle;
+            page.client.switch_to_window(second_tab.clone()).await.unwrap();
+            page.goto(&meeting).await;
+            page.client.wait().for_element(Locator::Css("#n-body")).await.unwrap();
+            page.client.switch_to_window(first_tab).await.unwrap();
 
             page.type_into("#n-body", "请各责任单位按期办结。").await;
             page.submit("/publish").await;
@@ -348,6 +369,32 @@ async fn an_official_schedules_a_meeting_records_a_decision_publishes_and_prints
             assert!(notice.contains("年第") && notice.contains("期"), "a numbered notice");
             let pdf = page.client.print(PrintConfiguration::default()).await.unwrap();
             assert!(pdf.starts_with(b"%PDF") && pdf.len() > 5_000, "the notice prints");
+
+            // The meeting, still open in a tab from before: publishing it again gives no second
+            // notice but the one it has.
+            let notice_path = page.path().await;
+            page.client.switch_to_window(second_tab).await.unwrap();
+            page.type_into("#n-body", "再点一次发布").await;
+            page.submit("/publish").await;
+            page.client
+                .wait()
+                .for_element(Locator::Css("#confirm-heading"))
+                .await
+                .unwrap();
+            page.submit("/publish").await;
+            let link = page
+                .client
+                .wait()
+                .for_element(Locator::Css(".meeting-notice a"))
+                .await
+                .unwrap();
+            assert_eq!(link.attr("href").await.unwrap().as_deref(), Some(notice_path.as_str()));
+            assert!(page.text().await.contains(zh().meetings.notice_exists));
+            let notices: i64 = sqlx::query_scalar("SELECT count(*) FROM notices")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(notices, 1, "one notice for the meeting");
         },
     )
     .await;
@@ -364,7 +411,7 @@ async fn the_language_switch_shows_the_same_page_in_english_and_back_in_chinese(
         let chinese = page.text().await;
         assert!(chinese.contains(zh().nav_logout) && chinese.contains("祺祥新能源"));
         page.click("a.lang").await;
-        page.client.wait().for_element(Locator::Css("a.lang")).await.unwrap();
+        page.wait_for_text("Log out").await;
         assert_eq!(page.path().await, path, "the same page");
         let english = page.text().await;
         assert!(english.contains("Log out"), "in English");
@@ -379,7 +426,7 @@ async fn the_language_switch_shows_the_same_page_in_english_and_back_in_chinese(
             .unwrap();
         assert_eq!(lang.as_deref(), Some("en"));
         page.click("a.lang").await;
-        page.client.wait().for_element(Locator::Css("a.lang")).await.unwrap();
+        page.wait_for_text(zh().nav_logout).await;
         assert_eq!(page.path().await, path);
         assert!(page.text().await.contains(zh().nav_logout), "back in Chinese");
     })

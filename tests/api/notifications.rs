@@ -123,9 +123,11 @@ impl Api {
     }
 }
 
+/// The bell's unread count (the to-do link beside it has a count of its own).
 fn unread(page: &str) -> Option<i64> {
-    let start = page.find("<span class=\"count\"")?;
-    let rest = &page[start..];
+    let bell = page.find("<a class=\"bell")?;
+    let bell = &page[bell..bell + page[bell..].find("</a>")?];
+    let rest = &bell[bell.find("<span class=\"count\"")?..];
     let open = rest.find('>')? + 1;
     let close = rest.find("</span>")?;
     rest[open..close].trim().parse().ok()
