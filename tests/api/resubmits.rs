@@ -153,3 +153,42 @@ async fn the_weeks_notice_sent_twice_is_published_once() {
         .unwrap();
     assert_eq!(notices, 1);
 }
+
+#[tokio::test]
+async fn a_request_accepted_twice_at_once_becomes_one_item() {
+    let app = spawn_demo_app().await;
+    let (request, version): (Uuid, i32) =
+        sqlx::query_as("SELECT id, version FROM investor_requests WHERE state = 'pending' ORDER BY created_at LIMIT 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let official = app.demo_login("official").await;
+    let page_path = format!("/requests/{request}");
+    let (_, page) = official.get_text(&page_path).await;
+    let action = format!("{page_path}/accept");
+    let key = form_key(&page, &action);
+    let (version, deadline) = (
+        version.to_string(),
+        (app.today().await + chrono::Duration::days(5)).to_string(),
+    );
+    let fields = [
+        ("once", key.as_str()),
+        ("version", version.as_str()),
+        ("title", "协调员工宿舍配套用地"),
+        ("responsible_unit", "zrzyj"),
+        ("deadline", deadline.as_str()),
+    ];
+    let (a, b) = tokio::join!(official.submit(&action, &fields), official.submit(&action, &fields));
+    assert_eq!(
+        (a.status(), b.status()),
+        (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER),
+        "neither says someone else handled it"
+    );
+    assert_eq!(location(&a), location(&b));
+    let items: i64 = sqlx::query_scalar("SELECT count(*) FROM checklist_items WHERE investor_request_id = $1")
+        .bind(request)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(items, 1, "one item for the request");
+}
