@@ -25,7 +25,7 @@ async fn export(
     let list = items::of_project(&state.db, id).await?;
     let t = ctx.t();
     let table = checklist_table(
-        t.sheets.sheet_checklist,
+        &format!("{} {}", project.name, t.sheets.sheet_checklist),
         &list,
         t,
         &settings,

@@ -16,6 +16,8 @@ use crate::db::audit::Actor;
 use crate::db::items;
 use crate::domain::checklist::Category;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
+use crate::domain::sheet::SheetItem;
+use crate::domain::status::ItemState;
 use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::AppResult;
@@ -27,6 +29,9 @@ use crate::web::upload;
 pub struct ImportQuery {
     /// Check the file and answer what would be created, creating nothing.
     pub dry_run: Option<bool>,
+    /// Create only the items the sheet's 状态 column gives as open (done and cancelled ones are
+    /// otherwise created closed, as the sheet gives them).
+    pub open_only: Option<bool>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -39,6 +44,10 @@ pub struct ImportedItem {
     deadline: NaiveDate,
     category: Category,
     note: Option<String>,
+    /// As the sheet's 状态 column gives it (`open` when it has none).
+    state: ItemState,
+    /// When a closed item was closed, where the sheet's 销号日期 says.
+    closed_on: Option<NaiveDate>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -108,7 +117,7 @@ pub async fn import(
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
     super::known_parts(&form, &[], &ctx)?;
     let dry_run = q.dry_run.unwrap_or(false);
-    let found = match check_file(&state.db, form.file.map(|(_, b)| b)).await? {
+    let found = match check_file(&state.db, &settings, form.file.map(|(_, b)| b)).await? {
         Ok(found) => found,
         Err(errors) => {
             let t = ctx.t();
@@ -122,15 +131,20 @@ pub async fn import(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
         }
     };
+    let chosen: Vec<SheetItem> = found
+        .into_iter()
+        .filter(|i| !q.open_only.unwrap_or(false) || i.state == ItemState::Open)
+        .collect();
     let created = if dry_run {
         0
     } else {
-        items::create_many(&state.db, id, &found, Actor::User(user.id), Some(user.id)).await?
+        let closed_as = ctx.t().sheets.import_closed_as;
+        items::create_many(&state.db, id, &chosen, closed_as, Actor::User(user.id), Some(user.id)).await?
     };
     let result = ImportResult {
         created,
         dry_run,
-        items: found
+        items: chosen
             .into_iter()
             .map(|i| ImportedItem {
                 row: i.row,
@@ -139,6 +153,8 @@ pub async fn import(
                 deadline: i.deadline,
                 category: i.category,
                 note: i.note,
+                state: i.state,
+                closed_on: i.closed_on,
             })
             .collect(),
     };

@@ -29,6 +29,9 @@ pub struct NotificationJson {
     project_id: Option<Uuid>,
     /// The investor's request it is about (request events).
     request_id: Option<Uuid>,
+    /// How many items one message is about (a unit's items of one import; `item_id` is then
+    /// empty and `project_id` leads to them).
+    item_count: Option<i32>,
     /// The notification in the caller's language.
     text: String,
     read: bool,
@@ -53,6 +56,7 @@ pub async fn inbox(
                 item_id: n.item_id,
                 project_id: n.project_id,
                 request_id: n.request_id,
+                item_count: n.item_count,
                 read: n.read,
                 created_at: n.created_at,
             })

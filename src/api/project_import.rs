@@ -5,16 +5,21 @@ use axum::Json;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
-use super::checklist_import::{ImportQuery, RowErrorJson};
-use crate::app::imports::check_rows;
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectsQuery {
+    /// Check the file and answer what would be created, creating nothing.
+    pub dry_run: Option<bool>,
+}
+
+use super::checklist_import::RowErrorJson;
+use crate::app::imports::{check_rows, create_projects, file_problem};
 use crate::app::sheet_read;
 use crate::auth::{CurrentUser, policy};
-use crate::db::audit::Actor;
-use crate::db::project_edits;
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
 use crate::domain::sheet::RowError;
 use crate::web::AppState;
@@ -43,7 +48,7 @@ pub struct ProjectsFile {
 }
 
 /// Imports projects with their task forces (officials), all or none.
-#[utoipa::path(post, tag = "project_import", operation_id = "projects_import", path = "/api/v1/projects/import", params(ImportQuery),
+#[utoipa::path(post, tag = "project_import", operation_id = "projects_import", path = "/api/v1/projects/import", params(ProjectsQuery),
     request_body(content = ProjectsFile, content_type = "multipart/form-data"),
     responses((status = 201, body = ProjectsImported), (status = 200, description = "dry run", body = ProjectsImported),
               (status = 403), (status = 413), (status = 422, body = super::checklist_import::ImportRejected)))]
@@ -51,7 +56,7 @@ pub async fn import(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    Query(q): Query<ImportQuery>,
+    Query(q): Query<ProjectsQuery>,
     multipart: Multipart,
 ) -> AppResult<Response> {
     if !policy::may_manage_projects(&user) {
@@ -72,26 +77,25 @@ pub async fn import(
         let body = json!({ "error": "validation", "message": t.sheets.import_rejected, "errors": list });
         (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
     };
-    let drafts = match check_rows(&state.db, rows).await? {
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(problem) => return Ok(rejected(vec![file_problem(problem)])),
+    };
+    let settings = ctx.settings(&state.db).await?;
+    let drafts = match check_rows(&state.db, &settings, &rows).await? {
         Ok(d) => d,
         Err(errors) => return Ok(rejected(errors)),
     };
     let created = if dry_run {
         0
     } else {
-        match project_edits::create_many(&state.db, &drafts, Actor::User(user.id), Some(user.id)).await? {
-            Ok(n) => n,
-            Err((row, e)) => {
-                let errors =
-                    e.0.into_iter()
-                        .map(|(field, p)| RowError {
-                            row,
-                            field,
-                            problem: crate::domain::sheet::SheetProblem::Field(p),
-                        })
-                        .collect();
-                return Ok(rejected(errors));
+        let mut tx = state.db.begin().await?;
+        match create_projects(&mut tx, &user, &drafts).await? {
+            Ok(n) => {
+                tx.commit().await?;
+                n
             }
+            Err(errors) => return Ok(rejected(errors)),
         }
     };
     let result = ProjectsImported {

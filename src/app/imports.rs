@@ -1,19 +1,42 @@
 //! Checking an uploaded spreadsheet for an import, as a whole: a checklist into a project, or
-//! projects with their task forces. Nothing is created until every row is right.
+//! projects with their task forces. Nothing is created until every row is right. A page's import
+//! is previewed first: the checked sheet waits on the server under a one-time id
+//! (`db::pending_imports`), and its confirmation creates it once, checked again.
 
 use std::collections::HashMap;
 
 use sqlx::PgPool;
+use uuid::Uuid;
 
 use super::sheet_read;
-use crate::db::{project_edits, units};
+use crate::auth::CurrentUser;
+use crate::db::audit::Actor;
+use crate::db::settings::Settings;
+use crate::db::{items, pending_imports, project_edits, units};
 use crate::domain::checklist::Category;
 use crate::domain::input::Problem;
 use crate::domain::lifecycle::Stage;
 use crate::domain::project::ProjectDraft;
 use crate::domain::sheet::{self, Cell, RowError, SheetItem, SheetProblem};
+use crate::domain::status::ItemState;
 use crate::error::AppResult;
 use crate::i18n::Lang;
+
+/// A sheet checked for its preview: what it would create, and the one-time id that confirms it.
+pub struct Preview<T> {
+    pub import: Uuid,
+    pub found: T,
+}
+
+/// What confirming an import did.
+pub enum Confirmed {
+    /// Created this many.
+    Created(u64),
+    /// The import was confirmed already (or is a day old, or someone else's): nothing was done.
+    Gone,
+    /// Checked again, the sheet no longer holds (a unit gone, a name taken meanwhile).
+    Refused(Vec<RowError>),
+}
 
 /// Unit names and codes, both leading to the code; categories in both languages and as codes.
 pub async fn lookups(db: &PgPool) -> AppResult<HashMap<String, String>> {
@@ -35,13 +58,80 @@ pub fn category_of(text: &str) -> Option<Category> {
 }
 
 /// Reads and checks an uploaded checklist file as a whole.
-pub async fn check_file(db: &PgPool, bytes: Option<Vec<u8>>) -> AppResult<Result<Vec<SheetItem>, Vec<RowError>>> {
+pub async fn check_file(
+    db: &PgPool,
+    settings: &Settings,
+    bytes: Option<Vec<u8>>,
+) -> AppResult<Result<Vec<SheetItem>, Vec<RowError>>> {
+    match sheet_read::read_upload(bytes).await {
+        Ok(rows) => check_cells(db, settings, &rows).await,
+        Err(problem) => Ok(Err(vec![file_problem(problem)])),
+    }
+}
+
+async fn check_cells(
+    db: &PgPool,
+    settings: &Settings,
+    rows: &[Vec<Cell>],
+) -> AppResult<Result<Vec<SheetItem>, Vec<RowError>>> {
+    let units = lookups(db).await?;
+    Ok(sheet::checklist(rows, &units, category_of, settings.import_rows()))
+}
+
+/// Checks an uploaded checklist for `project` and keeps it for its confirmation.
+pub async fn preview_checklist(
+    db: &PgPool,
+    settings: &Settings,
+    user: &CurrentUser,
+    project: Uuid,
+    bytes: Option<Vec<u8>>,
+) -> AppResult<Result<Preview<Vec<SheetItem>>, Vec<RowError>>> {
     let rows = match sheet_read::read_upload(bytes).await {
         Ok(rows) => rows,
         Err(problem) => return Ok(Err(vec![file_problem(problem)])),
     };
-    let units = lookups(db).await?;
-    Ok(sheet::checklist(&rows, &units, category_of))
+    Ok(match check_cells(db, settings, &rows).await? {
+        Ok(found) => Ok(Preview {
+            import: pending_imports::keep(db, user.id, Some(project), &rows).await?,
+            found,
+        }),
+        Err(errors) => Err(errors),
+    })
+}
+
+/// Creates the previewed checklist `import` in `project`, once: all its items, or only the open
+/// ones. `closed_as` is the closing note of the items the sheet gives as closed.
+pub async fn confirm_checklist(
+    db: &PgPool,
+    settings: &Settings,
+    user: &CurrentUser,
+    (project, import): (Uuid, Uuid),
+    open_only: bool,
+    closed_as: &str,
+) -> AppResult<Confirmed> {
+    let mut tx = db.begin().await?;
+    let Some(rows) = pending_imports::take(&mut tx, import, user.id, Some(project)).await? else {
+        return Ok(Confirmed::Gone);
+    };
+    let found = match check_cells(db, settings, &rows).await? {
+        Ok(found) => found,
+        Err(errors) => return Ok(Confirmed::Refused(errors)),
+    };
+    let chosen: Vec<SheetItem> = found
+        .into_iter()
+        .filter(|i| !open_only || i.state == ItemState::Open)
+        .collect();
+    let created = items::insert_many(
+        &mut tx,
+        project,
+        &chosen,
+        closed_as,
+        Actor::User(user.id),
+        Some(user.id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Confirmed::Created(created))
 }
 
 /// A problem of the file as a whole, reported on its first row.
@@ -64,17 +154,81 @@ pub fn stage_of(text: &str) -> Option<Stage> {
     })
 }
 
-/// Reads and checks a projects sheet, then the names and codes already taken in the county.
-pub async fn check_rows(
+/// Checks an uploaded projects sheet and keeps it for its confirmation.
+pub async fn preview_projects(
     db: &PgPool,
+    settings: &Settings,
+    user: &CurrentUser,
     rows: Result<Vec<Vec<Cell>>, SheetProblem>,
-) -> AppResult<Result<Vec<(usize, ProjectDraft)>, Vec<RowError>>> {
+) -> AppResult<Result<Preview<Vec<(usize, ProjectDraft)>>, Vec<RowError>>> {
     let rows = match rows {
         Ok(rows) => rows,
         Err(problem) => return Ok(Err(vec![file_problem(problem)])),
     };
+    Ok(match check_rows(db, settings, &rows).await? {
+        Ok(found) => Ok(Preview {
+            import: pending_imports::keep(db, user.id, None, &rows).await?,
+            found,
+        }),
+        Err(errors) => Err(errors),
+    })
+}
+
+/// Creates the previewed projects sheet `import` with its task forces, once, all or none.
+pub async fn confirm_projects(
+    db: &PgPool,
+    settings: &Settings,
+    user: &CurrentUser,
+    import: Uuid,
+) -> AppResult<Confirmed> {
+    let mut tx = db.begin().await?;
+    let Some(rows) = pending_imports::take(&mut tx, import, user.id, None).await? else {
+        return Ok(Confirmed::Gone);
+    };
+    let drafts = match check_rows(db, settings, &rows).await? {
+        Ok(drafts) => drafts,
+        Err(errors) => return Ok(Confirmed::Refused(errors)),
+    };
+    Ok(match create_projects(&mut tx, user, &drafts).await? {
+        Ok(n) => {
+            tx.commit().await?;
+            Confirmed::Created(n)
+        }
+        Err(errors) => Confirmed::Refused(errors),
+    })
+}
+
+/// Creates checked projects inside `tx`: how many, or the row the database refused and why
+/// (the caller then rolls back).
+pub async fn create_projects(
+    tx: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    drafts: &[(usize, ProjectDraft)],
+) -> AppResult<Result<u64, Vec<RowError>>> {
+    Ok(
+        match project_edits::insert_all(tx, drafts, Actor::User(user.id), Some(user.id)).await? {
+            Ok(n) => Ok(n),
+            Err((row, e)) => Err(e
+                .0
+                .into_iter()
+                .map(|(field, p)| RowError {
+                    row,
+                    field,
+                    problem: SheetProblem::Field(p),
+                })
+                .collect()),
+        },
+    )
+}
+
+/// Checks a projects sheet's cells, then the names and codes already taken in the county.
+pub async fn check_rows(
+    db: &PgPool,
+    settings: &Settings,
+    rows: &[Vec<Cell>],
+) -> AppResult<Result<Vec<(usize, ProjectDraft)>, Vec<RowError>>> {
     let units = lookups(db).await?;
-    let drafts = match sheet::projects(&rows, &units, stage_of) {
+    let drafts = match sheet::projects(rows, &units, stage_of, settings.import_rows()) {
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };

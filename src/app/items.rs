@@ -300,14 +300,7 @@ pub async fn apply_template(
         .lines
         .into_iter()
         .enumerate()
-        .map(|(n, (l, deadline, _))| SheetItem {
-            row: n + 1,
-            title: l.title,
-            unit_code: l.unit_code,
-            deadline,
-            note: None,
-            category: l.category,
-        })
+        .map(|(n, (l, deadline, _))| SheetItem::open(n + 1, l.title, l.unit_code, deadline, l.category))
         .collect();
     let created = items::create_missing(db, project, &candidates, Actor::User(user.id), Some(user.id)).await?;
     Ok(Some(Applied::Done(created)))

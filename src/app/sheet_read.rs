@@ -82,6 +82,18 @@ impl<'a> Grid<'a> {
         Ok(())
     }
 
+    /// The cell placed at `row`, `column` (empty where nothing was), or `None` past the limits.
+    fn at(&self, row: u64, column: u64) -> Option<&Cell> {
+        self.limits.cell_at(row, column).ok()?;
+        let empty = &Cell::Empty;
+        Some(
+            self.rows
+                .get(row as usize)
+                .and_then(|r| r.get(column as usize))
+                .unwrap_or(empty),
+        )
+    }
+
     fn on_time(&self) -> Result<(), Bound> {
         if self.started.elapsed().as_secs() >= self.limits.seconds {
             return Err(Bound::Time {
@@ -118,6 +130,15 @@ fn read_xlsx(bytes: &[u8], grid: &mut Grid) -> Result<(), SheetProblem> {
             u64::from(column),
             cell(Data::from(c.get_value().clone())),
         )?;
+    }
+    drop(cells);
+    // A formula with no calculated value reads as nothing: mark it, so the report can say why.
+    let mut formulas = book.worksheet_cells_reader(&first).map_err(unreadable)?;
+    while let Some(f) = formulas.next_formula().map_err(unreadable)? {
+        let (row, column) = f.get_position();
+        if !f.get_value().is_empty() && grid.at(u64::from(row), u64::from(column)) == Some(&Cell::Empty) {
+            grid.put(u64::from(row), u64::from(column), Cell::Formula)?;
+        }
     }
     Ok(())
 }

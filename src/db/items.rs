@@ -842,17 +842,18 @@ async fn record(
     .await
 }
 
-/// Adds the items of an imported sheet to a project in one statement, with one audit entry each,
-/// all or nothing. Returns how many were created.
+/// Creates a checked sheet's items at once (all or none), in the states the sheet gives them;
+/// `closed_as` is the closing note (or reason) of the items it gives as done or cancelled. How many.
 pub async fn create_many(
     pool: &PgPool,
     project: Uuid,
     sheet: &[SheetItem],
+    closed_as: &str,
     actor: Actor<'_>,
     user: Option<Uuid>,
 ) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let created = insert_many(&mut tx, project, sheet, actor, user).await?;
+    let created = insert_many(&mut tx, project, sheet, closed_as, actor, user).await?;
     tx.commit().await?;
     Ok(created)
 }
@@ -890,16 +891,20 @@ pub async fn create_missing(
         .filter(|(_, add)| *add)
         .map(|(c, _)| c.clone())
         .collect();
-    let created = insert_many(&mut tx, project, &new, actor, user).await?;
+    let created = insert_many(&mut tx, project, &new, "", actor, user).await?;
     tx.commit().await?;
     Ok(created)
 }
 
-/// [`create_many`] inside the caller's transaction (a project created with its checklist).
+/// [`create_many`] inside the caller's transaction (a project created with its checklist, a
+/// confirmed import). Done and cancelled items are closed on the sheet's day, else today in the
+/// county. Each unit hears of its new open items once: an item alone as one added by hand, several
+/// as one message counting them.
 pub async fn insert_many(
     conn: &mut PgConnection,
     project: Uuid,
     sheet: &[SheetItem],
+    closed_as: &str,
     actor: Actor<'_>,
     user: Option<Uuid>,
 ) -> Result<u64, sqlx::Error> {
@@ -908,12 +913,19 @@ pub async fn insert_many(
     }
     let ids: Vec<Uuid> = sqlx::query_scalar(
         "WITH input AS (
-             SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::text[])
-                 WITH ORDINALITY AS x (title, category, unit_code, deadline, note, n)
+             SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::date[])
+                 WITH ORDINALITY AS x (title, category, unit_code, deadline, note, state, closed_on, n)
          )
          INSERT INTO checklist_items (project_id, title, category, responsible_unit_id, deadline,
-             original_deadline, note, source, created_by)
-         SELECT $1, x.title, x.category, u.id, x.deadline, x.deadline, x.note, 'plan', $7
+             original_deadline, note, source, created_by, state, closed_on, closed_at, closed_by,
+             closing_note, cancel_reason)
+         SELECT $1, x.title, x.category, u.id, x.deadline, x.deadline, x.note, 'plan', $9, x.state,
+                CASE WHEN x.state <> 'open' THEN coalesce(x.closed_on,
+                    (now() AT TIME ZONE (SELECT time_zone FROM settings))::date) END,
+                CASE WHEN x.state <> 'open' THEN now() END,
+                CASE WHEN x.state <> 'open' THEN $9 END,
+                CASE WHEN x.state = 'done' THEN $10 END,
+                CASE WHEN x.state = 'cancelled' THEN $10 END
          FROM input x JOIN units u ON u.code = x.unit_code ORDER BY x.n
          RETURNING id",
     )
@@ -923,7 +935,10 @@ pub async fn insert_many(
     .bind(sheet.iter().map(|i| i.unit_code.clone()).collect::<Vec<_>>())
     .bind(sheet.iter().map(|i| i.deadline).collect::<Vec<_>>())
     .bind(sheet.iter().map(|i| i.note.clone()).collect::<Vec<_>>())
+    .bind(sheet.iter().map(|i| i.state.as_str()).collect::<Vec<_>>())
+    .bind(sheet.iter().map(|i| i.closed_on).collect::<Vec<_>>())
     .bind(user)
+    .bind(closed_as)
     .fetch_all(&mut *conn)
     .await?;
     let created = ids.len() as u64;
@@ -954,12 +969,19 @@ pub async fn insert_many(
     if created != sheet.len() as u64 {
         return Err(sqlx::Error::Protocol("an imported item's unit is gone".into()));
     }
-    // Each unit hears of its new items as of one added by hand (announce_assignment's key).
+    // A unit with one new open item hears of it as of one added by hand (announce_assignment's
+    // key); a unit with several, once, of how many and the first due.
     let events: Vec<Uuid> = sqlx::query_scalar(
-        "INSERT INTO events (kind, dedup_key, unit_id, project_id, item_id, subject, deadline)
-         SELECT $1, $1 || ':' || i.id || ':' || i.version, i.responsible_unit_id, i.project_id, i.id,
-                left(i.title, 300), i.deadline
-         FROM checklist_items i WHERE i.id = ANY($2)
+        "WITH new AS (
+             SELECT i.*, count(*) OVER w AS n, row_number() OVER (w ORDER BY i.deadline, i.title, i.id) AS k
+             FROM checklist_items i WHERE i.id = ANY($2) AND i.state = 'open'
+             WINDOW w AS (PARTITION BY i.responsible_unit_id)
+         )
+         INSERT INTO events (kind, dedup_key, unit_id, project_id, item_id, subject, deadline, item_count)
+         SELECT $1, CASE WHEN n = 1 THEN $1 || ':' || id || ':' || version ELSE $1 || ':' || id || ':import' END,
+                responsible_unit_id, project_id, CASE WHEN n = 1 THEN id END, left(title, 300), deadline,
+                CASE WHEN n > 1 THEN n END
+         FROM new WHERE k = 1
          ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
     )
     .bind(EventKind::ItemAssigned.as_str())

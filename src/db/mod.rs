@@ -12,6 +12,7 @@ pub mod items;
 pub mod meetings;
 pub mod notices;
 pub mod notifications;
+pub mod pending_imports;
 pub mod project_edits;
 pub mod projects;
 pub mod recompute;

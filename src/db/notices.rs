@@ -304,6 +304,19 @@ pub async fn publish(
     .fetch_all(&mut *tx)
     .await?;
     notifications::deliver(&mut tx, &events).await?;
+    // The county's robots hear of the notice once, with how many units it names.
+    notifications::emit(
+        &mut tx,
+        EventKind::NoticePublished,
+        &format!("{}:{id}", EventKind::NoticePublished.as_str()),
+        notifications::NewEvent {
+            notice_id: Some(id),
+            subject: new.title,
+            item_count: Some(new.unit_ids.len() as i32),
+            ..Default::default()
+        },
+    )
+    .await?;
     audit::record(
         &mut tx,
         Entry {

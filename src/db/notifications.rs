@@ -24,6 +24,7 @@ pub struct NewEvent<'a> {
     pub subject: &'a str,
     pub deadline: Option<NaiveDate>,
     pub overdue_days: Option<i32>,
+    pub item_count: Option<i32>,
 }
 
 /// Records an event named `key` unless it exists, and delivers it. Returns its id when it is new.
@@ -36,8 +37,8 @@ pub async fn emit(
     let subject: String = e.subject.chars().take(300).collect();
     let id: Option<Uuid> = sqlx::query_scalar(
         "INSERT INTO events (kind, dedup_key, unit_id, project_id, item_id, meeting_id, notice_id, request_id,
-             subject, deadline, overdue_days)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             subject, deadline, overdue_days, item_count)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
     )
     .bind(kind.as_str())
@@ -51,6 +52,7 @@ pub async fn emit(
     .bind(subject)
     .bind(e.deadline)
     .bind(e.overdue_days)
+    .bind(e.item_count)
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(id) = id {
@@ -126,17 +128,21 @@ pub async fn deliver(conn: &mut PgConnection, events: &[Uuid]) -> Result<(), sql
     .execute(&mut *conn)
     .await?;
     // Group robots are internal: events addressed to a company never go there. A unit's events go
-    // to its robots and the county's; the county's also hear of requests waiting for triage.
-    let county = kinds_for(|a| a == Audience::TaskForceAndOfficials);
+    // to its robots and the county's; the county's also hear of requests waiting for triage, and
+    // of a notice once (not once per unit it names).
+    let mut county = kinds_for(|a| a == Audience::TaskForceAndOfficials);
+    county.push(EventKind::NoticePublished.as_str());
     sqlx::query(
         "INSERT INTO webhook_deliveries (webhook_id, event_id)
          SELECT w.id, e.id FROM events e
-         JOIN webhooks w ON w.active AND (w.unit_id = e.unit_id OR w.unit_id IS NULL)
+         JOIN webhooks w ON w.active AND (w.unit_id = e.unit_id
+             OR (w.unit_id IS NULL AND (e.kind <> $3 OR e.unit_id IS NULL)))
          WHERE e.id = ANY($1) AND (e.unit_id IS NOT NULL OR e.kind = ANY($2))
          ON CONFLICT DO NOTHING",
     )
     .bind(events)
     .bind(&county)
+    .bind(EventKind::NoticePublished.as_str())
     .execute(conn)
     .await?;
     Ok(())
@@ -186,6 +192,7 @@ pub struct Notification {
     pub subject: String,
     pub deadline: Option<NaiveDate>,
     pub overdue_days: Option<i32>,
+    pub item_count: Option<i32>,
     pub created_at: DateTime<Utc>,
     pub read: bool,
 }
@@ -199,6 +206,7 @@ impl Notification {
             unit_name: self.unit_name.as_deref(),
             deadline: self.deadline,
             overdue_days: self.overdue_days,
+            count: self.item_count,
         }
     }
 
@@ -215,7 +223,7 @@ impl Notification {
 }
 
 const EVENT: &str = "SELECT e.id, e.kind, e.item_id, e.project_id, e.notice_id, e.request_id, p.name AS project_name,
-        un.name AS unit_name, e.subject, e.deadline, e.overdue_days, e.created_at";
+        un.name AS unit_name, e.subject, e.deadline, e.overdue_days, e.item_count, e.created_at";
 
 /// A user's inbox, newest first, a page at a time, with the number of entries.
 pub async fn inbox(

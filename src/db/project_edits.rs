@@ -130,22 +130,20 @@ pub async fn create(
     }
 }
 
-/// Creates the projects of an imported sheet with their task forces, all or none: the first
-/// project refused (a name or code taken meanwhile, a unit gone) is answered with its row.
-pub async fn create_many(
-    pool: &PgPool,
+/// Creates the projects of an imported sheet with their task forces inside the caller's
+/// transaction: the first project refused (a name or code taken meanwhile, a unit gone) is
+/// answered with its row, and the caller rolls back.
+pub async fn insert_all(
+    tx: &mut PgConnection,
     drafts: &[(usize, ProjectDraft)],
     actor: Actor<'_>,
     user: Option<Uuid>,
 ) -> Result<Result<u64, (usize, FieldErrors)>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
     for (row, draft) in drafts {
-        if let Err(errors) = insert(&mut tx, draft, &[], &[], actor, user).await? {
-            tx.rollback().await?;
+        if let Err(errors) = insert(tx, draft, &[], &[], actor, user).await? {
             return Ok(Err((*row, errors)));
         }
     }
-    tx.commit().await?;
     Ok(Ok(drafts.len() as u64))
 }
 
@@ -200,7 +198,7 @@ async fn insert(
     write_planned(tx, id, draft).await?;
     let after = editable(tx, id, false).await?.map(|p| p.snapshot());
     record(tx, actor, "project.create", id, None, after).await?;
-    super::items::insert_many(tx, id, checklist, actor, user).await?;
+    super::items::insert_many(tx, id, checklist, "", actor, user).await?;
     Ok(Ok(id))
 }
 

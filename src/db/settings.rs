@@ -20,6 +20,8 @@ pub struct Settings {
     pub session_idle_minutes: i32,
     pub request_triage_days: i32,
     pub request_resolve_days: i32,
+    /// The most items (or projects) one import may create.
+    pub import_max_rows: i32,
     pub is_demo: bool,
     #[sqlx(flatten)]
     service: Service,
@@ -29,7 +31,7 @@ pub struct Settings {
 /// user of every request (`db::users`), so that a page needs no statement of its own for them.
 pub const COLUMNS: &str =
     "s.red_after_days, s.due_soon_days, s.red_list_size, s.time_zone, s.county_name, s.notice_issuer,
-    s.session_idle_minutes, s.request_triage_days, s.request_resolve_days, s.demo_seeded_at IS NOT NULL AS is_demo,
+    s.session_idle_minutes, s.request_triage_days, s.request_resolve_days, s.import_max_rows, s.demo_seeded_at IS NOT NULL AS is_demo,
     ARRAY(SELECT day FROM working_day_exceptions WHERE NOT working) AS days_off,
     ARRAY(SELECT day FROM working_day_exceptions WHERE working) AS days_worked";
 
@@ -59,6 +61,11 @@ impl Settings {
         }
     }
 
+    /// The most items (or projects) one import may create.
+    pub fn import_rows(&self) -> usize {
+        usize::try_from(self.import_max_rows).unwrap_or(1)
+    }
+
     /// The service level promised to investors, in working days.
     pub fn service_level(&self) -> &ServiceLevel {
         &self.service.0
@@ -82,7 +89,7 @@ pub async fn load(pool: &PgPool) -> Result<Settings, sqlx::Error> {
 }
 
 /// The settings form's fields in order: (column, least, most); `None` bounds mean text.
-pub const FIELDS: [(&str, Option<(i64, i64)>); 10] = [
+pub const FIELDS: [(&str, Option<(i64, i64)>); 11] = [
     ("red_after_days", Some((0, 365))),
     ("due_soon_days", Some((0, 365))),
     ("red_list_size", Some((1, 100))),
@@ -93,6 +100,7 @@ pub const FIELDS: [(&str, Option<(i64, i64)>); 10] = [
     ("session_max_hours", Some((1, 168))),
     ("county_name", None),
     ("notice_issuer", None),
+    ("import_max_rows", Some((1, 10_000))),
 ];
 
 /// Every setting of the form as text, in the order of [`FIELDS`].

@@ -193,6 +193,8 @@ pub struct EventFacts<'a> {
     pub unit_name: Option<&'a str>,
     pub deadline: Option<NaiveDate>,
     pub overdue_days: Option<i32>,
+    /// How many items (or units) an event about several at once is about.
+    pub count: Option<i32>,
 }
 
 /// A webhook address: absolute http or https with a host (no `user@` before it), no spaces or

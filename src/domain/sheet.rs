@@ -9,23 +9,34 @@ use super::checklist::{Category, TEXT_MAX, TITLE_MAX};
 use super::input::{self, Problem};
 use super::lifecycle::Stage;
 use super::project::{ProjectDraft, ProjectFields};
+use super::status::ItemState;
 
 /// One cell as read from a CSV or XLSX file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Cell {
     Empty,
     Text(String),
     Number(f64),
     /// A cell Excel stores as a date.
     Date(NaiveDate),
+    /// A formula whose value was never calculated (a file written by a script and not yet opened
+    /// in Excel or WPS): it has nothing to read.
+    Formula,
 }
 
 impl Cell {
-    /// The cell as text people would read (whole numbers without ".0").
+    /// The cell as text people would read (whole numbers without ".0"; the `'` an export puts
+    /// before text that a spreadsheet would take for a formula taken off again).
     pub fn text(&self) -> String {
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.trim().to_string(),
+            Cell::Empty | Cell::Formula => String::new(),
+            Cell::Text(s) => {
+                let s = s.trim();
+                match s.strip_prefix('\'') {
+                    Some(rest) if rest.starts_with(FORMULA_STARTS) => rest.to_string(),
+                    _ => s.to_string(),
+                }
+            }
             Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
             Cell::Number(n) => n.to_string(),
             Cell::Date(d) => d.to_string(),
@@ -33,10 +44,23 @@ impl Cell {
     }
 }
 
+/// What a spreadsheet takes for the start of a formula (OWASP's list): text beginning with one of
+/// these is exported with a `'` before it, so that opening the file runs nothing.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Text as a spreadsheet cell may hold it safely: with a `'` before a formula's first character.
+pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
 /// A date as offices type it: 2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日; or an Excel date cell.
 pub fn date(cell: &Cell) -> Result<NaiveDate, Problem> {
     let parsed = match cell {
-        Cell::Empty => return Err(Problem::Required),
+        Cell::Empty | Cell::Formula => return Err(Problem::Required),
         Cell::Date(d) => *d,
         // A date cell that lost its format is its serial number (days since 1899-12-30).
         Cell::Number(n) if n.fract() == 0.0 && (1.0..=200_000.0).contains(n) => {
@@ -87,6 +111,10 @@ pub enum Column {
     Deadline,
     Note,
     Category,
+    /// 状态: open, done or cancelled (an export's own column).
+    State,
+    /// 销号日期: when a done or cancelled item was closed.
+    ClosedOn,
 }
 
 impl Column {
@@ -98,6 +126,8 @@ impl Column {
             Column::Deadline => "deadline",
             Column::Note => "note",
             Column::Category => "category",
+            Column::State => "state",
+            Column::ClosedOn => "closed_on",
         }
     }
 }
@@ -112,11 +142,47 @@ pub fn column_of(header: &str) -> Option<Column> {
         .collect::<String>()
         .to_lowercase();
     Some(match h.as_str() {
-        "事项" | "具体事项" | "事项名称" | "推进事项" | "matter" | "item" | "title" => Column::Title,
-        "责任单位" | "牵头单位" | "unit" | "responsibleunit" | "responsible_unit" => Column::Unit,
-        "完成期限" | "完成时限" | "期限" | "时限" | "deadline" | "duedate" | "due" => Column::Deadline,
+        "事项" | "具体事项" | "事项名称" | "推进事项" | "工作任务" | "任务" | "工作内容" | "重点任务" | "matter"
+        | "item" | "title" | "task" => Column::Title,
+        "责任单位" | "牵头单位" | "责任部门" | "牵头部门" | "unit" | "responsibleunit" | "responsible_unit" => {
+            Column::Unit
+        }
+        "完成期限" | "完成时限" | "完成时间" | "时间节点" | "截止日期" | "截止时间" | "期限" | "时限" | "deadline"
+        | "duedate" | "due" => Column::Deadline,
         "备注" | "note" | "notes" | "remark" | "remarks" => Column::Note,
         "类别" | "category" => Column::Category,
+        "状态" | "办理状态" | "state" | "status" => Column::State,
+        "销号日期" | "办结日期" | "closedon" | "closed_on" | "closed" => Column::ClosedOn,
+        _ => return None,
+    })
+}
+
+/// The state a sheet's 状态 column gives an item, in the words of the export (either language)
+/// and those offices use; an empty cell is an open item, an unknown word `None`.
+pub fn state_of(text: &str) -> Option<ItemState> {
+    let t: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    Some(match t.as_str() {
+        ""
+        | "未完成"
+        | "进行中"
+        | "推进中"
+        | "办理中"
+        | "未开始"
+        | "未销号"
+        | "待核验"
+        | "待验收"
+        | "open"
+        | "inprogress"
+        | "awaitingverification"
+        | "submitted" => ItemState::Open,
+        "已销号" | "销号" | "已完成" | "完成" | "已办结" | "办结" | "done" | "closed" | "completed" => {
+            ItemState::Done
+        }
+        "已取消" | "取消" | "已撤销" | "cancelled" | "canceled" => ItemState::Cancelled,
         _ => return None,
     })
 }
@@ -144,6 +210,10 @@ pub enum SheetProblem {
     Unreadable,
     /// The file is past one of the bounds a read keeps to ([`LIMITS`]); nothing of it was used.
     TooLarge(Bound),
+    /// The cell holds a formula whose value was never calculated.
+    Formula,
+    /// More items than one import may create (the county's setting).
+    TooManyRows { found: usize, limit: usize },
 }
 
 /// What reading one spreadsheet file may cost at most. Each bound is checked before the work it
@@ -266,7 +336,7 @@ impl SheetLimits {
 }
 
 /// An item of the sheet, checked: the unit resolved to its code.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SheetItem {
     pub row: usize,
     pub title: String,
@@ -274,6 +344,81 @@ pub struct SheetItem {
     pub deadline: NaiveDate,
     pub note: Option<String>,
     pub category: Category,
+    /// Open unless the sheet's 状态 says done or cancelled.
+    pub state: ItemState,
+    /// When a closed item was closed, where the sheet says it.
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl SheetItem {
+    /// An open item of a plan (a template's line, a line typed in a form).
+    pub fn open(row: usize, title: String, unit_code: String, deadline: NaiveDate, category: Category) -> SheetItem {
+        SheetItem {
+            row,
+            title,
+            unit_code,
+            deadline,
+            note: None,
+            category,
+            state: ItemState::Open,
+            closed_on: None,
+        }
+    }
+}
+
+/// The header row among a sheet's first ten: the one naming the most known columns (the first
+/// of them on a tie), so a title line above it or a missing column is reported where it belongs.
+fn header_row<C>(rows: &[Vec<Cell>], column_of: impl Fn(&str) -> Option<C>) -> usize {
+    let named = |r: &Vec<Cell>| r.iter().filter(|c| column_of(&c.text()).is_some()).count();
+    let best = rows.iter().take(10).enumerate().fold(
+        (0, 0),
+        |(at, most), (i, r)| if named(r) > most { (i, named(r)) } else { (at, most) },
+    );
+    if best.1 > 0 {
+        best.0
+    } else {
+        rows.iter()
+            .position(|r| r.iter().any(|c| !c.text().is_empty()))
+            .unwrap_or(0)
+    }
+}
+
+/// The problems of a row's cells that hold a formula without a value, in the order of the columns.
+fn formulas<C: Copy>(
+    row: &[Cell],
+    columns: &HashMap<C, usize>,
+    field: impl Fn(C) -> &'static str,
+    line: usize,
+) -> Vec<RowError> {
+    let mut found: Vec<(usize, &'static str)> = columns
+        .iter()
+        .filter(|(_, i)| row.get(**i) == Some(&Cell::Formula))
+        .map(|(c, i)| (*i, field(*c)))
+        .collect();
+    found.sort();
+    found
+        .into_iter()
+        .map(|(_, field)| RowError {
+            row: line,
+            field,
+            problem: SheetProblem::Formula,
+        })
+        .collect()
+}
+
+/// A row with nothing in it (sheets often end with some).
+fn blank(row: &[Cell]) -> bool {
+    row.iter().all(|c| *c != Cell::Formula && c.text().is_empty())
+}
+
+/// More rows holding something than `limit`: the one problem to report, before any other.
+fn too_many(body: &[Vec<Cell>], header_at: usize, limit: usize) -> Option<RowError> {
+    let found = body.iter().filter(|r| !blank(r)).count();
+    (found > limit).then_some(RowError {
+        row: header_at + 1,
+        field: "file",
+        problem: SheetProblem::TooManyRows { found, limit },
+    })
 }
 
 /// Checks a whole sheet (its rows from the first; the header is found among the first ten):
@@ -283,15 +428,11 @@ pub fn checklist(
     rows: &[Vec<Cell>],
     units: &HashMap<String, String>,
     category_of: impl Fn(&str) -> Option<Category>,
+    max_rows: usize,
 ) -> Result<Vec<SheetItem>, Vec<RowError>> {
     let error = |row, field, problem| RowError { row, field, problem };
-    // Office sheets often open with a title line: the header is the first row naming the matter.
-    let header_at = rows
-        .iter()
-        .take(10)
-        .position(|r| r.iter().any(|c| column_of(&c.text()) == Some(Column::Title)))
-        .or_else(|| rows.iter().position(|r| r.iter().any(|c| !c.text().is_empty())))
-        .unwrap_or(0);
+    // Office sheets often open with a title line: the header is the row naming the columns.
+    let header_at = header_row(rows, column_of);
     let Some((header, body)) = rows[header_at.min(rows.len())..].split_first() else {
         return Err(vec![error(1, "file", SheetProblem::NoRows)]);
     };
@@ -309,25 +450,32 @@ pub fn checklist(
     if !missing.is_empty() {
         return Err(missing);
     }
-    let get = |row: &[Cell], c: Column| {
-        columns
-            .get(&c)
-            .and_then(|i| row.get(*i))
-            .cloned()
-            .unwrap_or(Cell::Empty)
-    };
+    if let Some(e) = too_many(body, header_at, max_rows) {
+        return Err(vec![e]);
+    }
     let mut items = Vec::new();
     let mut errors = Vec::new();
     for (n, row) in body.iter().enumerate() {
         let line = header_at + n + 2;
-        // Blank lines (often left at the end of a sheet) are not items.
-        if row.iter().all(|c| c.text().is_empty()) {
+        if blank(row) {
             continue;
         }
-        let title = input::required_text(&get(row, Column::Title).text(), TITLE_MAX)
+        let unread = formulas(row, &columns, Column::field, line);
+        if !unread.is_empty() {
+            errors.extend(unread);
+            continue;
+        }
+        let get = |c: Column| {
+            columns
+                .get(&c)
+                .and_then(|i| row.get(*i))
+                .cloned()
+                .unwrap_or(Cell::Empty)
+        };
+        let title = input::required_text(&get(Column::Title).text(), TITLE_MAX)
             .map_err(|p| errors.push(error(line, "title", SheetProblem::Field(p))))
             .ok();
-        let unit_text = get(row, Column::Unit).text();
+        let unit_text = get(Column::Unit).text();
         let unit = if unit_text.is_empty() {
             errors.push(error(line, "responsible_unit", SheetProblem::Field(Problem::Required)));
             None
@@ -338,13 +486,13 @@ pub fn checklist(
             }
             found.cloned()
         };
-        let deadline = date(&get(row, Column::Deadline))
+        let deadline = date(&get(Column::Deadline))
             .map_err(|p| errors.push(error(line, "deadline", SheetProblem::Field(p))))
             .ok();
-        let note = input::optional_text(&get(row, Column::Note).text(), TEXT_MAX)
+        let note = input::optional_text(&get(Column::Note).text(), TEXT_MAX)
             .map_err(|p| errors.push(error(line, "note", SheetProblem::Field(p))))
             .ok();
-        let category_text = get(row, Column::Category).text();
+        let category_text = get(Column::Category).text();
         let category = if category_text.is_empty() {
             Some(Category::Other)
         } else {
@@ -354,8 +502,27 @@ pub fn checklist(
             }
             c
         };
-        if let (Some(title), Some(unit_code), Some(deadline), Some(note), Some(category)) =
-            (title, unit, deadline, note, category)
+        let state = state_of(&get(Column::State).text());
+        if state.is_none() {
+            errors.push(error(line, "state", SheetProblem::Field(Problem::UnknownChoice)));
+        }
+        // A closed item's day, where the sheet gives one; an open item has none.
+        let closed_on = match (state, get(Column::ClosedOn)) {
+            (Some(ItemState::Open) | None, _) => Ok(None),
+            (_, cell) if cell.text().is_empty() => Ok(None),
+            (_, cell) => date(&cell).map(Some),
+        }
+        .map_err(|p| errors.push(error(line, "closed_on", SheetProblem::Field(p))))
+        .ok();
+        if let (
+            Some(title),
+            Some(unit_code),
+            Some(deadline),
+            Some(note),
+            Some(category),
+            Some(state),
+            Some(closed_on),
+        ) = (title, unit, deadline, note, category, state, closed_on)
         {
             items.push(SheetItem {
                 row: line,
@@ -364,6 +531,8 @@ pub fn checklist(
                 deadline,
                 note,
                 category,
+                state,
+                closed_on,
             });
         }
     }
@@ -459,16 +628,10 @@ pub fn projects(
     rows: &[Vec<Cell>],
     units: &HashMap<String, String>,
     stage_of: impl Fn(&str) -> Option<Stage>,
+    max_rows: usize,
 ) -> Result<Vec<(usize, ProjectDraft)>, Vec<RowError>> {
     let error = |row, field, problem| RowError { row, field, problem };
-    let header_at = rows
-        .iter()
-        .take(10)
-        .position(|r| {
-            r.iter()
-                .any(|c| project_column_of(&c.text()) == Some(ProjectColumn::Name))
-        })
-        .unwrap_or(0);
+    let header_at = header_row(rows, project_column_of);
     let Some((header, body)) = rows[header_at.min(rows.len())..].split_first() else {
         return Err(vec![error(1, "file", SheetProblem::NoRows)]);
     };
@@ -486,12 +649,20 @@ pub fn projects(
     if !missing.is_empty() {
         return Err(missing);
     }
+    if let Some(e) = too_many(body, header_at, max_rows) {
+        return Err(vec![e]);
+    }
     let unit = |name: &str| units.get(name).or_else(|| units.get(&name.to_lowercase())).cloned();
     let mut drafts: Vec<(usize, ProjectDraft)> = Vec::new();
     let mut errors = Vec::new();
     for (n, row) in body.iter().enumerate() {
         let line = header_at + n + 2;
-        if row.iter().all(|c| c.text().is_empty()) {
+        if blank(row) {
+            continue;
+        }
+        let unread = formulas(row, &columns, ProjectColumn::field, line);
+        if !unread.is_empty() {
+            errors.extend(unread);
             continue;
         }
         let get = |c: ProjectColumn| {
@@ -655,7 +826,8 @@ mod tests {
         assert_eq!(column_of("完成期限"), Some(Column::Deadline));
         assert_eq!(column_of("Deadline"), Some(Column::Deadline));
         assert_eq!(column_of("备注"), Some(Column::Note));
-        assert_eq!(column_of("状态"), None);
+        assert_eq!(column_of("状态"), Some(Column::State));
+        assert_eq!(column_of("序号"), None, "a row number is no column of the item");
     }
 
     fn units() -> HashMap<String, String> {
@@ -671,7 +843,7 @@ mod tests {
     }
 
     fn check(rows: Vec<Vec<Cell>>) -> Result<Vec<SheetItem>, Vec<RowError>> {
-        checklist(&rows, &units(), Category::parse)
+        checklist(&rows, &units(), Category::parse, 100)
     }
 
     #[test]
@@ -777,7 +949,7 @@ mod tests {
                 Cell::Number(35000.0),
             ],
         ];
-        let drafts = projects(&rows, &units(), stage).unwrap();
+        let drafts = projects(&rows, &units(), stage, 100).unwrap();
         let (row, d) = &drafts[0];
         assert_eq!(*row, 2);
         assert_eq!((d.lead_unit.as_str(), d.stage), ("fgw", Stage::Signed));
@@ -800,7 +972,7 @@ mod tests {
             vec![t("丙项目"), t("丙公司"), t("fgw"), Cell::Empty, Cell::Empty],
             vec![t("丙项目"), t("丙公司"), t("fgw"), Cell::Empty, Cell::Empty],
         ];
-        let errors = projects(&rows, &units(), stage).unwrap_err();
+        let errors = projects(&rows, &units(), stage, 100).unwrap_err();
         let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.field)).collect();
         assert_eq!(
             found,
@@ -812,7 +984,160 @@ mod tests {
                 (5, "name")
             ]
         );
-        let errors = projects(&[vec![t("项目名称")]], &units(), stage).unwrap_err();
+        let errors = projects(&[vec![t("项目名称")]], &units(), stage, 100).unwrap_err();
         assert_eq!(errors.len(), 2, "company and lead unit columns are missing");
+    }
+
+    #[test]
+    fn the_offices_own_header_names_are_read() {
+        for (header, column) in [
+            ("工作任务", Column::Title),
+            ("任务", Column::Title),
+            ("重点任务", Column::Title),
+            ("责任部门", Column::Unit),
+            ("牵头部门", Column::Unit),
+            ("完成时间", Column::Deadline),
+            ("时间节点", Column::Deadline),
+            ("截止日期", Column::Deadline),
+            ("截止 时间", Column::Deadline),
+            ("办理状态", Column::State),
+            ("销号日期", Column::ClosedOn),
+            ("办结日期", Column::ClosedOn),
+        ] {
+            assert_eq!(column_of(header), Some(column), "{header}");
+        }
+        for ignored in ["序号", "编号", "进展情况", "颜色"] {
+            assert_eq!(column_of(ignored), None, "{ignored}");
+        }
+        let items = check(vec![
+            vec![t("序号"), t("工作任务"), t("责任部门"), t("完成时间")],
+            vec![t("1"), t("用地预审"), t("县自然资源局"), t("2026/3/1")],
+        ])
+        .unwrap();
+        assert_eq!(
+            (items[0].title.as_str(), items[0].deadline),
+            ("用地预审", d("2026-03-01"))
+        );
+    }
+
+    #[test]
+    fn a_missing_column_is_reported_on_the_header_row_below_a_title_line() {
+        let errors = check(vec![
+            vec![t("2026年重点项目推进清单"), Cell::Empty, Cell::Empty],
+            vec![t("序号"), t("内容"), t("责任单位"), t("完成期限")],
+            vec![t("1"), t("用地预审"), t("zrzyj"), t("2026-03-01")],
+        ])
+        .unwrap_err();
+        assert_eq!(
+            errors,
+            vec![RowError {
+                row: 2,
+                field: "title",
+                problem: SheetProblem::MissingColumn
+            }]
+        );
+    }
+
+    #[test]
+    fn states_come_in_the_exports_words_and_the_offices() {
+        for (word, state) in [
+            ("", ItemState::Open),
+            ("未完成", ItemState::Open),
+            ("待核验", ItemState::Open),
+            ("进行中", ItemState::Open),
+            ("已销号", ItemState::Done),
+            ("已完成", ItemState::Done),
+            ("Done", ItemState::Done),
+            ("已取消", ItemState::Cancelled),
+            ("Cancelled", ItemState::Cancelled),
+            ("Awaiting verification", ItemState::Open),
+        ] {
+            assert_eq!(state_of(word), Some(state), "{word}");
+        }
+        assert_eq!(state_of("暂缓"), None);
+    }
+
+    #[test]
+    fn closed_items_keep_their_state_and_day_and_a_bad_state_is_named() {
+        let header = vec![t("事项"), t("责任单位"), t("完成期限"), t("状态"), t("销号日期")];
+        let items = check(vec![
+            header.clone(),
+            vec![t("用地预审"), t("zrzyj"), t("2026-03-01"), t("已销号"), t("2026-02-27")],
+            vec![t("能评"), t("fgw"), t("2026-03-01"), t("已取消"), Cell::Empty],
+            vec![t("环评"), t("fgw"), t("2026-03-01"), t("未完成"), t("2026-02-27")],
+        ])
+        .unwrap();
+        let got: Vec<(ItemState, Option<NaiveDate>)> = items.iter().map(|i| (i.state, i.closed_on)).collect();
+        assert_eq!(
+            got,
+            [
+                (ItemState::Done, Some(d("2026-02-27"))),
+                (ItemState::Cancelled, None),
+                (ItemState::Open, None)
+            ],
+            "an open item has no closing day"
+        );
+        let errors = check(vec![
+            header,
+            vec![t("用地预审"), t("zrzyj"), t("2026-03-01"), t("暂缓"), Cell::Empty],
+            vec![t("能评"), t("fgw"), t("2026-03-01"), t("已销号"), t("昨天")],
+        ])
+        .unwrap_err();
+        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.field)).collect();
+        assert_eq!(found, [(2, "state"), (3, "closed_on")]);
+    }
+
+    #[test]
+    fn a_formula_without_a_value_is_named_as_such_not_as_missing() {
+        let errors = check(vec![
+            vec![t("事项"), t("责任单位"), t("完成期限")],
+            vec![t("用地预审"), t("zrzyj"), Cell::Formula],
+            vec![Cell::Formula, Cell::Formula, t("2026-03-01")],
+        ])
+        .unwrap_err();
+        let found: Vec<(usize, &str, &SheetProblem)> = errors.iter().map(|e| (e.row, e.field, &e.problem)).collect();
+        assert_eq!(
+            found,
+            [
+                (2, "deadline", &SheetProblem::Formula),
+                (3, "title", &SheetProblem::Formula),
+                (3, "responsible_unit", &SheetProblem::Formula)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sheet_up_to_the_row_limit_is_checked_one_more_row_is_refused_at_once() {
+        let row = |n: usize| vec![t(&format!("事项{n}")), t("zrzyj"), t("2026-03-01")];
+        let sheet = |rows: usize| {
+            std::iter::once(vec![t("事项"), t("责任单位"), t("完成期限")])
+                .chain((0..rows).map(row))
+                .chain(std::iter::once(vec![Cell::Empty, t(" ")]))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(checklist(&sheet(3), &units(), Category::parse, 3).unwrap().len(), 3);
+        assert_eq!(
+            checklist(&sheet(4), &units(), Category::parse, 3).unwrap_err(),
+            vec![RowError {
+                row: 1,
+                field: "file",
+                problem: SheetProblem::TooManyRows { found: 4, limit: 3 }
+            }],
+            "blank lines do not count"
+        );
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_run_gets_a_quote_and_loses_it_when_read_back() {
+        for risky in ["=1+1", "+86 123", "-5", "@SUM(A1)", "\tx", "\rx"] {
+            let safe = inert(risky);
+            assert_eq!(safe, format!("'{risky}"), "{risky:?}");
+            // Read back (cells are trimmed, so tab and CR lead only inside text).
+            if !risky.starts_with(['\t', '\r']) {
+                assert_eq!(Cell::Text(safe.into_owned()).text(), risky);
+            }
+        }
+        assert_eq!(inert("用地预审"), "用地预审");
+        assert_eq!(Cell::Text("'引号开头".into()).text(), "'引号开头", "other quotes stay");
     }
 }

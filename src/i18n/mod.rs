@@ -662,6 +662,11 @@ impl Catalog {
                     SheetProblem::NoRows => self.sheets.sheet_no_rows.to_string(),
                     SheetProblem::Unreadable => self.sheets.sheet_unreadable.to_string(),
                     SheetProblem::TooLarge(bound) => self.sheet_too_large(*bound),
+                    SheetProblem::Formula => self.sheets.sheet_formula.to_string(),
+                    SheetProblem::TooManyRows { found, limit } => fill(
+                        self.sheets.sheet_too_many_items,
+                        &[("found", &found.to_string()), ("limit", &limit.to_string())],
+                    ),
                 },
             })
             .collect()
@@ -680,9 +685,16 @@ impl Catalog {
     pub fn event_text(&self, n: &EventFacts) -> String {
         let deadline = n.deadline.map(|d| d.to_string()).unwrap_or_default();
         let days = n.overdue_days.map(|d| d.to_string()).unwrap_or_default();
+        let count = n.count.map(|c| c.to_string()).unwrap_or_default();
+        let template = match (n.kind, n.count) {
+            (EventKind::ItemAssigned, Some(c)) if c > 1 => self.notify.items_assigned_many,
+            (EventKind::NoticePublished, _) if n.unit_name.is_none() => self.notify.notice_published_county,
+            (kind, _) => self.notify.event_texts[kind.index()],
+        };
         fill(
-            self.notify.event_texts[n.kind.index()],
+            template,
             &[
+                ("count", &count),
                 ("subject", n.subject),
                 ("project", n.project_name.unwrap_or("")),
                 ("unit", n.unit_name.unwrap_or("")),
@@ -697,6 +709,10 @@ impl Catalog {
     /// The lines a group robot shows under the event's title.
     pub fn event_lines(&self, n: &EventFacts) -> Vec<String> {
         vec![self.event_text(n)]
+    }
+
+    pub fn import_open_only_hint(&self, n: usize) -> String {
+        fill(self.sheets.import_open_only_hint, &[("n", &n.to_string())])
     }
 
     pub fn todo_count(&self, n: &i64) -> String {
@@ -763,6 +779,34 @@ pub struct Reported {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_state_an_export_writes_is_read_back_by_an_import() {
+        use crate::domain::checklist::Phase;
+        use crate::domain::sheet::{Column, column_of, state_of};
+        for lang in [Lang::Zh, Lang::En] {
+            let t = lang.catalog();
+            for (phase, state) in [
+                (Phase::Open, ItemState::Open),
+                (Phase::Submitted, ItemState::Open),
+                (Phase::Done, ItemState::Done),
+                (Phase::Cancelled, ItemState::Cancelled),
+            ] {
+                assert_eq!(state_of(t.phase(phase)), Some(state), "{}", t.phase(phase));
+            }
+            for (header, column) in [
+                (t.sheets.sheet_title, Column::Title),
+                (t.sheets.sheet_unit, Column::Unit),
+                (t.sheets.sheet_deadline, Column::Deadline),
+                (t.sheets.sheet_category, Column::Category),
+                (t.sheets.sheet_state, Column::State),
+                (t.sheets.sheet_closed_on, Column::ClosedOn),
+                (t.sheets.sheet_note, Column::Note),
+            ] {
+                assert_eq!(column_of(header), Some(column), "{header}");
+            }
+        }
+    }
 
     #[test]
     fn parameters_are_filled_in_both_languages() {

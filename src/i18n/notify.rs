@@ -4,6 +4,10 @@ use crate::domain::notification::EventKind;
 use crate::domain::todo::Section;
 
 pub struct Notify {
+    /// An import's items for one unit, in one message.
+    pub items_assigned_many: &'static str,
+    /// A notice as the county's robots hear of it, once.
+    pub notice_published_county: &'static str,
     /// Per domain::notification::EventKind, in its order: a label, and the text of one event
     /// with `{subject}` `{project}` `{unit}` `{deadline}` `{days}`.
     pub event_kinds: [&'static str; EventKind::ALL.len()],

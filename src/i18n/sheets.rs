@@ -74,4 +74,10 @@ pub struct Sheets {
     pub apply_template_stale: &'static str,
     pub apply_template_none: &'static str,
     pub apply_template_past: &'static str,
+    pub sheet_formula: &'static str,
+    pub sheet_too_many_items: &'static str,
+    pub import_closed_as: &'static str,
+    pub import_gone: &'static str,
+    pub import_open_only: &'static str,
+    pub import_open_only_hint: &'static str,
 }

@@ -22,27 +22,26 @@ use super::form::Fields;
 use super::item_forms::checklist_project;
 use super::layout::Layout;
 use super::upload;
-use crate::app::imports::{category_of, check_file, lookups};
+use crate::app::imports::{self, Confirmed};
 use crate::auth::CurrentUser;
-use crate::db::audit::Actor;
-use crate::db::items::{self};
 use crate::db::units;
 use crate::domain::done::{Done, Flash};
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
-use crate::domain::sheet::{self, Cell};
+use crate::domain::status::ItemState;
 use crate::i18n::Reported;
 use crate::links;
 
-/// An item of the preview, ready to show and to send back in the confirmation form.
+/// An item of the preview, ready to show.
 pub struct PreviewRow {
     pub row: usize,
     pub title: String,
-    pub unit_code: String,
     pub unit_name: String,
     pub deadline: NaiveDate,
-    pub category_code: &'static str,
     pub category: &'static str,
     pub note: String,
+    /// The state the sheet gives it, in words, and whether that is closed.
+    pub state: &'static str,
+    pub closed: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -53,6 +52,28 @@ pub struct ImportPage {
     project_name: String,
     errors: Vec<Reported>,
     preview: Vec<PreviewRow>,
+    /// The one-time id the confirmation sends back.
+    import: Option<Uuid>,
+    /// The confirmation found the import confirmed already.
+    gone: bool,
+}
+
+impl ImportPage {
+    fn new(ctx: &RequestContext, project_id: Uuid, project_name: String) -> ImportPage {
+        ImportPage {
+            layout: Layout::new(ctx),
+            project_id,
+            project_name,
+            errors: Vec::new(),
+            preview: Vec::new(),
+            import: None,
+            gone: false,
+        }
+    }
+
+    fn closed(&self) -> usize {
+        self.preview.iter().filter(|r| r.closed).count()
+    }
 }
 
 pub async fn form(
@@ -62,16 +83,10 @@ pub async fn form(
     IdPath(id): IdPath,
 ) -> AppResult<ImportPage> {
     let project = checklist_project(&state, &ctx, &user, id).await?;
-    Ok(ImportPage {
-        layout: Layout::new(&ctx),
-        project_id: id,
-        project_name: project.name,
-        errors: Vec::new(),
-        preview: Vec::new(),
-    })
+    Ok(ImportPage::new(&ctx, id, project.name))
 }
 
-/// The uploaded sheet: its report (422) or its preview, with nothing created yet.
+/// The uploaded sheet: its report (422) or its preview, kept on the server for its confirmation.
 pub async fn preview(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -82,32 +97,29 @@ pub async fn preview(
     let project = checklist_project(&state, &ctx, &user, id).await?;
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
     let t = ctx.t();
-    let checked = check_file(&state.db, form.file.map(|(_, b)| b)).await?;
-    let mut page = ImportPage {
-        layout: Layout::new(&ctx),
-        project_id: id,
-        project_name: project.name,
-        errors: Vec::new(),
-        preview: Vec::new(),
-    };
+    let settings = ctx.settings(&state.db).await?;
+    let checked = imports::preview_checklist(&state.db, &settings, &user, id, form.file.map(|(_, b)| b)).await?;
+    let mut page = ImportPage::new(&ctx, id, project.name);
     match checked {
-        Ok(found) => {
+        Ok(preview) => {
             let names: HashMap<String, String> = units::all(&state.db)
                 .await?
                 .into_iter()
                 .map(|u| (u.code, u.name))
                 .collect();
-            page.preview = found
+            page.import = Some(preview.import);
+            page.preview = preview
+                .found
                 .into_iter()
                 .map(|i| PreviewRow {
                     row: i.row,
                     unit_name: names.get(&i.unit_code).cloned().unwrap_or_default(),
                     title: i.title,
-                    unit_code: i.unit_code,
                     deadline: i.deadline,
-                    category_code: i.category.as_str(),
                     category: t.category(&i.category),
                     note: i.note.unwrap_or_default(),
+                    state: t.item_state(&i.state),
+                    closed: i.state != ItemState::Open,
                 })
                 .collect();
             Ok(page.into_response())
@@ -119,7 +131,8 @@ pub async fn preview(
     }
 }
 
-/// Creates the previewed items, checked once more as a whole: all of them or none.
+/// Creates the previewed import once, checked again as a whole: all of its items (or its open
+/// ones) or none.
 pub async fn confirm(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -129,32 +142,31 @@ pub async fn confirm(
     fields: Fields,
 ) -> AppResult<Response> {
     let project = checklist_project(&state, &ctx, &user, id).await?;
-    let columns = ["title", "unit", "deadline", "note", "category"].map(|c| fields.all(c));
-    let count = columns[0].len();
-    if columns.iter().any(|c| c.len() != count) {
-        return Err(AppError::BadRequest);
-    }
-    let header = ["事项", "责任单位", "完成期限", "备注", "类别"]
-        .map(|h| Cell::Text(h.into()))
-        .to_vec();
-    let rows: Vec<Vec<Cell>> = std::iter::once(header)
-        .chain((0..count).map(|r| columns.iter().map(|c| Cell::Text(c[r].clone())).collect()))
-        .collect();
-    let units = lookups(&state.db).await?;
-    match sheet::checklist(&rows, &units, category_of) {
-        Ok(found) => {
-            let created = items::create_many(&state.db, id, &found, Actor::User(user.id), Some(user.id)).await?;
-            let flash = Flash::many(Done::ItemsImported, created as i64);
+    let import = fields.get("import").parse::<Uuid>().map_err(|_| AppError::BadRequest)?;
+    let open_only = !fields.get("open_only").is_empty();
+    let settings = ctx.settings(&state.db).await?;
+    let t = ctx.t();
+    let mut page = ImportPage::new(&ctx, id, project.name);
+    match imports::confirm_checklist(
+        &state.db,
+        &settings,
+        &user,
+        (id, import),
+        open_only,
+        t.sheets.import_closed_as,
+    )
+    .await?
+    {
+        Confirmed::Created(n) => {
+            let flash = Flash::many(Done::ItemsImported, n as i64);
             flash::redirect(&session, &(links::project(id) + "#checklist"), flash).await
         }
-        Err(errors) => {
-            let page = ImportPage {
-                layout: Layout::new(&ctx),
-                project_id: id,
-                project_name: project.name,
-                errors: ctx.t().report(&errors),
-                preview: Vec::new(),
-            };
+        Confirmed::Gone => {
+            page.gone = true;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Confirmed::Refused(errors) => {
+            page.errors = t.report(&errors);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }

@@ -10,7 +10,7 @@ use crate::i18n::Catalog;
 /// A checklist as a table: the columns an import reads back (事项, 责任单位, 完成期限, 类别, 备注)
 /// and, for people, its state and colour. `project` adds the project's name (a unit's queue).
 pub fn checklist_table(
-    sheet_name: &str,
+    title: &str,
     list: &[Item],
     t: &Catalog,
     settings: &Settings,
@@ -58,11 +58,7 @@ pub fn checklist_table(
         })
         .collect();
     Table {
-        sheet: sheet_name
-            .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c))
-            .take(31)
-            .collect(),
+        title: title.to_string(),
         columns,
         rows,
     }

@@ -69,7 +69,7 @@ async fn projects_table(
         })
         .collect();
     Ok(Table {
-        sheet: t.projects.home_title.to_string(),
+        title: t.projects.home_title.to_string(),
         columns,
         rows,
     })

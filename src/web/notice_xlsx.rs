@@ -10,9 +10,11 @@ use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::IdPath;
+use super::spreadsheet::for_print;
 use crate::app::notices::reader;
 use crate::auth::CurrentUser;
 use crate::db::notices::{self, Notice, NoticeItem, NoticeOrder};
+use crate::domain::sheet::inert;
 use crate::i18n::Catalog;
 
 const RED: u32 = 0xFDE7E7;
@@ -50,9 +52,9 @@ fn items(
     *row += 1;
     for i in list {
         ws.write_string_with_format(*row, 0, word, &cell)?;
-        ws.write_string_with_format(*row, 1, &i.project, &cell)?;
-        ws.write_string_with_format(*row, 2, &i.title, &cell)?;
-        ws.write_string_with_format(*row, 3, &i.unit, &cell)?;
+        ws.write_string_with_format(*row, 1, inert(&i.project), &cell)?;
+        ws.write_string_with_format(*row, 2, inert(&i.title), &cell)?;
+        ws.write_string_with_format(*row, 3, inert(&i.unit), &cell)?;
         ws.write_date_with_format(*row, 4, i.deadline, &date)?;
         ws.write_number_with_format(*row, 5, i.overdue_days as f64, &cell)?;
         *row += 1;
@@ -85,9 +87,9 @@ fn supervision(ws: &mut Worksheet, row: &mut u32, list: &[NoticeOrder], t: &Cata
     }
     *row += 1;
     for o in list {
-        ws.write_string(*row, 0, &o.project)?;
-        ws.write_string(*row, 1, &o.title)?;
-        ws.write_string(*row, 2, &o.unit)?;
+        ws.write_string(*row, 0, inert(&o.project))?;
+        ws.write_string(*row, 1, inert(&o.title))?;
+        ws.write_string(*row, 2, inert(&o.unit))?;
         ws.write_date_with_format(*row, 3, o.reply_due, &date)?;
         match o.replied_on {
             Some(d) => ws.write_date_with_format(*row, 4, d, &date)?,
@@ -112,6 +114,8 @@ pub fn workbook(n: &Notice, number: &str, heading: &str, t: &Catalog) -> Result<
         .set_align(FormatAlign::Center)
         .set_font_color(Color::RGB(0xB3141B));
     ws.merge_range(0, 0, 0, 5, heading, &title)?;
+    // The 16 pt heading needs a taller row than the default 15 pt.
+    ws.set_row_height(0, 28)?;
     ws.merge_range(
         1,
         0,
@@ -125,12 +129,15 @@ pub fn workbook(n: &Notice, number: &str, heading: &str, t: &Catalog) -> Result<
         0,
         2,
         5,
-        &n.title,
+        &inert(&n.title),
         &Format::new().set_bold().set_align(FormatAlign::Center),
     )?;
     let mut row = 4;
     if let Some(body) = &n.body {
-        ws.merge_range(3, 0, 3, 5, body, &Format::new().set_text_wrap())?;
+        ws.merge_range(3, 0, 3, 5, &inert(body), &Format::new().set_text_wrap())?;
+        // Tall enough for the body's lines, about 60 characters each across the six columns.
+        let lines = body.lines().map(|l| l.chars().count() / 60 + 1).sum::<usize>();
+        ws.set_row_height(3, 16.0 * lines.min(20) as f64)?;
         row = 5;
     }
     let c = &n.content;
@@ -175,7 +182,7 @@ pub fn workbook(n: &Notice, number: &str, heading: &str, t: &Catalog) -> Result<
         row += 1;
         for (place, e) in list.iter().enumerate() {
             ws.write_number(row, 0, (place + 1) as f64)?;
-            ws.write_string(row, 1, &e.project)?;
+            ws.write_string(row, 1, inert(&e.project))?;
             ws.write_number(row, 2, e.due as f64)?;
             ws.write_number(row, 3, e.on_time as f64)?;
             ws.write_number(row, 4, e.red as f64)?;
@@ -188,7 +195,7 @@ pub fn workbook(n: &Notice, number: &str, heading: &str, t: &Catalog) -> Result<
     for (col, width) in [(0, 12), (1, 34), (2, 36), (3, 22), (4, 13), (5, 14)] {
         ws.set_column_width(col, width)?;
     }
-    ws.set_paper_size(9); // A4
+    for_print(ws, None, &format!("{heading} {number}"))?;
     book.save_to_buffer()
 }
 

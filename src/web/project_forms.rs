@@ -308,19 +308,21 @@ async fn typed_checklist(
         .chain(kept.iter().map(|r| (0..4).map(|c| Cell::Text(cell(c, *r))).collect()))
         .collect();
     let units = app::imports::lookups(&state.db).await?;
-    let checked = sheet::checklist(&rows, &units, app::imports::category_of).map_err(|errors| {
-        let report = t.report(&errors);
-        report
-            .into_iter()
-            .map(|r| {
-                let title = kept
-                    .get(r.row.saturating_sub(2))
-                    .map(|i| cell(0, *i))
-                    .unwrap_or_default();
-                format!("{title}：{} {}", r.field, r.message)
-            })
-            .collect()
-    });
+    let settings = crate::db::settings::load(&state.db).await?;
+    let checked =
+        sheet::checklist(&rows, &units, app::imports::category_of, settings.import_rows()).map_err(|errors| {
+            let report = t.report(&errors);
+            report
+                .into_iter()
+                .map(|r| {
+                    let title = kept
+                        .get(r.row.saturating_sub(2))
+                        .map(|i| cell(0, *i))
+                        .unwrap_or_default();
+                    format!("{title}：{} {}", r.field, r.message)
+                })
+                .collect()
+        });
     Ok((lines, checked))
 }
 

@@ -16,15 +16,14 @@ use super::flash;
 use super::form::Fields;
 use super::layout::Layout;
 use super::upload;
-use crate::app::imports::check_rows;
+use uuid::Uuid;
+
+use crate::app::imports::{self, Confirmed};
 use crate::app::sheet_read;
 use crate::auth::{CurrentUser, policy};
-use crate::db::audit::Actor;
-use crate::db::project_edits;
 use crate::domain::done::{Done, Flash};
 use crate::domain::evidence::MAX_ATTACHMENT_BYTES;
 use crate::domain::project::ProjectDraft;
-use crate::domain::sheet::{Cell, ProjectColumn, RowError, SheetProblem};
 use crate::i18n::Catalog;
 use crate::i18n::Reported;
 
@@ -67,9 +66,23 @@ pub struct ImportProjectsPage {
     layout: Layout,
     errors: Vec<Reported>,
     preview: Vec<PreviewProject>,
+    /// The one-time id the confirmation sends back.
+    import: Option<Uuid>,
+    /// The confirmation found the import confirmed already.
+    gone: bool,
 }
 
 impl ImportProjectsPage {
+    fn new(ctx: &RequestContext) -> ImportProjectsPage {
+        ImportProjectsPage {
+            layout: Layout::new(ctx),
+            errors: Vec::new(),
+            preview: Vec::new(),
+            import: None,
+            gone: false,
+        }
+    }
+
     fn value<'a>(&self, p: &'a PreviewProject, field: &str) -> &'a str {
         p.values
             .iter()
@@ -88,13 +101,10 @@ fn require_manager(user: &CurrentUser) -> AppResult<()> {
 
 pub async fn form(ctx: RequestContext, user: CurrentUser) -> AppResult<ImportProjectsPage> {
     require_manager(&user)?;
-    Ok(ImportProjectsPage {
-        layout: Layout::new(&ctx),
-        errors: Vec::new(),
-        preview: Vec::new(),
-    })
+    Ok(ImportProjectsPage::new(&ctx))
 }
 
+/// The uploaded sheet: its report (422) or its preview, kept on the server for its confirmation.
 pub async fn preview(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -105,14 +115,12 @@ pub async fn preview(
     let form = upload::read(multipart, MAX_ATTACHMENT_BYTES).await?;
     let rows = sheet_read::read_upload(form.file.map(|(_, b)| b)).await;
     let t = ctx.t();
-    let mut page = ImportProjectsPage {
-        layout: Layout::new(&ctx),
-        errors: Vec::new(),
-        preview: Vec::new(),
-    };
-    match check_rows(&state.db, rows).await? {
-        Ok(drafts) => {
-            page.preview = preview_of(drafts, t);
+    let settings = ctx.settings(&state.db).await?;
+    let mut page = ImportProjectsPage::new(&ctx);
+    match imports::preview_projects(&state.db, &settings, &user, rows).await? {
+        Ok(preview) => {
+            page.import = Some(preview.import);
+            page.preview = preview_of(preview.found, t);
             Ok(page.into_response())
         }
         Err(errors) => {
@@ -122,6 +130,7 @@ pub async fn preview(
     }
 }
 
+/// Creates the previewed projects once, checked again as a whole: all or none.
 pub async fn confirm(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -130,42 +139,20 @@ pub async fn confirm(
     fields: Fields,
 ) -> AppResult<Response> {
     require_manager(&user)?;
-    let columns: Vec<Vec<String>> = ProjectColumn::ALL.iter().map(|c| fields.all(c.field())).collect();
-    let count = columns[0].len();
-    if columns.iter().any(|c| c.len() != count) {
-        return Err(AppError::BadRequest);
-    }
-    let header: Vec<Cell> = ProjectColumn::ALL
-        .iter()
-        .map(|c| Cell::Text(c.field().into()))
-        .collect();
-    let rows: Vec<Vec<Cell>> = std::iter::once(header)
-        .chain((0..count).map(|r| columns.iter().map(|c| Cell::Text(c[r].clone())).collect()))
-        .collect();
-    let t = ctx.t();
-    let errors = match check_rows(&state.db, Ok(rows)).await? {
-        Ok(drafts) => {
-            match project_edits::create_many(&state.db, &drafts, Actor::User(user.id), Some(user.id)).await? {
-                Ok(n) => {
-                    return flash::redirect(&session, "/projects", Flash::many(Done::ProjectsImported, n as i64)).await;
-                }
-                Err((row, e)) => {
-                    e.0.into_iter()
-                        .map(|(field, p)| RowError {
-                            row,
-                            field,
-                            problem: SheetProblem::Field(p),
-                        })
-                        .collect()
-                }
-            }
+    let import = fields.get("import").parse::<Uuid>().map_err(|_| AppError::BadRequest)?;
+    let settings = ctx.settings(&state.db).await?;
+    let mut page = ImportProjectsPage::new(&ctx);
+    match imports::confirm_projects(&state.db, &settings, &user, import).await? {
+        Confirmed::Created(n) => {
+            flash::redirect(&session, "/projects", Flash::many(Done::ProjectsImported, n as i64)).await
         }
-        Err(errors) => errors,
-    };
-    let page = ImportProjectsPage {
-        layout: Layout::new(&ctx),
-        errors: t.report(&errors),
-        preview: Vec::new(),
-    };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        Confirmed::Gone => {
+            page.gone = true;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Confirmed::Refused(errors) => {
+            page.errors = ctx.t().report(&errors);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }

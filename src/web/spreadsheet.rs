@@ -4,11 +4,11 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 
 use super::error::AppError;
-use crate::domain::evidence;
 use crate::domain::status::Colour;
+use crate::domain::{evidence, sheet};
 
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -23,7 +23,9 @@ pub enum Out {
 
 /// A table to export: headers with their column widths (in characters), and rows.
 pub struct Table {
-    pub sheet: String,
+    /// What the table is, at the head of every printed page; its first 31 characters a
+    /// spreadsheet may hold name the sheet.
+    pub title: String,
     /// Each column's header and width.
     pub columns: Vec<(String, f64)>,
     pub rows: Vec<Vec<Out>>,
@@ -38,7 +40,7 @@ impl Table {
                 .map_err(internal)?;
             for row in &self.rows {
                 w.write_record(row.iter().map(|v| match v {
-                    Out::Text(s) => s.clone(),
+                    Out::Text(s) => sheet::inert(s).into_owned(),
                     Out::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
                     Out::Number(n) => n.to_string(),
                     Out::Colour(_, word) => word.clone(),
@@ -58,7 +60,8 @@ impl Table {
     fn workbook(&self) -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
         let ws = book.add_worksheet();
-        ws.set_name(&self.sheet)?;
+        ws.set_name(sheet_name(&self.title))?;
+        for_print(ws, Some(0), &self.title)?;
         let bold = Format::new().set_bold().set_background_color(Color::RGB(0xEEEEEE));
         let date = Format::new().set_num_format("yyyy-mm-dd");
         for (c, (h, width)) in self.columns.iter().enumerate() {
@@ -72,7 +75,7 @@ impl Table {
                 let c = c as u16;
                 match v {
                     Out::Text(s) => {
-                        ws.write_string(r, c, s)?;
+                        ws.write_string(r, c, sheet::inert(s))?;
                     }
                     Out::Date(Some(d)) => {
                         ws.write_date_with_format(r, c, *d, &date)?;
@@ -103,6 +106,31 @@ impl Table {
         }
         book.save_to_buffer()
     }
+}
+
+/// A sheet's name from a title: without the characters a name may not hold, at most 31 of them.
+pub fn sheet_name(title: &str) -> String {
+    let name: String = title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    if name.trim().is_empty() { "Sheet1".into() } else { name }
+}
+
+/// How a sheet prints: A4 landscape, one page wide, rows 0 to `repeat` (a header) repeated on
+/// every page, narrow margins, centred, `title` at the head of each page and the page number at
+/// its foot.
+pub fn for_print(ws: &mut Worksheet, repeat: Option<u32>, title: &str) -> Result<(), XlsxError> {
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3)
+        .set_print_center_horizontally(true);
+    if let Some(last) = repeat {
+        ws.set_repeat_rows(0, last)?;
+    }
+    // A header holds at most 255 characters; `&` starts a code there and is written `&&`.
+    let title: String = title.replace('&', "&&").chars().take(200).collect();
+    ws.set_header(format!("&C{title}"));
+    ws.set_footer("&C&P / &N");
+    Ok(())
 }
 
 fn internal(e: impl std::fmt::Display) -> AppError {

@@ -487,6 +487,7 @@ async fn settings_are_for_admins_and_take_effect_at_the_next_run() {
             ("session_max_hours", "12"),
             ("county_name", "崇义县"),
             ("notice_issuer", "崇义县项目专班办公室"),
+            ("import_max_rows", "2000"),
         ]
     };
     let bad = admin.submit("/settings", &fields("999", "Mars/Olympus")).await;
@@ -504,6 +505,11 @@ async fn settings_are_for_admins_and_take_effect_at_the_next_run() {
         shown.contains(&crate::harness::zh().flash(said)),
         "said on the settings page"
     );
+    let limit: i32 = sqlx::query_scalar("SELECT import_max_rows FROM settings")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(limit, 2000, "the import row limit is a setting");
     let run = run_once(&app.pool, None).await.unwrap().unwrap();
     assert_eq!(
         (run.red_items, run.yellow_items),

@@ -842,6 +842,7 @@ async fn holidays_kept_in_the_settings_stop_the_service_clock() {
         ("session_max_hours", "12"),
         ("county_name", "崇义县"),
         ("notice_issuer", "崇义县项目专班办公室"),
+        ("import_max_rows", "5000"),
     ];
     let bad = format!("{span}\n2026-02-30 班");
     let mut bad_fields = fields.clone();

@@ -16,6 +16,7 @@ mod faults;
 mod hardening;
 mod harness;
 mod health;
+mod imports;
 mod investors;
 mod journeys;
 mod layers;

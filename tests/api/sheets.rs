@@ -8,19 +8,28 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::evidence::Api;
-use crate::harness::{TestApp, spawn_demo_app};
+use crate::harness::{TestApp, hidden, spawn_demo_app};
 
 const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
 
-type Row = (String, String, chrono::NaiveDate, Option<String>, String);
+type Row = (
+    String,
+    String,
+    chrono::NaiveDate,
+    Option<String>,
+    String,
+    String,
+    Option<chrono::NaiveDate>,
+);
 
 /// A reported problem: its row and field.
 type Reported = (u64, &'static str);
 
-/// The items of a project as the comparison needs them: title, unit, deadline, note, category.
+/// The items of a project as the comparison needs them: title, unit, deadline, note, category,
+/// state, the day a closed one was closed.
 async fn items_of(app: &TestApp, project: Uuid) -> Vec<Row> {
     sqlx::query_as(
-        "SELECT i.title, u.code, i.deadline, i.note, i.category FROM checklist_items i
+        "SELECT i.title, u.code, i.deadline, i.note, i.category, i.state, i.closed_on FROM checklist_items i
          JOIN units u ON u.id = i.responsible_unit_id WHERE i.project_id = $1 ORDER BY i.title, i.deadline",
     )
     .bind(project)
@@ -37,8 +46,12 @@ async fn empty_project(app: &TestApp) -> Uuid {
 }
 
 async fn import(api: &Api, project: Uuid, name: &str, bytes: Vec<u8>, dry_run: bool) -> (StatusCode, Value) {
-    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
     let query = if dry_run { "?dry_run=true" } else { "" };
+    import_with(api, project, name, bytes, query).await
+}
+
+async fn import_with(api: &Api, project: Uuid, name: &str, bytes: Vec<u8>, query: &str) -> (StatusCode, Value) {
+    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
     api.json(
         api.request(
             reqwest::Method::POST,
@@ -61,6 +74,23 @@ async fn a_checklist_exported_and_imported_into_another_project_gives_the_same_i
     let app = spawn_demo_app().await;
     let source = app.project_id(QIXIANG).await;
     let official = Api::as_user(&app, "official").await;
+    // The checklist holds open, done and cancelled items.
+    sqlx::query(
+        "UPDATE checklist_items SET state = 'cancelled', cancel_reason = '方案调整', closed_on = deadline,
+             closed_at = now()
+         WHERE id = (SELECT id FROM checklist_items WHERE project_id = $1 AND state = 'open' ORDER BY title LIMIT 1)",
+    )
+    .bind(source)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let states: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT state FROM checklist_items WHERE project_id = $1 ORDER BY state")
+            .bind(source)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(states, ["cancelled", "done", "open"]);
     for ext in ["xlsx", "csv"] {
         let r = official.get(&format!("/api/v1/projects/{source}/items.{ext}")).await;
         assert_eq!(r.status(), StatusCode::OK);
@@ -90,6 +120,28 @@ async fn a_checklist_exported_and_imported_into_another_project_gives_the_same_i
             .await
             .unwrap();
     }
+    // Only the open ones, when the office asks so.
+    let csv = official
+        .get(&format!("/api/v1/projects/{source}/items.csv"))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let target = empty_project(&app).await;
+    let (status, body) = import_with(&official, target, "清单.csv", csv, "?open_only=true").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let open: Vec<Row> = items_of(&app, source)
+        .await
+        .into_iter()
+        .filter(|r| r.5 == "open")
+        .collect();
+    assert_eq!(items_of(&app, target).await, open, "exactly the open items");
+    sqlx::query("DELETE FROM audit_log WHERE project_id = $1")
+        .bind(target)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let audits: i64 =
         sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'item.create' AND actor_label = 'user'")
             .fetch_one(&app.pool)
@@ -305,21 +357,15 @@ async fn the_import_page_previews_then_creates_and_reports_bad_rows() {
     let preview = r.text().await.unwrap();
     assert!(preview.contains("将新增 2 个事项") && preview.contains("双回路"));
     assert_eq!(items_of(&app, project).await.len(), before, "a preview creates nothing");
+    assert!(
+        !preview.contains("name=\"title\""),
+        "the confirmation carries the import's id, not its rows"
+    );
+    let import = hidden(&preview, "import");
     let r = lead
         .submit(
             &format!("/projects/{project}/import/confirm"),
-            &[
-                ("title", "供电接入"),
-                ("unit", "gdgs"),
-                ("deadline", "2026-05-01"),
-                ("note", "双回路"),
-                ("category", "other"),
-                ("title", "消防验收"),
-                ("unit", "zjj"),
-                ("deadline", "2026-06-01"),
-                ("note", ""),
-                ("category", "other"),
-            ],
+            &[("once", hidden(&preview, "once").as_str()), ("import", import.as_str())],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

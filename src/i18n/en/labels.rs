@@ -59,6 +59,7 @@ pub const LABELS: Labels = Labels {
         ("responsible_unit", "Responsible unit"),
         ("deadline", "Deadline"),
         ("original_deadline", "Original deadline"),
+        ("closed_on", "Closed on"),
         ("state", "State"),
         ("note", "Note"),
         ("note_for_investor", "Note shown to the investor"),

@@ -1,6 +1,9 @@
 use crate::i18n::notify::Notify;
 
 pub const NOTIFY: Notify = Notify {
+    items_assigned_many: "{project}: {count} items assigned to {unit}; the first, “{subject}”, is due {deadline}",
+    notice_published_county: "Notice “{subject}” published, naming {count} units",
+
     // issue 8: notifications, webhooks, digest, supervision orders
     event_kinds: [
         "Item assigned",

@@ -13,6 +13,7 @@ pub const SETTINGS: Settings = Settings {
         "Longest session in hours",
         "County name",
         "Issuing office (at the foot of notices)",
+        "Most items (rows) one import may create",
     ],
     settings_working_days: "Public holidays and worked weekend days",
     settings_working_days_hint: "One per line: a date or a span, then “off” (a public holiday) or “work” (a weekend day worked in exchange), e.g. 2026-10-01~2026-10-07 off, 2026-10-10 work. Other days count Monday to Friday. Investors' requests are promised in working days.",

@@ -77,4 +77,11 @@ pub const SHEETS: Sheets = Sheets {
     apply_template_stale: "The template was changed after the preview: check what it holds now, then confirm.",
     apply_template_none: "There are no templates yet. An administrator can make them under Templates.",
     apply_template_past: "Deadline passed",
+    // issue 18: imports that can't duplicate or resurrect
+    sheet_formula: "The cell holds a formula but the file has no calculated value for it (files written by programs often don't). Open the file in Excel or WPS, save it once, and import it again",
+    sheet_too_many_items: "The sheet has {found} rows of items; one import takes at most {limit} (a setting). Split it into several files",
+    import_closed_as: "Imported from a sheet that gave it as closed",
+    import_gone: "This import was confirmed already (or its preview is over a day old): nothing was created twice. To import again, upload the file again.",
+    import_open_only: "Import open items only",
+    import_open_only_hint: "The sheet also has {n} done or cancelled items: unticked, they are imported as they are (no reminders, never overdue); ticked, they are left out.",
 };

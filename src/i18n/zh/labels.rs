@@ -59,6 +59,7 @@ pub const LABELS: Labels = Labels {
         ("responsible_unit", "责任单位"),
         ("deadline", "完成期限"),
         ("original_deadline", "原定期限"),
+        ("closed_on", "销号日期"),
         ("state", "状态"),
         ("note", "备注"),
         ("note_for_investor", "备注企业可见"),

@@ -1,6 +1,9 @@
 use crate::i18n::notify::Notify;
 
 pub const NOTIFY: Notify = Notify {
+    items_assigned_many: "{project}：{count} 个事项交由{unit}办理，最早的“{subject}”完成期限{deadline}",
+    notice_published_county: "通报“{subject}”已发布，点名{count}个单位",
+
     // issue 8: notifications, webhooks, digest, supervision orders
     event_kinds: [
         "事项交办",

@@ -77,4 +77,11 @@ pub const SHEETS: Sheets = Sheets {
     apply_template_stale: "模板在预览之后已被修改，请核对下面的新内容后再确认。",
     apply_template_none: "还没有清单模板。管理员可在“清单模板”中创建。",
     apply_template_past: "期限已过",
+    // issue 18: imports that can't duplicate or resurrect
+    sheet_formula: "单元格是公式，但文件中没有保存计算结果（常见于程序生成的文件）。请用 Excel 或 WPS 打开该文件保存一次后再导入",
+    sheet_too_many_items: "表中有 {found} 行事项，每次最多导入 {limit} 行（系统设置）。请分成几个文件导入",
+    import_closed_as: "随表格导入，原表中已办结",
+    import_gone: "这次导入已经确认过（或预览已超过一天），没有重复创建。如需再次导入，请重新上传文件。",
+    import_open_only: "只导入未办结的事项",
+    import_open_only_hint: "表中另有 {n} 个已销号或已取消的事项：不勾选时按原状态导入（不再提醒、不计逾期），勾选则跳过它们。",
 };
