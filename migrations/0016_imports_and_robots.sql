@@ -17,3 +17,7 @@ ALTER TABLE settings
 
 -- An event about several items at once (an import's items for one unit; the units a notice names).
 ALTER TABLE events ADD COLUMN item_count integer CHECK (item_count IS NULL OR item_count >= 0);
+
+-- Each robot is sent to on its own, at most 20 messages a minute: its recent attempts, by robot.
+CREATE INDEX webhook_deliveries_recent_idx ON webhook_deliveries (webhook_id, last_attempt_at)
+    WHERE last_attempt_at IS NOT NULL;

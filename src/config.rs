@@ -22,6 +22,9 @@ pub struct Config {
     pub pool_size: u32,
     /// `ZHUANBAN_BENCH_CEILING=1` mounts `/bench/ceiling`, the load benchmark's reference page.
     pub bench_ceiling: bool,
+    /// `ZHUANBAN_PUBLIC_URL`, the address people open the pages at (e.g. https://zb.example.gov.cn):
+    /// group-robot messages and calendar events link back to their page under it.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -49,8 +52,21 @@ impl Config {
                 .filter(|n| (1..=200).contains(n))
                 .with_context(|| format!("ZHUANBAN_DB_POOL={v:?} must be a number from 1 to 200"))?,
         };
+        let public_url = match get("ZHUANBAN_PUBLIC_URL").filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => Some(
+                crate::domain::notification::webhook_url(&v)
+                    .ok()
+                    .filter(|u| !u.contains(['?', '#']))
+                    .map(|u| u.trim_end_matches('/').to_string())
+                    .with_context(|| {
+                        format!("ZHUANBAN_PUBLIC_URL={v:?} must be an address such as https://zb.example.gov.cn")
+                    })?,
+            ),
+        };
         Ok(Config {
             addr,
+            public_url,
             database_url: get("DATABASE_URL").filter(|s| !s.is_empty()),
             data_dir: PathBuf::from(get("ZHUANBAN_DATA").unwrap_or_else(|| "./data".into())),
             secure_cookies: flag("ZHUANBAN_SECURE_COOKIES")?,
@@ -81,6 +97,17 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_variable() {
+        assert_eq!(
+            config(&[("ZHUANBAN_PUBLIC_URL", "https://zb.example.gov.cn/")])
+                .unwrap()
+                .public_url
+                .as_deref(),
+            Some("https://zb.example.gov.cn")
+        );
+        let err = config(&[("ZHUANBAN_PUBLIC_URL", "zb.example.gov.cn")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ZHUANBAN_PUBLIC_URL"), "{err}");
         let err = config(&[("ZHUANBAN_ADDR", "nowhere")]).unwrap_err().to_string();
         assert!(err.contains("ZHUANBAN_ADDR"), "{err}");
         let err = config(&[("ZHUANBAN_SECURE_COOKIES", "yes")]).unwrap_err().to_string();

@@ -174,6 +174,7 @@ fn app_routes() -> Table {
         .post("/webhooks", webhooks::create)
         .get("/webhooks/{id}", webhooks::show)
         .post("/webhooks/{id}/active", webhooks::set_active)
+        .post("/webhooks/{id}/address", webhooks::set_address)
         .get("/api/v1/openapi.json", api::openapi)
         .api(api::routes())
 }

@@ -46,7 +46,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tokio::spawn(PostgresStore::new(db.pool.clone()).continuously_delete_expired(Duration::from_secs(600)));
     let (stop, stopped) = watch::channel(false);
     let job = tokio::spawn(jobs::recompute::run_forever(db.pool.clone(), stopped.clone()));
-    let outbox = tokio::spawn(jobs::webhooks::run_forever(db.pool.clone(), stopped));
+    let outbox = tokio::spawn(jobs::webhooks::run_forever(
+        db.pool.clone(),
+        config.public_url.clone(),
+        stopped,
+    ));
     let state = AppState::new(db.pool.clone(), config);
     let served = axum::serve(
         listener,

@@ -12,7 +12,7 @@ use super::{Body, Object};
 use crate::auth::{CurrentUser, policy};
 use crate::db::notifications;
 use crate::db::webhooks::{self};
-use crate::domain::notification::{EventKind, MessageStyle, WebhookDraft, WebhookFormat};
+use crate::domain::notification::{EventKind, MessageStyle, WebhookDraft, WebhookFormat, masked_url};
 use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
@@ -87,6 +87,7 @@ pub struct NewWebhookJson {
 #[derive(Serialize, ToSchema)]
 pub struct WebhookJson {
     id: Uuid,
+    /// The address, its key (`key`, `access_token`) masked but for the last four characters.
     url: String,
     format: WebhookFormat,
     message: MessageStyle,
@@ -95,7 +96,8 @@ pub struct WebhookJson {
     active: bool,
 }
 
-/// Adds a group-robot webhook for a unit or the whole county (admins and officials).
+/// Adds a group-robot webhook for a unit or the whole county (admins). The answer shows the
+/// address with its key masked.
 #[utoipa::path(post, tag = "notifications", operation_id = "webhooks_create", path = "/api/v1/webhooks", request_body = NewWebhookJson,
     responses((status = 201, body = WebhookJson), (status = 403), (status = 422)))]
 pub async fn create(
@@ -119,7 +121,7 @@ pub async fn create(
         StatusCode::CREATED,
         Json(WebhookJson {
             id,
-            url: hook.url,
+            url: masked_url(&hook.url),
             format: hook.format,
             message: hook.message,
             unit: hook.unit_code,
@@ -163,7 +165,7 @@ pub async fn deliveries(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<Vec<DeliveryJson>>> {
-    if !policy::may_manage_webhooks(&user) {
+    if !policy::may_see_webhooks(&user) {
         return Err(AppError::Forbidden);
     }
     webhooks::get(&state.db, id).await?.ok_or(AppError::NotFound)?;

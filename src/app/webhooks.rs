@@ -1,4 +1,5 @@
-//! Group-robot webhooks: adding one (its unit must exist), switching one on or off (officials).
+//! Group-robot webhooks: adding one (its unit must exist), replacing its address, switching one
+//! on or off (admins).
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -8,12 +9,12 @@ use crate::db::audit::Actor;
 use crate::db::units;
 use crate::db::webhooks::{self, NewWebhook};
 use crate::domain::access::CurrentUser;
-use crate::domain::input::{FieldErrors, Problem};
-use crate::domain::notification::WebhookDraft;
+use crate::domain::input::{FieldErrors, Problem, optional_text};
+use crate::domain::notification::{WebhookDraft, webhook_url};
 use crate::error::{AppError, AppResult};
 
 fn require(user: &CurrentUser) -> AppResult<()> {
-    if policy::may_manage_webhooks(user) {
+    if policy::may_change_webhooks(user) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -39,6 +40,27 @@ pub async fn create(
         secret: draft.secret.as_deref(),
     };
     Ok(Ok(webhooks::create(db, new, Actor::User(user.id), Some(user.id)).await?))
+}
+
+/// Replaces a webhook's address (and its signing secret, when one is typed).
+pub async fn set_address(
+    db: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    url: &str,
+    secret: &str,
+) -> AppResult<Result<(), FieldErrors>> {
+    require(user)?;
+    let mut errors = FieldErrors::default();
+    let url = webhook_url(url).map_err(|p| errors.add("url", p)).ok();
+    let secret = optional_text(secret, 200).map_err(|p| errors.add("secret", p)).ok();
+    let (Some(url), Some(secret)) = (url, secret) else {
+        return Ok(Err(errors));
+    };
+    if !webhooks::set_address(db, id, &url, secret.as_deref(), Actor::User(user.id)).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Ok(()))
 }
 
 /// Switches a webhook on or off (404 for one that does not exist).

@@ -91,9 +91,16 @@ pub fn may_rate_request(user: &CurrentUser) -> bool {
     user.role == Role::Investor
 }
 
-/// Group-robot webhooks and their deliveries: admins, and officials who run the dispatch office.
-pub fn may_manage_webhooks(user: &CurrentUser) -> bool {
+/// Group-robot webhooks and their deliveries are seen by admins, and officials who run the
+/// dispatch office (the robots' keys masked).
+pub fn may_see_webhooks(user: &CurrentUser) -> bool {
     matches!(user.role, Role::Admin | Role::Official)
+}
+
+/// Adding a robot, replacing its address, switching it off: admins only (a robot's key lets
+/// anyone post to the group).
+pub fn may_change_webhooks(user: &CurrentUser) -> bool {
+    user.role == Role::Admin
 }
 
 /// Supervision orders (督办单) are the dispatch office's: officials issue them.
@@ -235,10 +242,11 @@ mod tests {
             assert_eq!(may_issue_supervision(&u), role == Role::Official, "{role:?}");
             assert_eq!(may_reply_supervision(&u, unit), role == Role::Member, "{role:?}");
             assert_eq!(
-                may_manage_webhooks(&u),
+                may_see_webhooks(&u),
                 matches!(role, Role::Admin | Role::Official),
                 "{role:?}"
             );
+            assert_eq!(may_change_webhooks(&u), role == Role::Admin, "{role:?}");
         }
         assert!(!may_reply_supervision(
             &user(Role::Member, Some(unit)),

@@ -8,7 +8,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
-use crate::domain::notification::{MessageStyle, WebhookFormat};
+use crate::domain::notification::{MessageStyle, WebhookFormat, masked_url};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Webhook {
@@ -80,12 +80,38 @@ pub async fn create(
         actor,
         "webhook.create",
         id,
-        json!({ "url": new.url, "format": new.format, "message": new.message, "unit_id": new.unit_id,
+        json!({ "url": masked_url(new.url), "format": new.format, "message": new.message, "unit_id": new.unit_id,
                 "signed": new.secret.is_some() }),
     )
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Replaces a robot's address (a new key) and, when given, its signing secret; false when there is
+/// no such robot. The log keeps the address masked and never the secret.
+pub async fn set_address(
+    pool: &PgPool,
+    id: Uuid,
+    url: &str,
+    secret: Option<&str>,
+    actor: Actor<'_>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let found = sqlx::query("UPDATE webhooks SET url = $2, secret = coalesce($3, secret) WHERE id = $1")
+        .bind(id)
+        .bind(url)
+        .bind(secret)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    if found {
+        let after = json!({ "url": masked_url(url), "secret_replaced": secret.is_some() });
+        record(&mut tx, actor, "webhook.address", id, after).await?;
+    }
+    tx.commit().await?;
+    Ok(found)
 }
 
 /// Turns a webhook off (its pending deliveries wait) or on again.
@@ -169,16 +195,39 @@ pub struct Claimed {
     pub secret: Option<String>,
 }
 
-/// Claims the most overdue unsent delivery of an active webhook, locked until `conn`'s transaction
-/// ends; rows other instances hold are skipped.
-pub async fn claim(conn: &mut PgConnection) -> Result<Option<Claimed>, sqlx::Error> {
+/// The active robots with deliveries due now, each with how many attempts it was sent in the
+/// last minute (its rate limit).
+pub async fn due_robots(pool: &PgPool) -> Result<Vec<(Uuid, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT w.id, (SELECT count(*) FROM webhook_deliveries r
+                       WHERE r.webhook_id = w.id AND r.last_attempt_at > now() - interval '1 minute')
+         FROM webhooks w
+         WHERE w.active AND EXISTS (SELECT 1 FROM webhook_deliveries d
+                                    WHERE d.webhook_id = w.id AND d.sent_at IS NULL AND d.next_attempt_at <= now())",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Claims robot `webhook`'s most overdue unsent delivery, locked until `conn`'s transaction ends.
+/// One sender per robot at a time, across instances (a transaction-level advisory lock): `None`
+/// when another holds the robot or nothing is due.
+pub async fn claim(conn: &mut PgConnection, webhook: Uuid) -> Result<Option<Claimed>, sqlx::Error> {
+    let mine: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(hashtextextended($1::text, 7))")
+        .bind(webhook)
+        .fetch_one(&mut *conn)
+        .await?;
+    if !mine {
+        return Ok(None);
+    }
     sqlx::query_as(
         "SELECT d.id, d.event_id, d.attempts, w.url, w.format, w.message, w.secret
          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-         WHERE d.sent_at IS NULL AND d.next_attempt_at <= now() AND w.active
+         WHERE d.webhook_id = $1 AND d.sent_at IS NULL AND d.next_attempt_at <= now() AND w.active
          ORDER BY d.next_attempt_at LIMIT 1
          FOR UPDATE OF d SKIP LOCKED",
     )
+    .bind(webhook)
     .fetch_optional(conn)
     .await
 }

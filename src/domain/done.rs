@@ -46,12 +46,13 @@ pub enum Done {
     PreferencesSaved,
     PasswordChanged,
     TemplateApplied,
+    WebhookChanged,
     /// The form had been sent already: it was not done again.
     Repeated,
 }
 
 impl Done {
-    pub const ALL: [Done; 40] = [
+    pub const ALL: [Done; 41] = [
         Done::ItemAdded,
         Done::ItemSaved,
         Done::UpdatePosted,
@@ -91,6 +92,7 @@ impl Done {
         Done::PreferencesSaved,
         Done::PasswordChanged,
         Done::TemplateApplied,
+        Done::WebhookChanged,
         Done::Repeated,
     ];
 

@@ -14,6 +14,8 @@ pub struct Event {
     pub summary: String,
     pub location: Option<String>,
     pub description: Option<String>,
+    /// The page the event is about.
+    pub url: Option<String>,
 }
 
 /// Escapes text values: backslash, semicolon, comma and newlines.
@@ -74,6 +76,13 @@ pub fn calendar(name: &str, stamp: DateTime<Utc>, events: &[Event]) -> String {
         if let Some(d) = &e.description {
             lines.push(format!("DESCRIPTION:{}", escape(d)));
         }
+        if let Some(u) = &e.url {
+            lines.push(format!("URL:{u}"));
+        }
+        // A deadline is a reminder, not an appointment: the day stays free in the calendar.
+        if matches!(e.when, When::Day(_)) {
+            lines.push("TRANSP:TRANSPARENT".into());
+        }
         lines.push("END:VEVENT".into());
     }
     lines.push("END:VCALENDAR".into());
@@ -107,13 +116,15 @@ mod tests {
                 summary: "每周调度会".into(),
                 location: Some("县政府".into()),
                 description: None,
+                url: Some("https://zb.example.gov.cn/meetings/1".into()),
             },
             Event {
                 uid: "i1@zhuanban".into(),
                 when: When::Day(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
                 summary: "期限：用地预审".into(),
                 location: None,
-                description: None,
+                description: Some("祺祥项目，县自然资源局".into()),
+                url: None,
             },
         ];
         let text = calendar("项目专班", at, &events);
@@ -121,5 +132,15 @@ mod tests {
         assert!(text.contains("DTSTART:20261130T010000Z\r\n") && text.contains("DTEND:20261130T030000Z\r\n"));
         assert!(text.contains("DTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261202\r\n"));
         assert_eq!(text.matches("BEGIN:VEVENT").count(), 2);
+        assert!(text.contains("URL:https://zb.example.gov.cn/meetings/1\r\n"));
+        assert!(
+            text.contains("DESCRIPTION:祺祥项目\\，县自然资源局\r\n")
+                || text.contains("DESCRIPTION:祺祥项目，县自然资源局\r\n")
+        );
+        assert_eq!(
+            text.matches("TRANSP:TRANSPARENT").count(),
+            1,
+            "the deadline leaves the day free; the meeting keeps its time busy"
+        );
     }
 }

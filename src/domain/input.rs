@@ -82,7 +82,8 @@ pub fn required_text(value: &str, max: usize) -> Result<String, Problem> {
 /// Like [`required_text`], but empty means "none". Text of nothing but [`BLANK`] characters
 /// (white space, and invisible ones: zero-width spaces, joiners, direction marks, a byte-order
 /// mark) is empty too: it would show as a blank title. The limit counts the text as sent, before
-/// trimming, as a form field's `maxlength` and the API's `maxLength` do.
+/// trimming, as a form field's `maxlength` and the API's `maxLength` do. Line breaks are stored
+/// as `\n` whoever sent them (a browser's form sends `\r\n`, a script `\n`).
 pub fn optional_text(value: &str, max: usize) -> Result<Option<String>, Problem> {
     if value.chars().count() > max {
         return Err(Problem::TooLong(max));
@@ -94,7 +95,11 @@ pub fn optional_text(value: &str, max: usize) -> Result<Option<String>, Problem>
     if v.contains('\0') {
         return Err(Problem::BadCharacters);
     }
-    Ok(Some(v.to_string()))
+    Ok(Some(if v.contains('\r') {
+        v.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        v.to_string()
+    }))
 }
 
 /// The characters that take no room on the page, as ranges: every white-space character
@@ -228,6 +233,18 @@ pub fn optional_investment_code(value: &str) -> Result<Option<String>, Problem> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_breaks_are_stored_one_way_whoever_sent_them() {
+        for sent in ["一行\r\n二行\r\n三行", "一行\n二行\n三行", "一行\r二行\r\n三行"] {
+            assert_eq!(
+                optional_text(sent, 100),
+                Ok(Some("一行\n二行\n三行".into())),
+                "{sent:?}"
+            );
+        }
+        assert_eq!(optional_text("\r\n", 100), Ok(None));
+    }
 
     #[test]
     fn blank_holds_every_white_space_character() {

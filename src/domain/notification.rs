@@ -235,17 +235,29 @@ pub fn dingtalk_signed_url(url: &str, secret: &str, timestamp_ms: i64) -> String
 }
 
 /// The JSON body a group robot accepts for a message with a title and lines of text.
-pub fn robot_message(format: WebhookFormat, style: MessageStyle, title: &str, lines: &[String]) -> Value {
+pub fn robot_message(
+    format: WebhookFormat,
+    style: MessageStyle,
+    title: &str,
+    lines: &[String],
+    link: Option<(&str, &str)>,
+) -> Value {
     match style {
-        MessageStyle::Text => json!({
-            "msgtype": "text",
-            "text": { "content": format!("{title}\n{}", lines.join("\n")) }
-        }),
+        MessageStyle::Text => {
+            let mut content = format!("{title}\n{}", lines.join("\n"));
+            if let Some((label, url)) = link {
+                content.push_str(&format!("\n{label} {url}"));
+            }
+            json!({ "msgtype": "text", "text": { "content": content } })
+        }
         MessageStyle::Markdown => {
-            let body = format!(
+            let mut body = format!(
                 "### {title}\n{}",
                 lines.iter().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n")
             );
+            if let Some((label, url)) = link {
+                body.push_str(&format!("\n\n[{label}]({url})"));
+            }
             match format {
                 WebhookFormat::Wecom => json!({ "msgtype": "markdown", "markdown": { "content": body } }),
                 WebhookFormat::Dingtalk => {
@@ -254,6 +266,57 @@ pub fn robot_message(format: WebhookFormat, style: MessageStyle, title: &str, li
             }
         }
     }
+}
+
+/// What a group robot accepts per minute (WeCom's and DingTalk's documented limit is 20).
+pub const ROBOT_PER_MINUTE: i64 = 20;
+
+/// How many messages a robot may be sent now, given how many it was sent in the last minute.
+pub fn robot_allowance(sent_last_minute: i64) -> i64 {
+    (ROBOT_PER_MINUTE - sent_last_minute).max(0)
+}
+
+/// The query parameters of a robot's address that let anyone post to the group.
+const ROBOT_KEYS: [&str; 4] = ["key", "access_token", "token", "secret"];
+
+/// A robot's address as pages show it: the value of its key (`key`, `access_token`...) hidden but
+/// for its last four characters, so that a group can be recognised but not posted to.
+pub fn masked_url(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let (query, fragment) = match query.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (query, None),
+    };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) if ROBOT_KEYS.contains(&name.to_ascii_lowercase().as_str()) => {
+                let tail: String = value
+                    .chars()
+                    .rev()
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                let hidden = if value.chars().count() > 8 {
+                    format!("••••{tail}")
+                } else {
+                    "••••".into()
+                };
+                format!("{name}={hidden}")
+            }
+            _ => pair.to_string(),
+        })
+        .collect();
+    let mut out = format!("{base}?{}", params.join("&"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
 }
 
 /// Whether a robot's answer means the message was accepted: both robots answer HTTP 200 with
@@ -411,17 +474,65 @@ mod tests {
     #[test]
     fn robot_messages_have_each_robots_shape() {
         let lines = vec!["事项A".to_string(), "逾期3天".to_string()];
-        let w = robot_message(WebhookFormat::Wecom, MessageStyle::Markdown, "黄色预警", &lines);
+        let w = robot_message(WebhookFormat::Wecom, MessageStyle::Markdown, "黄色预警", &lines, None);
         assert_eq!(w["msgtype"], "markdown");
         assert_eq!(w["markdown"]["content"], "### 黄色预警\n> 事项A\n> 逾期3天");
-        let d = robot_message(WebhookFormat::Dingtalk, MessageStyle::Markdown, "黄色预警", &lines);
+        let d = robot_message(
+            WebhookFormat::Dingtalk,
+            MessageStyle::Markdown,
+            "黄色预警",
+            &lines,
+            None,
+        );
         assert_eq!(d["markdown"]["title"], "黄色预警");
         assert_eq!(d["markdown"]["text"], "### 黄色预警\n> 事项A\n> 逾期3天");
-        let t = robot_message(WebhookFormat::Dingtalk, MessageStyle::Text, "黄色预警", &lines);
+        let t = robot_message(WebhookFormat::Dingtalk, MessageStyle::Text, "黄色预警", &lines, None);
         assert_eq!(
             t,
             json!({"msgtype": "text", "text": {"content": "黄色预警\n事项A\n逾期3天"}})
         );
+        // With the page it is about.
+        let link = Some(("查看详情", "https://zb.example.gov.cn/items/1"));
+        let w = robot_message(WebhookFormat::Wecom, MessageStyle::Markdown, "黄色预警", &lines, link);
+        assert!(
+            w["markdown"]["content"]
+                .as_str()
+                .unwrap()
+                .ends_with("\n\n[查看详情](https://zb.example.gov.cn/items/1)")
+        );
+        let t = robot_message(WebhookFormat::Wecom, MessageStyle::Text, "黄色预警", &lines, link);
+        assert!(
+            t["text"]["content"]
+                .as_str()
+                .unwrap()
+                .ends_with("\n查看详情 https://zb.example.gov.cn/items/1")
+        );
+    }
+
+    #[test]
+    fn a_robots_key_is_shown_by_its_last_four_characters_only() {
+        assert_eq!(
+            masked_url("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693axxxx-7aoc-4bc4-97a0-0ec2sifa5aaa"),
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=••••5aaa"
+        );
+        assert_eq!(
+            masked_url("https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef&x=1#f"),
+            "https://oapi.dingtalk.com/robot/send?access_token=••••cdef&x=1#f"
+        );
+        assert_eq!(
+            masked_url("https://h/send?Token=short"),
+            "https://h/send?Token=••••",
+            "a short key shows nothing"
+        );
+        assert_eq!(masked_url("https://h/send/abc"), "https://h/send/abc");
+    }
+
+    #[test]
+    fn a_robot_takes_twenty_messages_a_minute() {
+        assert_eq!(robot_allowance(0), 20);
+        assert_eq!(robot_allowance(19), 1);
+        assert_eq!(robot_allowance(20), 0);
+        assert_eq!(robot_allowance(35), 0);
     }
 
     #[test]

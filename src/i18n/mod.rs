@@ -715,6 +715,29 @@ impl Catalog {
         fill(self.sheets.import_open_only_hint, &[("n", &n.to_string())])
     }
 
+    /// What a meeting's calendar event says under its title.
+    pub fn calendar_meeting(&self, kind: &str, chair: Option<&str>) -> String {
+        match chair {
+            Some(chair) => fill(
+                self.notify.calendar_meeting_chaired,
+                &[("kind", kind), ("chair", chair)],
+            ),
+            None => kind.to_string(),
+        }
+    }
+
+    /// What a deadline's calendar event says under its title.
+    pub fn calendar_deadline(&self, project: &str, title: &str, deadline: &NaiveDate) -> String {
+        fill(
+            self.notify.calendar_deadline,
+            &[
+                ("project", project),
+                ("title", title),
+                ("deadline", &deadline.to_string()),
+            ],
+        )
+    }
+
     pub fn todo_count(&self, n: &i64) -> String {
         fill(self.notify.todo_n, &[("n", &n.to_string())])
     }

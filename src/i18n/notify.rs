@@ -4,6 +4,10 @@ use crate::domain::notification::EventKind;
 use crate::domain::todo::Section;
 
 pub struct Notify {
+    pub calendar_meeting_chaired: &'static str,
+    pub calendar_deadline: &'static str,
+    /// The link at the foot of a group robot's message.
+    pub robot_open_link: &'static str,
     /// An import's items for one unit, in one message.
     pub items_assigned_many: &'static str,
     /// A notice as the county's robots hear of it, once.
@@ -29,6 +33,9 @@ pub struct Notify {
     pub webhooks_intro: &'static str,
     pub webhooks_none: &'static str,
     pub webhook_url: &'static str,
+    pub webhooks_admin_only: &'static str,
+    pub webhook_replace: &'static str,
+    pub webhook_replace_hint: &'static str,
     pub webhook_format: &'static str,
     pub webhook_message: &'static str,
     pub webhook_unit: &'static str,

@@ -1,23 +1,28 @@
 //! The webhook worker: sends the outbox's due deliveries to the group robots, retrying failures
 //! with exponential back-off (domain::notification::retry_after_secs) until they are accepted.
+//! Each robot is sent to on its own, several robots at once, so a robot that hangs delays only
+//! its own messages; a robot gets at most 20 a minute (its service's limit), one after another.
 //! Each delivery is claimed and its outcome recorded in one transaction, so a restart or a second
 //! instance never sends an accepted delivery again. It also prunes old login attempts.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::PgPool;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+use uuid::Uuid;
 
 use crate::db::{notifications, users, webhooks};
-use crate::domain::notification::{self, robot_accepted, robot_message};
+use crate::domain::notification::{self, robot_accepted, robot_allowance, robot_message};
 use crate::i18n::Lang;
 
 /// How long a robot may take to answer.
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// How often the worker looks for due deliveries.
 const POLL: Duration = Duration::from_secs(5);
-/// At most this many attempts per run, so a long outbox never delays shutdown for long.
-const BATCH: usize = 100;
+/// Robots sent to at once.
+const ROBOTS_AT_ONCE: usize = 8;
 
 /// What one run did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -26,31 +31,81 @@ pub struct Sent {
     pub failed: usize,
 }
 
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("an HTTP client with rustls builds")
+/// How messages go out: the HTTP client, and the address the pages are served at
+/// (`ZHUANBAN_PUBLIC_URL`), which each message links back to.
+#[derive(Clone)]
+pub struct Sender {
+    http: reqwest::Client,
+    public_url: Option<String>,
 }
 
-/// Sends every delivery that is due now, once each.
-pub async fn run_once(pool: &PgPool, http: &reqwest::Client) -> anyhow::Result<Sent> {
+impl Sender {
+    /// This sender, its messages linking to the pages under `public_url`.
+    pub fn linking(self, public_url: Option<String>) -> Sender {
+        Sender {
+            public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
+            ..self
+        }
+    }
+}
+
+/// A sender whose messages carry no link.
+pub fn client() -> Sender {
+    Sender {
+        http: reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client with rustls builds"),
+        public_url: None,
+    }
+}
+
+/// Sends every delivery that is due now, once each, each robot on its own.
+pub async fn run_once(pool: &PgPool, sender: &Sender) -> anyhow::Result<Sent> {
+    let robots = webhooks::due_robots(pool).await?;
+    let at_once = Arc::new(Semaphore::new(ROBOTS_AT_ONCE));
+    let mut running = JoinSet::new();
+    for (robot, recent) in robots {
+        let (pool, sender, at_once) = (pool.clone(), sender.clone(), at_once.clone());
+        running.spawn(async move {
+            let _turn = at_once.acquire_owned().await?;
+            send_to(&pool, &sender, robot, robot_allowance(recent)).await
+        });
+    }
     let mut sent = Sent::default();
-    for _ in 0..BATCH {
+    while let Some(done) = running.join_next().await {
+        let one = done??;
+        sent.delivered += one.delivered;
+        sent.failed += one.failed;
+    }
+    Ok(sent)
+}
+
+/// Sends robot `robot`'s due deliveries in order, at most `allowance` of them; a refusal stops
+/// the robot's turn (its next tries wait for their back-off).
+async fn send_to(pool: &PgPool, sender: &Sender, robot: Uuid, allowance: i64) -> anyhow::Result<Sent> {
+    let mut sent = Sent::default();
+    for _ in 0..allowance {
         let mut tx = pool.begin().await?;
-        let Some(d) = webhooks::claim(&mut tx).await? else {
+        let Some(d) = webhooks::claim(&mut tx, robot).await? else {
             tx.rollback().await?;
             break;
         };
         let event = notifications::event(&mut tx, d.event_id).await?;
         // Group robots are county groups: messages are in the county's language.
         let t = Lang::Zh.catalog();
+        let link = sender
+            .public_url
+            .as_ref()
+            .zip(event.href())
+            .map(|(base, path)| format!("{base}{path}"));
         let body = robot_message(
             d.format,
             d.message,
             t.event_kind(event.kind),
             &t.event_lines(&event.facts()),
+            link.as_deref().map(|url| (t.notify.robot_open_link, url)),
         );
         let url = match d.secret.as_deref() {
             Some(secret) if d.format == notification::WebhookFormat::Dingtalk => {
@@ -58,7 +113,7 @@ pub async fn run_once(pool: &PgPool, http: &reqwest::Client) -> anyhow::Result<S
             }
             _ => d.url.clone(),
         };
-        let outcome = match http.post(&url).json(&body).send().await {
+        let outcome = match sender.http.post(&url).json(&body).send().await {
             Ok(response) => {
                 let status = response.status().as_u16();
                 let text = response.text().await.unwrap_or_default();
@@ -66,20 +121,21 @@ pub async fn run_once(pool: &PgPool, http: &reqwest::Client) -> anyhow::Result<S
             }
             Err(e) => Err(e.without_url().to_string()),
         };
-        if outcome.is_ok() {
-            sent.delivered += 1;
-        } else {
-            sent.failed += 1;
-        }
+        let failed = outcome.is_err();
         webhooks::finish(&mut tx, d.id, outcome, notification::retry_after_secs(d.attempts + 1)).await?;
         tx.commit().await?;
+        if failed {
+            sent.failed += 1;
+            break;
+        }
+        sent.delivered += 1;
     }
     Ok(sent)
 }
 
 /// Runs until `stop` turns true.
-pub async fn run_forever(pool: PgPool, mut stop: watch::Receiver<bool>) {
-    let http = client();
+pub async fn run_forever(pool: PgPool, public_url: Option<String>, mut stop: watch::Receiver<bool>) {
+    let http = client().linking(public_url);
     let mut ticks = 0u64;
     loop {
         match run_once(&pool, &http).await {

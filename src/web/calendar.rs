@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 
@@ -17,6 +17,7 @@ use crate::auth::{CurrentUser, policy, token};
 use crate::db::{calendar, meetings, projects, settings};
 use crate::domain::done::Done;
 use crate::domain::ical::{self, Event, When};
+use crate::links;
 use tower_sessions::Session;
 
 #[derive(Template, WebTemplate)]
@@ -26,6 +27,20 @@ pub struct CalendarPage {
     since: Option<String>,
     /// The new URL, shown once right after it is made.
     url: Option<String>,
+}
+
+/// The address the pages are served at: `ZHUANBAN_PUBLIC_URL`, else the host the request reached
+/// us by (phones and calendar apps need whole addresses).
+fn base(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.clone();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    format!("{scheme}://{host}")
 }
 
 fn require_internal(user: &CurrentUser) -> AppResult<()> {
@@ -54,18 +69,12 @@ pub async fn renew(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
-    headers: axum::http::HeaderMap,
+    headers: HeaderMap,
 ) -> AppResult<CalendarPage> {
     require_internal(&user)?;
     let secret = token::new_csrf_token();
     calendar::renew(&state.db, user.id, &token::api_token_hash(&secret)).await?;
-    // Phones need the whole address; the request's own host is the one the user reached us by.
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let scheme = if state.config.secure_cookies { "https" } else { "http" };
-    let url = format!("{scheme}://{host}/ics/{secret}.ics");
+    let url = format!("{}/ics/{secret}.ics", base(&state, &headers));
     Ok(CalendarPage {
         layout: Layout::new(&ctx),
         since: None,
@@ -84,7 +93,7 @@ const PAST_DAYS: i64 = 30;
 const AHEAD_DAYS: i64 = 180;
 
 /// The feed itself: no session, the secret in the URL is the key.
-pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
+pub async fn feed(State(state): State<AppState>, headers: HeaderMap, Path(file): Path<String>) -> AppResult<Response> {
     let secret = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
     let user = calendar::owner(&state.db, &token::api_token_hash(secret))
         .await?
@@ -96,6 +105,9 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
         .map(|(id, _)| id)
         .collect();
     let now = Utc::now();
+    let base = base(&state, &headers);
+    // Calendars are the county's: in its language.
+    let t = crate::i18n::Lang::Zh.catalog();
     let mut events: Vec<Event> = meetings::list(&state.db, Some(&visible), 500)
         .await?
         .into_iter()
@@ -103,9 +115,10 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
         .map(|m| Event {
             uid: format!("meeting-{}@zhuanban", m.id),
             when: When::At(m.starts_at, m.starts_at + Duration::hours(2)),
+            description: Some(t.calendar_meeting(t.meeting_kind(&m.kind), m.chair_name.as_deref())),
+            url: Some(format!("{base}{}", links::meeting(m.id))),
             summary: m.title,
             location: m.place,
-            description: None,
         })
         .collect();
     if let Some(unit) = user.unit_id {
@@ -116,9 +129,10 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
                 .map(|d| Event {
                     uid: format!("item-{}@zhuanban", d.id),
                     when: When::Day(d.deadline),
+                    description: Some(t.calendar_deadline(&d.project_name, &d.title, &d.deadline)),
+                    url: Some(format!("{base}{}", links::item(d.id))),
                     summary: format!("{} · {}", d.title, d.project_name),
                     location: None,
-                    description: None,
                 }),
         );
     }

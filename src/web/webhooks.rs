@@ -25,7 +25,7 @@ use crate::links;
 use tower_sessions::Session;
 
 fn require(user: &CurrentUser) -> AppResult<()> {
-    if policy::may_manage_webhooks(user) {
+    if policy::may_see_webhooks(user) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -36,15 +36,24 @@ fn require(user: &CurrentUser) -> AppResult<()> {
 #[template(path = "webhooks/list.html")]
 pub struct WebhooksPage {
     layout: Layout,
+    /// Admins add robots; officials see them.
+    may_change: bool,
     hooks: Vec<Webhook>,
     units: Vec<Unit>,
     form: Fields,
     errors: Messages,
 }
 
-async fn page(state: &AppState, ctx: &RequestContext, form: Fields, errors: &FieldErrors) -> AppResult<WebhooksPage> {
+async fn page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    form: Fields,
+    errors: &FieldErrors,
+) -> AppResult<WebhooksPage> {
     Ok(WebhooksPage {
         layout: Layout::new(ctx),
+        may_change: policy::may_change_webhooks(user),
         hooks: webhooks::all(&state.db).await?,
         units: units::all(&state.db).await?,
         form,
@@ -54,7 +63,7 @@ async fn page(state: &AppState, ctx: &RequestContext, form: Fields, errors: &Fie
 
 pub async fn list(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<WebhooksPage> {
     require(&user)?;
-    page(&state, &ctx, Fields::default(), &FieldErrors::default()).await
+    page(&state, &ctx, &user, Fields::default(), &FieldErrors::default()).await
 }
 
 pub async fn create(
@@ -76,7 +85,7 @@ pub async fn create(
         Err(errors) => {
             // Keep what was typed, except the secret, which is never echoed back.
             let kept = Fields(form.0.into_iter().filter(|(k, _)| k != "secret").collect());
-            let page = page(&state, &ctx, kept, &errors).await?;
+            let page = page(&state, &ctx, &user, kept, &errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
@@ -96,8 +105,11 @@ pub struct DeliveryRow {
 #[template(path = "webhooks/show.html")]
 pub struct WebhookPage {
     layout: Layout,
+    may_change: bool,
     hook: Webhook,
     rows: Vec<DeliveryRow>,
+    form: Fields,
+    errors: Messages,
 }
 
 pub async fn show(
@@ -106,7 +118,18 @@ pub async fn show(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<WebhookPage> {
-    require(&user)?;
+    detail(&state, &ctx, &user, id, Fields::default(), &FieldErrors::default()).await
+}
+
+async fn detail(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    id: uuid::Uuid,
+    form: Fields,
+    errors: &FieldErrors,
+) -> AppResult<WebhookPage> {
+    require(user)?;
     let hook = webhooks::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let tz = ctx.settings(&state.db).await?.tz();
     let t = ctx.t();
@@ -129,10 +152,32 @@ pub async fn show(
         })
         .collect();
     Ok(WebhookPage {
-        layout: Layout::new(&ctx),
+        layout: Layout::new(ctx),
+        may_change: policy::may_change_webhooks(user),
         hook,
         rows,
+        form,
+        errors: Messages::new(errors, ctx.t()),
     })
+}
+
+/// Replaces a robot's address (a new key), and its signing secret when one is typed.
+pub async fn set_address(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    session: Session,
+    IdPath(id): IdPath,
+    form: Fields,
+) -> AppResult<Response> {
+    match app::webhooks::set_address(&state.db, &user, id, &form.get("url"), &form.get("secret")).await? {
+        Ok(()) => flash::done(&session, &links::webhook(id), Done::WebhookChanged).await,
+        Err(errors) => {
+            let kept = Fields(form.0.into_iter().filter(|(k, _)| k != "secret").collect());
+            let page = detail(&state, &ctx, &user, id, kept, &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 /// Turns a webhook off or on again.

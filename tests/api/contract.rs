@@ -302,7 +302,8 @@ async fn what_the_document_forbids_is_refused() {
         )
         .await;
     assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
-    let (status, body) = api
+    let admin = crate::harness::Api::as_user(&app, "admin").await;
+    let (status, body) = admin
         .post(
             "/api/v1/webhooks",
             serde_json::json!({ "url": "https://user@example.com/hook", "format": "wecom" }),

@@ -348,3 +348,43 @@ async fn every_export_prints_one_page_wide_and_no_cell_runs_as_a_formula() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(titled(&app, target, risky).await, 1, "read back as it was typed");
 }
+
+#[tokio::test]
+async fn a_notes_line_breaks_are_stored_one_way_from_a_sheet_and_a_form() {
+    let app = spawn_demo_app().await;
+    let project = app.project_id(QIXIANG).await;
+    let api = Api::as_user(&app, "lead").await;
+    let csv = "事项,责任单位,完成期限,备注\r\n宿舍用地报批,zrzyj,2027-01-10,\"第一行\r\n第二行\"\r\n";
+    let form = Form::new().part("file", Part::bytes(csv.as_bytes().to_vec()).file_name("a.csv"));
+    let (status, body) = api
+        .json(
+            api.request(
+                reqwest::Method::POST,
+                &format!("/api/v1/projects/{project}/items/import"),
+            )
+            .multipart(form),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let lead = app.demo_login("lead").await;
+    let r = lead
+        .submit(
+            &format!("/projects/{project}/items"),
+            &[
+                ("title", "林地占用审核"),
+                ("responsible_unit", "zrzyj"),
+                ("deadline", "2027-01-20"),
+                ("category", "land"),
+                ("note", "第一行\r\n第二行"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let notes: Vec<String> = sqlx::query_scalar(
+        "SELECT note FROM checklist_items WHERE title IN ('宿舍用地报批', '林地占用审核') ORDER BY title",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(notes, ["第一行\n第二行", "第一行\n第二行"]);
+}

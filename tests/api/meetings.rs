@@ -545,6 +545,23 @@ async fn the_calendar_feed_shows_meetings_and_deadlines_until_revoked() {
         "meetings of projects the member may see"
     );
     assert!(!ics.contains("施工临时用电增容"), "not other units' deadlines");
+    // Each event says what it is and links back; a deadline leaves the day free (Outlook would
+    // show it Busy otherwise), a meeting does not.
+    let unfolded = ics.replace("\r\n ", "");
+    let events: Vec<&str> = unfolded.split("BEGIN:VEVENT").skip(1).collect();
+    let base = app.base.trim_end_matches('/');
+    for e in &events {
+        assert!(e.contains("\r\nDESCRIPTION:"), "{e}");
+        let deadline = e.contains("DTSTART;VALUE=DATE:");
+        let path = if deadline { "/items/" } else { "/meetings/" };
+        assert!(e.contains(&format!("\r\nURL:{base}{path}")), "{e}");
+        assert_eq!(e.contains("\r\nTRANSP:TRANSPARENT\r\n"), deadline, "{e}");
+    }
+    assert!(
+        events
+            .iter()
+            .any(|e| e.contains("宿舍楼规划方案调整") && e.contains("完成期限是"))
+    );
     // Revoking ends the URL; a made-up one never worked.
     assert_eq!(
         member.submit("/calendar/revoke", &[]).await.status(),
@@ -926,7 +943,7 @@ async fn pages_name_their_columns_and_choices_in_plain_words() {
         "the phone's cards name them too"
     );
     assert!(!list.contains(&format!("data-label=\"{}\"", c.col_deadline)));
-    let (_, hooks) = official.get_text("/webhooks").await;
+    let (_, hooks) = app.demo_login("admin").await.get_text("/webhooks").await;
     assert!(hooks.contains("机器人地址"));
 }
 

@@ -536,7 +536,8 @@ async fn webhooks_retry_with_back_off_until_accepted_and_never_send_twice() {
     recompute_as_of(&app, None).await;
     let (url, robot) = spawn_robot(2).await;
     let official = Api::as_user(&app, "official").await;
-    let (status, hook) = official
+    let admin = Api::as_user(&app, "admin").await;
+    let (status, hook) = admin
         .post(
             "/api/v1/webhooks",
             json!({"url": url, "format": "dingtalk", "unit": "zrzyj", "secret": "SECtest"}),
@@ -623,8 +624,8 @@ async fn two_workers_at_once_send_each_delivery_once() {
     let app = spawn_demo_app().await;
     let day = today(&app).await;
     let (url, robot) = spawn_robot(0).await;
-    let official = Api::as_user(&app, "official").await;
-    let (status, _) = official
+    let admin = Api::as_user(&app, "admin").await;
+    let (status, _) = admin
         .post("/api/v1/webhooks", json!({"url": url, "format": "wecom"}))
         .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -633,20 +634,35 @@ async fn two_workers_at_once_send_each_delivery_once() {
     }
     recompute_as_of(&app, None).await;
     let (a, b) = (webhooks::client(), webhooks::client());
-    let (x, y) = tokio::join!(webhooks::run_once(&app.pool, &a), webhooks::run_once(&app.pool, &b));
-    let sent = x.unwrap().delivered + y.unwrap().delivered;
+    let mut sent = 0;
+    loop {
+        let (x, y) = tokio::join!(webhooks::run_once(&app.pool, &a), webhooks::run_once(&app.pool, &b));
+        let (x, y) = (x.unwrap(), y.unwrap());
+        assert!(x.delivered + y.delivered <= 20, "at most 20 a minute to one robot");
+        if x.delivered + y.delivered == 0 {
+            break;
+        }
+        sent += x.delivered + y.delivered;
+        // A minute passes.
+        sqlx::query("UPDATE webhook_deliveries SET last_attempt_at = last_attempt_at - interval '1 minute'")
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
     let got = robot.got.lock().unwrap().len();
     assert_eq!(sent, got, "each counted once");
     let events: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM events
-         WHERE unit_id IS NOT NULL OR kind IN ('request_submitted', 'request_triage_due', 'request_late')",
+         WHERE (unit_id IS NOT NULL AND kind <> 'notice_published')
+            OR kind IN ('request_submitted', 'request_triage_due', 'request_late')
+            OR (kind = 'notice_published' AND unit_id IS NULL)",
     )
     .fetch_one(&app.pool)
     .await
     .unwrap();
     assert_eq!(
         got as i64, events,
-        "a county-wide robot gets every unit's events and the requests waiting for triage, each once"
+        "a county-wide robot gets every unit's events, the requests waiting for triage and each notice, each once"
     );
     let body = &robot.got.lock().unwrap()[0].1;
     assert_eq!(body["msgtype"], "markdown");
@@ -654,13 +670,15 @@ async fn two_workers_at_once_send_each_delivery_once() {
 }
 
 #[tokio::test]
-async fn webhooks_are_validated_and_kept_to_admins_and_officials() {
+async fn webhooks_are_validated_seen_by_officials_masked_and_changed_by_admins_only() {
     let app = spawn_demo_app().await;
-    let member = Api::as_user(&app, "member").await;
-    let (status, _) = member
-        .post("/api/v1/webhooks", json!({"url": "https://h/x", "format": "wecom"}))
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    for role in ["member", "official"] {
+        let user = Api::as_user(&app, role).await;
+        let (status, _) = user
+            .post("/api/v1/webhooks", json!({"url": "https://h/x", "format": "wecom"}))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
+    }
     let admin = Api::as_user(&app, "admin").await;
     let (status, body) = admin
         .post(
@@ -738,6 +756,76 @@ async fn webhooks_are_validated_and_kept_to_admins_and_officials() {
     );
     let (_, list) = web.get_text("/webhooks").await;
     assert!(list.contains("oapi.dingtalk.com"));
+    // The key is masked for everyone; officials see the robots but change nothing.
+    let key = "0123456789abcdefXYZW";
+    let hook = r.headers()["location"].to_str().unwrap().to_string();
+    let r = web
+        .submit(
+            &format!("{hook}/address"),
+            &[
+                (
+                    "url",
+                    &format!("https://oapi.dingtalk.com/robot/send?access_token={key}"),
+                ),
+                ("secret", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (url, secret): (String, Option<String>) = sqlx::query_as("SELECT url, secret FROM webhooks")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        url.ends_with(key) && secret.as_deref() == Some("SEC9"),
+        "replaced, the secret kept"
+    );
+    let official = app.demo_login("official").await;
+    for page in ["/webhooks", hook.as_str()] {
+        let (status, shown) = official.get_text(page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            shown.contains("access_token=••••XYZW") && !shown.contains(key),
+            "{page}: masked"
+        );
+        assert!(
+            !shown.contains("<form method=\"post\" action=\"/webhooks"),
+            "{page}: no form for officials"
+        );
+        assert!(shown.contains(zh().notify.webhooks_admin_only));
+    }
+    let (_, shown) = web.get_text("/webhooks").await;
+    assert!(!shown.contains(key), "masked for admins too");
+    for (path, fields) in [
+        (format!("{hook}/address"), vec![("url", "https://h/x")]),
+        (format!("{hook}/active"), vec![("active", "0")]),
+        (
+            "/webhooks".to_string(),
+            vec![("url", "https://h/x"), ("format", "wecom")],
+        ),
+    ] {
+        assert_eq!(
+            official.submit(&path, &fields).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let r = web
+        .submit(&format!("{hook}/address"), &[("url", "not an address")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text().await.unwrap().contains("value=\"not an address\""),
+        "what was typed is kept"
+    );
+    let logged: Vec<String> = sqlx::query_scalar("SELECT after::text FROM audit_log WHERE entity = 'webhook'")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        logged.iter().all(|l| !l.contains(key)),
+        "the log keeps keys masked: {logged:?}"
+    );
 }
 
 #[tokio::test]
@@ -1252,4 +1340,149 @@ async fn each_role_lands_on_what_waits_for_it() {
         .await;
     let other = Api::as_user(&app, "other-investor").await;
     assert_eq!(todo_section(&other, "answered").await["count"], 0);
+}
+
+/// A group robot that holds every answer until `release` is notified (a robot that hangs).
+#[derive(Clone)]
+struct HeldRobot {
+    release: Arc<tokio::sync::Notify>,
+    answered: Arc<Mutex<usize>>,
+}
+
+async fn held(State(r): State<HeldRobot>) -> (AxumStatus, String) {
+    r.release.notified().await;
+    *r.answered.lock().unwrap() += 1;
+    (AxumStatus::OK, r#"{"errcode":0}"#.into())
+}
+
+async fn spawn_held_robot() -> (String, HeldRobot) {
+    let r = HeldRobot {
+        release: Arc::new(tokio::sync::Notify::new()),
+        answered: Arc::new(Mutex::new(0)),
+    };
+    let app = axum::Router::new()
+        .route("/robot/send", axum::routing::post(held))
+        .with_state(r.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/robot/send?key=slow"), r)
+}
+
+#[tokio::test]
+async fn a_robot_that_hangs_holds_back_only_its_own_messages() {
+    let app = spawn_demo_app().await;
+    let day = today(&app).await;
+    recompute_as_of(&app, None).await;
+    let (slow_url, slow) = spawn_held_robot().await;
+    let (fast_url, fast) = spawn_robot(0).await;
+    let admin = Api::as_user(&app, "admin").await;
+    for body in [
+        json!({"url": slow_url, "format": "wecom", "unit": "zrzyj"}),
+        json!({"url": fast_url, "format": "wecom"}),
+    ] {
+        assert_eq!(admin.post("/api/v1/webhooks", body).await.0, StatusCode::CREATED);
+    }
+    add_item(&app, JINZHU, "zrzyj", "矿区道路用地报批", day - days(1)).await;
+    recompute_as_of(&app, None).await;
+    // The hanging robot's message is the most overdue: a worker sending one after another would
+    // start with it.
+    sqlx::query(
+        "UPDATE webhook_deliveries SET next_attempt_at = now() - interval '1 hour'
+         WHERE webhook_id = (SELECT id FROM webhooks WHERE unit_id IS NOT NULL)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let pool = app.pool.clone();
+    let run = tokio::spawn(async move { webhooks::run_once(&pool, &webhooks::client()).await.unwrap() });
+    // The county's robot gets the message while the unit's robot still hangs.
+    for _ in 0..100 {
+        if !fast.got.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(fast.got.lock().unwrap().len(), 1, "delivered to the county's robot");
+    assert_eq!(
+        *slow.answered.lock().unwrap(),
+        0,
+        "the unit's robot has not answered yet"
+    );
+    slow.release.notify_one();
+    let sent = run.await.unwrap();
+    assert_eq!((sent.delivered, sent.failed), (2, 0));
+    assert_eq!(*slow.answered.lock().unwrap(), 1);
+}
+
+#[tokio::test]
+async fn the_countys_robot_hears_of_a_notice_once_and_every_message_links_to_its_page() {
+    let app = spawn_demo_app().await;
+    let day = today(&app).await;
+    recompute_as_of(&app, None).await;
+    let (url, robot) = spawn_robot(0).await;
+    let admin = Api::as_user(&app, "admin").await;
+    assert_eq!(
+        admin
+            .post(
+                "/api/v1/webhooks",
+                json!({"url": url, "format": "wecom", "message": "text"})
+            )
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let item = add_item(&app, JINZHU, "zrzyj", "矿区道路用地报批", day - days(1)).await;
+    recompute_as_of(&app, None).await;
+    // The week's notice names several units.
+    let web = app.demo_login("official").await;
+    let page = web
+        .submit("/notices", &[("title", ""), ("body", "")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let r = web
+        .submit(
+            "/notices",
+            &[
+                ("step", "confirm"),
+                ("digest", crate::harness::hidden(&page, "digest").as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let named: i64 = sqlx::query_scalar("SELECT count(*) FROM notice_units")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(named > 1, "the notice names {named} units");
+    let sender = webhooks::client().linking(Some("https://zb.example.gov.cn/".into()));
+    while webhooks::run_once(&app.pool, &sender).await.unwrap().delivered > 0 {
+        sqlx::query("UPDATE webhook_deliveries SET last_attempt_at = last_attempt_at - interval '1 minute'")
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    let got = robot.got.lock().unwrap().clone();
+    let texts: Vec<String> = got
+        .iter()
+        .map(|(_, b)| b["text"]["content"].as_str().unwrap().to_string())
+        .collect();
+    let notices: Vec<&String> = texts
+        .iter()
+        .filter(|t| t.starts_with(zh().event_kind(zhuanban::domain::notification::EventKind::NoticePublished)))
+        .collect();
+    assert_eq!(notices.len(), 1, "one message for the notice: {notices:?}");
+    assert!(notices[0].contains(&format!("点名{named}个单位")), "{}", notices[0]);
+    assert!(
+        notices[0].contains("https://zb.example.gov.cn/notices/"),
+        "{}",
+        notices[0]
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("矿区道路用地报批")
+            && t.ends_with(&format!("查看详情 https://zb.example.gov.cn/items/{item}"))),
+        "the item's message links to the item: {texts:?}"
+    );
 }

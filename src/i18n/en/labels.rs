@@ -119,6 +119,7 @@ pub const LABELS: Labels = Labels {
         ("supervision.reply", "Supervision order answered"),
         ("webhook.create", "Group robot added"),
         ("webhook.active", "Group robot enabled or disabled"),
+        ("webhook.address", "Group robot address replaced"),
     ],
     notification_fields: &[
         ("supervision_demand", "What is required"),

@@ -168,6 +168,7 @@ pub static CATALOG: Catalog = Catalog {
         "Notification choices saved.",
         "Your password has been changed.",
         "{n} items added from the template.",
+        "The group robot's address was replaced.",
         "This form had been sent already; it was not done again.",
     ],
     account: account::ACCOUNT,

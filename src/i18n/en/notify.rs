@@ -1,6 +1,15 @@
 use crate::i18n::notify::Notify;
 
 pub const NOTIFY: Notify = Notify {
+    calendar_meeting_chaired: "{kind}, chaired by {chair}",
+    calendar_deadline: "{project}: “{title}” is due {deadline}",
+
+    webhooks_admin_only: "A robot's key lets anyone post to its group, so only its last four characters are shown; an administrator adds, replaces or switches off robots.",
+    webhook_replace: "Replace the address",
+    webhook_replace_hint: "After the robot was added again or its key reset in the group, paste the new address here; leave the signing secret empty to keep it.",
+
+    robot_open_link: "Open",
+
     items_assigned_many: "{project}: {count} items assigned to {unit}; the first, “{subject}”, is due {deadline}",
     notice_published_county: "Notice “{subject}” published, naming {count} units",
 

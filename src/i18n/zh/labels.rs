@@ -119,6 +119,7 @@ pub const LABELS: Labels = Labels {
         ("supervision.reply", "回复督办单"),
         ("webhook.create", "添加群机器人"),
         ("webhook.active", "启用或停用群机器人"),
+        ("webhook.address", "更换群机器人地址"),
     ],
     notification_fields: &[
         ("supervision_demand", "督办要求"),

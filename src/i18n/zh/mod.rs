@@ -149,6 +149,7 @@ pub static CATALOG: Catalog = Catalog {
         "已保存通知设置。",
         "密码已修改。",
         "已按模板新增 {n} 个事项。",
+        "已更换群机器人地址。",
         "此表单已提交过，未重复处理。",
     ],
     account: account::ACCOUNT,

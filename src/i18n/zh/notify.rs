@@ -1,6 +1,15 @@
 use crate::i18n::notify::Notify;
 
 pub const NOTIFY: Notify = Notify {
+    calendar_meeting_chaired: "{kind}，{chair}主持",
+    calendar_deadline: "{project}：事项“{title}”的完成期限是{deadline}，请按期办结",
+
+    webhooks_admin_only: "机器人地址中的密钥可向群里发消息，因此只显示末四位；添加、更换或停用机器人由系统管理员操作。",
+    webhook_replace: "更换地址",
+    webhook_replace_hint: "群里重新添加机器人或重置密钥后，把新地址粘贴在这里；加签密钥留空则不变。",
+
+    robot_open_link: "查看详情",
+
     items_assigned_many: "{project}：{count} 个事项交由{unit}办理，最早的“{subject}”完成期限{deadline}",
     notice_published_county: "通报“{subject}”已发布，点名{count}个单位",
 
