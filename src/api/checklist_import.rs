@@ -55,8 +55,10 @@ pub struct ImportResult {
     /// Items created (0 on a dry run).
     created: u64,
     dry_run: bool,
-    /// The items of the file, in order.
+    /// The items of the file created (or that would be), in order.
     items: Vec<ImportedItem>,
+    /// The items of the file whose matter the checklist has already (not created again).
+    skipped: Vec<ImportedItem>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -135,28 +137,31 @@ pub async fn import(
         .into_iter()
         .filter(|i| !q.open_only.unwrap_or(false) || i.state == ItemState::Open)
         .collect();
+    // A matter already on the checklist is skipped, however often a sheet is imported.
+    let lacking = items::lacking(&mut *state.db.acquire().await?, id, &chosen).await?;
+    let (new, skipped): (Vec<_>, Vec<_>) = chosen.into_iter().zip(lacking).partition(|(_, add)| *add);
+    let new: Vec<SheetItem> = new.into_iter().map(|(i, _)| i).collect();
     let created = if dry_run {
         0
     } else {
         let closed_as = ctx.t().sheets.import_closed_as;
-        items::create_many(&state.db, id, &chosen, closed_as, Actor::User(user.id), Some(user.id)).await?
+        items::create_missing(&state.db, id, &new, closed_as, Actor::User(user.id), Some(user.id)).await?
+    };
+    let json = |i: SheetItem| ImportedItem {
+        row: i.row,
+        title: i.title,
+        responsible_unit: i.unit_code,
+        deadline: i.deadline,
+        category: i.category,
+        note: i.note,
+        state: i.state,
+        closed_on: i.closed_on,
     };
     let result = ImportResult {
         created,
         dry_run,
-        items: chosen
-            .into_iter()
-            .map(|i| ImportedItem {
-                row: i.row,
-                title: i.title,
-                responsible_unit: i.unit_code,
-                deadline: i.deadline,
-                category: i.category,
-                note: i.note,
-                state: i.state,
-                closed_on: i.closed_on,
-            })
-            .collect(),
+        items: new.into_iter().map(json).collect(),
+        skipped: skipped.into_iter().map(|(i, _)| json(i)).collect(),
     };
     let status = if dry_run { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(result)).into_response())

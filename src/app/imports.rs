@@ -78,29 +78,35 @@ async fn check_cells(
     Ok(sheet::checklist(rows, &units, category_of, settings.import_rows()))
 }
 
-/// Checks an uploaded checklist for `project` and keeps it for its confirmation.
+/// Checks an uploaded checklist for `project` and keeps it for its confirmation: its items, each
+/// with whether the checklist lacks it (a matter already on it is skipped, however often the
+/// office imports its sheet).
 pub async fn preview_checklist(
     db: &PgPool,
     settings: &Settings,
     user: &CurrentUser,
     project: Uuid,
     bytes: Option<Vec<u8>>,
-) -> AppResult<Result<Preview<Vec<SheetItem>>, Vec<RowError>>> {
+) -> AppResult<Result<Preview<Vec<(SheetItem, bool)>>, Vec<RowError>>> {
     let rows = match sheet_read::read_upload(bytes).await {
         Ok(rows) => rows,
         Err(problem) => return Ok(Err(vec![file_problem(problem)])),
     };
     Ok(match check_cells(db, settings, &rows).await? {
-        Ok(found) => Ok(Preview {
-            import: pending_imports::keep(db, user.id, Some(project), &rows).await?,
-            found,
-        }),
+        Ok(found) => {
+            let lacking = items::lacking(&mut *db.acquire().await?, project, &found).await?;
+            Ok(Preview {
+                import: pending_imports::keep(db, user.id, Some(project), &rows).await?,
+                found: found.into_iter().zip(lacking).collect(),
+            })
+        }
         Err(errors) => Err(errors),
     })
 }
 
-/// Creates the previewed checklist `import` in `project`, once: all its items, or only the open
-/// ones. `closed_as` is the closing note of the items the sheet gives as closed.
+/// Creates the previewed checklist `import` in `project`, once: the items the checklist lacks, all
+/// of them or only the open ones. `closed_as` is the closing note of the items the sheet gives as
+/// closed.
 pub async fn confirm_checklist(
     db: &PgPool,
     settings: &Settings,
@@ -121,7 +127,7 @@ pub async fn confirm_checklist(
         .into_iter()
         .filter(|i| !open_only || i.state == ItemState::Open)
         .collect();
-    let created = items::insert_many(
+    let created = items::insert_missing(
         &mut tx,
         project,
         &chosen,

@@ -302,6 +302,6 @@ pub async fn apply_template(
         .enumerate()
         .map(|(n, (l, deadline, _))| SheetItem::open(n + 1, l.title, l.unit_code, deadline, l.category))
         .collect();
-    let created = items::create_missing(db, project, &candidates, Actor::User(user.id), Some(user.id)).await?;
+    let created = items::create_missing(db, project, &candidates, "", Actor::User(user.id), Some(user.id)).await?;
     Ok(Some(Applied::Done(created)))
 }

@@ -842,22 +842,6 @@ async fn record(
     .await
 }
 
-/// Creates a checked sheet's items at once (all or none), in the states the sheet gives them;
-/// `closed_as` is the closing note (or reason) of the items it gives as done or cancelled. How many.
-pub async fn create_many(
-    pool: &PgPool,
-    project: Uuid,
-    sheet: &[SheetItem],
-    closed_as: &str,
-    actor: Actor<'_>,
-    user: Option<Uuid>,
-) -> Result<u64, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let created = insert_many(&mut tx, project, sheet, closed_as, actor, user).await?;
-    tx.commit().await?;
-    Ok(created)
-}
-
 /// The matters of the project's checklist, every item (done and cancelled too).
 pub async fn titles<'e>(conn: impl sqlx::PgExecutor<'e>, project: Uuid) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT title FROM checklist_items WHERE project_id = $1")
@@ -866,38 +850,63 @@ pub async fn titles<'e>(conn: impl sqlx::PgExecutor<'e>, project: Uuid) -> Resul
         .await
 }
 
-/// Creates those of `candidates` whose matter the project's checklist lacks (domain::template::
-/// missing: every item counts, done and cancelled too), one applier of a project at a time: how many.
-pub async fn create_missing(
-    pool: &PgPool,
+/// Which of `candidates` the project's checklist lacks (domain::template::missing: every item
+/// counts, done and cancelled too).
+pub async fn lacking(
+    conn: &mut PgConnection,
     project: Uuid,
     candidates: &[SheetItem],
+) -> Result<Vec<bool>, sqlx::Error> {
+    let listed = titles(&mut *conn, project).await?;
+    Ok(template::missing(
+        candidates.iter().map(|c| c.title.as_str()),
+        listed.iter().map(String::as_str),
+    ))
+}
+
+/// Creates those of `candidates` whose matter the project's checklist lacks ([`lacking`]), inside
+/// the caller's transaction, one adder to a project at a time: how many. `closed_as` as for
+/// [`insert_many`].
+pub async fn insert_missing(
+    conn: &mut PgConnection,
+    project: Uuid,
+    candidates: &[SheetItem],
+    closed_as: &str,
     actor: Actor<'_>,
     user: Option<Uuid>,
 ) -> Result<u64, sqlx::Error> {
-    let mut tx = pool.begin().await?;
     sqlx::query("SELECT id FROM projects WHERE id = $1 FOR UPDATE")
         .bind(project)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
-    let listed = titles(&mut *tx, project).await?;
-    let add = template::missing(
-        candidates.iter().map(|c| c.title.as_str()),
-        listed.iter().map(String::as_str),
-    );
+    let add = lacking(conn, project, candidates).await?;
     let new: Vec<SheetItem> = candidates
         .iter()
         .zip(add)
         .filter(|(_, add)| *add)
         .map(|(c, _)| c.clone())
         .collect();
-    let created = insert_many(&mut tx, project, &new, "", actor, user).await?;
+    insert_many(conn, project, &new, closed_as, actor, user).await
+}
+
+/// [`insert_missing`] in a transaction of its own.
+pub async fn create_missing(
+    pool: &PgPool,
+    project: Uuid,
+    candidates: &[SheetItem],
+    closed_as: &str,
+    actor: Actor<'_>,
+    user: Option<Uuid>,
+) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let created = insert_missing(&mut tx, project, candidates, closed_as, actor, user).await?;
     tx.commit().await?;
     Ok(created)
 }
 
-/// [`create_many`] inside the caller's transaction (a project created with its checklist, a
-/// confirmed import). Done and cancelled items are closed on the sheet's day, else today in the
+/// Creates a checked sheet's items at once inside the caller's transaction (a project created
+/// with its checklist, a confirmed import), in the states the sheet gives them; `closed_as` is the
+/// closing note (or reason) of the items it gives as done or cancelled. Done and cancelled items are closed on the sheet's day, else today in the
 /// county. Each unit hears of its new open items once: an item alone as one added by hand, several
 /// as one message counting them.
 pub async fn insert_many(

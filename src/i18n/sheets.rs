@@ -78,6 +78,7 @@ pub struct Sheets {
     pub sheet_too_many_items: &'static str,
     pub import_closed_as: &'static str,
     pub import_gone: &'static str,
+    pub import_nothing_new: &'static str,
     pub import_open_only: &'static str,
     pub import_open_only_hint: &'static str,
 }

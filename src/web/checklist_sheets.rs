@@ -42,6 +42,8 @@ pub struct PreviewRow {
     /// The state the sheet gives it, in words, and whether that is closed.
     pub state: &'static str,
     pub closed: bool,
+    /// Its matter is on the checklist already: it is not created again.
+    pub skipped: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -71,8 +73,14 @@ impl ImportPage {
         }
     }
 
+    /// The closed items the confirmation would create.
     fn closed(&self) -> usize {
-        self.preview.iter().filter(|r| r.closed).count()
+        self.preview.iter().filter(|r| r.closed && !r.skipped).count()
+    }
+
+    /// The items the confirmation would create.
+    fn adding(&self) -> usize {
+        self.preview.iter().filter(|r| !r.skipped).count()
     }
 }
 
@@ -111,7 +119,8 @@ pub async fn preview(
             page.preview = preview
                 .found
                 .into_iter()
-                .map(|i| PreviewRow {
+                .map(|(i, add)| PreviewRow {
+                    skipped: !add,
                     row: i.row,
                     unit_name: names.get(&i.unit_code).cloned().unwrap_or_default(),
                     title: i.title,

@@ -135,8 +135,9 @@ async fn a_confirmation_sent_twice_creates_once() {
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(r.text().await.unwrap().contains(zh().sheets.import_gone));
     assert_eq!(titled(&app, project, "宿舍用地报批").await, 1);
-    // An import is its user's: another lead cannot confirm it.
-    let preview = upload(&lead, &path, "清单.csv", office_sheet().into_bytes())
+    // An import is its user's: an official cannot confirm the lead's.
+    let another = office_sheet().replace("宿舍用地报批", "宿舍楼施工许可");
+    let preview = upload(&lead, &path, "清单.csv", another.into_bytes())
         .await
         .text()
         .await
@@ -149,7 +150,7 @@ async fn a_confirmation_sent_twice_creates_once() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert_eq!(titled(&app, project, "宿舍用地报批").await, 1);
+    assert_eq!(titled(&app, project, "宿舍楼施工许可").await, 0);
     let r = official
         .submit(&format!("{path}/confirm"), &[("import", "nonsense")])
         .await;
@@ -387,4 +388,74 @@ async fn a_notes_line_breaks_are_stored_one_way_from_a_sheet_and_a_form() {
     .await
     .unwrap();
     assert_eq!(notes, ["第一行\n第二行", "第一行\n第二行"]);
+}
+
+#[tokio::test]
+async fn the_offices_sheet_imported_again_adds_only_what_is_new() {
+    let app = spawn_demo_app().await;
+    let project = app.project_id(QIXIANG).await;
+    let api = Api::as_user(&app, "lead").await;
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM checklist_items WHERE project_id = $1")
+        .bind(project)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let export = api
+        .get(&format!("/api/v1/projects/{project}/items.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let sheet = format!("{}宿舍用地报批,县自然资源局,2027-01-10,,,,,\n", export);
+    let lead = app.demo_login("lead").await;
+    let path = format!("/projects/{project}/import");
+    let preview = upload(&lead, &path, "清单.csv", sheet.clone().into_bytes())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        preview.contains(&zh().import_preview(1)),
+        "only the new matter is added"
+    );
+    assert!(
+        preview.contains(zh().sheets.apply_template_skipped),
+        "the others are marked skipped"
+    );
+    let r = lead
+        .submit(
+            &format!("{path}/confirm"),
+            &[
+                ("once", hidden(&preview, "once").as_str()),
+                ("import", hidden(&preview, "import").as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM checklist_items WHERE project_id = $1")
+        .bind(project)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(after, before + 1);
+    // The same sheet once more: nothing new, said so, no confirmation offered.
+    let page = upload(&lead, &path, "清单.csv", sheet.clone().into_bytes())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(zh().sheets.import_nothing_new) && !page.contains("/import/confirm"));
+    let form = Form::new().part("file", Part::bytes(sheet.into_bytes()).file_name("a.csv"));
+    let (status, body) = api
+        .json(
+            api.request(
+                reqwest::Method::POST,
+                &format!("/api/v1/projects/{project}/items/import"),
+            )
+            .multipart(form),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["created"], 0);
+    assert_eq!(body["skipped"].as_array().unwrap().len() as i64, after, "{body}");
 }
