@@ -40,6 +40,19 @@ async fn upload(client: &Client, path: &str, name: &str, bytes: Vec<u8>) -> reqw
         .unwrap()
 }
 
+/// A checklist imported through the API.
+async fn api_import(api: &Api, project: Uuid, name: &str, bytes: Vec<u8>) -> (StatusCode, serde_json::Value) {
+    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
+    api.json(
+        api.request(
+            reqwest::Method::POST,
+            &format!("/api/v1/projects/{project}/items/import"),
+        )
+        .multipart(form),
+    )
+    .await
+}
+
 async fn titled(app: &TestApp, project: Uuid, title: &str) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM checklist_items WHERE project_id = $1 AND title = $2")
         .bind(project)
@@ -187,16 +200,7 @@ async fn the_row_limit_is_said_before_the_preview_and_nothing_is_kept() {
     assert_eq!(kept, 0);
     // The API keeps to the same limit.
     let api = Api::as_user(&app, "lead").await;
-    let form = Form::new().part("file", Part::bytes(office_sheet().into_bytes()).file_name("a.csv"));
-    let (status, body) = api
-        .json(
-            api.request(
-                reqwest::Method::POST,
-                &format!("/api/v1/projects/{project}/items/import"),
-            )
-            .multipart(form),
-        )
-        .await;
+    let (status, body) = api_import(&api, project, "a.csv", office_sheet().into_bytes()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["errors"][0]["field"], "file");
 }
@@ -335,17 +339,7 @@ async fn every_export_prints_one_page_wide_and_no_cell_runs_as_a_formula() {
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    let form = Form::new().part("file", Part::bytes(csv.into_bytes()).file_name("c.csv"));
-    let (status, body) = official
-        .json(
-            official
-                .request(
-                    reqwest::Method::POST,
-                    &format!("/api/v1/projects/{target}/items/import"),
-                )
-                .multipart(form),
-        )
-        .await;
+    let (status, body) = api_import(&official, target, "c.csv", csv.into_bytes()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(titled(&app, target, risky).await, 1, "read back as it was typed");
 }
@@ -356,16 +350,7 @@ async fn a_notes_line_breaks_are_stored_one_way_from_a_sheet_and_a_form() {
     let project = app.project_id(QIXIANG).await;
     let api = Api::as_user(&app, "lead").await;
     let csv = "事项,责任单位,完成期限,备注\r\n宿舍用地报批,zrzyj,2027-01-10,\"第一行\r\n第二行\"\r\n";
-    let form = Form::new().part("file", Part::bytes(csv.as_bytes().to_vec()).file_name("a.csv"));
-    let (status, body) = api
-        .json(
-            api.request(
-                reqwest::Method::POST,
-                &format!("/api/v1/projects/{project}/items/import"),
-            )
-            .multipart(form),
-        )
-        .await;
+    let (status, body) = api_import(&api, project, "a.csv", csv.as_bytes().to_vec()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let lead = app.demo_login("lead").await;
     let r = lead
@@ -445,16 +430,7 @@ async fn the_offices_sheet_imported_again_adds_only_what_is_new() {
         .await
         .unwrap();
     assert!(page.contains(zh().sheets.import_nothing_new) && !page.contains("/import/confirm"));
-    let form = Form::new().part("file", Part::bytes(sheet.into_bytes()).file_name("a.csv"));
-    let (status, body) = api
-        .json(
-            api.request(
-                reqwest::Method::POST,
-                &format!("/api/v1/projects/{project}/items/import"),
-            )
-            .multipart(form),
-        )
-        .await;
+    let (status, body) = api_import(&api, project, "a.csv", sheet.into_bytes()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["created"], 0);
     assert_eq!(body["skipped"].as_array().unwrap().len() as i64, after, "{body}");
