@@ -85,6 +85,11 @@ pub struct Catalog {
     pub app_name: &'static str,
     pub app_tagline: &'static str,
     pub skip_to_content: &'static str,
+    /// The phone's menu of the main links, and the navigation's name.
+    pub nav_menu: &'static str,
+    pub nav_main: &'static str,
+    /// A long page's in-page links.
+    pub on_this_page: &'static str,
     pub nav_home: &'static str,
     pub nav_projects: &'static str,
     pub nav_logout: &'static str,

@@ -22,14 +22,14 @@ fn routes_in_router() -> BTreeSet<(String, String)> {
 }
 
 /// One line of the table: the expected answer per role, `own/foreign` when they differ.
-struct Rule {
-    method: String,
-    path: String,
-    expected: HashMap<&'static str, (String, String)>,
+pub(crate) struct Rule {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) expected: HashMap<&'static str, (String, String)>,
     body: Option<String>,
 }
 
-fn rules() -> Vec<Rule> {
+pub(crate) fn rules() -> Vec<Rule> {
     TABLE
         .lines()
         .map(str::trim)
@@ -71,7 +71,7 @@ fn every_route_has_a_rule_and_every_rule_a_route() {
 }
 
 /// The objects a placeholder stands for, own and foreign, per role.
-struct Fixtures {
+pub(crate) struct Fixtures {
     values: HashMap<(&'static str, &'static str), (String, String)>,
 }
 
@@ -83,7 +83,7 @@ impl Fixtures {
     }
 
     /// The path with each `{…}` replaced by the object its preceding segment names.
-    fn fill(&self, path: &str, role: &'static str, foreign: bool) -> String {
+    pub(crate) fn fill(&self, path: &str, role: &'static str, foreign: bool) -> String {
         let segments: Vec<&str> = path.split('/').collect();
         segments
             .iter()
@@ -175,7 +175,7 @@ async fn foreign_project(app: &TestApp, official: &Client) -> Uuid {
     project
 }
 
-async fn fixtures(app: &TestApp, official: &Client) -> Fixtures {
+pub(crate) async fn fixtures(app: &TestApp, official: &Client) -> Fixtures {
     let foreign = foreign_project(app, official).await;
     // Units read the notices that name them: one names the lead's and the member's units, one not.
     for title in ["矩阵测试通报", "矩阵测试通报二"] {

@@ -22,6 +22,8 @@ static BROWSERS: Semaphore = Semaphore::const_new(2);
 #[derive(Clone, Copy)]
 pub enum Screen {
     Desktop,
+    /// A 1366×900 desk, the commonest office screen.
+    Wide,
     Phone,
 }
 
@@ -156,6 +158,26 @@ impl Page {
             .await;
     }
 
+    /// Logs out with the button the screen shows (on a phone it is in the menu).
+    pub async fn logout(&self) {
+        let menu = self.client.find(Locator::Css(".menu summary")).await.unwrap();
+        if menu.is_displayed().await.unwrap() {
+            menu.click().await.unwrap();
+        }
+        let buttons = self
+            .client
+            .find_all(Locator::Css("form[action='/logout'] button"))
+            .await
+            .unwrap();
+        for button in buttons {
+            if button.is_displayed().await.unwrap() {
+                button.click().await.unwrap();
+                return self.wait_for_path("/login").await;
+            }
+        }
+        panic!("no logout button to be seen");
+    }
+
     pub async fn login(&self, username: &str, password: &str) {
         self.goto("/login").await;
         self.type_into("#username", username).await;
@@ -193,6 +215,7 @@ where
     let (mut driver, port) = start_driver().await;
     let (width, height) = match screen {
         Screen::Desktop => (1280, 900),
+        Screen::Wide => (1366, 900),
         Screen::Phone => (390, 844),
     };
     let mut options = json!({

@@ -226,7 +226,7 @@ async fn a_member_on_a_phone_posts_progress_and_submits_an_item_that_is_verified
         );
 
         // It is the dispatch office's turn: it is told, and finds the item at the top of its home.
-        page.submit("/logout").await;
+        page.logout().await;
         page.login("official", DEMO_PASSWORD).await;
         assert_eq!(page.path().await, "/dashboard", "an official's home");
         let bell = page.client.find(Locator::Css(".bell .count")).await.unwrap();

@@ -11,6 +11,7 @@ mod cli;
 mod cluster;
 mod contract;
 mod engine;
+mod every_page;
 mod evidence;
 mod faults;
 mod hardening;
