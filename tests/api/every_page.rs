@@ -102,6 +102,29 @@ async fn audit(page: &Page, path: &str, axe: &str) -> Vec<String> {
     found
 }
 
+/// A page's screenshot name: its path, ids as `id`.
+fn slug(path: &str) -> String {
+    let slug = path
+        .trim_matches('/')
+        .split('/')
+        .map(|s| if s.len() == 36 { "id" } else { s })
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() { "home".into() } else { slug }
+}
+
+/// Each problem once, with how many pages have it and one of them (the header's are on all).
+fn by_problem(found: Vec<(String, String)>) -> Vec<String> {
+    let mut pages: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (problem, path) in found {
+        pages.entry(problem).or_default().push(path);
+    }
+    pages
+        .into_iter()
+        .map(|(problem, on)| format!("{problem} — on {} page(s), e.g. {}", on.len(), on[0]))
+        .collect()
+}
+
 async fn every_page_of(role: &'static str) {
     let app = spawn_demo_app().await;
     let official = app.demo_login("official").await;
@@ -124,23 +147,17 @@ async fn every_page_of(role: &'static str) {
                 let mut wrong = Vec::new();
                 for path in &paths {
                     let found = audit(&page, path, &axe).await;
-                    let slug: String = path
-                        .trim_matches('/')
-                        .split('/')
-                        .map(|s| if s.len() == 36 { "id" } else { s })
-                        .collect::<Vec<_>>()
-                        .join("-");
-                    let slug = if slug.is_empty() { "home".to_string() } else { slug };
                     if let Ok(png) = page.client.screenshot().await {
-                        std::fs::write(dir.join(format!("{role}-{slug}-{label}.png")), png).unwrap();
+                        std::fs::write(dir.join(format!("{role}-{}-{label}.png", slug(path))), png).unwrap();
                     }
-                    wrong.extend(found.into_iter().map(|f| format!("{path}: {f}")));
+                    wrong.extend(found.into_iter().map(|f| (f, path.clone())));
                 }
+                let report = by_problem(wrong);
                 assert!(
-                    wrong.is_empty(),
+                    report.is_empty(),
                     "{role} on a {label}: {} problems\n{}",
-                    wrong.len(),
-                    wrong.join("\n")
+                    report.len(),
+                    report.join("\n")
                 );
             },
         )
