@@ -317,3 +317,72 @@ async fn the_offices_forms_say_what_they_did() {
         assert!(page.contains(&said(done)), "{action}: {}", said(done));
     }
 }
+
+/// Every field error the page shows has an id, and a field that is `aria-invalid` names it in its
+/// `aria-describedby`: a screen reader reads the error with the field.
+fn errors_are_tied_to_their_fields(page: &str, form: &str) {
+    let mut shown = 0;
+    for part in page.split("class=\"field-error\"").skip(1) {
+        shown += 1;
+        let id = part
+            .strip_prefix(" id=\"")
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("{form}: a field error without an id: {}", &part[..part.len().min(80)]));
+        assert!(
+            page.contains(&format!("aria-invalid=\"true\" aria-describedby=\"{id}\"")),
+            "{form}: no field is tied to {id}"
+        );
+    }
+    assert!(shown > 0, "{form}: the bad input shows an error");
+}
+
+#[tokio::test]
+async fn every_field_error_is_announced_with_its_field() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let r = official
+        .submit(
+            "/projects",
+            &[
+                ("name", ""),
+                ("company", "某公司"),
+                ("lead_unit", "gxj"),
+                ("planned_signed", "2026-13-40"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    errors_are_tied_to_their_fields(&r.text().await.unwrap(), "the project form");
+    let r = official
+        .submit(
+            "/account/password",
+            &[("current", "wrong"), ("new", "short"), ("again", "other")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    errors_are_tied_to_their_fields(&r.text().await.unwrap(), "the password form");
+    let admin = app.demo_login("admin").await;
+    let r = admin
+        .submit(
+            "/templates",
+            &[
+                ("name", "技改"),
+                ("line_title", "节能审查"),
+                ("line_unit", "nope"),
+                ("line_category", "other"),
+                ("line_offset", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    errors_are_tied_to_their_fields(&r.text().await.unwrap(), "the template form");
+    let item: uuid::Uuid = sqlx::query_scalar("SELECT id FROM checklist_items WHERE state = 'open' LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let r = official
+        .submit(&format!("/items/{item}/updates"), &[("body", " ")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    errors_are_tied_to_their_fields(&r.text().await.unwrap(), "the progress form");
+}
