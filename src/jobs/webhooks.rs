@@ -1,10 +1,12 @@
 //! The webhook worker: sends the outbox's due deliveries to the group robots, retrying failures
 //! with exponential back-off (domain::notification::retry_after_secs) until they are accepted.
-//! Each robot is sent to on its own, several robots at once, so a robot that hangs delays only
-//! its own messages; a robot gets at most 20 a minute (its service's limit), one after another.
+//! Each robot is sent to in a turn of its own, several robots at once, and a new turn starts for
+//! any robot whose last one is over, so a robot that hangs delays only its own messages; a robot
+//! gets at most 20 a minute (its service's limit), one after another.
 //! Each delivery is claimed and its outcome recorded in one transaction, so a restart or a second
 //! instance never sends an accepted delivery again. It also prunes old login attempts.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,21 +63,70 @@ pub fn client() -> Sender {
     }
 }
 
-/// Sends every delivery that is due now, once each, each robot on its own.
-pub async fn run_once(pool: &PgPool, sender: &Sender) -> anyhow::Result<Sent> {
-    let robots = webhooks::due_robots(pool).await?;
-    let at_once = Arc::new(Semaphore::new(ROBOTS_AT_ONCE));
-    let mut running = JoinSet::new();
-    for (robot, recent) in robots {
-        let (pool, sender, at_once) = (pool.clone(), sender.clone(), at_once.clone());
-        running.spawn(async move {
-            let _turn = at_once.acquire_owned().await?;
-            send_to(&pool, &sender, robot, robot_allowance(recent)).await
-        });
+/// The robots being sent to, each in a task of its own, at most [`ROBOTS_AT_ONCE`] at a time.
+struct Robots {
+    pool: PgPool,
+    sender: Sender,
+    at_once: Arc<Semaphore>,
+    running: JoinSet<anyhow::Result<Sent>>,
+    busy: HashMap<tokio::task::Id, Uuid>,
+}
+
+impl Robots {
+    fn new(pool: &PgPool, sender: &Sender) -> Robots {
+        Robots {
+            pool: pool.clone(),
+            sender: sender.clone(),
+            at_once: Arc::new(Semaphore::new(ROBOTS_AT_ONCE)),
+            running: JoinSet::new(),
+            busy: HashMap::new(),
+        }
     }
+
+    /// Starts a turn for every robot with deliveries due that has none running.
+    async fn start_due(&mut self) -> anyhow::Result<()> {
+        for (robot, recent) in webhooks::due_robots(&self.pool).await? {
+            if self.busy.values().any(|r| *r == robot) {
+                continue;
+            }
+            let (pool, sender, at_once) = (self.pool.clone(), self.sender.clone(), self.at_once.clone());
+            let task = self.running.spawn(async move {
+                let _turn = at_once.acquire_owned().await?;
+                send_to(&pool, &sender, robot, robot_allowance(recent)).await
+            });
+            self.busy.insert(task.id(), robot);
+        }
+        Ok(())
+    }
+
+    /// What a finished turn did (`None` when none has finished; waits for one when `wait`).
+    async fn finished(&mut self, wait: bool) -> Option<anyhow::Result<Sent>> {
+        let done = if wait {
+            self.running.join_next_with_id().await?
+        } else {
+            self.running.try_join_next_with_id()?
+        };
+        Some(match done {
+            Ok((id, sent)) => {
+                self.busy.remove(&id);
+                sent
+            }
+            Err(e) => {
+                self.busy.remove(&e.id());
+                Err(anyhow::anyhow!("a robot's turn failed: {e}"))
+            }
+        })
+    }
+}
+
+/// Sends every delivery that is due now, once each, each robot on its own; returns when all
+/// robots' turns are over.
+pub async fn run_once(pool: &PgPool, sender: &Sender) -> anyhow::Result<Sent> {
+    let mut robots = Robots::new(pool, sender);
+    robots.start_due().await?;
     let mut sent = Sent::default();
-    while let Some(done) = running.join_next().await {
-        let one = done??;
+    while let Some(one) = robots.finished(true).await {
+        let one = one?;
         sent.delivered += one.delivered;
         sent.failed += one.failed;
     }
@@ -133,15 +184,21 @@ async fn send_to(pool: &PgPool, sender: &Sender, robot: Uuid, allowance: i64) ->
     Ok(sent)
 }
 
-/// Runs until `stop` turns true.
+/// Runs until `stop` turns true: every few seconds, a turn for each robot with deliveries due and
+/// none running, so a robot that hangs never holds back another's next message.
 pub async fn run_forever(pool: PgPool, public_url: Option<String>, mut stop: watch::Receiver<bool>) {
-    let http = client().linking(public_url);
+    let mut robots = Robots::new(&pool, &client().linking(public_url));
     let mut ticks = 0u64;
     loop {
-        match run_once(&pool, &http).await {
-            Ok(s) if s != Sent::default() => tracing::info!("webhooks: {} sent, {} failed", s.delivered, s.failed),
-            Ok(_) => {}
-            Err(e) => tracing::warn!("webhook delivery failed: {e:#}"),
+        while let Some(one) = robots.finished(false).await {
+            match one {
+                Ok(s) if s != Sent::default() => tracing::info!("webhooks: {} sent, {} failed", s.delivered, s.failed),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("webhook delivery failed: {e:#}"),
+            }
+        }
+        if let Err(e) = robots.start_due().await {
+            tracing::warn!("cannot look for due webhook deliveries: {e:#}");
         }
         // About hourly.
         if ticks.is_multiple_of(720)
@@ -150,11 +207,14 @@ pub async fn run_forever(pool: PgPool, public_url: Option<String>, mut stop: wat
             tracing::warn!("cannot prune login attempts: {e:#}");
         }
         ticks += 1;
-        tokio::select! {
-            _ = stop.changed() => return,
-            () = tokio::time::sleep(POLL) => {}
-        }
-        if *stop.borrow() {
+        let stopping = tokio::select! {
+            changed = stop.changed() => changed.is_err() || *stop.borrow(),
+            () = tokio::time::sleep(POLL) => false,
+        };
+        if stopping {
+            // A message being sent is recorded as sent before the worker stops (a turn ends at
+            // its robot's first refusal, so this waits at most one timeout per robot).
+            while robots.finished(true).await.is_some() {}
             return;
         }
     }

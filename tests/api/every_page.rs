@@ -1,6 +1,6 @@
 //! Every page of the router, for every role that may see it, on a 390×844 phone and a 1366×900
 //! desk, in a real browser: nothing scrolls sideways or is wider than the window, every link and
-//! control is at least 24×24, no text is clipped or squeezed to a character a line, and axe-core
+//! control is at least 24×24 (a primary action 44×44), no text is clipped or squeezed to a character a line, and axe-core
 //! finds nothing serious or critical. The pages come from the router's own table (through the
 //! authorization matrix, with real ids); a screenshot of each is kept in `target/screens/`.
 
@@ -76,6 +76,7 @@ for (const e of document.querySelectorAll('a[href], button, input:not([type=hidd
   if (!shown(e) || e.closest('.skip')) continue;
   const r = e.getBoundingClientRect();
   if (r.width < 23.5 || r.height < 23.5) out.push(`smaller than 24×24: ${name(e)} ${Math.round(r.width)}×${Math.round(r.height)}`);
+  else if (e.matches('.primary') && (r.width < 43.5 || r.height < 43.5)) out.push(`a primary action smaller than 44×44: ${name(e)} ${Math.round(r.width)}×${Math.round(r.height)}`);
 }
 return out;
 "#;

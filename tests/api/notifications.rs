@@ -1486,3 +1486,46 @@ async fn the_countys_robot_hears_of_a_notice_once_and_every_message_links_to_its
         "the item's message links to the item: {texts:?}"
     );
 }
+
+#[tokio::test]
+async fn the_running_worker_keeps_sending_while_a_robot_hangs_and_stops_when_told() {
+    let app = spawn_demo_app().await;
+    let day = today(&app).await;
+    recompute_as_of(&app, None).await;
+    let (slow_url, slow) = spawn_held_robot().await;
+    let (fast_url, fast) = spawn_robot(0).await;
+    let admin = Api::as_user(&app, "admin").await;
+    for body in [
+        json!({"url": slow_url, "format": "wecom", "unit": "zrzyj"}),
+        json!({"url": fast_url, "format": "wecom"}),
+    ] {
+        assert_eq!(admin.post("/api/v1/webhooks", body).await.0, StatusCode::CREATED);
+    }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(webhooks::run_forever(app.pool.clone(), None, stopped));
+    let got = |n: usize| {
+        let fast = fast.clone();
+        async move {
+            for _ in 0..300 {
+                if fast.got.lock().unwrap().len() >= n {
+                    return true;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            false
+        }
+    };
+    // The unit's robot takes the first message and hangs; the county's gets it.
+    add_item(&app, JINZHU, "zrzyj", "矿区道路用地报批", day - days(1)).await;
+    recompute_as_of(&app, None).await;
+    assert!(got(1).await, "the county's robot got the first message");
+    // A later message, for another unit: the county's robot gets it while the other still hangs.
+    add_item(&app, JINZHU, "fgw", "能评报告审查", day - days(1)).await;
+    recompute_as_of(&app, None).await;
+    assert!(got(2).await, "the county's robot got the next message");
+    assert_eq!(*slow.answered.lock().unwrap(), 0, "the unit's robot has not answered");
+    slow.release.notify_one();
+    // Stopping waits for the turns under way, and ends.
+    stop.send(true).unwrap();
+    worker.await.unwrap();
+}
