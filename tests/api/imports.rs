@@ -40,6 +40,19 @@ async fn upload(client: &Client, path: &str, name: &str, bytes: Vec<u8>) -> reqw
         .unwrap()
 }
 
+/// The preview's confirmation, sent as the page's form sends it.
+async fn confirm(client: &Client, import_page: &str, preview: &str) -> reqwest::Response {
+    client
+        .submit(
+            &format!("{import_page}/confirm"),
+            &[
+                ("once", hidden(preview, "once").as_str()),
+                ("import", hidden(preview, "import").as_str()),
+            ],
+        )
+        .await
+}
+
 /// A checklist imported through the API.
 async fn api_import(api: &Api, project: Uuid, name: &str, bytes: Vec<u8>) -> (StatusCode, serde_json::Value) {
     let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
@@ -89,15 +102,7 @@ async fn the_offices_own_sheet_imports_in_one_go_and_each_unit_hears_once() {
         preview.contains(&zh().import_preview(4)),
         "four items, the title line and 序号 ignored"
     );
-    let r = lead
-        .submit(
-            &format!("{path}/confirm"),
-            &[
-                ("once", hidden(&preview, "once").as_str()),
-                ("import", hidden(&preview, "import").as_str()),
-            ],
-        )
-        .await;
+    let r = confirm(&lead, &path, &preview).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(titled(&app, project, "林地占用审核").await, 1);
     // 县自然资源局 has three new items: one message counting them, leading to the checklist.
@@ -407,15 +412,7 @@ async fn the_offices_sheet_imported_again_adds_only_what_is_new() {
         preview.contains(zh().sheets.apply_template_skipped),
         "the others are marked skipped"
     );
-    let r = lead
-        .submit(
-            &format!("{path}/confirm"),
-            &[
-                ("once", hidden(&preview, "once").as_str()),
-                ("import", hidden(&preview, "import").as_str()),
-            ],
-        )
-        .await;
+    let r = confirm(&lead, &path, &preview).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let after: i64 = sqlx::query_scalar("SELECT count(*) FROM checklist_items WHERE project_id = $1")
         .bind(project)

@@ -1369,20 +1369,27 @@ async fn spawn_held_robot() -> (String, HeldRobot) {
     (format!("http://{addr}/robot/send?key=slow"), r)
 }
 
-#[tokio::test]
-async fn a_robot_that_hangs_holds_back_only_its_own_messages() {
-    let app = spawn_demo_app().await;
-    let day = today(&app).await;
-    recompute_as_of(&app, None).await;
+/// A robot of 县自然资源局 that hangs and a county-wide one that answers, set up after the demo's
+/// own colours were announced.
+async fn hanging_and_county_robots(app: &TestApp) -> (HeldRobot, Robot) {
+    recompute_as_of(app, None).await;
     let (slow_url, slow) = spawn_held_robot().await;
     let (fast_url, fast) = spawn_robot(0).await;
-    let admin = Api::as_user(&app, "admin").await;
+    let admin = Api::as_user(app, "admin").await;
     for body in [
         json!({"url": slow_url, "format": "wecom", "unit": "zrzyj"}),
         json!({"url": fast_url, "format": "wecom"}),
     ] {
         assert_eq!(admin.post("/api/v1/webhooks", body).await.0, StatusCode::CREATED);
     }
+    (slow, fast)
+}
+
+#[tokio::test]
+async fn a_robot_that_hangs_holds_back_only_its_own_messages() {
+    let app = spawn_demo_app().await;
+    let day = today(&app).await;
+    let (slow, fast) = hanging_and_county_robots(&app).await;
     add_item(&app, JINZHU, "zrzyj", "矿区道路用地报批", day - days(1)).await;
     recompute_as_of(&app, None).await;
     // The hanging robot's message is the most overdue: a worker sending one after another would
@@ -1491,16 +1498,7 @@ async fn the_countys_robot_hears_of_a_notice_once_and_every_message_links_to_its
 async fn the_running_worker_keeps_sending_while_a_robot_hangs_and_stops_when_told() {
     let app = spawn_demo_app().await;
     let day = today(&app).await;
-    recompute_as_of(&app, None).await;
-    let (slow_url, slow) = spawn_held_robot().await;
-    let (fast_url, fast) = spawn_robot(0).await;
-    let admin = Api::as_user(&app, "admin").await;
-    for body in [
-        json!({"url": slow_url, "format": "wecom", "unit": "zrzyj"}),
-        json!({"url": fast_url, "format": "wecom"}),
-    ] {
-        assert_eq!(admin.post("/api/v1/webhooks", body).await.0, StatusCode::CREATED);
-    }
+    let (slow, fast) = hanging_and_county_robots(&app).await;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(webhooks::run_forever(app.pool.clone(), None, stopped));
     let got = |n: usize| {
