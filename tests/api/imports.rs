@@ -55,15 +55,7 @@ async fn confirm(client: &Client, import_page: &str, preview: &str) -> reqwest::
 
 /// A checklist imported through the API.
 async fn api_import(api: &Api, project: Uuid, name: &str, bytes: Vec<u8>) -> (StatusCode, serde_json::Value) {
-    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
-    api.json(
-        api.request(
-            reqwest::Method::POST,
-            &format!("/api/v1/projects/{project}/items/import"),
-        )
-        .multipart(form),
-    )
-    .await
+    crate::sheets::import_with(api, project, name, bytes, "").await
 }
 
 async fn titled(app: &TestApp, project: Uuid, title: &str) -> i64 {

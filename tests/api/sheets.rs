@@ -50,7 +50,14 @@ async fn import(api: &Api, project: Uuid, name: &str, bytes: Vec<u8>, dry_run: b
     import_with(api, project, name, bytes, query).await
 }
 
-async fn import_with(api: &Api, project: Uuid, name: &str, bytes: Vec<u8>, query: &str) -> (StatusCode, Value) {
+/// A checklist imported through the API, with `query` (`?dry_run=true`, `?open_only=true`).
+pub(crate) async fn import_with(
+    api: &Api,
+    project: Uuid,
+    name: &str,
+    bytes: Vec<u8>,
+    query: &str,
+) -> (StatusCode, Value) {
     let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
     api.json(
         api.request(
