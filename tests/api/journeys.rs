@@ -358,12 +358,13 @@ async fn an_official_schedules_a_meeting_records_a_decision_publishes_and_prints
             let preview = page.text().await;
             assert!(preview.contains("请各责任单位按期办结。") && preview.contains("协调供电公司完成专线接入"));
             page.submit("/publish").await;
+            // The preview has the notice's foot too: wait for the notice's own address.
+            page.wait_for_path("/notices/").await;
             page.client
                 .wait()
                 .for_element(Locator::Css(".notice-foot"))
                 .await
                 .unwrap();
-            assert!(page.path().await.starts_with("/notices/"), "on the published notice");
             let notice = page.text().await;
             assert!(notice.contains("请各责任单位按期办结。") && notice.contains("祺祥项目现场调度会"));
             assert!(notice.contains("年第") && notice.contains("期"), "a numbered notice");
