@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::auth::password;
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::settings;
+use crate::domain::investment::{Month, reporting_month};
 use crate::domain::lifecycle::Stage;
 use crate::domain::role::Role;
 use crate::web::login::DEMO_PASSWORD;
@@ -486,10 +487,79 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<()> {
     }
     insert_meetings(&mut tx, &project_ids, &day, &users).await?;
     insert_requests(&mut tx, project_ids[4], &day, &users).await?;
+    insert_investment(&mut tx, &project_ids, today, &users).await?;
     sqlx::query("UPDATE settings SET demo_seeded_at = now()")
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Each project's year plan (万元), where it stands against the time line (points) through the
+/// month being reported, and the month construction was planned to start; 祺祥 has reported up
+/// to the month before and its investor drafted the month being reported, for the lead to file.
+const PLANS: [(i64, f64, Option<i32>); 5] = [
+    (8_000, 12.0, None),
+    (15_000, -5.0, Some(3)),
+    (12_000, -35.0, Some(4)),
+    (20_000, -20.0, Some(8)),
+    (36_000, 0.0, Some(2)),
+];
+
+/// Plans of the year of the month being reported, and confirmed reports through it, so that every
+/// investment colour shows.
+async fn insert_investment(
+    tx: &mut PgConnection,
+    project_ids: &[Uuid],
+    today: NaiveDate,
+    users: &DemoUsers,
+) -> anyhow::Result<()> {
+    let month = reporting_month(today);
+    let m = i64::from(month.number());
+    for (i, (annual, points, start)) in PLANS.iter().enumerate() {
+        let project = project_ids[i];
+        sqlx::query(
+            "INSERT INTO investment_plans (project_id, year, annual, planned_start_month, updated_by)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(project)
+        .bind(month.year())
+        .bind(*annual as f64)
+        .bind(start)
+        .bind(users.official)
+        .execute(&mut *tx)
+        .await?;
+        // 祺祥 has the month being reported still to file.
+        let reported = if i == 4 { m - 1 } else { m };
+        let share = (m as f64 / 12.0 + points / 100.0).max(0.0) * reported as f64 / m as f64;
+        let total = (*annual as f64 * share * 100.0).round() as i64;
+        for n in 1..=reported {
+            // Even months, the remainder in the last one (in hundredths of 万元).
+            let amount = total / reported + if n == reported { total % reported } else { 0 };
+            let first = Month::new(month.year(), n as u32).map(Month::first_day);
+            sqlx::query(
+                "INSERT INTO monthly_reports (project_id, month, completed, progress, confirmed, drafted_by,
+                                              confirmed_by, confirmed_at)
+                 VALUES ($1, $2, $3::numeric / 100, $4, true, $5, $5, now())",
+            )
+            .bind(project)
+            .bind(first)
+            .bind(amount)
+            .bind(format!("按计划推进（{n}月）"))
+            .bind(users.lead)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    sqlx::query(
+        "INSERT INTO monthly_reports (project_id, month, completed, progress, problems, drafted_by)
+         VALUES ($1, $2, 2800, '二期主体厂房封顶，设备基础施工中', '110kV 专线接入待供电公司批复', $3)",
+    )
+    .bind(project_ids[4])
+    .bind(month.first_day())
+    .bind(users.investor)
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

@@ -25,9 +25,9 @@ use crate::web::middleware as pipeline;
 use crate::web::upload::UPLOAD_BODY_LIMIT;
 use crate::web::{
     AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, attachments, calendar, ceiling, checklist_from_template,
-    checklist_sheets, checklist_templates, dashboard, health, inbox, item_forms, items, lang, list_sheets, login,
-    meetings, notice_xlsx, notices, once, portal, project_forms, project_history, project_import, projects, rankings,
-    requests, settings, since, supervision, units, verifications, webhooks,
+    checklist_sheets, checklist_templates, dashboard, health, inbox, investment, item_forms, items, lang, list_sheets,
+    login, meetings, monthly, notice_xlsx, notices, once, portal, project_forms, project_history, project_import,
+    projects, rankings, requests, settings, since, supervision, units, verifications, webhooks,
 };
 
 /// A router that keeps its own table: every (method, path) it serves, as declared, so that the
@@ -142,6 +142,14 @@ fn app_routes() -> Table {
         .post("/calendar", calendar::renew)
         .post("/calendar/revoke", calendar::revoke)
         .get("/dashboard", dashboard::show)
+        .get("/investment", investment::county)
+        .get("/projects/{id}/investment", investment::project)
+        .post("/projects/{id}/plan", investment::save_plan)
+        .post("/projects/{id}/monthly-reports", investment::report)
+        .post("/monthly-reports/{id}/confirm", investment::confirm)
+        .get("/monthly/{month}", monthly::show)
+        .post("/monthly/{month}/freeze", monthly::freeze)
+        .get("/monthly/{month}/xlsx", monthly::xlsx)
         .get("/meetings", meetings::list)
         .post("/meetings", meetings::create)
         .get("/meetings/new", meetings::new)

@@ -4,6 +4,7 @@
 pub mod attachments;
 pub mod checklist_export;
 pub mod checklist_import;
+pub mod investment;
 pub mod items;
 pub mod meetings;
 pub mod notifications;
@@ -215,6 +216,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::inbox))
         .routes(routes!(notifications::create))
         .routes(routes!(notifications::deliveries))
+        .routes(routes!(investment::put_plan))
+        .routes(routes!(investment::report))
+        .routes(routes!(investment::figures))
+        .routes(routes!(investment::freeze))
+        .routes(routes!(investment::statement))
 }
 
 /// The operations that take files, under the upload body limit.

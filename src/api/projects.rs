@@ -45,7 +45,7 @@ pub async fn list(
     Ok(Json(
         rows.into_iter()
             .map(|p| ProjectListEntry {
-                status: p.colour(today, th),
+                status: p.overall(today, th).0,
                 id: p.id,
                 name: p.name,
                 company: p.company,
@@ -76,9 +76,15 @@ pub struct Project {
     /// Total investment in 10,000 yuan (万元).
     total_investment_wan: Option<i64>,
     stage: Stage,
+    /// The worse of the checklist's colour and the investment's.
     status: Colour,
     /// Why the project has its colour, in the caller's language.
     status_reason: String,
+    /// The colour of its open items alone.
+    checklist_status: Colour,
+    /// Its investment against the time line, as judged today; null without a plan (or when the
+    /// county does not count investment in colours).
+    investment_status: Option<Colour>,
     open_items: i64,
     red_items: i64,
     yellow_items: i64,
@@ -102,12 +108,15 @@ pub async fn show(
 async fn project_json(state: &AppState, ctx: &RequestContext, user: &CurrentUser, id: Uuid) -> AppResult<Project> {
     let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
-    let p: ProjectSummary = crate::app::projects::visible(&state.db, &settings, user, id).await?;
+    let mut p: ProjectSummary = crate::app::projects::visible(&state.db, &settings, user, id).await?;
+    p.investment = crate::app::investment::panel(&state.db, &settings, id).await?.judged;
     let member_units = projects::task_force_people(&state.db, id).await?.member_units;
     let row = crate::web::rows::ProjectRow::from_summary(&p, ctx.t(), today, th);
     Ok(Project {
         status: row.colour,
         status_reason: row.reason,
+        checklist_status: p.colour(today, th),
+        investment_status: p.investment.map(|j| j.colour),
         id: p.id,
         name: p.name,
         company: p.company,

@@ -22,6 +22,8 @@ pub struct TodoEntry {
     item_id: Option<Uuid>,
     /// The request it is about (sections of requests).
     request_id: Option<Uuid>,
+    /// The project it is about (a month's report to file).
+    project_id: Option<Uuid>,
     /// When it became the caller's turn, or its deadline.
     day: NaiveDate,
 }
@@ -57,15 +59,17 @@ pub async fn list(
                     .entries
                     .into_iter()
                     .map(|e| {
-                        let (item_id, request_id) = match p.section.target() {
-                            Target::Item => (Some(e.target), None),
-                            Target::Request => (None, Some(e.target)),
+                        let (item_id, request_id, project_id) = match p.section.target() {
+                            Target::Item => (Some(e.target), None, None),
+                            Target::Request => (None, Some(e.target), None),
+                            Target::Project => (None, None, Some(e.target)),
                         };
                         TodoEntry {
                             title: e.title,
                             project: e.project,
                             item_id,
                             request_id,
+                            project_id,
                             day: e.day,
                         }
                     })

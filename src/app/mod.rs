@@ -5,6 +5,7 @@
 
 pub mod attachments;
 pub mod imports;
+pub mod investment;
 pub mod items;
 pub mod meetings;
 pub mod notices;

@@ -17,7 +17,7 @@ pub const SHOWN: i64 = 5;
 pub struct Entry {
     pub title: String,
     pub project: String,
-    /// The item or the request.
+    /// The item, the request or the project.
     pub target: Uuid,
     /// When it became the caller's turn, or its deadline.
     pub day: NaiveDate,
@@ -37,6 +37,7 @@ fn asking<'a>(settings: &'a Settings, user: &CurrentUser) -> Asking<'a> {
         today: settings.today(),
         due_soon_days: settings.due_soon_days,
         time_zone: &settings.time_zone,
+        report_due_day: settings.report_due_day,
     }
 }
 

@@ -46,6 +46,18 @@ pub fn may_change_item(user: &CurrentUser, on_task_force: bool, responsible_unit
     }
 }
 
+/// Setting a project's investment plan and reporting (or confirming) its months: an official, or
+/// a lead of the project's task force (its liaison).
+pub fn may_report_investment(user: &CurrentUser, on_task_force: bool) -> bool {
+    may_edit_checklist(user, on_task_force)
+}
+
+/// The project company drafts its month's figures for the task force to confirm (the project
+/// scope keeps them to their own projects).
+pub fn may_draft_investment(user: &CurrentUser) -> bool {
+    user.role == Role::Investor
+}
+
 /// The queue of submitted items waiting for verification: those who verify, officials for every
 /// project and leads for their task forces' (the query applies the project scope).
 pub fn may_verify_somewhere(user: &CurrentUser) -> bool {

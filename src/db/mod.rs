@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cluster;
 pub mod constraint;
 pub mod form_keys;
+pub mod investment;
 pub mod investors;
 pub mod items;
 pub mod meetings;

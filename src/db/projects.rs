@@ -13,6 +13,7 @@ use super::items::{UPDATES, Update};
 use super::requests::{LISTED, Request, SELECT as REQUESTS};
 use super::scope::{in_scope, scope_params};
 use crate::domain::access::ProjectScope;
+use crate::domain::investment::{self, Decider, Judged};
 use crate::domain::lifecycle::Stage;
 use crate::domain::project_list::{Sort, SortKeys};
 use crate::domain::status::{self, Colour, Thresholds};
@@ -42,6 +43,10 @@ pub struct ProjectSummary {
     pub worst_unit: Option<String>,
     /// Rows matching the list's filters across all pages.
     pub total: i64,
+    /// Its investment colour as judged today (none without a plan, or with the rule off): set by
+    /// whoever reads the summary, from `db::investment`.
+    #[sqlx(skip)]
+    pub investment: Option<Judged>,
 }
 
 impl ProjectSummary {
@@ -52,6 +57,7 @@ impl ProjectSummary {
             worst_deadline: self.worst_deadline,
             total_investment_wan: self.total_investment_wan,
             stage: self.stage,
+            colour: self.overall_by_counts(),
             name: &self.name,
             id: self.id,
         }
@@ -72,8 +78,19 @@ impl ProjectSummary {
         }
     }
 
+    /// Its checklist colour: the colour of its worst open item.
     pub fn colour(&self, today: NaiveDate, t: Thresholds) -> Colour {
         status::project_colour(self.worst_overdue_days(today).map(|d| status::colour_for_overdue(d, t)))
+    }
+
+    /// Its overall colour: the worse of its checklist colour and its investment colour, and which.
+    pub fn overall(&self, today: NaiveDate, t: Thresholds) -> (Colour, Decider) {
+        investment::overall_colour(self.colour(today, t), self.investment.map(|j| j.colour))
+    }
+
+    /// The overall colour by the engine's counts: what the list filters and sorts by.
+    fn overall_by_counts(&self) -> Colour {
+        investment::overall_colour(self.colour_by_counts(), self.investment.map(|j| j.colour)).0
     }
 }
 
@@ -149,7 +166,7 @@ impl ListQuery {
             .iter()
             .filter(|p| visible.is_none_or(|v| v.contains(&p.id)))
             .filter(|p| self.stage.is_none_or(|s| p.stage == s))
-            .filter(|p| self.colour.is_none_or(|c| p.colour_by_counts() == c))
+            .filter(|p| self.colour.is_none_or(|c| p.overall_by_counts() == c))
             .filter(|p| self.park.is_none() || p.park == self.park)
             .filter(|p| {
                 text.is_none()
@@ -474,6 +491,7 @@ mod tests {
             worst_deadline: deadline.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()),
             worst_unit: None,
             total: 0,
+            investment: None,
         }
     }
 
@@ -542,6 +560,35 @@ mod tests {
             ids,
             [twins[0].id, twins[1].id],
             "equal rows keep one order, so pages never overlap"
+        );
+    }
+
+    #[test]
+    fn a_project_behind_the_time_line_lists_and_filters_by_its_overall_colour() {
+        let mut all = sample();
+        // 甲 has no open item, but its investment is 35 points behind the time line.
+        all[0].investment = Some(Judged {
+            month: crate::domain::investment::Month::new(2026, 11).unwrap(),
+            colour: Colour::Red,
+            deviation: -35.0,
+        });
+        let order = names(&query(Sort::Colour).select(&all, None).0).join("");
+        assert_eq!(
+            order, "丁丙甲乙戊",
+            "red by investment sorts with the reds, after more red items"
+        );
+        let mut red = query(Sort::Colour);
+        red.colour = Some(Colour::Red);
+        assert_eq!(names(&red.select(&all, None).0).join(""), "丁丙甲");
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert_eq!(
+            all[0].overall(today, Thresholds::default()),
+            (Colour::Red, Decider::Investment)
+        );
+        assert_eq!(
+            all[0].colour(today, Thresholds::default()),
+            Colour::Green,
+            "its checklist stays green"
         );
     }
 

@@ -13,6 +13,7 @@ use sqlx::PgPool;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
+use super::investment::CountyYears;
 use super::projects::{self, ListQuery, ProjectSummary};
 use super::requests::{self, Fact, Request};
 use super::standings::{self, ColourCount, Entry, FlaggedItem, Snapshot, StageCount, UnitStanding};
@@ -44,6 +45,9 @@ pub struct RunView {
     pub request_facts: Vec<Fact>,
     /// Every project with its figures, worst first: what the projects lists select from.
     pub projects: Arc<Vec<ProjectSummary>>,
+    /// Every project's investment year, for the dashboard's figures (plans and reports wake the
+    /// engine like checklist changes).
+    pub investment: Arc<CountyYears>,
 }
 
 impl RunView {
@@ -58,6 +62,13 @@ impl RunView {
             return Ok(None);
         };
         let id = snapshot.id;
+        let settings = super::settings::load(&mut *tx).await?;
+        let mut listed = projects::listed(&mut *tx).await?;
+        let years = CountyYears::load(&mut tx, settings.today()).await?;
+        let judged = years.judged(settings.report_due_day(), settings.investment_rule());
+        for p in &mut listed {
+            p.investment = judged.get(&p.id).copied();
+        }
         let view = RunView {
             entries: standings::entries(&mut *tx, id, i64::MAX).await?,
             lists: standings::lists(&mut *tx, id).await?,
@@ -67,7 +78,8 @@ impl RunView {
             flagged: standings::flagged_items(&mut *tx, FLAGGED_KEPT).await?,
             open_requests: requests::open(&mut *tx, ProjectScope::All, OPEN_REQUESTS_KEPT).await?,
             request_facts: requests::facts(&mut *tx, ProjectScope::All).await?,
-            projects: Arc::new(projects::listed(&mut *tx).await?),
+            projects: Arc::new(listed),
+            investment: Arc::new(years),
             snapshot,
         };
         tx.commit().await?;

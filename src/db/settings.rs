@@ -4,6 +4,7 @@ use chrono::{NaiveDate, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgPool, Row};
 
+use crate::domain::investment::ColourRule;
 use crate::domain::request::ServiceLevel;
 use crate::domain::status::Thresholds;
 use crate::domain::working_days::WorkCalendar;
@@ -22,6 +23,12 @@ pub struct Settings {
     pub request_resolve_days: i32,
     /// The most items (or projects) one import may create.
     pub import_max_rows: i32,
+    /// Monthly reports are due by this day of the next month.
+    pub report_due_day: i32,
+    pub investment_yellow_points: i32,
+    pub investment_red_points: i32,
+    /// 1 when the investment colour counts in a project's colour.
+    pub investment_colour: i32,
     pub is_demo: bool,
     #[sqlx(flatten)]
     service: Service,
@@ -31,7 +38,8 @@ pub struct Settings {
 /// user of every request (`db::users`), so that a page needs no statement of its own for them.
 pub const COLUMNS: &str =
     "s.red_after_days, s.due_soon_days, s.red_list_size, s.time_zone, s.county_name, s.notice_issuer,
-    s.session_idle_minutes, s.request_triage_days, s.request_resolve_days, s.import_max_rows, s.demo_seeded_at IS NOT NULL AS is_demo,
+    s.session_idle_minutes, s.request_triage_days, s.request_resolve_days, s.import_max_rows,
+    s.report_due_day, s.investment_yellow_points, s.investment_red_points, s.investment_colour, s.demo_seeded_at IS NOT NULL AS is_demo,
     ARRAY(SELECT day FROM working_day_exceptions WHERE NOT working) AS days_off,
     ARRAY(SELECT day FROM working_day_exceptions WHERE working) AS days_worked";
 
@@ -66,6 +74,20 @@ impl Settings {
         usize::try_from(self.import_max_rows).unwrap_or(1)
     }
 
+    /// When a project's investment colours it.
+    pub fn investment_rule(&self) -> ColourRule {
+        ColourRule {
+            yellow_behind: f64::from(self.investment_yellow_points),
+            red_behind: f64::from(self.investment_red_points),
+            on: self.investment_colour == 1,
+        }
+    }
+
+    /// The day of the next month by which a month's report is due.
+    pub fn report_due_day(&self) -> u32 {
+        u32::try_from(self.report_due_day).unwrap_or(5)
+    }
+
     /// The service level promised to investors, in working days.
     pub fn service_level(&self) -> &ServiceLevel {
         &self.service.0
@@ -82,14 +104,14 @@ impl Settings {
     }
 }
 
-pub async fn load(pool: &PgPool) -> Result<Settings, sqlx::Error> {
+pub async fn load<'e>(db: impl sqlx::PgExecutor<'e>) -> Result<Settings, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM settings s"))
-        .fetch_one(pool)
+        .fetch_one(db)
         .await
 }
 
 /// The settings form's fields in order: (column, least, most); `None` bounds mean text.
-pub const FIELDS: [(&str, Option<(i64, i64)>); 11] = [
+pub const FIELDS: [(&str, Option<(i64, i64)>); 15] = [
     ("red_after_days", Some((0, 365))),
     ("due_soon_days", Some((0, 365))),
     ("red_list_size", Some((1, 100))),
@@ -101,6 +123,10 @@ pub const FIELDS: [(&str, Option<(i64, i64)>); 11] = [
     ("county_name", None),
     ("notice_issuer", None),
     ("import_max_rows", Some((1, 10_000))),
+    ("report_due_day", Some((1, 28))),
+    ("investment_yellow_points", Some((0, 100))),
+    ("investment_red_points", Some((0, 100))),
+    ("investment_colour", Some((0, 1))),
 ];
 
 /// Every setting of the form as text, in the order of [`FIELDS`].

@@ -28,9 +28,11 @@ pub struct Asking<'a> {
     pub today: NaiveDate,
     pub due_soon_days: i32,
     pub time_zone: &'a str,
+    /// Monthly reports are due by this day of the next month.
+    pub report_due_day: i32,
 }
 
-/// One section's entries waiting for the asker (`$1`–`$7`: see [`bind`]): kind, title, project,
+/// One section's entries waiting for the asker (`$1`–`$8`: see [`bind`]): kind, title, project,
 /// target, day (named by the statements that hold them).
 fn branch(section: Section, scope: &str) -> String {
     match section {
@@ -76,6 +78,18 @@ fn branch(section: Section, scope: &str) -> String {
              WHERE r.submitted_by = $3 AND r.state <> 'pending'
                AND r.triaged_at > now() - interval '14 days'"
             .into(),
+        // Reports are owed by projects with a plan for the year (domain::investment::Standing::late),
+        // for the month before today's, by the due day of today's month.
+        Section::ReportsDue => format!(
+            "SELECT 'reports_due', to_char(m.month, 'YYYY-MM'), p.name, p.id,
+                    (date_trunc('month', $5::date) + ($8 - 1) * interval '1 day')::date
+             FROM (SELECT (date_trunc('month', $5::date) - interval '1 month')::date AS month) m
+             JOIN investment_plans pl ON pl.year = extract(year FROM m.month)::int
+             JOIN projects p ON p.id = pl.project_id
+             WHERE NOT EXISTS (SELECT 1 FROM monthly_reports r
+                               WHERE r.project_id = p.id AND r.month = m.month AND r.confirmed)
+               AND {scope}"
+        ),
         Section::ToRate => "SELECT 'to_rate', r.title, p.name, r.id, i.closed_on
              FROM investor_requests r JOIN checklist_items i ON i.investor_request_id = r.id
              JOIN projects p ON p.id = r.project_id
@@ -110,10 +124,12 @@ fn bind<'q, O>(
         .bind(a.today)
         .bind(a.due_soon_days)
         .bind(a.time_zone)
+        .bind(a.report_due_day)
 }
 
 /// Gives every parameter a type, whichever sections the statement reads.
-const TYPED: &str = "WITH typed AS (SELECT $1::text, $2::uuid, $3::uuid, $4::uuid, $5::date, $6::int, $7::text)";
+const TYPED: &str =
+    "WITH typed AS (SELECT $1::text, $2::uuid, $3::uuid, $4::uuid, $5::date, $6::int, $7::text, $8::int)";
 
 /// The entries of `sections` (the first `shown` of each, earliest first) with their counts.
 pub async fn rows(pool: &PgPool, a: &Asking<'_>, sections: &[Section], shown: i64) -> Result<Vec<Row>, sqlx::Error> {
@@ -126,7 +142,7 @@ pub async fn rows(pool: &PgPool, a: &Asking<'_>, sections: &[Section], shown: i6
              SELECT e.*, count(*) OVER (PARTITION BY kind) AS total,
                     row_number() OVER (PARTITION BY kind ORDER BY day, title, target) AS n
              FROM entries e)
-         SELECT kind, title, project, target, day, total FROM ranked WHERE n <= $8 ORDER BY kind, n",
+         SELECT kind, title, project, target, day, total FROM ranked WHERE n <= $9 ORDER BY kind, n",
         entries(sections, in_scope(a.scope))
     );
     bind(sqlx::query_as(&sql), a).bind(shown).fetch_all(pool).await

@@ -47,12 +47,19 @@ pub enum Done {
     PasswordChanged,
     TemplateApplied,
     WebhookChanged,
+    PlanSaved,
+    MonthReported,
+    /// An investor's draft, waiting for the task force.
+    MonthDrafted,
+    MonthCorrected,
+    DraftConfirmed,
+    StatementFrozen,
     /// The form had been sent already: it was not done again.
     Repeated,
 }
 
 impl Done {
-    pub const ALL: [Done; 41] = [
+    pub const ALL: [Done; 47] = [
         Done::ItemAdded,
         Done::ItemSaved,
         Done::UpdatePosted,
@@ -93,6 +100,12 @@ impl Done {
         Done::PasswordChanged,
         Done::TemplateApplied,
         Done::WebhookChanged,
+        Done::PlanSaved,
+        Done::MonthReported,
+        Done::MonthDrafted,
+        Done::MonthCorrected,
+        Done::DraftConfirmed,
+        Done::StatementFrozen,
         Done::Repeated,
     ];
 

@@ -24,6 +24,10 @@ pub enum Problem {
     ClosedItem,
     OutOfRange(i64, i64),
     NotAWebAddress,
+    /// Not an amount of 万元: digits with at most two decimals, not negative.
+    NotAnAmount,
+    /// The twelve monthly amounts do not add up to the year's plan.
+    MonthsDoNotAddUp,
     /// A value the database's own rule refused, which no rule of the form caught first.
     NotAccepted,
 }

@@ -6,6 +6,7 @@ pub mod done;
 pub mod evidence;
 pub mod ical;
 pub mod input;
+pub mod investment;
 pub mod lifecycle;
 pub mod meeting;
 pub mod names;

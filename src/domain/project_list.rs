@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::domain::lifecycle::Stage;
+use crate::domain::status::Colour;
 
 /// What the list sorts one project by.
 pub struct SortKeys<'a> {
@@ -15,6 +16,8 @@ pub struct SortKeys<'a> {
     pub worst_deadline: Option<NaiveDate>,
     pub total_investment_wan: Option<i64>,
     pub stage: Stage,
+    /// Its overall colour (checklist and investment).
+    pub colour: Colour,
     pub name: &'a str,
     pub id: Uuid,
 }
@@ -57,8 +60,8 @@ impl Sort {
             x.is_none().cmp(&y.is_none()).then(x.cmp(&y))
         };
         match self {
-            Sort::Colour => (b.red_items > 0, b.yellow_items > 0, b.red_items)
-                .cmp(&(a.red_items > 0, a.yellow_items > 0, a.red_items))
+            Sort::Colour => (b.colour, b.red_items)
+                .cmp(&(a.colour, a.red_items))
                 .then_with(deadline)
                 .then_with(by_name),
             Sort::Deadline => deadline().then_with(by_name),

@@ -26,6 +26,8 @@ pub enum Section {
     Answered,
     /// The investor's requests carried out and not rated yet.
     ToRate,
+    /// Projects whose report of the month being reported is not in (confirmed) yet.
+    ReportsDue,
 }
 
 /// What a section's entries lead to.
@@ -33,10 +35,12 @@ pub enum Section {
 pub enum Target {
     Item,
     Request,
+    /// A project's investment page.
+    Project,
 }
 
 impl Section {
-    pub const ALL: [Section; 9] = [
+    pub const ALL: [Section; 10] = [
         Section::ToVerify,
         Section::ToTriage,
         Section::DecisionsDue,
@@ -46,6 +50,7 @@ impl Section {
         Section::OrdersToAnswer,
         Section::Answered,
         Section::ToRate,
+        Section::ReportsDue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +64,7 @@ impl Section {
             Section::OrdersToAnswer => "orders_to_answer",
             Section::Answered => "answered",
             Section::ToRate => "to_rate",
+            Section::ReportsDue => "reports_due",
         }
     }
 
@@ -73,6 +79,7 @@ impl Section {
     pub fn target(self) -> Target {
         match self {
             Section::ToTriage | Section::Answered | Section::ToRate => Target::Request,
+            Section::ReportsDue => Target::Project,
             Section::ToVerify
             | Section::DecisionsDue
             | Section::RepliesLate
@@ -83,7 +90,8 @@ impl Section {
     }
 
     /// The sections of a role's list, in the order they show. Officials also chase late replies
-    /// to the supervision orders they issue; a member without a unit has nothing of their own.
+    /// to the supervision orders they issue; leads and officials report the month's investment;
+    /// a member without a unit has nothing of their own.
     pub fn for_role(role: Role, has_unit: bool) -> Vec<Section> {
         match role {
             Role::Official | Role::Admin => vec![
@@ -91,8 +99,14 @@ impl Section {
                 Section::ToTriage,
                 Section::DecisionsDue,
                 Section::RepliesLate,
+                Section::ReportsDue,
             ],
-            Role::Lead => vec![Section::ToVerify, Section::ToTriage, Section::DecisionsDue],
+            Role::Lead => vec![
+                Section::ToVerify,
+                Section::ToTriage,
+                Section::DecisionsDue,
+                Section::ReportsDue,
+            ],
             Role::Member if has_unit => vec![Section::SentBack, Section::OrdersToAnswer, Section::UnitDue],
             Role::Member => Vec::new(),
             Role::Investor => vec![Section::Answered, Section::ToRate],
@@ -114,6 +128,13 @@ mod tests {
             "officials chase replies"
         );
         assert!(of(Role::Official, false).contains(&Section::RepliesLate));
+        for role in [Role::Lead, Role::Official] {
+            assert!(
+                of(role, false).contains(&Section::ReportsDue),
+                "{role:?} reports the month"
+            );
+        }
+        assert!(!of(Role::Member, true).contains(&Section::ReportsDue));
         assert_eq!(
             of(Role::Member, true)[0],
             Section::SentBack,

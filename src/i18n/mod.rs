@@ -11,6 +11,7 @@ mod zh;
 
 pub mod account;
 pub mod columns;
+pub mod investment;
 pub mod items;
 pub mod labels;
 pub mod meetings;
@@ -27,6 +28,7 @@ use crate::domain::checklist::{Category, Phase, Source};
 use crate::domain::done::{Done, Flash};
 use crate::domain::evidence::NotAttached;
 use crate::domain::input::Problem;
+use crate::domain::investment::{Judged, Month, Statement, Wan, percent};
 use crate::domain::lifecycle::Stage;
 use crate::domain::meeting::{MeetingKind, Outcome};
 use crate::domain::notification::{EventFacts, EventKind, WebhookFormat};
@@ -166,6 +168,7 @@ pub struct Catalog {
     pub meetings: meetings::Meetings,
     pub standings: standings::Standings,
     pub requests: requests::Requests,
+    pub investment: investment::Investment,
     pub items: items::Items,
     pub projects: projects::Projects,
     pub settings: settings::Settings,
@@ -190,6 +193,8 @@ pub struct Problems {
     pub out_of_range: &'static str,
     pub date_in_past: &'static str,
     pub not_a_web_address: &'static str,
+    pub not_an_amount: &'static str,
+    pub months_do_not_add_up: &'static str,
     pub not_accepted: &'static str,
 }
 
@@ -314,6 +319,8 @@ impl Catalog {
             Problem::OutOfRange(..) => m.out_of_range,
             Problem::DateInPast => m.date_in_past,
             Problem::NotAWebAddress => m.not_a_web_address,
+            Problem::NotAnAmount => m.not_an_amount,
+            Problem::MonthsDoNotAddUp => m.months_do_not_add_up,
             Problem::NotAccepted => m.not_accepted,
         };
         let (min, max) = match p {
@@ -647,6 +654,134 @@ impl Catalog {
     }
 }
 
+// issue 21: investment against the time line
+impl Catalog {
+    /// "2026年11月".
+    pub fn month(&self, m: Month) -> String {
+        fill(
+            self.investment.month_name,
+            &[("year", &m.year().to_string()), ("month", &m.number().to_string())],
+        )
+    }
+
+    /// "1–11月": the months a cumulative figure covers.
+    pub fn through(&self, m: Month) -> String {
+        fill(self.investment.through, &[("m", &m.number().to_string())])
+    }
+
+    /// "1–11月累计完成投资".
+    pub fn completed_through(&self, m: Month) -> String {
+        fill(self.investment.completed_through, &[("m", &m.number().to_string())])
+    }
+
+    /// "超过时间进度 13.8 个百分点", "落后…", "持平".
+    pub fn deviation(&self, points: f64) -> String {
+        let n = format!("{:.1}", points.abs());
+        if points > 0.0 {
+            fill(self.investment.ahead, &[("n", &n)])
+        } else if points < 0.0 {
+            fill(self.investment.behind, &[("n", &n)])
+        } else {
+            self.investment.level.to_string()
+        }
+    }
+
+    /// The investment part of a project's colour reason.
+    pub fn investment_reason(&self, j: &Judged) -> String {
+        let m = self.through(j.month);
+        if j.colour == Colour::Green {
+            fill(self.investment.reason_ok, &[("m", &m)])
+        } else {
+            fill(
+                self.investment.reason_behind,
+                &[("n", &format!("{:.1}", -j.deviation)), ("m", &m)],
+            )
+        }
+    }
+
+    /// A rate as a percentage ("97.2%"), or "—".
+    pub fn rate(&self, rate: Option<f64>) -> String {
+        rate.map_or_else(|| "—".to_string(), |r| format!("{}%", percent(r)))
+    }
+
+    pub fn reported_count(&self, n: usize, total: usize) -> String {
+        fill(
+            self.investment.reported_count,
+            &[("n", &n.to_string()), ("total", &total.to_string())],
+        )
+    }
+
+    pub fn plan_for_year(&self, year: i32) -> String {
+        fill(self.investment.plan_for_year, &[("year", &year.to_string())])
+    }
+
+    /// A month's report still owed: due by the day, or late.
+    pub fn report_missing(&self, m: Month, due: NaiveDate, late: bool) -> String {
+        if late {
+            fill(self.investment.missing_late, &[("month", &self.month(m))])
+        } else {
+            fill(
+                self.investment.missing_due,
+                &[("month", &self.month(m)), ("due", &due.to_string())],
+            )
+        }
+    }
+
+    pub fn statement_number(&self, year: i32, n: i32) -> String {
+        fill(
+            self.investment.statement_number,
+            &[("year", &year.to_string()), ("n", &n.to_string())],
+        )
+    }
+
+    pub fn statement_frozen(&self, at: &str, by: &str) -> String {
+        fill(self.investment.statement_frozen, &[("at", at), ("by", by)])
+    }
+
+    /// The statement's column headers for month `m`.
+    pub fn statement_columns(&self, m: Month) -> Vec<String> {
+        self.investment
+            .statement_columns
+            .iter()
+            .map(|c| fill(c, &[("m", &m.number().to_string())]))
+            .collect()
+    }
+
+    /// The statement's opening sentence, from its frozen figures.
+    pub fn summary_line(&self, s: &Statement, m: Month) -> String {
+        let yi = |w: &str| Wan::parse(w).unwrap_or_default().yi();
+        fill(
+            self.investment.summary_line,
+            &[
+                ("through", &self.through(m)),
+                ("completed", &yi(&s.completed_total)),
+                ("plan", &yi(&s.plan_total)),
+                ("rate", &self.rate(s.completion_rate)),
+                (
+                    "deviation",
+                    &s.deviation_points.map_or_else(|| "—".into(), |d| self.deviation(d)),
+                ),
+                ("planned", &s.planned_starts.to_string()),
+                ("started", &s.started.to_string()),
+                ("start_rate", &self.rate(s.start_rate)),
+            ],
+        )
+    }
+
+    pub fn correction_line(&self, at: &str, by: &str, before: &str, after: &str, reason: &str) -> String {
+        fill(
+            self.investment.correction_line,
+            &[
+                ("at", at),
+                ("by", by),
+                ("before", before),
+                ("after", after),
+                ("reason", reason),
+            ],
+        )
+    }
+}
+
 // issue 8: notifications, webhooks, digest, supervision orders
 impl Catalog {
     pub fn event_kind(&self, k: EventKind) -> &'static str {
@@ -927,6 +1062,8 @@ mod tests {
                 OutOfRange(1, 9),
                 DateInPast,
                 NotAWebAddress,
+                NotAnAmount,
+                MonthsDoNotAddUp,
                 NotAccepted,
             ] {
                 let m = t.problem(p);

@@ -20,6 +20,8 @@ pub struct Label {
 }
 
 pub struct Chart {
+    /// Vertical bars (numbers and labels centred under them), or horizontal ones.
+    pub vertical: bool,
     pub width: i64,
     pub height: i64,
     pub bars: Vec<Bar>,
@@ -72,6 +74,7 @@ pub fn grouped_bars(groups: &[Group]) -> Chart {
         });
     }
     Chart {
+        vertical: true,
         width: GAP + groups.len() as i64 * per_group,
         height: TOP + PLOT_HEIGHT + 24,
         bars,
@@ -107,6 +110,7 @@ pub fn horizontal_bars(rows: &[(String, i64)], class: &'static str) -> Chart {
         });
     }
     Chart {
+        vertical: false,
         width: LABEL_WIDTH + PLOT_WIDTH + 50,
         height: 8 + rows.len() as i64 * ROW,
         bars,

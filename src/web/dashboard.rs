@@ -9,11 +9,14 @@ use super::AppState;
 use super::charts::{self, Chart, Group};
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
+use super::investment::{CountyRow, Tiles, county_rows};
 use super::layout::Layout;
 use super::requests::RequestRow;
 use super::todo::TodoView;
+use crate::app::investment;
 use crate::auth::{CurrentUser, policy};
 use crate::db::standings::{self, Entry, FlaggedItem};
+use crate::domain::investment::reporting_month;
 use crate::domain::lifecycle::{Stage, duration_days};
 use crate::domain::status::Colour;
 
@@ -23,6 +26,8 @@ pub const STALE_MINUTES: i64 = 3;
 const FLAGGED_SHOWN: usize = 30;
 const TREND_WEEKS: i64 = 12;
 const DURATIONS_SHOWN: i64 = 50;
+/// Projects behind the time line the dashboard lists (the investment page has all of them).
+const INVEST_SHOWN: usize = 10;
 /// The dashboard shows the top of the black list; the rankings page has all of it.
 const BLACK_SHOWN: usize = 10;
 
@@ -92,6 +97,13 @@ pub struct DashboardPage {
     run: RunStatus,
     /// Requests that broke their service level and still wait.
     late_requests: Vec<RequestRow>,
+    /// The county's investment through the month being reported, and the projects most behind.
+    invest_month: String,
+    invest_month_value: String,
+    completed_label: String,
+    tiles: Tiles,
+    rows: Vec<CountyRow>,
+    invest_planned: bool,
 }
 
 pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: CurrentUser) -> AppResult<DashboardPage> {
@@ -154,7 +166,22 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
             (t.stage(*s).to_string(), n)
         })
         .collect();
+    let month = reporting_month(settings.today());
+    let years = view
+        .as_ref()
+        .map(|v| v.investment.reporting().to_vec())
+        .unwrap_or_default();
+    let invest = investment::county_of(years, &settings, month);
     Ok(DashboardPage {
+        invest_month: t.month(month),
+        invest_month_value: month.to_string(),
+        completed_label: t.completed_through(month),
+        tiles: Tiles::new(&invest, t),
+        rows: county_rows(&invest, t, INVEST_SHOWN)
+            .into_iter()
+            .filter(|r| r.figures.colour.is_some_and(|c| c != "green") || r.late)
+            .collect(),
+        invest_planned: invest.rows.iter().any(|r| r.plan.is_some()),
         todo: Some(TodoView::load(&state.db, &settings, &ctx, &user).await?),
         layout: Layout::new(&ctx),
         computed: current.is_some(),

@@ -50,6 +50,7 @@ impl Layout {
             Some(u) => match u.role {
                 Role::Official => vec![
                     ("/dashboard".into(), t.nav_dashboard),
+                    ("/investment".into(), t.investment.nav),
                     projects,
                     requests.clone(),
                     ("/verifications".into(), t.nav_verifications),
@@ -62,6 +63,7 @@ impl Layout {
                 ],
                 Role::Admin => vec![
                     ("/dashboard".into(), t.nav_dashboard),
+                    ("/investment".into(), t.investment.nav),
                     projects,
                     ("/units".into(), t.nav_units),
                     ("/templates".into(), t.nav_templates),

@@ -50,7 +50,7 @@ async fn projects_table(
     let rows = found
         .iter()
         .map(|p| {
-            let colour = p.colour(today, th);
+            let (colour, _) = p.overall(today, th);
             let text = |v: &Option<String>| Out::Text(v.clone().unwrap_or_default());
             vec![
                 Out::Text(p.name.clone()),

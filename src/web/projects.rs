@@ -268,6 +268,8 @@ pub struct ProjectPage {
     can_request: bool,
     /// Linked investor accounts (for those who manage projects).
     investors: Vec<investors::LinkedInvestor>,
+    /// Its investment against the time line, when it has a plan or a report.
+    invest: Option<super::investment::Summary>,
 }
 
 /// A form of the project page that came back with a problem.
@@ -314,7 +316,14 @@ pub async fn project_page(
         .ok_or(AppError::NotFound)?;
     let t = ctx.t();
     let all_items = items::lines_of_project(&state.db, id).await?;
-    let summary = with_figures(sheet.summary, &all_items, today, th);
+    let mut summary = with_figures(sheet.summary, &all_items, today, th);
+    let panel = crate::app::investment::panel(&state.db, &settings, id).await?;
+    summary.investment = panel.judged;
+    // Shown with a plan or a report, and to those who set plans (who can start one).
+    let investment_shown = panel.plan.is_some()
+        || panel.months.iter().any(Option::is_some)
+        || policy::may_report_investment(user, sheet.on_task_force);
+    let invest = investment_shown.then(|| super::investment::Summary::new(&panel, &settings, t));
     let dates = sheet.stage_dates.0;
     let view = if internal { ctx.run_view(state).await? } else { None };
     let standing = view.and_then(|v| {
@@ -391,6 +400,7 @@ pub async fn project_page(
         can_request: policy::may_raise_request(user),
         investors,
         investor_error,
+        invest,
     })
 }
 

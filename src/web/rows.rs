@@ -82,6 +82,22 @@ impl ItemRow {
     }
 }
 
+/// Why a project has its colour: its checklist's reason, and its investment's when that is not
+/// green (both when both count); the checklist's alone when the investment is on the time line.
+fn reason(
+    p: &ProjectSummary,
+    checklist: Colour,
+    worst: Option<(&str, i64, NaiveDate, &str)>,
+    t: &'static Catalog,
+) -> String {
+    let items = t.colour_reason(checklist, worst);
+    match &p.investment {
+        Some(j) if j.colour != Colour::Green && checklist == Colour::Green => t.investment_reason(j),
+        Some(j) if j.colour != Colour::Green => format!("{items}；{}", t.investment_reason(j)),
+        _ => items,
+    }
+}
+
 /// A project as a row of a list, ready to show.
 pub struct ProjectRow {
     pub id: Uuid,
@@ -103,14 +119,15 @@ pub struct ProjectRow {
 
 impl ProjectRow {
     pub fn from_summary(p: &ProjectSummary, t: &'static Catalog, today: NaiveDate, th: Thresholds) -> ProjectRow {
-        let colour = p.colour(today, th);
+        let checklist = p.colour(today, th);
+        let (colour, _) = p.overall(today, th);
         let worst = match (
             &p.worst_title,
             p.worst_deadline,
             &p.worst_unit,
             p.worst_overdue_days(today),
         ) {
-            (Some(title), Some(deadline), Some(unit), Some(days)) if colour != Colour::Green => {
+            (Some(title), Some(deadline), Some(unit), Some(days)) if checklist != Colour::Green => {
                 Some((title.as_str(), days, deadline, unit.as_str()))
             }
             _ => None,
@@ -126,7 +143,7 @@ impl ProjectRow {
             investment: p.total_investment_wan.map(|w| t.money(w)).unwrap_or_default(),
             colour,
             colour_label: t.colour(colour),
-            reason: t.colour_reason(colour, worst),
+            reason: reason(p, checklist, worst, t),
             open_items: p.open_items,
             red_items: p.red_items,
             yellow_items: p.yellow_items,

@@ -109,6 +109,17 @@ pub fn check(values: &[String]) -> FieldErrors {
         };
         errors.check(name, result);
     }
+    // Red is further behind the time line than yellow.
+    let points = |name: &str| {
+        let i = FIELDS.iter().position(|(n, _)| *n == name)?;
+        values.get(i)?.trim().parse::<i64>().ok()
+    };
+    if let (Some(yellow), Some(red)) = (points("investment_yellow_points"), points("investment_red_points"))
+        && red < yellow
+        && errors.get("investment_red_points").is_none()
+    {
+        errors.add("investment_red_points", Problem::OutOfRange(yellow, 100));
+    }
     errors
 }
 

@@ -44,6 +44,7 @@ impl TodoView {
             Section::UnitDue | Section::SentBack | Section::OrdersToAnswer => user.unit_code.as_ref().map(links::unit),
             Section::Answered | Section::ToRate => Some("/portal".to_string()),
             Section::DecisionsDue | Section::RepliesLate => Some("/dashboard".to_string()),
+            Section::ReportsDue => Some("/investment".to_string()),
         };
         Ok(TodoView {
             parts: parts
@@ -62,6 +63,7 @@ impl TodoView {
                             href: match p.section.target() {
                                 Target::Item => links::item(e.target),
                                 Target::Request => links::request(e.target),
+                                Target::Project => format!("{}/investment", links::project(e.target)),
                             },
                             title: e.title,
                             project: e.project,

@@ -104,6 +104,9 @@ impl Fixtures {
                     "webhooks" => "webhook",
                     "inbox" => "notification",
                     "supervision" => "supervision",
+                    "monthly-reports" => "report",
+                    "monthly" => "month",
+                    "plans" => "year",
                     "lang" => return "en".to_string(),
                     "static" => "asset",
                     "ics" => "feed",
@@ -272,6 +275,17 @@ pub(crate) async fn fixtures(app: &TestApp, official: &Client) -> Fixtures {
         .execute(&app.pool)
         .await
         .unwrap();
+    // The investor's draft of the month on Qixiang (demo), and a report of the foreign project.
+    let own_report = id(app, "SELECT id FROM monthly_reports WHERE NOT confirmed LIMIT 1").await;
+    let foreign_report = id(
+        app,
+        &format!(
+            "INSERT INTO monthly_reports (project_id, month, completed) VALUES ('{foreign}', date_trunc('month', date '{today}'), 1)
+             RETURNING id"
+        ),
+    )
+    .await;
+    let month = zhuanban::domain::investment::reporting_month(today).to_string();
     let mut values = HashMap::new();
     for role in ROLES {
         let unit = match role {
@@ -296,6 +310,9 @@ pub(crate) async fn fixtures(app: &TestApp, official: &Client) -> Fixtures {
             ("webhook", webhook.clone(), webhook.clone()),
             ("notification", own_event.clone(), foreign_event.clone()),
             ("supervision", own_order.clone(), foreign_order.clone()),
+            ("report", own_report.clone(), foreign_report.clone()),
+            ("month", month.clone(), month.clone()),
+            ("year", today.format("%Y").to_string(), today.format("%Y").to_string()),
         ];
         for (kind, own, other) in pairs {
             values.insert((role, kind), (own, other));

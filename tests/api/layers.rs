@@ -9,7 +9,7 @@ use std::path::Path;
 /// The web modules that are not pages, which the API shares: the request context, errors,
 /// extractors, forms and uploads, file downloads and spreadsheets, and the rows and agenda that
 /// both show in words.
-const WEB_SHARED: [&str; 11] = [
+const WEB_SHARED: [&str; 12] = [
     "web",
     "web::agenda",
     "web::checklist_table",
@@ -20,6 +20,7 @@ const WEB_SHARED: [&str; 11] = [
     "web::form",
     "web::rows",
     "web::spreadsheet",
+    "web::statement_xlsx",
     "web::upload",
 ];
 

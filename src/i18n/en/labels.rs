@@ -46,6 +46,11 @@ pub const LABELS: Labels = Labels {
         ("item.progress", "posted progress"),
         ("unit.create", "added a unit"),
         ("user.create", "added an account"),
+        ("investment.plan", "set the investment plan"),
+        ("investment.report", "filed a monthly report"),
+        ("investment.draft", "drafted a monthly report"),
+        ("investment.correct", "corrected a monthly report"),
+        ("investment.freeze", "froze the monthly statement"),
     ],
     actors: &[
         ("cli", "command line"),

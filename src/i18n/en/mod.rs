@@ -13,6 +13,7 @@ fn investment(wan: i64) -> String {
 
 mod account;
 mod columns;
+mod investment;
 mod items;
 mod labels;
 mod meetings;
@@ -80,6 +81,8 @@ pub static CATALOG: Catalog = Catalog {
         out_of_range: "A whole number from {min} to {max}.",
         date_in_past: "The date cannot be before today.",
         not_a_web_address: "Enter a full address starting with http:// or https://.",
+        not_an_amount: "Enter an amount in 10,000 yuan: not negative, at most two decimals.",
+        months_do_not_add_up: "The twelve monthly amounts must add up to the year's planned investment.",
         not_accepted: "Not an accepted value.",
     },
     nav_dashboard: "Dashboard",
@@ -172,6 +175,12 @@ pub static CATALOG: Catalog = Catalog {
         "Your password has been changed.",
         "{n} items added from the template.",
         "The group robot's address was replaced.",
+        "Investment plan saved.",
+        "Monthly report filed.",
+        "Monthly report drafted; the task force will confirm it.",
+        "Monthly report corrected; the reason is kept.",
+        "The company's monthly report is confirmed.",
+        "This month's statement is frozen.",
         "This form had been sent already; it was not done again.",
     ],
     account: account::ACCOUNT,
@@ -182,6 +191,7 @@ pub static CATALOG: Catalog = Catalog {
     meetings: meetings::MEETINGS,
     standings: standings::STANDINGS,
     requests: requests::REQUESTS,
+    investment: investment::INVESTMENT,
     items: items::ITEMS,
     projects: projects::PROJECTS,
     settings: settings::SETTINGS,

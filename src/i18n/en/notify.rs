@@ -112,5 +112,6 @@ pub const NOTIFY: Notify = Notify {
         "Supervision orders to answer",
         "Requests answered lately",
         "Requests carried out, to rate",
+        "Projects whose monthly report is due",
     ],
 };

@@ -46,6 +46,11 @@ pub const LABELS: Labels = Labels {
         ("template.delete", "删除清单模板"),
         ("unit.create", "新增单位"),
         ("user.create", "新增账号"),
+        ("investment.plan", "填报投资计划"),
+        ("investment.report", "报送月报"),
+        ("investment.draft", "企业填报月报草稿"),
+        ("investment.correct", "更正月报"),
+        ("investment.freeze", "冻结月度调度表"),
     ],
     actors: &[
         ("cli", "命令行"),

@@ -12,6 +12,7 @@ fn investment(wan: i64) -> String {
 
 mod account;
 mod columns;
+mod investment;
 mod items;
 mod labels;
 mod meetings;
@@ -73,6 +74,8 @@ pub static CATALOG: Catalog = Catalog {
         out_of_range: "应为 {min} 到 {max} 之间的整数。",
         date_in_past: "日期不能早于今天。",
         not_a_web_address: "请填写以 http:// 或 https:// 开头的完整地址。",
+        not_an_amount: "请填写金额（万元），不为负，最多两位小数。",
+        months_do_not_add_up: "十二个月的计划投资之和须等于年度计划投资。",
         not_accepted: "不是可接受的值。",
     },
     nav_dashboard: "总览",
@@ -153,6 +156,12 @@ pub static CATALOG: Catalog = Catalog {
         "密码已修改。",
         "已按模板新增 {n} 个事项。",
         "已更换群机器人地址。",
+        "已保存投资计划。",
+        "已报送月报。",
+        "已提交月报草稿，待专班确认。",
+        "已更正月报，更正原因已记录。",
+        "已确认企业填报的月报。",
+        "已冻结本月调度表。",
         "此表单已提交过，未重复处理。",
     ],
     account: account::ACCOUNT,
@@ -163,6 +172,7 @@ pub static CATALOG: Catalog = Catalog {
     meetings: meetings::MEETINGS,
     standings: standings::STANDINGS,
     requests: requests::REQUESTS,
+    investment: investment::INVESTMENT,
     items: items::ITEMS,
     projects: projects::PROJECTS,
     settings: settings::SETTINGS,
