@@ -88,25 +88,23 @@ impl PlanInput {
                 .check("planned_start_month", input::int_in_range(typed, 1, 12))
                 .map(|m| Some(m as u32)),
         };
-        match (annual, monthly, start) {
-            (Some(annual), Some(monthly), Some(planned_start_month)) if e.is_empty() => {
-                let plan = Plan {
-                    annual,
-                    monthly,
-                    planned_start_month,
-                };
-                match plan.check() {
-                    Ok(()) => Ok(plan),
-                    Err(PlanProblem::MonthsDoNotAddUp { .. }) => {
-                        e.add("m12", Problem::MonthsDoNotAddUp);
-                        Err(e)
-                    }
-                    Err(PlanProblem::StartMonth) => {
-                        e.add("planned_start_month", Problem::OutOfRange(1, 12));
-                        Err(e)
-                    }
-                }
+        // The months' sum is checked whatever else is wrong, so one answer names every problem.
+        if let (Some(annual), Some(Some(months))) = (annual, monthly) {
+            let candidate = Plan {
+                annual,
+                monthly: Some(months),
+                planned_start_month: None,
+            };
+            if let Err(PlanProblem::MonthsDoNotAddUp { .. }) = candidate.check() {
+                e.add("m12", Problem::MonthsDoNotAddUp);
             }
+        }
+        match (annual, monthly, start) {
+            (Some(annual), Some(monthly), Some(planned_start_month)) if e.is_empty() => Ok(Plan {
+                annual,
+                monthly,
+                planned_start_month,
+            }),
             _ => Err(e),
         }
     }

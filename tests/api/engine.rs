@@ -488,6 +488,10 @@ async fn settings_are_for_admins_and_take_effect_at_the_next_run() {
             ("county_name", "崇义县"),
             ("notice_issuer", "崇义县项目专班办公室"),
             ("import_max_rows", "2000"),
+            ("report_due_day", "5"),
+            ("investment_yellow_points", "10"),
+            ("investment_red_points", "30"),
+            ("investment_colour", "1"),
         ]
     };
     let bad = admin.submit("/settings", &fields("999", "Mars/Olympus")).await;

@@ -843,6 +843,10 @@ async fn holidays_kept_in_the_settings_stop_the_service_clock() {
         ("county_name", "崇义县"),
         ("notice_issuer", "崇义县项目专班办公室"),
         ("import_max_rows", "5000"),
+        ("report_due_day", "5"),
+        ("investment_yellow_points", "10"),
+        ("investment_red_points", "30"),
+        ("investment_colour", "1"),
     ];
     let bad = format!("{span}\n2026-02-30 班");
     let mut bad_fields = fields.clone();

@@ -18,6 +18,7 @@ mod hardening;
 mod harness;
 mod health;
 mod imports;
+mod investment;
 mod investors;
 mod journeys;
 mod layers;
