@@ -366,7 +366,11 @@ pub async fn save_plan(
 ) -> AppResult<Response> {
     let settings = ctx.settings(&state.db).await?;
     let t = ctx.t();
-    let year: i32 = fields.get("year").trim().parse().map_err(|_| AppError::NotFound)?;
+    // Who may plan is answered before what the form says.
+    if !actions::access(&state.db, &user, id).await?.report {
+        return Err(AppError::Forbidden);
+    }
+    let year: i32 = fields.get("year").trim().parse().map_err(|_| AppError::BadRequest)?;
     let typed = PlanInput {
         annual: fields.get("annual_investment"),
         monthly: MONTH_FIELDS.iter().map(|f| fields.get(f)).collect(),

@@ -511,3 +511,53 @@ async fn an_investor_on_a_phone_asks_for_help_and_sees_it_become_an_item_and_clo
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_lead_reports_the_month_on_a_phone_and_the_office_freezes_the_statement() {
+    let demo = running_demo().await;
+    let month = zhuanban::domain::investment::reporting_month(demo.app.today().await);
+    let qixiang = demo.app.project_id("祺祥新能源年产2万吨电池级碳酸锂项目").await;
+    journey(&demo.app, "lead_reports_month", Screen::Phone, move |page| async move {
+        let t = zh();
+        page.login("lead", DEMO_PASSWORD).await;
+        // The month's report is in the lead's to-do; it leads to the project's report form.
+        page.click(&format!("main a[href='/projects/{qixiang}/investment']"))
+            .await;
+        page.wait_for_path(&format!("/projects/{qixiang}/investment")).await;
+        page.client
+            .wait()
+            .for_element(Locator::Css("#completed_investment"))
+            .await
+            .unwrap();
+        assert!(page.fits_the_width().await, "the report form fits a phone");
+        page.select("#month", &month.to_string()).await;
+        page.type_into("#completed_investment", "3000").await;
+        page.type_into("#progress", "二期设备安装完成六成").await;
+        page.type_into("#problems", "110kV 专线接入待批复").await;
+        page.submit("/monthly-reports").await;
+        page.wait_for_text(&t.flash(Flash::one(Done::MonthReported))).await;
+        let text = page.text().await;
+        assert!(text.contains(t.investment.state_confirmed) && text.contains("二期设备安装完成六成"));
+        assert!(text.contains(t.investment.to_item), "the problem can become an item");
+
+        // The office sees the county against the time line and freezes the month's statement.
+        page.logout().await;
+        page.login("official", DEMO_PASSWORD).await;
+        page.goto(&format!("/investment?month={month}")).await;
+        page.wait_for_text(&t.completed_through(month)).await;
+        assert!(
+            page.text().await.contains("时间进度"),
+            "ahead or behind the time line, in words"
+        );
+        assert!(page.fits_the_width().await, "the county figures fit a phone");
+        page.goto(&format!("/monthly/{month}")).await;
+        page.submit("/freeze").await;
+        page.wait_for_text(&t.statement_number(month.year(), 1)).await;
+        let text = page.text().await;
+        assert!(text.contains(t.investment.county_total) && text.contains("二期设备安装完成六成"));
+        assert!(page.fits_the_width().await, "the statement scrolls in its own box");
+        let pdf = page.client.print(PrintConfiguration::default()).await.unwrap();
+        assert!(pdf.starts_with(b"%PDF"), "the statement prints");
+    })
+    .await;
+}
