@@ -50,14 +50,10 @@ struct YearRow {
 
 impl YearRow {
     fn year(&self) -> ProjectYear {
-        let plan = self.annual.as_deref().map(|annual| Plan {
-            annual: wan(annual),
-            monthly: self.monthly.as_ref().and_then(|m| {
-                let months: Vec<Wan> = m.iter().map(|a| wan(a)).collect();
-                months.try_into().ok()
-            }),
-            planned_start_month: self.planned_start_month.and_then(|m| u32::try_from(m).ok()),
-        });
+        let plan = self
+            .annual
+            .as_deref()
+            .map(|annual| plan_of(annual, self.monthly.as_ref(), self.planned_start_month));
         let mut months = [None; 12];
         for (m, a) in self.months.iter().flatten().zip(self.amounts.iter().flatten()) {
             if let Some(slot) = usize::try_from(*m - 1).ok().and_then(|i| months.get_mut(i)) {
@@ -211,22 +207,35 @@ pub struct StoredPlan {
     pub version: i32,
 }
 
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    annual: String,
+    monthly: Option<Vec<String>>,
+    planned_start_month: Option<i32>,
+    version: i32,
+}
+
+/// A plan from its stored columns (amounts as `numeric::text`).
+fn plan_of(annual: &str, monthly: Option<&Vec<String>>, start: Option<i32>) -> Plan {
+    Plan {
+        annual: wan(annual),
+        monthly: monthly.and_then(|m| m.iter().map(|a| wan(a)).collect::<Vec<_>>().try_into().ok()),
+        planned_start_month: start.and_then(|m| u32::try_from(m).ok()),
+    }
+}
+
 pub async fn plan<'e>(db: impl PgExecutor<'e>, project: Uuid, year: i32) -> Result<Option<StoredPlan>, sqlx::Error> {
-    let row: Option<(String, Option<Vec<String>>, Option<i32>, i32)> = sqlx::query_as(
-        "SELECT annual::text, monthly::text[], planned_start_month, version FROM investment_plans
-         WHERE project_id = $1 AND year = $2",
+    let row: Option<PlanRow> = sqlx::query_as(
+        "SELECT annual::text AS annual, monthly::text[] AS monthly, planned_start_month, version
+         FROM investment_plans WHERE project_id = $1 AND year = $2",
     )
     .bind(project)
     .bind(year)
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|(annual, monthly, start, version)| StoredPlan {
-        plan: Plan {
-            annual: wan(&annual),
-            monthly: monthly.and_then(|m| m.iter().map(|a| wan(a)).collect::<Vec<_>>().try_into().ok()),
-            planned_start_month: start.and_then(|m| u32::try_from(m).ok()),
-        },
-        version,
+    Ok(row.map(|r| StoredPlan {
+        plan: plan_of(&r.annual, r.monthly.as_ref(), r.planned_start_month),
+        version: r.version,
     }))
 }
 
