@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Load at province scale (bench/province.sql: 2,000 projects, 100,000 items with their history, 200 units, 5,000 users):
+# Load at province scale (bench/province.sql: 2,000 projects, 100,000 items with their history, 200 units, 5,000 users,
+# investment plans and twelve monthly reports per project):
 # wrk drives each page for DURATION seconds at CONNECTIONS connections as a signed-in official,
 # then a mix with 10% progress updates through the API, then the ceiling (/bench/ceiling: one
 # trivial query and a one-line template behind the same middleware). Prints a Markdown table
@@ -42,7 +43,7 @@ BEARER=$(ZHUANBAN_DATA=$DATA "$BIN" token create official)
 PROJECT=$($PSQL -At -c "SELECT id FROM projects WHERE name = '省级项目1000'")
 UNIT=u100
 ITEMS=$($PSQL -At -c "SELECT string_agg('\"' || id || '\"', ',') FROM (SELECT id FROM checklist_items WHERE state = 'open' ORDER BY id LIMIT 200) s")
-for path in /dashboard /projects "/projects/$PROJECT" "/units/$UNIT" /rankings /bench/ceiling; do
+for path in /dashboard /projects "/projects/$PROJECT" "/units/$UNIT" /rankings /investment "/projects/$PROJECT/investment" /bench/ceiling; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$path")
   [ "$code" = 200 ] || { echo "$path answers $code before the run"; exit 1; }
 done
@@ -89,6 +90,8 @@ run "projects list" -s "$DATA/report.lua" -H "Cookie: $COOKIE" "$BASE/projects"
 run "project page" -s "$DATA/report.lua" -H "Cookie: $COOKIE" "$BASE/projects/$PROJECT"
 run "unit queue" -s "$DATA/report.lua" -H "Cookie: $COOKIE" "$BASE/units/$UNIT"
 run rankings -s "$DATA/report.lua" -H "Cookie: $COOKIE" "$BASE/rankings"
+run "county investment" -s "$DATA/report.lua" -H "Cookie: $COOKIE" "$BASE/investment"
+run "project investment" -s "$DATA/report.lua" -H "Cookie: $COOKIE" "$BASE/projects/$PROJECT/investment"
 run "mix, 10% updates" -s "$DATA/mix.lua" "$BASE/"
 PEAK_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER/status")
 

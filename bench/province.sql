@@ -1,6 +1,7 @@
 -- The province-scale dataset (2,000 projects and task forces, 100,000 checklist items with 200,000
--- progress updates and their audit trail, 200 units, 5,000 users) added to a demo database; used by
--- bench/engine.sh, bench/notifications.sh and bench/load.sh.
+-- progress updates and their audit trail, 200 units, 5,000 users, each project's investment plans
+-- and twelve monthly reports) added to a demo database; used by bench/engine.sh,
+-- bench/notifications.sh and bench/load.sh.
 INSERT INTO units (code, name) SELECT 'u' || g, '单位' || g FROM generate_series(1, 189) g;
 INSERT INTO users (username, display_name, role, unit_id, password_hash)
 SELECT 'user' || g, '用户' || g, 'member', (SELECT id FROM units ORDER BY code OFFSET g % 200 LIMIT 1),
@@ -40,4 +41,22 @@ SELECT created_at + n * interval '20 days', 'cli', CASE WHEN n = 0 THEN 'item.cr
        'item', id, project_id, NULL,
        CASE WHEN n = 0 THEN jsonb_build_object('title', title) ELSE jsonb_build_object('progress', '进展' || n) END
 FROM province_items CROSS JOIN generate_series(0, 2) n;
+-- Investment: each project's plan for the years of the last twelve months, planned starts for
+-- those not started, and its confirmed reports of those months (one project in ten has not
+-- reported the month before this one yet).
+INSERT INTO investment_plans (project_id, year, annual, planned_start_month, updated_by)
+SELECT p.id, y.year, 1000 + (hashtext(p.name) & 1023) * 20,
+       CASE WHEN p.stage IN ('negotiating', 'signed', 'filed', 'land_secured') THEN 1 + (hashtext(p.name) & 7) END,
+       (SELECT id FROM users WHERE username = 'official')
+FROM projects p
+CROSS JOIN (SELECT DISTINCT extract(year FROM current_date - n * interval '1 month')::int AS year
+            FROM generate_series(0, 12) n) y
+WHERE p.name LIKE '省级项目%';
+INSERT INTO monthly_reports (project_id, month, completed, progress, confirmed, drafted_by, confirmed_by, confirmed_at)
+SELECT p.id, (date_trunc('month', current_date) - n * interval '1 month')::date,
+       ((hashtext(p.name || n) & 1023) * 2 + 100)::numeric, '按计划推进（' || n || '）', true, o.id, o.id, now()
+FROM projects p
+CROSS JOIN generate_series(1, 12) n
+CROSS JOIN (SELECT id FROM users WHERE username = 'official') o
+WHERE p.name LIKE '省级项目%' AND NOT (n = 1 AND (hashtext(p.name) & 15) < 2);
 ANALYZE;

@@ -9,6 +9,11 @@ pub fn project(id: impl Display) -> String {
     format!("/projects/{id}")
 }
 
+/// A project's investment page: its plan, its monthly reports.
+pub fn investment(project: impl Display) -> String {
+    format!("/projects/{project}/investment")
+}
+
 pub fn item(id: impl Display) -> String {
     format!("/items/{id}")
 }

@@ -234,7 +234,8 @@ pub async fn check_rows(
     rows: &[Vec<Cell>],
 ) -> AppResult<Result<Vec<(usize, ProjectDraft)>, Vec<RowError>>> {
     let units = lookups(db).await?;
-    let drafts = match sheet::projects(rows, &units, stage_of, settings.import_rows()) {
+    let year = chrono::Datelike::year(&settings.today());
+    let drafts = match sheet::projects(rows, &units, stage_of, settings.import_rows(), year) {
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };

@@ -9,10 +9,14 @@ use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use super::audit::{self, Actor};
+use super::notifications;
 use super::scope::{in_scope, scope_params};
 use crate::domain::access::ProjectScope;
-use crate::domain::investment::{ColourRule, Judged, Month, Plan, ProjectYear, Wan, reporting_month};
+use crate::domain::investment::{
+    ColourRule, Judged, Month, Plan, ProjectYear, ReportReminder, Wan, report_reminder, reporting_month,
+};
 use crate::domain::lifecycle::Stage;
+use crate::domain::notification::EventKind;
 
 /// An amount PostgreSQL gives as text (`numeric::text`): exact, never through a float.
 fn wan(text: &str) -> Wan {
@@ -651,4 +655,35 @@ pub async fn freeze(
     )
     .await?;
     Ok(Some(number))
+}
+
+/// Reminds each task force whose project has a plan for `today`'s reporting month's year of that
+/// month's report while it is not in (domain::investment::report_reminder): due within days, then
+/// late; once per project, month and kind, however many runs and instances look.
+pub async fn remind_reports(conn: &mut PgConnection, today: NaiveDate, due_day: u32) -> Result<usize, sqlx::Error> {
+    let month = reporting_month(today);
+    let Some(kind) = report_reminder(month, today, due_day).map(|r| match r {
+        ReportReminder::Due => EventKind::MonthlyReportDue,
+        ReportReminder::Late => EventKind::MonthlyReportLate,
+    }) else {
+        return Ok(0);
+    };
+    let events: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO events (kind, dedup_key, project_id, subject, deadline)
+         SELECT $1, $1 || ':' || p.id || ':' || $2, p.id, $2, $4
+         FROM investment_plans pl JOIN projects p ON p.id = pl.project_id
+         WHERE pl.year = $3
+           AND NOT EXISTS (SELECT 1 FROM monthly_reports r
+                           WHERE r.project_id = p.id AND r.month = $5 AND r.confirmed)
+         ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+    )
+    .bind(kind.as_str())
+    .bind(month.to_string())
+    .bind(month.year())
+    .bind(month.report_due(due_day))
+    .bind(month.first_day())
+    .fetch_all(&mut *conn)
+    .await?;
+    notifications::deliver(conn, &events).await?;
+    Ok(events.len())
 }

@@ -78,8 +78,13 @@ pub async fn deliver(conn: &mut PgConnection, events: &[Uuid]) -> Result<(), sql
         return Ok(());
     }
     let unit = kinds_for(|a| matches!(a, Audience::Unit | Audience::UnitAndLeaders));
-    let leaders = kinds_for(|a| matches!(a, Audience::UnitAndLeaders | Audience::TaskForceAndOfficials));
-    let task_force = kinds_for(|a| a == Audience::TaskForceAndOfficials);
+    let leaders = kinds_for(|a| {
+        matches!(
+            a,
+            Audience::UnitAndLeaders | Audience::TaskForceAndOfficials | Audience::TaskForce
+        )
+    });
+    let task_force = kinds_for(|a| matches!(a, Audience::TaskForceAndOfficials | Audience::TaskForce));
     let company = kinds_for(|a| a == Audience::Company);
     let officials = kinds_for(|a| matches!(a, Audience::Officials | Audience::TaskForceAndOfficials));
     // One equi-join per audience (an OR of them would compare every event with every user); a
@@ -210,9 +215,12 @@ impl Notification {
         }
     }
 
-    /// Where the entry leads: the item, else the notice, else the request, else the project.
+    /// Where the entry leads: the item, else the notice, else the request, else the project (its
+    /// investment page for a monthly report's reminder).
     pub fn href(&self) -> Option<String> {
+        let report = matches!(self.kind, EventKind::MonthlyReportDue | EventKind::MonthlyReportLate);
         match (self.item_id, self.notice_id, self.request_id, self.project_id) {
+            (None, None, None, Some(p)) if report => Some(links::investment(p)),
             (Some(i), _, _, _) => Some(links::item(i)),
             (None, Some(n), _, _) => Some(links::notice(n)),
             (None, None, Some(r), _) => Some(links::request(r)),

@@ -198,6 +198,9 @@ async fn insert(
     write_planned(tx, id, draft).await?;
     let after = editable(tx, id, false).await?.map(|p| p.snapshot());
     record(tx, actor, "project.create", id, None, after).await?;
+    if let Some((year, plan)) = &draft.plan {
+        super::investment::save_plan(tx, id, *year, plan, Some(None), actor, user).await?;
+    }
     super::items::insert_many(tx, id, checklist, "", actor, user).await?;
     Ok(Ok(id))
 }

@@ -180,6 +180,33 @@ pub fn reporting_month(today: NaiveDate) -> Month {
     Month::of(today).previous()
 }
 
+/// Days before its due day that a missing report is reminded of.
+pub const REMIND_DAYS_BEFORE: i64 = 2;
+
+/// What a task force is told of a month's report not in yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportReminder {
+    /// Due within `REMIND_DAYS_BEFORE` days (or today).
+    Due,
+    /// Its due day has passed.
+    Late,
+}
+
+/// The reminder a month's missing report gets `today`: none while the month runs or while its due
+/// day is more than `REMIND_DAYS_BEFORE` days off.
+pub fn report_reminder(month: Month, today: NaiveDate, due_day: u32) -> Option<ReportReminder> {
+    let due = month.report_due(due_day);
+    if today <= month.last_day() {
+        None
+    } else if today > due {
+        Some(ReportReminder::Late)
+    } else if (due - today).num_days() <= REMIND_DAYS_BEFORE {
+        Some(ReportReminder::Due)
+    } else {
+        None
+    }
+}
+
 /// A project's plan for one year.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
@@ -538,6 +565,27 @@ mod tests {
             monthly: None,
             planned_start_month: None,
         }
+    }
+
+    #[test]
+    fn a_missing_report_is_reminded_two_days_before_its_due_day_and_late_after_it() {
+        let nov = month("2026-11");
+        let at = |d: &str, due_day| report_reminder(nov, day(d), due_day);
+        assert_eq!(at("2026-11-30", 5), None, "the month still runs");
+        assert_eq!(at("2026-12-01", 5), None);
+        assert_eq!(at("2026-12-02", 5), None);
+        assert_eq!(at("2026-12-03", 5), Some(ReportReminder::Due));
+        assert_eq!(at("2026-12-05", 5), Some(ReportReminder::Due));
+        assert_eq!(at("2026-12-06", 5), Some(ReportReminder::Late));
+        assert_eq!(at("2027-01-20", 5), Some(ReportReminder::Late));
+        // A due day of the 1st is reminded as soon as the month ends.
+        assert_eq!(at("2026-12-01", 1), Some(ReportReminder::Due));
+        assert_eq!(at("2026-12-02", 1), Some(ReportReminder::Late));
+        // December's report is due in January of the next year.
+        assert_eq!(
+            report_reminder(month("2026-12"), day("2027-01-03"), 5),
+            Some(ReportReminder::Due)
+        );
     }
 
     #[test]

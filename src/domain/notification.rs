@@ -34,6 +34,10 @@ pub enum EventKind {
     RequestTriageDue,
     /// A pending request's triage deadline passed.
     RequestLate,
+    /// A month's investment report is due within days and not in (domain::investment::report_reminder).
+    MonthlyReportDue,
+    /// A month's investment report is past its due day and not in.
+    MonthlyReportLate,
 }
 
 /// Who receives an event.
@@ -50,10 +54,12 @@ pub enum Audience {
     /// Those who verify and triage for the task force — its leader and its leads, whatever their
     /// duty — and the county's officials.
     TaskForceAndOfficials,
+    /// The task force's leader and leads only.
+    TaskForce,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 18] = [
         EventKind::ItemAssigned,
         EventKind::ItemDueSoon,
         EventKind::ItemYellow,
@@ -70,6 +76,8 @@ impl EventKind {
         EventKind::RequestSubmitted,
         EventKind::RequestTriageDue,
         EventKind::RequestLate,
+        EventKind::MonthlyReportDue,
+        EventKind::MonthlyReportLate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -90,6 +98,8 @@ impl EventKind {
             EventKind::RequestSubmitted => "request_submitted",
             EventKind::RequestTriageDue => "request_triage_due",
             EventKind::RequestLate => "request_late",
+            EventKind::MonthlyReportDue => "monthly_report_due",
+            EventKind::MonthlyReportLate => "monthly_report_late",
         }
     }
 
@@ -109,7 +119,9 @@ impl EventKind {
             EventKind::ItemSubmitted
             | EventKind::RequestSubmitted
             | EventKind::RequestTriageDue
-            | EventKind::RequestLate => Audience::TaskForceAndOfficials,
+            | EventKind::RequestLate
+            | EventKind::MonthlyReportLate => Audience::TaskForceAndOfficials,
+            EventKind::MonthlyReportDue => Audience::TaskForce,
             EventKind::ItemAssigned
             | EventKind::ItemDueSoon
             | EventKind::ItemYellow

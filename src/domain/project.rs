@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::input::{self, FieldErrors, Problem};
+use super::investment::Plan;
 use super::lifecycle::Stage;
 
 pub const NAME_MAX: usize = 200;
@@ -24,6 +25,8 @@ pub struct ProjectDraft {
     pub member_units: Vec<String>,
     /// Planned date of each stage, in lifecycle order.
     pub planned: [Option<NaiveDate>; 7],
+    /// The investment plan of a year, when an imported sheet gives one.
+    pub plan: Option<(i32, Plan)>,
 }
 
 /// The raw fields of the project form or request.
@@ -89,6 +92,7 @@ impl ProjectDraft {
             lead_unit: lead_unit.unwrap_or_default(),
             member_units,
             planned,
+            plan: None,
         })
     }
 }

@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::checklist::{Category, TEXT_MAX, TITLE_MAX};
 use super::input::{self, Problem};
+use super::investment::{Plan, Wan};
 use super::lifecycle::Stage;
 use super::project::{ProjectDraft, ProjectFields};
 use super::status::ItemState;
@@ -559,10 +560,14 @@ pub enum ProjectColumn {
     LeadUnit,
     Members,
     Description,
+    /// 年度计划投资 (万元) of the year imported into.
+    AnnualPlan,
+    /// 计划开工 (the month, 1–12, of that year).
+    StartMonth,
 }
 
 impl ProjectColumn {
-    pub const ALL: [ProjectColumn; 11] = [
+    pub const ALL: [ProjectColumn; 13] = [
         ProjectColumn::Name,
         ProjectColumn::Company,
         ProjectColumn::Code,
@@ -574,6 +579,8 @@ impl ProjectColumn {
         ProjectColumn::LeadUnit,
         ProjectColumn::Members,
         ProjectColumn::Description,
+        ProjectColumn::AnnualPlan,
+        ProjectColumn::StartMonth,
     ];
 
     /// The field name errors are reported under (as in the project form).
@@ -590,6 +597,8 @@ impl ProjectColumn {
             ProjectColumn::LeadUnit => "lead_unit",
             ProjectColumn::Members => "member_units",
             ProjectColumn::Description => "description",
+            ProjectColumn::AnnualPlan => "annual_investment",
+            ProjectColumn::StartMonth => "planned_start_month",
         }
     }
 }
@@ -617,18 +626,73 @@ pub fn project_column_of(header: &str) -> Option<ProjectColumn> {
         "组长" | "leader" => ProjectColumn::Leader,
         "牵头单位" | "leadunit" => ProjectColumn::LeadUnit,
         "成员单位" | "要素保障部门" | "members" | "memberunits" => ProjectColumn::Members,
-        "简介" => ProjectColumn::Description,
+        "简介" | "建设内容及规模" | "建设内容" => ProjectColumn::Description,
+        "年度计划投资（万元）" | "年度计划投资(万元)" | "年度计划投资" | "本年计划投资" | "annualplan" => {
+            ProjectColumn::AnnualPlan
+        }
+        "计划开工月份" | "计划开工时间" | "计划开工" | "startmonth" => ProjectColumn::StartMonth,
         _ => return None,
     })
 }
 
+/// A month of the year construction is planned to start in: "3", "3月", "2026-03", a date of it.
+fn start_month(text: &str, year: i32) -> Result<Option<u32>, Problem> {
+    let t = text.trim().trim_end_matches('月');
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(m) = t.parse::<u32>() {
+        return if (1..=12).contains(&m) {
+            Ok(Some(m))
+        } else {
+            Err(Problem::OutOfRange(1, 12))
+        };
+    }
+    let day = NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(&format!("{t}-01"), "%Y-%m-%d"))
+        .map_err(|_| Problem::NotADate)?;
+    if day.year() == year {
+        Ok(Some(day.month()))
+    } else {
+        Err(Problem::OutOfRange(1, 12))
+    }
+}
+
+/// A row's investment plan for `year`, when its plan column has an amount.
+fn row_plan(annual: &str, start: &str, year: i32, line: usize, errors: &mut Vec<RowError>) -> Option<(i32, Plan)> {
+    let error = |field, p| RowError {
+        row: line,
+        field,
+        problem: SheetProblem::Field(p),
+    };
+    let start = start_month(start, year)
+        .map_err(|p| errors.push(error("planned_start_month", p)))
+        .ok()?;
+    if annual.trim().is_empty() {
+        return None;
+    }
+    let annual = Wan::parse(annual)
+        .map_err(|p| errors.push(error("annual_investment", p)))
+        .ok()?;
+    Some((
+        year,
+        Plan {
+            annual,
+            monthly: None,
+            planned_start_month: start,
+        },
+    ))
+}
+
 /// Checks a whole projects sheet: every problem of every row, or every project with its row.
-/// Units may be named or given by code; several member units are separated by 、 , ; or /.
+/// Units may be named or given by code; several member units are separated by 、 , ; or /. A
+/// year plan column gives each project its plan of `year`.
 pub fn projects(
     rows: &[Vec<Cell>],
     units: &HashMap<String, String>,
     stage_of: impl Fn(&str) -> Option<Stage>,
     max_rows: usize,
+    year: i32,
 ) -> Result<Vec<(usize, ProjectDraft)>, Vec<RowError>> {
     let error = |row, field, problem| RowError { row, field, problem };
     let header_at = header_row(rows, project_column_of);
@@ -706,8 +770,16 @@ pub fn projects(
             member_units,
             planned: Default::default(),
         };
+        let plan = row_plan(
+            &get(ProjectColumn::AnnualPlan),
+            &get(ProjectColumn::StartMonth),
+            year,
+            line,
+            &mut errors,
+        );
         match ProjectDraft::parse(&fields) {
-            Ok(draft) => {
+            Ok(mut draft) => {
+                draft.plan = plan;
                 if drafts.iter().any(|(_, d)| d.name == draft.name) {
                     errors.push(error(line, "name", SheetProblem::Field(Problem::TakenName)));
                 }
@@ -928,6 +1000,51 @@ mod tests {
     }
 
     #[test]
+    fn a_projects_sheet_brings_each_projects_year_plan_and_planned_start() {
+        let header = vec![
+            t("项目名称"),
+            t("企业"),
+            t("牵头单位"),
+            t("年度计划投资（万元）"),
+            t("计划开工"),
+        ];
+        let rows = vec![
+            header.clone(),
+            vec![t("甲项目"), t("甲公司"), t("fgw"), Cell::Number(1200.5), t("3月")],
+            vec![t("乙项目"), t("乙公司"), t("fgw"), Cell::Empty, Cell::Empty],
+            vec![t("丙项目"), t("丙公司"), t("fgw"), t("800"), t("2026-07-15")],
+        ];
+        let drafts = projects(&rows, &units(), stage, 100, 2026).unwrap();
+        let plans: Vec<Option<(i32, Wan, Option<u32>)>> = drafts
+            .iter()
+            .map(|(_, d)| d.plan.as_ref().map(|(y, p)| (*y, p.annual, p.planned_start_month)))
+            .collect();
+        assert_eq!(
+            plans,
+            vec![
+                Some((2026, Wan::from_hundredths(120_050), Some(3))),
+                None,
+                Some((2026, Wan::whole(800), Some(7)))
+            ]
+        );
+        let bad = vec![
+            header,
+            vec![t("丁项目"), t("丁公司"), t("fgw"), t("-5"), t("13")],
+            vec![t("戊项目"), t("戊公司"), t("fgw"), t("10"), t("2025-03")],
+        ];
+        let errors = projects(&bad, &units(), stage, 100, 2026).unwrap_err();
+        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.field)).collect();
+        assert_eq!(found, vec![(2, "planned_start_month"), (3, "planned_start_month")]);
+        let wrong_amount = vec![
+            vec![t("项目名称"), t("企业"), t("牵头单位"), t("年度计划投资")],
+            vec![t("己项目"), t("己公司"), t("fgw"), t("很多")],
+        ];
+        let errors = projects(&wrong_amount, &units(), stage, 100, 2026).unwrap_err();
+        assert_eq!(errors[0].field, "annual_investment");
+        assert_eq!(errors[0].problem, SheetProblem::Field(Problem::NotAnAmount));
+    }
+
+    #[test]
     fn a_projects_sheet_gives_drafts_with_their_task_forces() {
         let rows = vec![
             vec![
@@ -949,7 +1066,7 @@ mod tests {
                 Cell::Number(35000.0),
             ],
         ];
-        let drafts = projects(&rows, &units(), stage, 100).unwrap();
+        let drafts = projects(&rows, &units(), stage, 100, 2026).unwrap();
         let (row, d) = &drafts[0];
         assert_eq!(*row, 2);
         assert_eq!((d.lead_unit.as_str(), d.stage), ("fgw", Stage::Signed));
@@ -972,7 +1089,7 @@ mod tests {
             vec![t("丙项目"), t("丙公司"), t("fgw"), Cell::Empty, Cell::Empty],
             vec![t("丙项目"), t("丙公司"), t("fgw"), Cell::Empty, Cell::Empty],
         ];
-        let errors = projects(&rows, &units(), stage, 100).unwrap_err();
+        let errors = projects(&rows, &units(), stage, 100, 2026).unwrap_err();
         let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.field)).collect();
         assert_eq!(
             found,
@@ -984,7 +1101,7 @@ mod tests {
                 (5, "name")
             ]
         );
-        let errors = projects(&[vec![t("项目名称")]], &units(), stage, 100).unwrap_err();
+        let errors = projects(&[vec![t("项目名称")]], &units(), stage, 100, 2026).unwrap_err();
         assert_eq!(errors.len(), 2, "company and lead unit columns are missing");
     }
 

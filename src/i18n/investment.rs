@@ -61,6 +61,8 @@ pub struct Investment {
     /// `{at}`, `{by}`, `{before}`, `{after}`, `{reason}`.
     pub correction_line: &'static str,
     pub to_item: &'static str,
+    /// `{month}`: the new item's note, naming the report its problem came from.
+    pub problem_note: &'static str,
     pub already_confirmed: &'static str,
     pub chart_title: &'static str,
     pub chart_desc: &'static str,

@@ -664,6 +664,11 @@ impl Catalog {
         )
     }
 
+    /// The note of an item made of a problem of the month's report.
+    pub fn problem_note(&self, m: Month) -> String {
+        fill(self.investment.problem_note, &[("month", &self.month(m))])
+    }
+
     /// "1–11月": the months a cumulative figure covers.
     pub fn through(&self, m: Month) -> String {
         fill(self.investment.through, &[("m", &m.number().to_string())])

@@ -14,7 +14,7 @@ use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use crate::db::{recompute, requests, settings};
+use crate::db::{investment, recompute, requests, settings};
 use crate::domain::ranking;
 
 /// What one run did, in one line.
@@ -163,6 +163,7 @@ async fn compute(
     // Reminders are of today: a run as of another day must not announce anything.
     if is_today {
         requests::remind_triage(tx, as_of, settings.service_level(), settings.tz()).await?;
+        investment::remind_reports(tx, as_of, settings.report_due_day()).await?;
     }
     let duration = clock.elapsed();
     let ms = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);

@@ -247,7 +247,13 @@ fn report_rows(p: &ProjectInvestment, project: Uuid, tz: chrono_tz::Tz, t: &'sta
                 .filter(|l| !l.is_empty())
                 .map(|l| {
                     let title: String = l.chars().take(200).collect();
-                    let href = format!("{}/items/new?title={}", links::project(project), urlencode(&title));
+                    let note = t.problem_note(r.month());
+                    let href = format!(
+                        "{}/items/new?title={}&note={}",
+                        links::project(project),
+                        urlencode(&title),
+                        urlencode(&note)
+                    );
                     (l.to_string(), href)
                 })
                 .collect(),
@@ -400,12 +406,7 @@ pub async fn save_plan(
     };
     let (status, returned) = match outcome {
         PlanOutcome::Saved => {
-            return flash::done(
-                &session,
-                &format!("{}/investment#plan", links::project(id)),
-                Done::PlanSaved,
-            )
-            .await;
+            return flash::done(&session, &(links::investment(id) + "#plan"), Done::PlanSaved).await;
         }
         PlanOutcome::Invalid(errors) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -459,7 +460,7 @@ pub async fn report(
                 (true, true) => Done::MonthReported,
                 (true, false) => Done::MonthCorrected,
             };
-            let to = format!("{}/investment?month={month}#reports", links::project(id));
+            let to = format!("{}?month={month}#reports", links::investment(id));
             return flash::done(&session, &to, done).await;
         }
         ReportOutcome::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),

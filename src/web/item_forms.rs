@@ -6,6 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use tower_sessions::Session;
@@ -13,7 +14,7 @@ use tower_sessions::Session;
 use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
-use super::extract::IdPath;
+use super::extract::{IdPath, PageQuery};
 use super::flash;
 use super::form::{Fields, Messages};
 use super::history::Change;
@@ -24,7 +25,7 @@ use crate::auth::CurrentUser;
 use crate::db::items::Item;
 use crate::db::projects;
 use crate::db::units::{self, Unit};
-use crate::domain::checklist::ItemFields;
+use crate::domain::checklist::{ItemFields, TEXT_MAX, TITLE_MAX};
 use crate::domain::done::Done;
 use crate::domain::input::{FieldErrors, Problem};
 use crate::links;
@@ -111,15 +112,26 @@ fn new_spec(ctx: &RequestContext, project: &projects::ProjectSummary) -> FormSpe
     }
 }
 
+/// What a link to the new item form may fill in, e.g. a problem of a monthly report.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Prefill {
+    title: String,
+    note: String,
+}
+
 pub async fn new(
     State(state): State<AppState>,
     ctx: RequestContext,
     user: CurrentUser,
     IdPath(id): IdPath,
+    PageQuery(prefill): PageQuery<Prefill>,
 ) -> AppResult<ItemForm> {
     let project = checklist_project(&state, &ctx, &user, id).await?;
     let values = ItemFields {
         category: "other".into(),
+        title: prefill.title.chars().take(TITLE_MAX).collect(),
+        note: prefill.note.chars().take(TEXT_MAX).collect(),
         ..Default::default()
     };
     form(

@@ -55,6 +55,21 @@ fn preview_of(drafts: Vec<(usize, ProjectDraft)>, t: &Catalog) -> Vec<PreviewPro
                 ("lead_unit", d.lead_unit),
                 ("member_units", d.member_units.join("、")),
                 ("description", d.description.unwrap_or_default()),
+                (
+                    "annual_investment",
+                    d.plan
+                        .as_ref()
+                        .map(|(_, plan)| plan.annual.to_string())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "planned_start_month",
+                    d.plan
+                        .as_ref()
+                        .and_then(|(_, plan)| plan.planned_start_month)
+                        .map(|m| t.investment.months[m as usize - 1].to_string())
+                        .unwrap_or_default(),
+                ),
             ],
         })
         .collect()

@@ -63,7 +63,7 @@ impl TodoView {
                             href: match p.section.target() {
                                 Target::Item => links::item(e.target),
                                 Target::Request => links::request(e.target),
-                                Target::Project => format!("{}/investment", links::project(e.target)),
+                                Target::Project => links::investment(e.target),
                             },
                             title: e.title,
                             project: e.project,

@@ -146,6 +146,15 @@ async fn the_lead_files_the_month_and_the_county_figures_follow() {
         page.contains(&format!("/projects/{qixiang}/items/new?title=110kV")),
         "{page}"
     );
+    let start = page.find(&format!("/projects/{qixiang}/items/new?")).unwrap();
+    let href = page[start..page[start..].find('"').unwrap() + start].replace("&#38;", "&");
+    let (status, form_page) = lead.get_text(&href).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form_page.contains("value=\"110kV 专线接入待批复\""), "{href}");
+    assert!(
+        form_page.contains(&zh().problem_note(m)),
+        "the note names the report: {href}"
+    );
     let (confirmed, by): (bool, String) = sqlx::query_as(
         "SELECT r.confirmed, u.username FROM monthly_reports r JOIN users u ON u.id = r.confirmed_by
          WHERE r.project_id = $1 AND r.month = $2",
@@ -498,4 +507,69 @@ fn zip_entry(bytes: &[u8], name: &str) -> String {
     let mut text = String::new();
     archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
     text
+}
+
+#[tokio::test]
+async fn a_missing_monthly_report_is_reminded_to_its_task_force_once_then_as_late_to_the_office_too() {
+    use chrono::Datelike;
+    use zhuanban::domain::notification::EventKind;
+    let app = spawn_demo_app().await;
+    let qixiang = app.project_id(QIXIANG).await;
+    let today = app.today().await;
+    // A due day that puts today among the reminder's days: today itself, or the 28th once past it.
+    let due_day = today.day().min(28);
+    sqlx::query("UPDATE settings SET report_due_day = $1")
+        .bind(due_day as i32)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.recompute().await;
+    app.recompute().await;
+    let reminded = |kind: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_as::<_, (Uuid, String)>(
+                "SELECT project_id, subject FROM events WHERE kind = $1 ORDER BY created_at",
+            )
+            .bind(kind)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let m = month(&app).await.to_string();
+    let expected = if today.day() <= 28 {
+        "monthly_report_due"
+    } else {
+        "monthly_report_late"
+    };
+    assert_eq!(
+        reminded(expected).await,
+        vec![(qixiang, m.clone())],
+        "only 祺祥's report (drafted, not confirmed) is missing; two runs remind once"
+    );
+
+    // Past the due day: late, once, to the task force and the office; never to a unit's staff.
+    let due = month(&app).await.report_due(5);
+    let mut conn = app.pool.acquire().await.unwrap();
+    let late_day = due.succ_opt().unwrap();
+    zhuanban::db::investment::remind_reports(&mut conn, late_day, 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        zhuanban::db::investment::remind_reports(&mut conn, late_day, 5)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(reminded("monthly_report_late").await, vec![(qixiang, m)]);
+    let link = format!("/projects/{qixiang}/investment");
+    for (who, told) in [("lead", true), ("official", true), ("member", false)] {
+        let (_, inbox) = app.demo_login(who).await.get_text("/inbox").await;
+        assert_eq!(
+            inbox.contains(zh().event_kind(EventKind::MonthlyReportLate)) && inbox.contains(&link),
+            told,
+            "{who}: {inbox}"
+        );
+    }
 }

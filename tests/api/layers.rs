@@ -216,9 +216,10 @@ fn every_link_is_a_page_the_router_serves() {
         .map(|(_, path)| path)
         .collect();
     type Builder = fn(&str) -> String;
-    let builders: [(&str, Builder); 9] = [
+    let builders: [(&str, Builder); 10] = [
         ("project", |x| links::project(x)),
         ("item", |x| links::item(x)),
+        ("investment", |x| links::investment(x)),
         ("request", |x| links::request(x)),
         ("meeting", |x| links::meeting(x)),
         ("notice", |x| links::notice(x)),

@@ -8,7 +8,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::evidence::Api;
-use crate::harness::{TestApp, hidden, spawn_demo_app};
+use crate::harness::{TestApp, hidden, spawn_demo_app, zh};
 
 const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
 
@@ -507,9 +507,9 @@ async fn projects_are_found_by_their_investment_code_in_the_list_and_its_export(
     assert!(csv.contains("2024-360725-32-03-006540"));
 }
 
-const PROJECTS_SHEET: &str = "项目名称,企业,项目代码,园区,阶段,总投资（万元）,组长,牵头单位,成员单位\n\
-锂电材料扩产项目,崇义锂电有限公司,2026-360725-30-03-000777,龙勾工业园,签约,80000,副县长 王强,县工信局,县自然资源局、fgw、县住建局\n\
-钨精深加工项目,崇义钨业新材料公司,,崇义县工业园区,negotiating,12000,,gxj,\n";
+const PROJECTS_SHEET: &str = "项目名称,企业,项目代码,园区,阶段,总投资（万元）,组长,牵头单位,成员单位,年度计划投资（万元）,计划开工\n\
+锂电材料扩产项目,崇义锂电有限公司,2026-360725-30-03-000777,龙勾工业园,签约,80000,副县长 王强,县工信局,县自然资源局、fgw、县住建局,6000,3月\n\
+钨精深加工项目,崇义钨业新材料公司,,崇义县工业园区,negotiating,12000,,gxj,,,\n";
 
 #[tokio::test]
 async fn projects_with_their_task_forces_import_from_one_sheet_all_or_none() {
@@ -611,6 +611,7 @@ async fn the_projects_import_page_previews_then_creates() {
     assert_eq!(r.status(), StatusCode::OK);
     let preview = r.text().await.unwrap();
     assert!(preview.contains("将新增 2 个项目") && preview.contains("钨精深加工项目"));
+    assert!(preview.contains(zh().investment.field_annual) && preview.contains(">6000<"));
     // The confirmation sends back what the preview holds.
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut rest = preview.as_str();
@@ -632,6 +633,17 @@ async fn the_projects_import_page_previews_then_creates() {
             .await
             .unwrap();
     assert_eq!(leader.as_deref(), Some("副县长 王强"));
+    // The sheet's year plan and planned start became the project's plan of this year.
+    let plans: Vec<(String, i32, String, Option<i32>)> = sqlx::query_as(
+        "SELECT p.name, pl.year, pl.annual::text, pl.planned_start_month
+         FROM investment_plans pl JOIN projects p ON p.id = pl.project_id
+         WHERE p.name IN ('锂电材料扩产项目', '钨精深加工项目')",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let year = chrono::Datelike::year(&app.today().await);
+    assert_eq!(plans, vec![("锂电材料扩产项目".to_string(), year, "6000.00".to_string(), Some(3))]);
     let member = app.demo_login("member").await;
     assert_eq!(member.get("/projects/import").await.status(), StatusCode::FORBIDDEN);
 }

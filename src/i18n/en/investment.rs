@@ -54,6 +54,7 @@ pub const INVESTMENT: Investment = Investment {
     corrections: "Corrections",
     correction_line: "{at} {by}: {before} → {after}, because: {reason}",
     to_item: "Make a checklist item",
+    problem_note: "A problem reported in the monthly report of {month}.",
     already_confirmed: "This month's report is confirmed; to correct it, give a reason.",
     chart_title: "Planned and completed investment by month (10,000 yuan)",
     chart_desc: "Two bars a month: planned on the left, confirmed completion on the right, amounts above.",

@@ -31,6 +31,8 @@ pub const NOTIFY: Notify = Notify {
         "New request",
         "Request triage due",
         "Request triage late",
+        "Monthly report due",
+        "Monthly report late",
     ],
     event_texts: [
         "{project}: “{subject}” was assigned to {unit}, due {deadline}",
@@ -49,6 +51,8 @@ pub const NOTIFY: Notify = Notify {
         "{project}: the company raised the request “{subject}”; please triage it",
         "{project}: the request “{subject}” is to be triaged by {deadline}",
         "{project}: the request “{subject}” was not triaged by {deadline}",
+        "{project}: the monthly investment report of {subject} is due by {deadline}",
+        "{project}: the monthly investment report of {subject} was due by {deadline} and is not in",
     ],
     inbox_title: "Inbox",
     inbox_empty: "No notifications.",

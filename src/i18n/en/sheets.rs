@@ -60,7 +60,7 @@ pub const SHEETS: Sheets = Sheets {
     template_none: "No template",
     // issue 7: importing projects
     import_projects_title: "Import projects and task forces from a spreadsheet",
-    import_projects_intro: "One project with its task force per row. Columns: 项目名称 (name), 企业 (company), 牵头单位 (lead unit), optionally 项目代码, 园区, 行业, 总投资（万元）, 阶段, 组长, 成员单位 (separated by 、), 简介. The whole file is checked and previewed, then created at once.",
+    import_projects_intro: "One project with its task force per row. Columns: 项目名称 (name), 企业 (company), 牵头单位 (lead unit), optionally 项目代码, 园区, 行业, 总投资（万元）, 阶段, 组长, 成员单位 (separated by 、), 简介, 年度计划投资（万元） (this year’s plan), 计划开工 (the month of this year construction is to start). The whole file is checked and previewed, then created at once.",
     import_projects_preview_title: "{count} projects will be added; check them",
     import_projects_confirm_label: "Import {count} projects",
     import_projects_link: "Import projects",

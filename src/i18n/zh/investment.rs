@@ -54,6 +54,7 @@ pub const INVESTMENT: Investment = Investment {
     corrections: "更正记录",
     correction_line: "{at} {by}：{before} → {after} 万元，原因：{reason}",
     to_item: "转为清单事项",
+    problem_note: "{month}月报所列问题。",
     already_confirmed: "该月月报已确认；如需更正，请填写更正原因。",
     chart_title: "每月计划与完成投资（万元）",
     chart_desc: "每月两根柱：左为计划投资，右为已确认的完成投资，柱上为金额。",

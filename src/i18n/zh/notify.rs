@@ -31,6 +31,8 @@ pub const NOTIFY: Notify = Notify {
         "新的企业诉求",
         "诉求受理即将到期",
         "诉求受理超时",
+        "月报即将到期",
+        "月报逾期未报",
     ],
     event_texts: [
         "{project}：事项“{subject}”交由{unit}办理，完成期限{deadline}",
@@ -49,6 +51,8 @@ pub const NOTIFY: Notify = Notify {
         "{project}：企业提出诉求“{subject}”，请受理",
         "{project}：诉求“{subject}”应于{deadline}前受理",
         "{project}：诉求“{subject}”已超过受理期限{deadline}",
+        "{project}：{subject} 的投资月报应于{deadline}前报送",
+        "{project}：{subject} 的投资月报已超过报送期限{deadline}，请尽快报送",
     ],
     inbox_title: "通知",
     inbox_empty: "暂无通知。",

@@ -60,7 +60,7 @@ pub const SHEETS: Sheets = Sheets {
     template_none: "不使用模板",
     // issue 7: importing projects
     import_projects_title: "从表格导入项目和专班",
-    import_projects_intro: "一行一个项目及其专班。表头：项目名称、企业、牵头单位，可选 项目代码、园区、行业、总投资（万元）、阶段、组长、成员单位（用“、”分隔）、简介。整份文件先检查并预览，确认后一并创建。",
+    import_projects_intro: "一行一个项目及其专班。表头：项目名称、企业、牵头单位，可选 项目代码、园区、行业、总投资（万元）、阶段、组长、成员单位（用“、”分隔）、简介、年度计划投资（万元）、计划开工（月份，本年）。整份文件先检查并预览，确认后一并创建。",
     import_projects_preview_title: "将新增 {count} 个项目，请核对",
     import_projects_confirm_label: "确认导入 {count} 个项目",
     import_projects_link: "从表格导入项目",
