@@ -12,7 +12,7 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::recompute;
 use crate::db::standings::{self, Entry};
 use crate::domain::input;
-use crate::domain::ranking::{self, Standing};
+use crate::domain::ranking::{self, RankChange, RedRule, Standing};
 use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
@@ -26,6 +26,11 @@ pub struct RedListEntry {
     on_time: i64,
     /// on_time / due.
     rate: Option<f64>,
+    /// Items due in the rolling period, and of them closed on time: what the list honours.
+    period_due: i64,
+    period_on_time: i64,
+    /// Against the weekly list before: "new", "+2", "-1", "0" (null when computed for a past day).
+    rank_change: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -36,6 +41,38 @@ pub struct BlackListEntry {
     red: i64,
     yellow: i64,
     overdue_total: i64,
+    /// Against the weekly list before: "new", "+2", "-1", "0" (null when computed for a past day).
+    rank_change: Option<String>,
+}
+
+/// The red list's rule the lists were made with.
+#[derive(Serialize, ToSchema)]
+pub struct Method {
+    /// "rule": lists by the rule (the scored method is not offered yet).
+    kind: &'static str,
+    /// At most this many on the red list.
+    size: usize,
+    /// Items due in the period, at least.
+    min_due: i64,
+    /// On-time rate over the period, at least (percent).
+    min_rate_percent: i64,
+    /// The rolling period in weeks.
+    weeks: i64,
+    /// Days a task force that closed a red item waits before it can be honoured.
+    clean_days: i64,
+}
+
+impl From<RedRule> for Method {
+    fn from(r: RedRule) -> Method {
+        Method {
+            kind: "rule",
+            size: r.size,
+            min_due: r.min_due,
+            min_rate_percent: r.min_rate_percent,
+            weeks: r.weeks,
+            clean_days: ranking::CLEAN_DAYS,
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -43,6 +80,8 @@ pub struct Rankings {
     as_of: NaiveDate,
     /// "live", "weekly" (frozen) or "computed" (a past day computed on request).
     source: &'static str,
+    /// Null for a week frozen before the rule had memory.
+    method: Option<Method>,
     red_list: Vec<RedListEntry>,
     black_list: Vec<BlackListEntry>,
 }
@@ -55,12 +94,16 @@ pub struct AsOf {
     as_of: Option<String>,
 }
 
-fn from_entries(entries: Vec<Entry>, as_of: NaiveDate, source: &'static str) -> Rankings {
+fn from_entries(entries: Vec<Entry>, as_of: NaiveDate, source: &'static str, rule: Option<RedRule>) -> Rankings {
     let mut red_list = Vec::new();
     let mut black_list = Vec::new();
     for e in entries {
+        let rank_change = e.change().map(RankChange::code);
         match e.list.as_deref() {
             Some("red") => red_list.push(RedListEntry {
+                rank_change,
+                period_due: e.period_due.into(),
+                period_on_time: e.period_on_time.into(),
                 rate: (e.due > 0).then(|| f64::from(e.on_time) / f64::from(e.due)),
                 task_force_id: e.task_force_id,
                 project_id: e.project_id,
@@ -69,6 +112,7 @@ fn from_entries(entries: Vec<Entry>, as_of: NaiveDate, source: &'static str) -> 
                 on_time: e.on_time.into(),
             }),
             Some("black") => black_list.push(BlackListEntry {
+                rank_change,
                 task_force_id: e.task_force_id,
                 project_id: e.project_id,
                 name: e.name,
@@ -82,18 +126,23 @@ fn from_entries(entries: Vec<Entry>, as_of: NaiveDate, source: &'static str) -> 
     Rankings {
         as_of,
         source,
+        method: rule.map(Method::from),
         red_list,
         black_list,
     }
 }
 
-fn from_standings(all: &[Standing<recompute::TaskForceKey>], size: usize, as_of: NaiveDate) -> Rankings {
+fn from_standings(all: &[Standing<recompute::TaskForceKey>], rule: RedRule, as_of: NaiveDate) -> Rankings {
     Rankings {
         as_of,
         source: "computed",
-        red_list: ranking::red_list(all, size)
+        method: Some(rule.into()),
+        red_list: ranking::red_list(all, rule)
             .into_iter()
             .map(|s| RedListEntry {
+                rank_change: None,
+                period_due: s.figures.period_due,
+                period_on_time: s.figures.period_on_time,
                 task_force_id: s.key.0,
                 project_id: s.key.1,
                 rate: s.figures.rate(),
@@ -105,6 +154,7 @@ fn from_standings(all: &[Standing<recompute::TaskForceKey>], size: usize, as_of:
         black_list: ranking::black_list(all)
             .into_iter()
             .map(|s| BlackListEntry {
+                rank_change: None,
                 task_force_id: s.key.0,
                 project_id: s.key.1,
                 name: s.name,
@@ -139,6 +189,7 @@ pub async fn rankings(
             standings::lists(&state.db, c.id).await?,
             c.as_of,
             "live",
+            c.red_rule(),
         )));
     }
     let settings = ctx.settings(&state.db).await?;
@@ -148,11 +199,13 @@ pub async fn rankings(
             standings::lists(&state.db, w.id).await?,
             day,
             "weekly",
+            w.red_rule(),
         )));
     }
     let mut conn = state.db.acquire().await?;
-    let all = recompute::standings(&mut conn, day, settings.thresholds(), &settings.time_zone).await?;
-    Ok(Json(from_standings(&all, settings.red_list_size.max(1) as usize, day)))
+    let rule = settings.red_rule();
+    let all = recompute::standings(&mut conn, day, settings.thresholds(), &settings.time_zone, rule).await?;
+    Ok(Json(from_standings(&all, rule, day)))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::auth::policy;
 use crate::db::audit::Actor;
 use crate::db::notices::{self, NewNotice, NoticeContent, Published};
-use crate::db::{items, projects, recompute, settings, supervision};
+use crate::db::{items, projects, recompute, settings, standings, supervision};
 use crate::domain::access::CurrentUser;
 use crate::domain::input::FieldErrors;
 use crate::domain::meeting;
@@ -44,9 +44,13 @@ pub async fn draft(db: &PgPool, project_ids: &[Uuid], meeting: Option<Uuid>) -> 
     let (today, th) = (settings.today(), settings.thresholds());
     let overdue = items::overdue_of_projects(db, project_ids, today).await?;
     let mut conn = db.acquire().await?;
-    let standings = recompute::standings(&mut conn, today, th, &settings.time_zone).await?;
+    let rule = settings.red_rule();
+    let last_week = match standings::weekly(db, 1).await?.first() {
+        Some(w) => standings::lists(db, w.id).await?,
+        None => Vec::new(),
+    };
+    let standings = recompute::standings(&mut conn, today, th, &settings.time_zone, rule).await?;
     drop(conn);
-    let size = settings.red_list_size.max(1) as usize;
     let mut content = notices::content(
         &settings.county_name,
         today,
@@ -54,7 +58,8 @@ pub async fn draft(db: &PgPool, project_ids: &[Uuid], meeting: Option<Uuid>) -> 
         &standings,
         project_ids,
         th,
-        size,
+        rule,
+        &last_week,
     );
     let orders = supervision::for_notice(db, project_ids, today).await?;
     content.supervision = notices::supervision_section(&orders, today);

@@ -10,9 +10,10 @@ use super::audit::{self, Actor, Entry};
 use super::items::Item;
 use super::notifications;
 use super::recompute::TaskForceKey;
+use super::standings;
 use super::supervision::Order;
 use crate::domain::notification::{EventKind, reply_days_late};
-use crate::domain::ranking::{self, Standing};
+use crate::domain::ranking::{self, RankChange, RedRule, Standing};
 use crate::domain::status::{self, Colour, Thresholds};
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -32,6 +33,14 @@ pub struct NoticeEntry {
     pub red: i64,
     pub yellow: i64,
     pub overdue_total: i64,
+    /// Due in the red list's rolling period, and of them on time (0 on notices from before).
+    #[serde(default)]
+    pub period_due: i64,
+    #[serde(default)]
+    pub period_on_time: i64,
+    /// Against the week before among the notice's projects: "new", "+2", "-1", "0".
+    #[serde(default)]
+    pub rank_change: Option<String>,
 }
 
 /// A supervision order as a notice reports it.
@@ -94,18 +103,31 @@ pub struct NoticeContent {
     pub issuer: String,
 }
 
-fn entry(s: Standing<TaskForceKey>) -> NoticeEntry {
-    NoticeEntry {
-        project: s.name,
-        due: s.figures.due,
-        on_time: s.figures.on_time,
-        red: s.figures.red,
-        yellow: s.figures.yellow,
-        overdue_total: s.figures.overdue_total,
-    }
+/// A list's entries, each with its change against its place the week before (`before`: the task
+/// forces of that week's same list, in order).
+fn entries(list: Vec<Standing<TaskForceKey>>, before: &[Uuid]) -> Vec<NoticeEntry> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let then = before.iter().position(|t| *t == s.key.0).map(|p| ("", p as i32 + 1));
+            NoticeEntry {
+                rank_change: RankChange::of(Some(("", i as i32 + 1)), then).map(RankChange::code),
+                project: s.name,
+                due: s.figures.due,
+                on_time: s.figures.on_time,
+                red: s.figures.red,
+                yellow: s.figures.yellow,
+                overdue_total: s.figures.overdue_total,
+                period_due: s.figures.period_due,
+                period_on_time: s.figures.period_on_time,
+            }
+        })
+        .collect()
 }
 
-/// Assembles a notice from the overdue items of its projects and the standings as of `as_of`.
+/// Assembles a notice from the overdue items of its projects and the standings as of `as_of`;
+/// `last_week` holds the lists of the weekly snapshot before (its red and black entries, in order).
+#[allow(clippy::too_many_arguments)]
 pub fn content(
     county: &str,
     as_of: NaiveDate,
@@ -113,7 +135,8 @@ pub fn content(
     standings: &[Standing<TaskForceKey>],
     projects: &[Uuid],
     t: Thresholds,
-    red_list_size: usize,
+    rule: RedRule,
+    last_week: &[standings::Entry],
 ) -> NoticeContent {
     let mut red_items = Vec::new();
     let mut yellow_items = Vec::new();
@@ -134,6 +157,14 @@ pub fn content(
     }
     red_items.sort_by_key(|i| std::cmp::Reverse(i.overdue_days));
     yellow_items.sort_by_key(|i| std::cmp::Reverse(i.overdue_days));
+    // The week before's places among the notice's own projects.
+    let before = |list: &str| -> Vec<Uuid> {
+        last_week
+            .iter()
+            .filter(|e| e.list.as_deref() == Some(list) && projects.contains(&e.project_id))
+            .map(|e| e.task_force_id)
+            .collect()
+    };
     let in_scope: Vec<Standing<TaskForceKey>> = standings
         .iter()
         .filter(|s| projects.contains(&s.key.1))
@@ -144,11 +175,8 @@ pub fn content(
         as_of,
         red_items,
         yellow_items,
-        red_list: ranking::red_list(&in_scope, red_list_size)
-            .into_iter()
-            .map(entry)
-            .collect(),
-        black_list: ranking::black_list(&in_scope).into_iter().map(entry).collect(),
+        red_list: entries(ranking::red_list(&in_scope, rule), &before("red")),
+        black_list: entries(ranking::black_list(&in_scope), &before("black")),
         supervision: Vec::new(),
         decisions: Vec::new(),
         issuer: String::new(),
@@ -444,6 +472,7 @@ mod tests {
                 red,
                 yellow: 0,
                 overdue_total: red * 10,
+                ..Figures::default()
             },
         };
         let all = [
@@ -452,7 +481,7 @@ mod tests {
             standing((c, c), "丙", 5),
         ];
         let t = Thresholds::default();
-        let n = content("崇义县", day, &overdue, &all, &[a, b], t, 3);
+        let n = content("崇义县", day, &overdue, &all, &[a, b], t, RedRule::DEFAULT, &[]);
         let titles = |v: &[NoticeItem]| v.iter().map(|i| i.title.clone()).collect::<Vec<_>>();
         assert_eq!(titles(&n.red_items), vec!["二", "三"]);
         assert_eq!(titles(&n.yellow_items), vec!["一", "四"]);

@@ -7,7 +7,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::notifications;
-use crate::domain::ranking::{self, Figures, Standing};
+use crate::domain::ranking::{self, Figures, RedRule, Standing};
 use crate::domain::status::Thresholds;
 
 /// Only one instance computes at a time: an advisory lock held by the run's transaction.
@@ -143,6 +143,7 @@ pub async fn standings(
     as_of: NaiveDate,
     t: Thresholds,
     tz: &str,
+    rule: RedRule,
 ) -> Result<Vec<Standing<TaskForceKey>>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -154,6 +155,9 @@ pub async fn standings(
         red: i64,
         yellow: i64,
         overdue_total: i64,
+        period_due: i64,
+        period_on_time: i64,
+        recently_red: i64,
     }
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "WITH {FACTS}
@@ -162,7 +166,12 @@ pub async fn standings(
                 count(x.id) FILTER (WHERE x.st = 'done' AND x.deadline <= $1::date AND x.closed_on <= x.deadline) AS on_time,
                 count(x.id) FILTER (WHERE x.st = 'open' AND item_colour($1::date, x.deadline, $2) = 'red') AS red,
                 count(x.id) FILTER (WHERE x.st = 'open' AND item_colour($1::date, x.deadline, $2) = 'yellow') AS yellow,
-                coalesce(sum(GREATEST($1::date - x.deadline, 0)) FILTER (WHERE x.st = 'open'), 0)::bigint AS overdue_total
+                coalesce(sum(GREATEST($1::date - x.deadline, 0)) FILTER (WHERE x.st = 'open'), 0)::bigint AS overdue_total,
+                count(x.id) FILTER (WHERE x.st <> 'cancelled' AND x.deadline BETWEEN $4::date AND $1::date) AS period_due,
+                count(x.id) FILTER (WHERE x.st = 'done' AND x.deadline BETWEEN $4::date AND $1::date
+                                      AND x.closed_on <= x.deadline) AS period_on_time,
+                count(x.id) FILTER (WHERE x.st <> 'open' AND x.closed_on > $1::date - $5
+                                      AND item_colour(x.closed_on, x.deadline, $2) = 'red') AS recently_red
          FROM task_forces f JOIN projects p ON p.id = f.project_id
          LEFT JOIN facts x ON x.project_id = f.project_id
          GROUP BY f.id, p.name"
@@ -170,6 +179,8 @@ pub async fn standings(
     .bind(as_of)
     .bind(t.red_after_days as i32)
     .bind(tz)
+    .bind(rule.period_start(as_of))
+    .bind(ranking::CLEAN_DAYS as i32)
     .fetch_all(conn)
     .await?;
     Ok(rows
@@ -183,6 +194,9 @@ pub async fn standings(
                 red: r.red,
                 yellow: r.yellow,
                 overdue_total: r.overdue_total,
+                period_due: r.period_due,
+                period_on_time: r.period_on_time,
+                recently_red: r.recently_red,
             },
         })
         .collect())
@@ -200,13 +214,14 @@ pub async fn store_snapshot(
     conn: &mut PgConnection,
     head: SnapshotHead<'_>,
     all: &[Standing<TaskForceKey>],
-    red_list_size: usize,
+    rule: RedRule,
 ) -> Result<Uuid, sqlx::Error> {
-    let red = ranking::red_list(all, red_list_size);
+    let red = ranking::red_list(all, rule);
     let black = ranking::black_list(all);
     let position = |list: &[Standing<TaskForceKey>], key: TaskForceKey| list.iter().position(|s| s.key == key);
     let (mut ids, mut projects, mut colours, mut lists, mut positions) = (vec![], vec![], vec![], vec![], vec![]);
     let (mut due, mut on_time, mut reds, mut yellows, mut overdue) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut period_due, mut period_on_time, mut recently_red) = (vec![], vec![], vec![]);
     for s in all {
         ids.push(s.key.0);
         projects.push(s.key.1);
@@ -223,11 +238,15 @@ pub async fn store_snapshot(
         reds.push(s.figures.red as i32);
         yellows.push(s.figures.yellow as i32);
         overdue.push(s.figures.overdue_total as i32);
+        period_due.push(s.figures.period_due as i32);
+        period_on_time.push(s.figures.period_on_time as i32);
+        recently_red.push(s.figures.recently_red as i32);
     }
     let count = |c: &str| colours.iter().filter(|x| **x == c).count() as i32;
     let id: Uuid = sqlx::query_scalar(
-        "INSERT INTO ranking_snapshots (kind, as_of, meeting_id, red_items, yellow_items, red_projects, yellow_projects)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO ranking_snapshots (kind, as_of, meeting_id, red_items, yellow_items, red_projects, yellow_projects,
+                                        red_rule)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(head.kind)
     .bind(head.as_of)
@@ -236,13 +255,14 @@ pub async fn store_snapshot(
     .bind(yellows.iter().sum::<i32>())
     .bind(count("red"))
     .bind(count("yellow"))
+    .bind(sqlx::types::Json(rule))
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
         "INSERT INTO ranking_entries (snapshot_id, task_force_id, project_id, colour, due, on_time, red, yellow,
-             overdue_total, list, list_position)
+             overdue_total, list, list_position, period_due, period_on_time, recently_red)
          SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[],
-                                  $9::int[], $10::text[], $11::int[])",
+                                  $9::int[], $10::text[], $11::int[], $12::int[], $13::int[], $14::int[])",
     )
     .bind(id)
     .bind(&ids)
@@ -255,6 +275,9 @@ pub async fn store_snapshot(
     .bind(&overdue)
     .bind(&lists)
     .bind(&positions)
+    .bind(&period_due)
+    .bind(&period_on_time)
+    .bind(&recently_red)
     .execute(conn)
     .await?;
     Ok(id)
@@ -265,7 +288,7 @@ pub async fn replace_current(
     conn: &mut PgConnection,
     as_of: NaiveDate,
     all: &[Standing<TaskForceKey>],
-    red_list_size: usize,
+    rule: RedRule,
 ) -> Result<Uuid, sqlx::Error> {
     sqlx::query("DELETE FROM ranking_snapshots WHERE kind = 'current'")
         .execute(&mut *conn)
@@ -278,7 +301,7 @@ pub async fn replace_current(
             meeting_id: None,
         },
         all,
-        red_list_size,
+        rule,
     )
     .await
 }
@@ -301,9 +324,9 @@ pub async fn freeze_weekly(
     meeting_id: Option<Uuid>,
     t: Thresholds,
     tz: &str,
-    red_list_size: usize,
+    rule: RedRule,
 ) -> Result<Uuid, sqlx::Error> {
-    let all = standings(conn, as_of, t, tz).await?;
+    let all = standings(conn, as_of, t, tz, rule).await?;
     let id = store_snapshot(
         conn,
         SnapshotHead {
@@ -312,7 +335,7 @@ pub async fn freeze_weekly(
             meeting_id,
         },
         &all,
-        red_list_size,
+        rule,
     )
     .await?;
     sqlx::query(&format!(

@@ -5,6 +5,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgPool, Row};
 
 use crate::domain::investment::ColourRule;
+use crate::domain::ranking::RedRule;
 use crate::domain::request::ServiceLevel;
 use crate::domain::status::Thresholds;
 use crate::domain::working_days::WorkCalendar;
@@ -29,6 +30,10 @@ pub struct Settings {
     pub investment_red_points: i32,
     /// 1 when the investment colour counts in a project's colour.
     pub investment_colour: i32,
+    /// The red list's rule (domain::ranking::RedRule).
+    pub red_min_due: i32,
+    pub red_min_rate: i32,
+    pub ranking_weeks: i32,
     pub is_demo: bool,
     #[sqlx(flatten)]
     service: Service,
@@ -39,7 +44,8 @@ pub struct Settings {
 pub const COLUMNS: &str =
     "s.red_after_days, s.due_soon_days, s.red_list_size, s.time_zone, s.county_name, s.notice_issuer,
     s.session_idle_minutes, s.request_triage_days, s.request_resolve_days, s.import_max_rows,
-    s.report_due_day, s.investment_yellow_points, s.investment_red_points, s.investment_colour, s.demo_seeded_at IS NOT NULL AS is_demo,
+    s.report_due_day, s.investment_yellow_points, s.investment_red_points, s.investment_colour,
+    s.red_min_due, s.red_min_rate, s.ranking_weeks, s.demo_seeded_at IS NOT NULL AS is_demo,
     ARRAY(SELECT day FROM working_day_exceptions WHERE NOT working) AS days_off,
     ARRAY(SELECT day FROM working_day_exceptions WHERE working) AS days_worked";
 
@@ -66,6 +72,16 @@ impl Settings {
         Thresholds {
             red_after_days: i64::from(self.red_after_days),
             due_soon_days: i64::from(self.due_soon_days),
+        }
+    }
+
+    /// Who may be honoured on the red list, and how many.
+    pub fn red_rule(&self) -> RedRule {
+        RedRule {
+            size: usize::try_from(self.red_list_size).unwrap_or(1).max(1),
+            min_due: i64::from(self.red_min_due),
+            min_rate_percent: i64::from(self.red_min_rate),
+            weeks: i64::from(self.ranking_weeks),
         }
     }
 
@@ -111,10 +127,13 @@ pub async fn load<'e>(db: impl sqlx::PgExecutor<'e>) -> Result<Settings, sqlx::E
 }
 
 /// The settings form's fields in order: (column, least, most); `None` bounds mean text.
-pub const FIELDS: [(&str, Option<(i64, i64)>); 15] = [
+pub const FIELDS: [(&str, Option<(i64, i64)>); 18] = [
     ("red_after_days", Some((0, 365))),
     ("due_soon_days", Some((0, 365))),
     ("red_list_size", Some((1, 100))),
+    ("red_min_due", Some((1, 1000))),
+    ("red_min_rate", Some((0, 100))),
+    ("ranking_weeks", Some((1, 52))),
     ("time_zone", None),
     ("request_triage_days", Some((1, 60))),
     ("request_resolve_days", Some((1, 365))),

@@ -5,6 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
+use crate::domain::ranking::{RankChange, RedRule};
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Snapshot {
     pub id: Uuid,
@@ -15,10 +17,19 @@ pub struct Snapshot {
     pub yellow_items: i32,
     pub red_projects: i32,
     pub yellow_projects: i32,
+    /// The red list's rule it was made with (`None`: before the rule had memory).
+    pub red_rule: Option<sqlx::types::Json<RedRule>>,
+}
+
+impl Snapshot {
+    pub fn red_rule(&self) -> Option<RedRule> {
+        self.red_rule.as_ref().map(|r| r.0)
+    }
 }
 
 const SNAPSHOT: &str =
-    "SELECT id, kind, as_of, created_at, red_items, yellow_items, red_projects, yellow_projects FROM ranking_snapshots";
+    "SELECT id, kind, as_of, created_at, red_items, yellow_items, red_projects, yellow_projects, red_rule
+    FROM ranking_snapshots";
 
 pub async fn current<'e>(pool: impl PgExecutor<'e>) -> Result<Option<Snapshot>, sqlx::Error> {
     sqlx::query_as(&format!("{SNAPSHOT} WHERE kind = 'current'"))
@@ -56,6 +67,12 @@ pub struct Entry {
     pub overdue_total: i32,
     pub list: Option<String>,
     pub list_position: Option<i32>,
+    pub period_due: i32,
+    pub period_on_time: i32,
+    pub recently_red: i32,
+    /// Its list and place in the weekly snapshot before this one.
+    pub previous_list: Option<String>,
+    pub previous_position: Option<i32>,
 }
 
 impl Entry {
@@ -63,11 +80,31 @@ impl Entry {
     pub fn rate_percent(&self) -> Option<i64> {
         (self.due > 0).then(|| (f64::from(self.on_time) * 100.0 / f64::from(self.due)).round() as i64)
     }
+
+    /// On-time rate over the rolling period in percent, when anything fell due in it.
+    pub fn period_rate_percent(&self) -> Option<i64> {
+        (self.period_due > 0)
+            .then(|| (f64::from(self.period_on_time) * 100.0 / f64::from(self.period_due)).round() as i64)
+    }
+
+    /// Its place against the week before, when it is on a list.
+    pub fn change(&self) -> Option<RankChange> {
+        RankChange::of(
+            self.list.as_deref().zip(self.list_position),
+            self.previous_list.as_deref().zip(self.previous_position),
+        )
+    }
 }
 
-const ENTRY: &str = "SELECT e.task_force_id, e.project_id, p.name, e.colour, e.due, e.on_time, e.red, e.yellow,
-        e.overdue_total, e.list, e.list_position
-    FROM ranking_entries e JOIN projects p ON p.id = e.project_id";
+/// The entries of snapshot `$1`, each with its place in the weekly snapshot before it.
+const ENTRY: &str = "WITH before AS (
+        SELECT w.id FROM ranking_snapshots s JOIN ranking_snapshots w ON w.kind = 'weekly' AND w.as_of < s.as_of
+        WHERE s.id = $1 ORDER BY w.as_of DESC LIMIT 1)
+    SELECT e.task_force_id, e.project_id, p.name, e.colour, e.due, e.on_time, e.red, e.yellow,
+        e.overdue_total, e.list, e.list_position, e.period_due, e.period_on_time, e.recently_red,
+        b.list AS previous_list, b.list_position AS previous_position
+    FROM ranking_entries e JOIN projects p ON p.id = e.project_id
+    LEFT JOIN ranking_entries b ON b.snapshot_id = (SELECT id FROM before) AND b.task_force_id = e.task_force_id";
 
 /// The red and black lists of a snapshot, in list order.
 pub async fn lists<'e>(pool: impl PgExecutor<'e>, snapshot: Uuid) -> Result<Vec<Entry>, sqlx::Error> {

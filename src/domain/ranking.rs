@@ -1,9 +1,13 @@
-//! Rankings (红黑榜) as of a date, as DOMAIN.md defines them. For each task force:
+//! Rankings (红黑榜) as of a date, as DOMAIN.md defines them, with memory. For each task force:
 //! `due` = items whose deadline ≤ as-of (closed or not, cancelled excluded); `on_time` = due items
 //! closed on or before their deadline; `rate = on_time / due` (no rank when `due = 0`); `red`,
-//! `yellow` = its open items of that colour; `overdue_total` = the sum of overdue days of its open items.
-//! Red list: `red = 0`, `yellow = 0`, `due ≥ 1`, by rate desc, on_time desc, name; the first
-//! `red_list_size`. Black list: `red ≥ 1`, by red desc, overdue_total desc, name.
+//! `yellow` = its open items of that colour; `overdue_total` = the sum of overdue days of its open
+//! items; `period_due`, `period_on_time` = the same over the rolling period (deadlines in the last
+//! `weeks` weeks); `recently_red` = items closed in the last seven days while red.
+//! Red list ([`RedRule`]): `red = 0`, `yellow = 0`, `recently_red = 0` (a task force leaving the
+//! black list spends a whole week off it before it can be honoured), `period_due ≥ min_due` and a
+//! period rate of at least `min_rate_percent`; by period rate desc, period on time desc, name; the
+//! first `size`. Black list: `red ≥ 1`, by red desc, overdue_total desc, name.
 
 use std::cmp::Ordering;
 
@@ -18,12 +22,20 @@ pub struct Figures {
     pub red: i64,
     pub yellow: i64,
     pub overdue_total: i64,
+    pub period_due: i64,
+    pub period_on_time: i64,
+    pub recently_red: i64,
 }
 
 impl Figures {
     /// `on_time / due`, or `None` when nothing is due yet.
     pub fn rate(&self) -> Option<f64> {
         (self.due > 0).then(|| self.on_time as f64 / self.due as f64)
+    }
+
+    /// `period_on_time / period_due` over the rolling period, or `None` when nothing fell due in it.
+    pub fn period_rate(&self) -> Option<f64> {
+        (self.period_due > 0).then(|| self.period_on_time as f64 / self.period_due as f64)
     }
 
     /// The task force's colour: that of its worst open item.
@@ -61,16 +73,65 @@ fn state_on(i: &ItemFacts, as_of: NaiveDate) -> Option<ItemState> {
     }
 }
 
-/// A task force's figures as of a date, from its items.
-pub fn figures(items: &[ItemFacts], as_of: NaiveDate, t: Thresholds) -> Figures {
+/// Who may be honoured: the red list's rule. A frozen week keeps the rule it was frozen with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RedRule {
+    /// At most this many task forces.
+    pub size: usize,
+    /// Items due in the period, at least.
+    pub min_due: i64,
+    /// On-time rate over the period, at least (percent).
+    pub min_rate_percent: i64,
+    /// The rolling period, in weeks.
+    pub weeks: i64,
+}
+
+impl RedRule {
+    pub const DEFAULT: RedRule = RedRule {
+        size: 3,
+        min_due: 3,
+        min_rate_percent: 90,
+        weeks: 8,
+    };
+
+    /// The first deadline of the period ending `as_of`.
+    pub fn period_start(&self, as_of: NaiveDate) -> NaiveDate {
+        as_of - chrono::Duration::days(7 * self.weeks - 1)
+    }
+
+    /// Whether a task force with these figures may be honoured (before the list's size).
+    pub fn admits(&self, f: &Figures) -> bool {
+        f.red == 0
+            && f.yellow == 0
+            && f.recently_red == 0
+            && f.period_due >= self.min_due.max(1)
+            && f.period_on_time * 100 >= self.min_rate_percent * f.period_due
+    }
+}
+
+/// Days back a red item's closing keeps its task force off the red list: a whole week.
+pub const CLEAN_DAYS: i64 = 7;
+
+/// A task force's figures as of a date, from its items, over the rolling period of `rule`.
+pub fn figures(items: &[ItemFacts], as_of: NaiveDate, t: Thresholds, rule: RedRule) -> Figures {
     let mut f = Figures::default();
+    let period_start = rule.period_start(as_of);
     for i in items {
         let Some(state) = state_on(i, as_of) else { continue };
         if state != ItemState::Cancelled && i.deadline <= as_of {
+            let on_time = state == ItemState::Done && i.closed_on.is_some_and(|c| c <= i.deadline);
             f.due += 1;
-            if state == ItemState::Done && i.closed_on.is_some_and(|c| c <= i.deadline) {
-                f.on_time += 1;
+            f.on_time += i64::from(on_time);
+            if i.deadline >= period_start {
+                f.period_due += 1;
+                f.period_on_time += i64::from(on_time);
             }
+        }
+        if let (ItemState::Done | ItemState::Cancelled, Some(closed)) = (state, i.closed_on)
+            && closed > as_of - chrono::Duration::days(CLEAN_DAYS)
+            && status::colour_for_overdue(status::overdue_days(closed, i.deadline), t) == Colour::Red
+        {
+            f.recently_red += 1;
         }
         if state == ItemState::Open {
             let overdue = status::overdue_days(as_of, i.deadline);
@@ -102,11 +163,11 @@ pub struct Standing<K> {
 }
 
 fn by_rate<K>(a: &Standing<K>, b: &Standing<K>) -> Ordering {
-    let rate = |s: &Standing<K>| s.figures.rate().unwrap_or(0.0);
+    let rate = |s: &Standing<K>| s.figures.period_rate().unwrap_or(0.0);
     rate(b)
         .partial_cmp(&rate(a))
         .unwrap_or(Ordering::Equal)
-        .then(b.figures.on_time.cmp(&a.figures.on_time))
+        .then(b.figures.period_on_time.cmp(&a.figures.period_on_time))
         .then_with(|| a.name.cmp(&b.name))
 }
 
@@ -118,16 +179,41 @@ fn by_lateness<K>(a: &Standing<K>, b: &Standing<K>) -> Ordering {
         .then_with(|| a.name.cmp(&b.name))
 }
 
-/// The red list (红榜, honour): clean task forces with something due, best rate first, at most `size`.
-pub fn red_list<K: Clone>(all: &[Standing<K>], size: usize) -> Vec<Standing<K>> {
-    let mut list: Vec<Standing<K>> = all
-        .iter()
-        .filter(|s| s.figures.red == 0 && s.figures.yellow == 0 && s.figures.due >= 1)
-        .cloned()
-        .collect();
+/// The red list (红榜, honour): the task forces `rule` admits, best period rate first, at most its size.
+pub fn red_list<K: Clone>(all: &[Standing<K>], rule: RedRule) -> Vec<Standing<K>> {
+    let mut list: Vec<Standing<K>> = all.iter().filter(|s| rule.admits(&s.figures)).cloned().collect();
     list.sort_by(by_rate);
-    list.truncate(size);
+    list.truncate(rule.size.max(1));
     list
+}
+
+/// A place on a list against the week before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RankChange {
+    /// Not on this list the week before (新上榜).
+    New,
+    /// Places gained (↑) or lost (↓, negative); 0: the same place.
+    Moved(i32),
+}
+
+impl RankChange {
+    /// `now` and `before`: (list, place) this week and the week before, if on a list.
+    pub fn of(now: Option<(&str, i32)>, before: Option<(&str, i32)>) -> Option<RankChange> {
+        let (list, place) = now?;
+        Some(match before {
+            Some((was, then)) if was == list => RankChange::Moved(then - place),
+            _ => RankChange::New,
+        })
+    }
+
+    /// "new", "+2", "-1", "0": as the API gives it.
+    pub fn code(self) -> String {
+        match self {
+            RankChange::New => "new".into(),
+            RankChange::Moved(n) if n > 0 => format!("+{n}"),
+            RankChange::Moved(n) => n.to_string(),
+        }
+    }
 }
 
 /// The black list (黑榜): every task force with a red item, most red first.
@@ -162,7 +248,7 @@ mod tests {
     const AS_OF: &str = "2026-11-25";
 
     fn f(items: &[ItemFacts]) -> Figures {
-        figures(items, day(AS_OF), T)
+        figures(items, day(AS_OF), T, RedRule::DEFAULT)
     }
 
     #[test]
@@ -212,7 +298,7 @@ mod tests {
         let mut later = item(ItemState::Open, "2026-11-01", None);
         later.created_on = day("2026-11-20");
         let closed_after = item(ItemState::Done, "2026-11-01", Some("2026-11-20"));
-        let fig = figures(&[later, closed_after], day("2026-11-10"), T);
+        let fig = figures(&[later, closed_after], day("2026-11-10"), T, RedRule::DEFAULT);
         assert_eq!(
             (fig.due, fig.on_time, fig.red, fig.yellow),
             (1, 0, 1, 0),
@@ -236,6 +322,7 @@ mod tests {
         );
     }
 
+    /// A task force whose `due` and `on_time` fell due in the period too.
     fn standing(name: &str, due: i64, on_time: i64, red: i64, yellow: i64, overdue_total: i64) -> Standing<u32> {
         Standing {
             key: 0,
@@ -246,9 +333,19 @@ mod tests {
                 red,
                 yellow,
                 overdue_total,
+                period_due: due,
+                period_on_time: on_time,
+                recently_red: 0,
             },
         }
     }
+
+    const ANY: RedRule = RedRule {
+        size: 3,
+        min_due: 1,
+        min_rate_percent: 0,
+        weeks: 8,
+    };
 
     #[test]
     fn the_red_list_takes_clean_task_forces_by_rate_then_on_time_then_name() {
@@ -260,13 +357,117 @@ mod tests {
             standing("戊", 0, 0, 0, 0, 0),
             standing("己", 5, 5, 0, 1, 1),
         ];
-        let names: Vec<_> = red_list(&all, 3).into_iter().map(|s| s.name).collect();
+        let names: Vec<_> = red_list(&all, ANY).into_iter().map(|s| s.name).collect();
         assert_eq!(names, vec!["丙", "乙", "甲"], "rate 1.0: more on time first, then name");
         assert_eq!(
-            red_list(&all, 10).len(),
+            red_list(&all, RedRule { size: 10, ..ANY }).len(),
             4,
             "no rank without due items; none with yellow"
         );
+    }
+
+    #[test]
+    fn the_red_list_needs_enough_due_in_the_period_at_the_rate() {
+        let rule = RedRule {
+            size: 10,
+            ..RedRule::DEFAULT
+        };
+        let all = [
+            standing("三项全按期", 3, 3, 0, 0, 0),
+            standing("两项", 2, 2, 0, 0, 0),
+            standing("九成", 10, 9, 0, 0, 0),
+            standing("八成九", 1000, 899, 0, 0, 0),
+            standing("三成三", 3, 1, 0, 0, 0),
+        ];
+        let names: Vec<_> = red_list(&all, rule).into_iter().map(|s| s.name).collect();
+        assert_eq!(names, vec!["三项全按期", "九成"], "3 due at least, 90% at least");
+        // Only the period counts: many on time long ago do not make up for a late period.
+        let mut old_glory = standing("旧功", 40, 38, 0, 0, 0);
+        old_glory.figures.period_due = 4;
+        old_glory.figures.period_on_time = 3;
+        assert!(red_list(&[old_glory], rule).is_empty());
+    }
+
+    #[test]
+    fn a_task_force_that_closed_a_red_item_waits_a_whole_week() {
+        let rule = RedRule { size: 10, ..ANY };
+        let mut left_black = standing("刚销号", 5, 5, 0, 0, 0);
+        left_black.figures.recently_red = 1;
+        assert!(red_list(&[left_black], rule).is_empty());
+        // The figures: closed while red 6 days ago counts, 7 days ago no longer; closed while
+        // yellow never does.
+        let closed = |deadline: &str, on: &str| item(ItemState::Done, deadline, Some(on));
+        let as_of = day(AS_OF);
+        let f = |items: &[ItemFacts]| figures(items, as_of, T, RedRule::DEFAULT).recently_red;
+        assert_eq!(f(&[closed("2026-11-01", "2026-11-19")]), 1, "18 days late, 6 days ago");
+        assert_eq!(
+            f(&[closed("2026-11-01", "2026-11-18")]),
+            0,
+            "7 days ago: a whole week since"
+        );
+        assert_eq!(f(&[closed("2026-11-12", "2026-11-19")]), 0, "7 days late: yellow");
+        assert_eq!(f(&[closed("2026-11-11", "2026-11-19")]), 1, "8 days late: red");
+        let cancelled = item(ItemState::Cancelled, "2026-11-01", Some("2026-11-24"));
+        assert_eq!(f(&[cancelled]), 1, "cancelling a red item leaves the black list too");
+    }
+
+    #[test]
+    fn rank_changes_compare_places_on_the_same_list() {
+        assert_eq!(
+            RankChange::of(Some(("red", 1)), Some(("red", 3))),
+            Some(RankChange::Moved(2))
+        );
+        assert_eq!(
+            RankChange::of(Some(("black", 4)), Some(("black", 3))),
+            Some(RankChange::Moved(-1))
+        );
+        assert_eq!(
+            RankChange::of(Some(("red", 2)), Some(("red", 2))),
+            Some(RankChange::Moved(0))
+        );
+        assert_eq!(
+            RankChange::of(Some(("red", 2)), Some(("black", 1))),
+            Some(RankChange::New)
+        );
+        assert_eq!(RankChange::of(Some(("red", 2)), None), Some(RankChange::New));
+        assert_eq!(
+            RankChange::of(None, Some(("red", 1))),
+            None,
+            "off the lists: no place to compare"
+        );
+        let codes: Vec<String> = [
+            RankChange::New,
+            RankChange::Moved(2),
+            RankChange::Moved(-1),
+            RankChange::Moved(0),
+        ]
+        .map(RankChange::code)
+        .into();
+        assert_eq!(codes, vec!["new", "+2", "-1", "0"]);
+    }
+
+    #[test]
+    fn the_period_holds_the_deadlines_of_its_weeks() {
+        let rule = RedRule {
+            weeks: 8,
+            ..RedRule::DEFAULT
+        };
+        let as_of = day(AS_OF);
+        assert_eq!(
+            rule.period_start(as_of),
+            day("2026-10-01"),
+            "56 days with the day itself"
+        );
+        let items = [
+            item(ItemState::Done, "2026-10-01", Some("2026-10-01")),
+            item(ItemState::Done, "2026-09-30", Some("2026-09-30")),
+            item(ItemState::Done, "2026-11-20", Some("2026-11-21")),
+            item(ItemState::Open, "2026-11-26", None),
+        ];
+        let fig = figures(&items, as_of, T, rule);
+        assert_eq!((fig.due, fig.on_time), (3, 2));
+        assert_eq!((fig.period_due, fig.period_on_time), (2, 1));
+        assert_eq!(fig.period_rate(), Some(0.5));
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct Columns {
     pub col_due: &'static str,
     pub col_on_time: &'static str,
     pub col_rate: &'static str,
+    /// The on-time rate over the red list's rolling period.
+    pub col_period_rate: &'static str,
+    pub col_rank_change: &'static str,
     pub col_overdue_total: &'static str,
     pub col_place: &'static str,
     pub col_when: &'static str,

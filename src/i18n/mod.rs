@@ -33,6 +33,7 @@ use crate::domain::lifecycle::Stage;
 use crate::domain::meeting::{MeetingKind, Outcome};
 use crate::domain::notification::{EventFacts, EventKind, WebhookFormat};
 use crate::domain::project_list::Sort;
+use crate::domain::ranking::{RankChange, RedRule};
 use crate::domain::request::{ServiceLevel, Standing};
 use crate::domain::role::Role;
 use crate::domain::sheet::{Bound, RowError, SheetProblem};
@@ -460,8 +461,40 @@ impl Catalog {
         fill(self.standings.run_stale, &[("minutes", &minutes.to_string())])
     }
 
-    pub fn red_rule(&self, size: i32) -> String {
-        fill(self.standings.rankings_rule_red, &[("size", &size.to_string())])
+    /// A place against the week before in words; empty off the lists.
+    pub fn rank_change(&self, change: Option<RankChange>) -> String {
+        match change {
+            None => String::new(),
+            Some(RankChange::New) => self.standings.rank_new.to_string(),
+            Some(RankChange::Moved(0)) => self.standings.rank_same.to_string(),
+            Some(RankChange::Moved(n)) if n > 0 => fill(self.standings.rank_up, &[("n", &n.to_string())]),
+            Some(RankChange::Moved(n)) => fill(self.standings.rank_down, &[("n", &(-n).to_string())]),
+        }
+    }
+
+    /// A stored change ("new", "+2", "-1", "0", as [`RankChange::code`] writes it) in words.
+    pub fn rank_code(&self, code: &str) -> String {
+        let change = match code {
+            "new" => Some(RankChange::New),
+            n => n.parse().ok().map(RankChange::Moved),
+        };
+        self.rank_change(change)
+    }
+
+    /// The red list's rule in words: `None` for a week frozen before the rule had memory.
+    pub fn red_rule(&self, rule: Option<RedRule>, size: i32) -> String {
+        match rule {
+            Some(r) => fill(
+                self.standings.rankings_rule_red,
+                &[
+                    ("weeks", &r.weeks.to_string()),
+                    ("min_due", &r.min_due.to_string()),
+                    ("rate", &r.min_rate_percent.to_string()),
+                    ("size", &r.size.to_string()),
+                ],
+            ),
+            None => fill(self.standings.rankings_rule_red_plain, &[("size", &size.to_string())]),
+        }
     }
 
     pub fn place(&self, list: Option<&str>, position: Option<i32>) -> String {

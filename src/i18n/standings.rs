@@ -27,8 +27,16 @@ pub struct Standings {
     pub legend_yellow: &'static str,
     pub rankings_title: &'static str,
     /// `{size}`.
+    /// `{weeks}`, `{min_due}`, `{rate}`, `{size}`: the rule with memory.
     pub rankings_rule_red: &'static str,
+    /// `{size}`: the rule of the weeks frozen before it had memory.
+    pub rankings_rule_red_plain: &'static str,
     pub rankings_rule_black: &'static str,
+    /// A place against the week before: new on the list, `{n}` places up or down, the same.
+    pub rank_new: &'static str,
+    pub rank_up: &'static str,
+    pub rank_down: &'static str,
+    pub rank_same: &'static str,
     pub rankings_all: &'static str,
     pub rankings_units: &'static str,
     pub rankings_weekly: &'static str,

@@ -138,11 +138,7 @@ async fn compute(
     settings: &settings::Settings,
 ) -> anyhow::Result<RunSummary> {
     let as_of = coverage.as_of;
-    let (th, tz, size) = (
-        settings.thresholds(),
-        settings.time_zone.as_str(),
-        settings.red_list_size.max(1) as usize,
-    );
+    let (th, tz, rule) = (settings.thresholds(), settings.time_zone.as_str(), settings.red_rule());
     // Timed from the lock, so a run's recorded span is its own work and spans never overlap
     // (waiting for a pooled connection is not part of the run).
     let started_at = Utc::now();
@@ -150,14 +146,14 @@ async fn compute(
     let counts = recompute::item_colours(tx, as_of, th).await?;
     recompute::unit_standings(tx).await?;
     recompute::project_status(tx, as_of, th).await?;
-    let all = recompute::standings(tx, as_of, th, tz).await?;
-    recompute::replace_current(tx, as_of, &all, size).await?;
+    let all = recompute::standings(tx, as_of, th, tz, rule).await?;
+    recompute::replace_current(tx, as_of, &all, rule).await?;
     // Only a run for today freezes last week: a run as of another day must not write history.
     let (monday, sunday) = ranking::last_week(as_of);
     let weekly_frozen = if !is_today || recompute::weekly_exists(tx, monday, sunday).await? {
         None
     } else {
-        recompute::freeze_weekly(tx, sunday, None, th, tz, size).await?;
+        recompute::freeze_weekly(tx, sunday, None, th, tz, rule).await?;
         Some(sunday)
     };
     // Reminders are of today: a run as of another day must not announce anything.
@@ -174,7 +170,7 @@ async fn compute(
         red_items: counts.1,
         yellow_items: counts.2,
         task_forces: all.len(),
-        red_list: ranking::red_list(&all, size).into_iter().map(|s| s.name).collect(),
+        red_list: ranking::red_list(&all, rule).into_iter().map(|s| s.name).collect(),
         black_list: ranking::black_list(&all).into_iter().map(|s| s.name).collect(),
         weekly_frozen,
         duration,
@@ -201,14 +197,13 @@ pub async fn freeze_this_week(pool: &PgPool, meeting_id: Option<Uuid>) -> anyhow
         tx.rollback().await?;
         return Ok(None);
     }
-    let size = settings.red_list_size.max(1) as usize;
     let id = recompute::freeze_weekly(
         &mut tx,
         today,
         meeting_id,
         settings.thresholds(),
         &settings.time_zone,
-        size,
+        settings.red_rule(),
     )
     .await?;
     tx.commit().await?;

@@ -173,6 +173,7 @@ pub fn workbook(n: &Notice, number: &str, heading: &str, t: &Catalog) -> Result<
             t.columns.col_on_time,
             t.columns.col_red,
             t.columns.col_overdue_total,
+            t.columns.col_rank_change,
         ]
         .iter()
         .enumerate()
@@ -187,12 +188,15 @@ pub fn workbook(n: &Notice, number: &str, heading: &str, t: &Catalog) -> Result<
             ws.write_number(row, 3, e.on_time as f64)?;
             ws.write_number(row, 4, e.red as f64)?;
             ws.write_number(row, 5, e.overdue_total as f64)?;
+            if let Some(c) = &e.rank_change {
+                ws.write_string(row, 6, t.rank_code(c))?;
+            }
             row += 1;
         }
         row += 1;
     }
     supervision(ws, &mut row, &c.supervision, t)?;
-    for (col, width) in [(0, 12), (1, 34), (2, 36), (3, 22), (4, 13), (5, 14)] {
+    for (col, width) in [(0, 12), (1, 34), (2, 36), (3, 22), (4, 13), (5, 14), (6, 12)] {
         ws.set_column_width(col, width)?;
     }
     for_print(ws, None, &format!("{heading} {number}"))?;

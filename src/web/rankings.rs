@@ -173,7 +173,10 @@ pub async fn show(
         layout: Layout::new(&ctx),
         heading,
         live,
-        rule_red: t.red_rule(settings.red_list_size),
+        rule_red: t.red_rule(
+            snapshot.as_ref().map_or(Some(settings.red_rule()), |s| s.red_rule()),
+            settings.red_list_size,
+        ),
         red_list: listed("red").cloned().collect(),
         black_list: listed("black").take(shown).cloned().collect(),
         black_more,

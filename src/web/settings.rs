@@ -159,10 +159,22 @@ pub async fn save(
 mod tests {
     use super::*;
 
+    /// Every field of the form, in its order, typed as an admin would.
     fn values(red_after: &str, tz: &str) -> Vec<String> {
-        [red_after, "3", "3", tz, "2", "5", "30", "12", "崇义县"]
+        FIELDS
             .iter()
-            .map(|s| s.to_string())
+            .map(|(name, _)| match *name {
+                "red_after_days" => red_after,
+                "time_zone" => tz,
+                "county_name" => "崇义县",
+                "notice_issuer" => "崇义县项目专班办公室",
+                "investment_red_points" => "30",
+                "red_min_rate" => "90",
+                "session_idle_minutes" => "30",
+                "investment_colour" => "1",
+                _ => "3",
+            })
+            .map(str::to_string)
             .collect()
     }
 
@@ -178,5 +190,9 @@ mod tests {
         assert_eq!(e.get("red_after_days"), Some(Problem::OutOfRange(0, 365)));
         assert_eq!(e.get("time_zone"), Some(Problem::UnknownChoice));
         assert_eq!(e.get("due_soon_days"), None);
+        let mut rate = values("7", "Asia/Shanghai");
+        let at = FIELDS.iter().position(|(n, _)| *n == "red_min_rate").unwrap();
+        rate[at] = "101".into();
+        assert_eq!(check(&rate).get("red_min_rate"), Some(Problem::OutOfRange(0, 100)));
     }
 }

@@ -112,10 +112,30 @@ async fn sql_figures_agree_with_the_domain_rules() {
     for (title, late) in [("边界0", 0), ("边界1", 1), ("边界7", 7), ("边界8", 8)] {
         add_item(&app, QISHENG, title, day - chrono::Duration::days(late)).await;
     }
+    // Closed while red (the clean week: 6 and 7 days ago) or yellow, and due at the period's first day.
+    for (title, deadline, closed) in [
+        ("红办6", 20, 6),
+        ("红办7", 20, 7),
+        ("黄办", 5, 1),
+        ("期初", 55, 50),
+        ("期前", 56, 50),
+    ] {
+        let id = add_item(&app, QISHENG, title, day - chrono::Duration::days(deadline)).await;
+        sqlx::query(
+            "UPDATE checklist_items SET state = 'done', closing_note = '已办', closed_on = $2, closed_at = $2::timestamptz,
+                 created_at = now() - interval '90 days'
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(day - chrono::Duration::days(closed))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
     let s = settings::load(&app.pool).await.unwrap();
     for as_of in [day, day - chrono::Duration::days(40), day + chrono::Duration::days(9)] {
         let mut conn = app.pool.acquire().await.unwrap();
-        let sql = recompute::standings(&mut conn, as_of, s.thresholds(), &s.time_zone)
+        let sql = recompute::standings(&mut conn, as_of, s.thresholds(), &s.time_zone, s.red_rule())
             .await
             .unwrap();
         for standing in &sql {
@@ -138,7 +158,7 @@ async fn sql_figures_agree_with_the_domain_rules() {
                 .collect();
             assert_eq!(
                 standing.figures,
-                ranking::figures(&facts, as_of, s.thresholds()),
+                ranking::figures(&facts, as_of, s.thresholds(), s.red_rule()),
                 "{} as of {as_of}",
                 standing.name
             );
@@ -418,7 +438,13 @@ async fn the_rankings_page_explains_the_rule_and_keeps_past_weeks() {
     let member = app.demo_login("member").await;
     let (status, body) = member.get_text("/rankings").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("按按期完成率") && body.contains(zh().columns.col_overdue_total));
+    // The rule with memory, written out with its settings.
+    let rule = zh().red_rule(Some(zhuanban::domain::ranking::RedRule::DEFAULT), 3);
+    assert!(
+        rule.contains("近 8 周内至少有 3 项") && rule.contains("不低于 90%"),
+        "{rule}"
+    );
+    assert!(body.contains(&rule) && body.contains(zh().columns.col_overdue_total));
     assert!(body.contains("黑榜第 1 名") && body.contains("红榜第 1 名"));
     assert!(
         body.contains("市生态环境局崇义分局"),
@@ -480,6 +506,9 @@ async fn settings_are_for_admins_and_take_effect_at_the_next_run() {
             ("red_after_days", red_after),
             ("due_soon_days", "3"),
             ("red_list_size", "3"),
+            ("red_min_due", "3"),
+            ("red_min_rate", "90"),
+            ("ranking_weeks", "8"),
             ("time_zone", tz),
             ("request_triage_days", "2"),
             ("request_resolve_days", "5"),
@@ -577,4 +606,104 @@ async fn healthz_reports_whether_the_job_runs() {
         .unwrap();
     let stale = health(&app).await;
     assert!(stale.contains("recompute: stale"), "{stale}");
+}
+
+/// Closes an item on `closed`, done.
+async fn close_on(app: &TestApp, item: Uuid, closed: NaiveDate) {
+    sqlx::query(
+        "UPDATE checklist_items SET state = 'done', closing_note = '已办', closed_on = $2,
+             closed_at = $2::timestamp AT TIME ZONE 'Asia/Shanghai'
+         WHERE id = $1",
+    )
+    .bind(item)
+    .bind(closed)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_red_list_honours_delivery_over_the_period_and_a_clean_week() {
+    let app = spawn_demo_app().await;
+    let day = today(&app).await;
+    let ago = |n| day - chrono::Duration::days(n);
+    // 祺胜 closes eight more of the period's matters a day late: 4 of 12 on time (33%), nothing
+    // open, and no longer honoured.
+    for n in 0..8 {
+        let item = add_item(&app, QISHENG, &format!("晚一天{n}"), ago(30 - n)).await;
+        close_on(&app, item, ago(29 - n)).await;
+    }
+    // 金竹 closes its red items today, late: off the black list, and not honoured this week.
+    let late: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT i.id FROM checklist_items i JOIN projects p ON p.id = i.project_id
+         WHERE p.name = $1 AND i.state = 'open' AND i.deadline < $2",
+    )
+    .bind(JINZHU)
+    .bind(day)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(!late.is_empty());
+    for item in late {
+        close_on(&app, item, day).await;
+    }
+    run_once(&app.pool, None).await.unwrap();
+    let (red, black) = lists(&app).await;
+    assert_eq!(red, vec![ZHANGYUAN], "33% on time is not honour");
+    assert!(!black.contains(&JINZHU.to_string()) && !red.contains(&JINZHU.to_string()));
+    let s = settings::load(&app.pool).await.unwrap();
+    let recently_red = |as_of: NaiveDate| {
+        let (pool, s) = (app.pool.clone(), &s);
+        async move {
+            let mut conn = pool.acquire().await.unwrap();
+            let all = recompute::standings(&mut conn, as_of, s.thresholds(), &s.time_zone, s.red_rule())
+                .await
+                .unwrap();
+            all.into_iter().find(|t| t.name == JINZHU).unwrap().figures.recently_red
+        }
+    };
+    assert!(recently_red(ago(0)).await >= 1, "closed red today");
+    assert!(recently_red(day + chrono::Duration::days(6)).await >= 1, "six days on");
+    assert_eq!(
+        recently_red(day + chrono::Duration::days(7)).await,
+        0,
+        "a whole week on"
+    );
+    // The live snapshot keeps the rule it was computed with.
+    let kept: Value = sqlx::query_scalar("SELECT red_rule FROM ranking_snapshots WHERE kind = 'current'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(kept["min_rate_percent"], 90);
+    assert_eq!(kept["weeks"], 8);
+}
+
+#[tokio::test]
+async fn rank_changes_against_last_week_show_on_the_page_in_the_api_and_in_notices() {
+    let app = spawn_demo_app().await;
+    let day = today(&app).await;
+    run_once(&app.pool, None).await.unwrap().unwrap();
+    // 祺胜 turns red this week: new on the black list; 中核 keeps last week's first place.
+    add_item(&app, QISHENG, "逾期九天的事项", day - chrono::Duration::days(9)).await;
+    run_once(&app.pool, None).await.unwrap();
+    let official = app.demo_login("official").await;
+    let r: Value = official.get("/api/v1/rankings").await.json().await.unwrap();
+    let change = |name: &str| {
+        r["black_list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .map(|e| e["rank_change"].clone())
+    };
+    assert_eq!(change(QISHENG), Some(Value::from("new")), "{r}");
+    assert_eq!(change(CNNC), Some(Value::from("0")), "{r}");
+    assert_eq!(r["method"]["min_due"], 3);
+    let (_, page) = official.get_text("/rankings").await;
+    assert!(page.contains(zh().standings.rank_new) && page.contains(zh().standings.rank_same));
+    // A notice published now says so too.
+    let draft = zhuanban::app::notices::draft(&app.pool, &[app.project_id(QISHENG).await], None)
+        .await
+        .unwrap();
+    assert_eq!(draft.content.black_list[0].rank_change.as_deref(), Some("new"));
 }

@@ -643,7 +643,10 @@ async fn the_projects_import_page_previews_then_creates() {
     .await
     .unwrap();
     let year = chrono::Datelike::year(&app.today().await);
-    assert_eq!(plans, vec![("锂电材料扩产项目".to_string(), year, "6000.00".to_string(), Some(3))]);
+    assert_eq!(
+        plans,
+        vec![("锂电材料扩产项目".to_string(), year, "6000.00".to_string(), Some(3))]
+    );
     let member = app.demo_login("member").await;
     assert_eq!(member.get("/projects/import").await.status(), StatusCode::FORBIDDEN);
 }

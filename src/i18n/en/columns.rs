@@ -32,6 +32,8 @@ pub const COLUMNS: Columns = Columns {
     col_due: "Due",
     col_on_time: "On time",
     col_rate: "On-time rate",
+    col_period_rate: "On time in the period",
+    col_rank_change: "Against last week",
     col_overdue_total: "Days overdue",
     col_place: "Place",
     col_when: "When",

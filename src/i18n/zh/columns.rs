@@ -32,6 +32,8 @@ pub const COLUMNS: Columns = Columns {
     col_due: "已到期",
     col_on_time: "按期完成",
     col_rate: "按期率",
+    col_period_rate: "统计期按期率",
+    col_rank_change: "较上周",
     col_overdue_total: "累计逾期天数",
     col_place: "名次",
     col_when: "时间",
