@@ -3,6 +3,9 @@
 //! through a month, and the month's statement up, frozen at the office's command.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::NaiveDate;
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -11,6 +14,7 @@ use crate::auth::policy;
 use crate::db::audit::Actor;
 use crate::db::investment::{self, InvestmentProject, PlanSaved, Report, ReportFigures, StoredPlan, Write};
 use crate::db::projects;
+use crate::db::run_view::RunView;
 use crate::db::settings::Settings;
 use crate::domain::access::{CurrentUser, ProjectScope};
 use crate::domain::input::{self, FieldErrors, Problem};
@@ -371,6 +375,31 @@ fn group_totals<K: Ord + Clone>(
 pub async fn county(db: &PgPool, settings: &Settings, scope: ProjectScope, month: Month) -> AppResult<CountyFigures> {
     let years = investment::years(db, scope, month.year()).await?;
     Ok(county_of(years, settings, month))
+}
+
+/// The county's figures through the month being reported as one run of the engine left them:
+/// worked out by the first dashboard after the run and kept for the next ones (plans, reports and
+/// settings wake the engine, so a run's figures are the latest the dashboard shows).
+#[derive(Default)]
+pub struct RunFigures {
+    last: RwLock<Option<(RunKey, Arc<CountyFigures>)>>,
+}
+
+/// The run, the month and the county's day the figures were worked out for.
+type RunKey = (Uuid, Month, NaiveDate);
+
+impl RunFigures {
+    pub fn of(&self, view: &RunView, settings: &Settings, month: Month) -> Arc<CountyFigures> {
+        let key = (view.snapshot.id, month, settings.today());
+        let last = self.last.read().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, figures)) = last.as_ref().filter(|(k, _)| *k == key) {
+            return figures.clone();
+        }
+        drop(last);
+        let figures = Arc::new(county_of(view.investment.reporting().iter().cloned(), settings, month));
+        *self.last.write().unwrap_or_else(|e| e.into_inner()) = Some((key, figures.clone()));
+        figures
+    }
 }
 
 /// The figures through `month` of these projects' years (of the month's year).

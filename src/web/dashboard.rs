@@ -1,5 +1,7 @@
 //! The county dashboard: the officials' home page, read from the last recomputation.
 
+use std::sync::Arc;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -167,11 +169,10 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
         })
         .collect();
     let month = reporting_month(settings.today());
-    let years = view
-        .as_ref()
-        .map(|v| v.investment.reporting().to_vec())
-        .unwrap_or_default();
-    let invest = investment::county_of(years, &settings, month);
+    let invest = match &view {
+        Some(v) => state.run_figures.of(v, &settings, month),
+        None => Arc::new(investment::county_of(Vec::new(), &settings, month)),
+    };
     Ok(DashboardPage {
         invest_month: t.month(month),
         invest_month_value: month.to_string(),

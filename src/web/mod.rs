@@ -71,6 +71,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// What the last recomputation left for the county pages.
     pub runs: Arc<RunViews>,
+    /// The county's investment figures as of that run, for the dashboards.
+    pub run_figures: Arc<crate::app::investment::RunFigures>,
 }
 
 impl AppState {
@@ -79,6 +81,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             runs: Arc::default(),
+            run_figures: Arc::default(),
         }
     }
 }

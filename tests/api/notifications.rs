@@ -654,7 +654,8 @@ async fn two_workers_at_once_send_each_delivery_once() {
     let events: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM events
          WHERE (unit_id IS NOT NULL AND kind <> 'notice_published')
-            OR kind IN ('request_submitted', 'request_triage_due', 'request_late')
+            OR kind IN ('request_submitted', 'request_triage_due', 'request_late',
+                        'monthly_report_due', 'monthly_report_late')
             OR (kind = 'notice_published' AND unit_id IS NULL)",
     )
     .fetch_one(&app.pool)
@@ -662,7 +663,7 @@ async fn two_workers_at_once_send_each_delivery_once() {
     .unwrap();
     assert_eq!(
         got as i64, events,
-        "a county-wide robot gets every unit's events, the requests waiting for triage and each notice, each once"
+        "a county-wide robot gets every unit's events, the requests waiting for triage, the monthly reports due or late and each notice, each once"
     );
     let body = &robot.got.lock().unwrap()[0].1;
     assert_eq!(body["msgtype"], "markdown");
