@@ -120,6 +120,8 @@ fn app_routes() -> Table {
         .post("/items/{id}/submit", items::submit)
         .post("/items/{id}/verify", items::verify)
         .post("/items/{id}/send-back", items::send_back)
+        .post("/items/{id}/exemption", items::exempt)
+        .post("/items/{id}/exemption/lift", items::lift_exemption)
         .get("/attachments/{id}", attachments::download)
         .get("/verifications", verifications::show)
         .get("/templates", checklist_templates::index)

@@ -57,6 +57,12 @@ pub struct ItemJson {
     closing_note: Option<String>,
     closed_on: Option<NaiveDate>,
     version: i32,
+    /// The last day of its exemption, while it has one: it keeps its colour but counts in no
+    /// ranking, notice or project colour through that day.
+    exempt_until: Option<NaiveDate>,
+    /// Why it is exempt; omitted for investors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exemption_reason: Option<String>,
 }
 
 fn to_json(i: Item, settings: &Settings, internal: bool) -> ItemJson {
@@ -88,6 +94,8 @@ fn to_json(i: Item, settings: &Settings, internal: bool) -> ItemJson {
         source: i.source,
         closed_on: i.closed_on,
         version: i.version,
+        exempt_until: i.exempt_until,
+        exemption_reason: if internal { i.exempt_reason } else { None },
     }
 }
 
@@ -244,6 +252,62 @@ fn answer(
             serde_json::to_value(to_json(current, settings, true)).unwrap_or_default(),
         )),
         Outcome::NotAllowed(_) => Err(AppError::InvalidState(ctx.t().items.item_not_allowed.into())),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exemption {
+    /// Why (不可抗力, 政策调整, …); kept in the audit log and shown on the rankings page.
+    #[schema(
+        min_length = 1,
+        pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$",
+        max_length = 1000
+    )]
+    reason: String,
+    /// `YYYY-MM-DD`, today or later: the exemption's last day.
+    #[schema(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
+    until: String,
+}
+
+/// Exempts an open item through a day with a reason (officials): it keeps its colour, marked, but
+/// counts in no ranking, notice or project colour until the day after. Replaces an exemption it had.
+#[utoipa::path(post, tag = "items", operation_id = "items_exempt", path = "/api/v1/items/{id}/exemption", params(("id" = Uuid, Path)), request_body = Exemption,
+    responses((status = 200, body = ItemJson), (status = 403), (status = 404),
+              (status = 409, description = "the item is closed"), (status = 422)))]
+pub async fn exempt(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    Json(Object(e)): Body<Exemption>,
+) -> AppResult<Json<ItemJson>> {
+    let settings = ctx.settings(&state.db).await?;
+    let typed = Some((e.reason.as_str(), e.until.as_str()));
+    let acted = app::items::exempt(&state.db, &user, settings.today(), id, typed).await?;
+    exemption_answer(acted.outcome, &settings, &ctx)
+}
+
+/// Lifts an item's exemption (officials): it counts again at once.
+#[utoipa::path(delete, tag = "items", operation_id = "items_lift_exemption", path = "/api/v1/items/{id}/exemption", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ItemJson), (status = 403), (status = 404)))]
+pub async fn lift_exemption(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<ItemJson>> {
+    let settings = ctx.settings(&state.db).await?;
+    let acted = app::items::exempt(&state.db, &user, settings.today(), id, None).await?;
+    exemption_answer(acted.outcome, &settings, &ctx)
+}
+
+fn exemption_answer(outcome: Outcome<Item>, settings: &Settings, ctx: &RequestContext) -> AppResult<Json<ItemJson>> {
+    match outcome {
+        Outcome::Conflict(_) | Outcome::NotAllowed(_) => {
+            Err(AppError::InvalidState(ctx.t().items.exemption_closed.into()))
+        }
+        other => answer(other, settings, ctx, ""),
     }
 }
 

@@ -197,6 +197,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(items::submit))
         .routes(routes!(items::verify))
         .routes(routes!(items::send_back))
+        .routes(routes!(items::exempt, items::lift_exemption))
         .routes(routes!(attachments::download))
         .routes(routes!(checklist_export::export_csv))
         .routes(routes!(checklist_export::export_xlsx))

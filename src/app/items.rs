@@ -15,6 +15,7 @@ use crate::db::settings::Settings;
 use crate::db::templates;
 use crate::db::units::{self, Unit};
 use crate::domain::access::CurrentUser;
+use crate::domain::adjustment::Adjustment;
 use crate::domain::checklist::{self, ItemDraft, ItemFields, Source, TEXT_MAX, Transition};
 use crate::domain::input::{self, FieldErrors, Problem};
 use crate::domain::sheet::SheetItem;
@@ -196,6 +197,28 @@ pub async fn change(
     let outcome = items::transition(db, id, version, request, Actor::User(user.id), Some(user.id))
         .await?
         .into();
+    Ok(Acted { loaded, outcome })
+}
+
+/// Exempts an item through a day with a reason (officials; `reason` and `until` in the problems),
+/// or lifts its exemption (`None`).
+pub async fn exempt(
+    db: &PgPool,
+    user: &CurrentUser,
+    today: NaiveDate,
+    id: Uuid,
+    typed: Option<(&str, &str)>,
+) -> AppResult<Acted<Item>> {
+    let loaded = load(db, user, id).await?;
+    if !policy::may_adjust_standings(user) {
+        return Err(AppError::Forbidden);
+    }
+    let exemption = match typed.map(|(reason, until)| Adjustment::parse(reason, until, today)) {
+        Some(Err(errors)) => return Ok(refused(loaded, errors)),
+        Some(Ok(e)) => Some(e),
+        None => None,
+    };
+    let outcome = items::set_exemption(db, id, exemption.as_ref(), user.id).await?.into();
     Ok(Acted { loaded, outcome })
 }
 

@@ -83,6 +83,12 @@ pub fn may_freeze_rankings(user: &CurrentUser) -> bool {
     user.role == Role::Official
 }
 
+/// Exempting an item or setting a project's colour by hand overrules the published rules: the
+/// dispatch office's judgement, recorded with a reason.
+pub fn may_adjust_standings(user: &CurrentUser) -> bool {
+    user.role == Role::Official
+}
+
 /// Checklist templates are kept by the admin, like the other shared lists.
 pub fn may_keep_templates(user: &CurrentUser) -> bool {
     user.role == Role::Admin

@@ -13,6 +13,7 @@ use super::audit::{self, Actor, Entry};
 use super::notifications::{self, NewEvent};
 use super::scope::{ON_TASK_FORCE, in_scope, scope_params};
 use crate::domain::access::ProjectScope;
+use crate::domain::adjustment::Adjustment;
 use crate::domain::checklist::{Category, ItemDraft, ItemFields, Phase, Source, Transition};
 use crate::domain::notification::EventKind;
 use crate::domain::sheet::SheetItem;
@@ -51,6 +52,10 @@ pub struct Item {
     pub submitted_on: Option<NaiveDate>,
     pub submission_note: Option<String>,
     pub submitted_by_name: Option<String>,
+    /// Its exemption, if an official gave one (in force through `exempt_until`), and who gave it.
+    pub exempt_until: Option<NaiveDate>,
+    pub exempt_reason: Option<String>,
+    pub exempt_by_name: Option<String>,
 }
 
 impl Item {
@@ -103,6 +108,8 @@ pub struct Snapshot<'a> {
     submission_note: &'a Option<String>,
     closing_note: &'a Option<String>,
     cancel_reason: &'a Option<String>,
+    exempt_until: Option<NaiveDate>,
+    exempt_reason: &'a Option<String>,
 }
 
 impl<'a> From<&'a Item> for Snapshot<'a> {
@@ -119,6 +126,8 @@ impl<'a> From<&'a Item> for Snapshot<'a> {
             submission_note: &i.submission_note,
             closing_note: &i.closing_note,
             cancel_reason: &i.cancel_reason,
+            exempt_until: i.exempt_until,
+            exempt_reason: &i.exempt_reason,
         }
     }
 }
@@ -144,6 +153,8 @@ pub struct Line {
     pub meeting_id: Option<Uuid>,
     /// The county's calendar day the responsible unit reported the item done.
     pub submitted_on: Option<NaiveDate>,
+    /// The last day of its exemption, if it has one.
+    pub exempt_until: Option<NaiveDate>,
 }
 
 impl Line {
@@ -178,13 +189,14 @@ impl From<&Item> for Line {
             closed_on: i.closed_on,
             meeting_id: i.meeting_id,
             submitted_on: i.submitted_on,
+            exempt_until: i.exempt_until,
         }
     }
 }
 
 const LINE: &str = "SELECT i.id, i.project_id, p.name AS project_name, i.title, i.category, u.name AS unit_name,
         i.deadline, i.original_deadline, i.state, i.source, i.closed_on, i.meeting_id,
-        (i.submitted_at AT TIME ZONE (SELECT time_zone FROM settings))::date AS submitted_on
+        (i.submitted_at AT TIME ZONE (SELECT time_zone FROM settings))::date AS submitted_on, i.exempt_until
     FROM checklist_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = i.responsible_unit_id";
 
 const SELECT: &str = "SELECT i.id, i.project_id, p.name AS project_name, i.title, i.category, i.responsible_unit_id,
@@ -192,9 +204,9 @@ const SELECT: &str = "SELECT i.id, i.project_id, p.name AS project_name, i.title
         i.note_for_investor, i.closing_note, i.cancel_reason, i.closed_on, i.version, i.updated_at,
         i.meeting_id, i.submitted_at,
         (i.submitted_at AT TIME ZONE (SELECT time_zone FROM settings))::date AS submitted_on, i.submission_note,
-        sb.display_name AS submitted_by_name
+        sb.display_name AS submitted_by_name, i.exempt_until, i.exempt_reason, eb.display_name AS exempt_by_name
     FROM checklist_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = i.responsible_unit_id
-        LEFT JOIN users sb ON sb.id = i.submitted_by";
+        LEFT JOIN users sb ON sb.id = i.submitted_by LEFT JOIN users eb ON eb.id = i.exempt_by";
 
 /// An item the scope allows, and whether `user` belongs to its project's task force.
 pub async fn find_visible(
@@ -675,6 +687,64 @@ pub async fn transition(
     Ok(Written::Done(after))
 }
 
+/// Exempts an open item through a day with a reason (`Some`), replacing any exemption it had, or
+/// lifts its exemption (`None`); a closed item is not exempted (nothing to keep out of the lists).
+/// The version is left alone: an exemption changes none of the fields the item's form edits.
+pub async fn set_exemption(
+    pool: &PgPool,
+    id: Uuid,
+    exemption: Option<&Adjustment>,
+    user: Uuid,
+) -> Result<Written, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let before = lock(&mut tx, id).await?;
+    if exemption.is_some() && before.state != ItemState::Open {
+        tx.rollback().await?;
+        return Ok(Written::NotAllowed(before));
+    }
+    sqlx::query(
+        "UPDATE checklist_items SET exempt_until = $2, exempt_reason = $3, exempt_by = $4, updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(exemption.map(|e| e.until))
+    .bind(exemption.map(|e| e.reason.as_str()))
+    .bind(exemption.map(|_| user))
+    .execute(&mut *tx)
+    .await?;
+    let after = get(&mut tx, id).await?;
+    let action = if exemption.is_some() {
+        "item.exempt"
+    } else {
+        "item.exemption_lifted"
+    };
+    record(
+        &mut tx,
+        Actor::User(user),
+        action,
+        &after,
+        Some(before.snapshot()),
+        Some(after.snapshot()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Written::Done(after))
+}
+
+/// The items exempt on `today` in the projects of the scope, soonest ending first.
+pub async fn exempt(pool: &PgPool, scope: ProjectScope, today: NaiveDate) -> Result<Vec<Item>, sqlx::Error> {
+    let (kind, scope_id) = scope_params(scope);
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE {} AND NOT item_counts($3, i.exempt_until) ORDER BY i.exempt_until, p.name, i.title",
+        in_scope(scope)
+    ))
+    .bind(kind)
+    .bind(scope_id)
+    .bind(today)
+    .fetch_all(pool)
+    .await
+}
+
 #[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct Update {
     pub id: Uuid,
@@ -1032,6 +1102,9 @@ pub(crate) mod tests {
             submitted_on: None,
             submission_note: None,
             submitted_by_name: None,
+            exempt_until: None,
+            exempt_reason: None,
+            exempt_by_name: None,
         }
     }
 

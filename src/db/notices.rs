@@ -12,6 +12,7 @@ use super::notifications;
 use super::recompute::TaskForceKey;
 use super::standings;
 use super::supervision::Order;
+use crate::domain::adjustment;
 use crate::domain::notification::{EventKind, reply_days_late};
 use crate::domain::ranking::{self, RankChange, RedRule, Standing};
 use crate::domain::status::{self, Colour, Thresholds};
@@ -74,6 +75,18 @@ pub fn supervision_section(orders: &[Order], as_of: NaiveDate) -> Vec<NoticeOrde
     out
 }
 
+/// An overdue item left out of the notice's colours and lists because it is exempt, and why.
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NoticeExemption {
+    pub project: String,
+    pub title: String,
+    pub unit: String,
+    pub deadline: NaiveDate,
+    /// The exemption's last day.
+    pub until: NaiveDate,
+    pub reason: String,
+}
+
 /// A decision of the notice's meeting (a checklist item it created).
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NoticeDecision {
@@ -101,6 +114,9 @@ pub struct NoticeContent {
     /// The office that issues it, at its foot (落款); empty on notices from before it was set.
     #[serde(default)]
     pub issuer: String,
+    /// Overdue items exempt on its date (not counted above), with their reasons.
+    #[serde(default)]
+    pub exemptions: Vec<NoticeExemption>,
 }
 
 /// A list's entries, each with its change against its place the week before (`before`: the task
@@ -140,7 +156,19 @@ pub fn content(
 ) -> NoticeContent {
     let mut red_items = Vec::new();
     let mut yellow_items = Vec::new();
+    let mut exemptions = Vec::new();
     for i in overdue {
+        if let (Some(until), false) = (i.exempt_until, adjustment::counts(i.exempt_until, as_of)) {
+            exemptions.push(NoticeExemption {
+                project: i.project_name.clone(),
+                title: i.title.clone(),
+                unit: i.unit_name.clone(),
+                deadline: i.deadline,
+                until,
+                reason: i.exempt_reason.clone().unwrap_or_default(),
+            });
+            continue;
+        }
         let days = status::overdue_days(as_of, i.deadline);
         let item = NoticeItem {
             project: i.project_name.clone(),
@@ -180,6 +208,7 @@ pub fn content(
         supervision: Vec::new(),
         decisions: Vec::new(),
         issuer: String::new(),
+        exemptions,
     }
 }
 
@@ -450,6 +479,32 @@ mod tests {
             ]
         );
         assert_eq!(s[2].replied_on, None, "a reply after the notice's date is not in it");
+    }
+
+    #[test]
+    fn an_item_exempt_on_the_notices_day_is_reported_apart_not_coloured() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let mut exempt = item("甲", "豁免", day - chrono::Duration::days(12));
+        (exempt.exempt_until, exempt.exempt_reason) = (Some(day), Some("不可抗力".into()));
+        let mut ended = item("甲", "到期", day - chrono::Duration::days(12));
+        ended.exempt_until = Some(day - chrono::Duration::days(1));
+        let n = content(
+            "崇义县",
+            day,
+            &[exempt, ended],
+            &[],
+            &[],
+            Thresholds::default(),
+            RedRule::DEFAULT,
+            &[],
+        );
+        let red: Vec<_> = n.red_items.iter().map(|i| i.title.as_str()).collect();
+        assert_eq!(red, vec!["到期"], "an exemption that has ended exempts nothing");
+        assert_eq!(n.exemptions.len(), 1);
+        assert_eq!(
+            (n.exemptions[0].title.as_str(), n.exemptions[0].reason.as_str()),
+            ("豁免", "不可抗力")
+        );
     }
 
     #[test]

@@ -103,7 +103,7 @@ const LIVE_STATUS: &str = "(SELECT i.project_id, count(*)::int AS open_items,
         (array_agg(i.title ORDER BY i.deadline, i.title, i.id))[1] AS worst_title,
         min(i.deadline) AS worst_deadline,
         (array_agg(i.responsible_unit_id ORDER BY i.deadline, i.title, i.id))[1] AS worst_unit_id
-    FROM checklist_items i WHERE i.state = 'open' GROUP BY i.project_id)";
+    FROM checklist_items i WHERE i.state = 'open' AND item_counts($3::date, i.exempt_until) GROUP BY i.project_id)";
 
 /// Projects with their task force's headline and open-item figures `o` (the engine's
 /// `project_status` or [`LIVE_STATUS`]), in the scope of `$1`/`$2`, filtered and sorted; `page`

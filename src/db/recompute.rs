@@ -76,7 +76,7 @@ pub async fn item_colours(
     .await
 }
 
-/// Replaces the per-unit figures from the item colours just stored.
+/// Replaces the per-unit figures from the item colours just stored (exempt items left out).
 pub async fn unit_standings(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM unit_standings").execute(&mut *conn).await?;
     sqlx::query(
@@ -84,7 +84,8 @@ pub async fn unit_standings(conn: &mut PgConnection) -> Result<(), sqlx::Error> 
          SELECT i.responsible_unit_id, count(*) FILTER (WHERE s.colour = 'red'),
                 count(*) FILTER (WHERE s.colour = 'yellow'), sum(s.overdue_days)
          FROM item_status s JOIN checklist_items i ON i.id = s.item_id
-         WHERE s.colour IN ('red', 'yellow') GROUP BY i.responsible_unit_id",
+         WHERE s.colour IN ('red', 'yellow') AND item_counts(s.as_of, i.exempt_until)
+         GROUP BY i.responsible_unit_id",
     )
     .execute(conn)
     .await?;
@@ -92,19 +93,21 @@ pub async fn unit_standings(conn: &mut PgConnection) -> Result<(), sqlx::Error> 
 }
 
 /// Replaces each project's open-item figures as of `as_of` (what the projects list sorts and
-/// filters by; the colour rule of domain::status), writing only the rows that changed.
+/// filters by; the colour rule of domain::status, exempt items left out), writing only the rows
+/// that changed.
 pub async fn project_status(conn: &mut PgConnection, as_of: NaiveDate, t: Thresholds) -> Result<(), sqlx::Error> {
     sqlx::query(
         "WITH counted AS (
              SELECT project_id, count(*)::int AS open_items,
                     (count(*) FILTER (WHERE item_colour($1::date, deadline, $2) = 'red'))::int AS red_items,
                     (count(*) FILTER (WHERE item_colour($1::date, deadline, $2) = 'yellow'))::int AS yellow_items
-             FROM checklist_items WHERE state = 'open' GROUP BY project_id),
+             FROM checklist_items WHERE state = 'open' AND item_counts($1::date, exempt_until) GROUP BY project_id),
          computed AS (
              SELECT c.*, w.title AS worst_title, w.deadline AS worst_deadline, w.responsible_unit_id AS worst_unit_id
              FROM counted c CROSS JOIN LATERAL (
                  SELECT title, deadline, responsible_unit_id FROM checklist_items i
-                 WHERE i.project_id = c.project_id AND i.state = 'open' ORDER BY deadline, title, id LIMIT 1) w),
+                 WHERE i.project_id = c.project_id AND i.state = 'open' AND item_counts($1::date, i.exempt_until)
+                 ORDER BY deadline, title, id LIMIT 1) w),
          gone AS (
              DELETE FROM project_status ps
              WHERE NOT EXISTS (SELECT 1 FROM computed c WHERE c.project_id = ps.project_id))
@@ -127,12 +130,12 @@ pub async fn project_status(conn: &mut PgConnection, as_of: NaiveDate, t: Thresh
 }
 
 /// Items as they stood on `$1` (recorded by then; closed later means open then), in the county's
-/// time zone `$3`.
+/// time zone `$3`, leaving out those exempt on `$1` (domain::ranking's `state_on`).
 const FACTS: &str = "facts AS (
     SELECT i.id, i.project_id, i.deadline, i.closed_on,
            CASE WHEN i.state = 'open' OR i.closed_on > $1::date THEN 'open' ELSE i.state END AS st
     FROM checklist_items i
-    WHERE (i.created_at AT TIME ZONE $3)::date <= $1::date)";
+    WHERE (i.created_at AT TIME ZONE $3)::date <= $1::date AND item_counts($1::date, i.exempt_until))";
 
 /// Task-force identity: (task force, project).
 pub type TaskForceKey = (Uuid, Uuid);

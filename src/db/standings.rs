@@ -139,13 +139,14 @@ pub struct FlaggedItem {
     pub overdue_days: i32,
 }
 
-/// The most overdue red and yellow items of the last run.
+/// The most overdue red and yellow items of the last run (exempt ones left out).
 pub async fn flagged_items<'e>(pool: impl PgExecutor<'e>, limit: i64) -> Result<Vec<FlaggedItem>, sqlx::Error> {
     sqlx::query_as(
         "SELECT i.id, i.title, i.project_id, p.name AS project_name, u.name AS unit, i.deadline, s.colour, s.overdue_days
          FROM item_status s JOIN checklist_items i ON i.id = s.item_id JOIN projects p ON p.id = i.project_id
          JOIN units u ON u.id = i.responsible_unit_id
-         WHERE s.colour IN ('red', 'yellow') ORDER BY s.overdue_days DESC, p.name, i.title LIMIT $1",
+         WHERE s.colour IN ('red', 'yellow') AND item_counts(s.as_of, i.exempt_until)
+         ORDER BY s.overdue_days DESC, p.name, i.title LIMIT $1",
     )
     .bind(limit)
     .fetch_all(pool)

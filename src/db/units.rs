@@ -109,13 +109,15 @@ pub struct UnitLoad {
 }
 
 /// Every unit with its open, red and yellow item counts (the colour rule of domain::status,
-/// counted set-based) and its supervision orders, late replies counted as
+/// counted set-based; exempt items are not red or yellow) and its supervision orders, late replies counted as
 /// domain::notification::reply_days_late does, the most burdened first.
 pub async fn loads(pool: &PgPool, today: chrono::NaiveDate, red_after_days: i64) -> Result<Vec<UnitLoad>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.code, u.name, count(i.id) AS open_items,
-                count(i.id) FILTER (WHERE item_colour($1::date, i.deadline, $2) = 'red') AS red_items,
-                count(i.id) FILTER (WHERE item_colour($1::date, i.deadline, $2) = 'yellow') AS yellow_items,
+                count(i.id) FILTER (WHERE item_colour($1::date, i.deadline, $2) = 'red'
+                                      AND item_counts($1::date, i.exempt_until)) AS red_items,
+                count(i.id) FILTER (WHERE item_colour($1::date, i.deadline, $2) = 'yellow'
+                                      AND item_counts($1::date, i.exempt_until)) AS yellow_items,
                 coalesce(max(o.orders), 0) AS orders, coalesce(max(o.late), 0) AS orders_late
          FROM units u LEFT JOIN checklist_items i ON i.responsible_unit_id = u.id AND i.state = 'open'
          LEFT JOIN (SELECT unit_id, count(*) AS orders,

@@ -54,12 +54,16 @@ pub enum Done {
     MonthCorrected,
     DraftConfirmed,
     StatementFrozen,
+    ItemExempted,
+    ExemptionLifted,
+    ColourOverridden,
+    OverrideLifted,
     /// The form had been sent already: it was not done again.
     Repeated,
 }
 
 impl Done {
-    pub const ALL: [Done; 47] = [
+    pub const ALL: [Done; 51] = [
         Done::ItemAdded,
         Done::ItemSaved,
         Done::UpdatePosted,
@@ -106,6 +110,10 @@ impl Done {
         Done::MonthCorrected,
         Done::DraftConfirmed,
         Done::StatementFrozen,
+        Done::ItemExempted,
+        Done::ExemptionLifted,
+        Done::ColourOverridden,
+        Done::OverrideLifted,
         Done::Repeated,
     ];
 

@@ -1,6 +1,7 @@
 //! The product's own rules, as pure functions over plain data: no I/O here.
 
 pub mod access;
+pub mod adjustment;
 pub mod checklist;
 pub mod done;
 pub mod evidence;

@@ -13,6 +13,7 @@ use std::cmp::Ordering;
 
 use chrono::NaiveDate;
 
+use super::adjustment;
 use super::status::{self, Colour, ItemState, Thresholds};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -59,11 +60,14 @@ pub struct ItemFacts {
     pub closed_on: Option<NaiveDate>,
     /// The day it was recorded.
     pub created_on: NaiveDate,
+    /// The last day of its exemption: while exempt it counts nowhere.
+    pub exempt_until: Option<NaiveDate>,
 }
 
-/// The item's state on `as_of`: items recorded later did not exist; items closed later were open.
+/// The item's state on `as_of`: items recorded later did not exist; items closed later were open;
+/// exempt items do not count.
 fn state_on(i: &ItemFacts, as_of: NaiveDate) -> Option<ItemState> {
-    if i.created_on > as_of {
+    if i.created_on > as_of || !adjustment::counts(i.exempt_until, as_of) {
         return None;
     }
     match (i.state, i.closed_on) {
@@ -242,6 +246,7 @@ mod tests {
             deadline: day(deadline),
             closed_on: closed.map(day),
             created_on: day("2026-01-01"),
+            exempt_until: None,
         }
     }
 
@@ -303,6 +308,20 @@ mod tests {
             (fig.due, fig.on_time, fig.red, fig.yellow),
             (1, 0, 1, 0),
             "only the earlier item, open and 9 days late"
+        );
+    }
+
+    #[test]
+    fn an_exempt_item_counts_nowhere_until_the_day_after_its_exemption() {
+        let mut red = item(ItemState::Open, "2026-11-10", None);
+        red.exempt_until = Some(day(AS_OF));
+        assert_eq!(f(&[red]), Figures::default(), "exempt through its last day");
+        red.exempt_until = Some(day("2026-11-24"));
+        let fig = f(&[red]);
+        assert_eq!(
+            (fig.red, fig.due, fig.overdue_total),
+            (1, 1, 15),
+            "the exemption has ended"
         );
     }
 

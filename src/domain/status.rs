@@ -22,6 +22,10 @@ impl Colour {
             Colour::Red => "red",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Colour> {
+        Colour::ALL.into_iter().find(|c| c.as_str() == s)
+    }
 }
 
 /// The thresholds an admin sets.

@@ -79,4 +79,16 @@ pub struct Items {
     pub verify_queue_title: &'static str,
     pub verify_queue_intro: &'static str,
     pub verify_queue_empty: &'static str,
+    pub exempt_badge: &'static str,
+    /// `{date}`: the exemption's last day.
+    pub exempt_until: &'static str,
+    pub exemption_heading: &'static str,
+    pub exemption_intro: &'static str,
+    pub exemption_reason: &'static str,
+    pub exemption_until_label: &'static str,
+    pub exemption_submit: &'static str,
+    pub exemption_lift: &'static str,
+    /// `{who}`, `{date}`, `{reason}`.
+    pub exemption_by: &'static str,
+    pub exemption_closed: &'static str,
 }

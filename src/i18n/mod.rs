@@ -642,6 +642,32 @@ impl Catalog {
         fill(template, &[("date", &date.to_string())])
     }
 
+    /// Who exempted an item, through which day and why.
+    pub fn exemption_by(&self, who: &str, until: NaiveDate, reason: &str) -> String {
+        let date = until.to_string();
+        fill(
+            self.items.exemption_by,
+            &[("who", who), ("date", &date), ("reason", reason)],
+        )
+    }
+
+    pub fn exempt_until(&self, until: &NaiveDate) -> String {
+        fill(self.items.exempt_until, &[("date", &until.to_string())])
+    }
+
+    /// A project's colour set by hand: which, by whom, through which day, why, and the computed one.
+    pub fn override_line(&self, set: Colour, who: &str, until: NaiveDate, reason: &str, computed: Colour) -> String {
+        let date = until.to_string();
+        let values = [
+            ("colour", self.colour(set)),
+            ("who", who),
+            ("date", &date),
+            ("reason", reason),
+            ("computed", self.colour(computed)),
+        ];
+        fill(self.projects.override_reason_line, &values)
+    }
+
     pub fn overdue(&self, days: i64) -> String {
         fill(self.items.overdue_by, &[("days", &days.to_string())])
     }

@@ -52,4 +52,13 @@ pub struct Projects {
     pub form_section_planned: &'static str,
     pub project_figures: &'static str,
     pub filter_week: &'static str,
+    pub override_heading: &'static str,
+    pub override_intro: &'static str,
+    pub override_colour: &'static str,
+    pub override_reason: &'static str,
+    pub override_until: &'static str,
+    pub override_submit: &'static str,
+    pub override_lift: &'static str,
+    /// `{colour}`, `{who}`, `{date}`, `{reason}`, `{computed}`.
+    pub override_reason_line: &'static str,
 }

@@ -58,4 +58,10 @@ pub struct Standings {
     pub changes: [&'static str; 6],
     pub dashboard_requests: &'static str,
     pub dashboard_requests_none: &'static str,
+    pub exemptions_heading: &'static str,
+    pub exemptions_intro: &'static str,
+    pub exemptions_none: &'static str,
+    pub col_exempt_until: &'static str,
+    pub col_exempt_reason: &'static str,
+    pub col_exempt_by: &'static str,
 }

@@ -36,6 +36,8 @@ pub struct Permissions {
     pub edit: bool,
     pub work: bool,
     pub internal: bool,
+    /// Exempting the item (officials).
+    pub adjust: bool,
 }
 
 /// A form on the item page that came back with a problem, keeping what was typed.
@@ -66,6 +68,9 @@ pub struct ItemPage {
     conflict: Vec<Change>,
     tz: chrono_tz::Tz,
     supervision: SupervisionView,
+    /// Who exempted the item, until when and why (internal readers, while it has an exemption).
+    exemption: Option<String>,
+    exemption_form: ExemptionForm,
 }
 
 impl ItemPage {
@@ -89,6 +94,22 @@ pub fn permissions(user: &CurrentUser, item: &Item, on_task_force: bool) -> Perm
         edit: policy::may_edit_checklist(user, on_task_force),
         work: policy::may_work_item(user, on_task_force, item.responsible_unit_id),
         internal: policy::sees_internal(user),
+        adjust: policy::may_adjust_standings(user),
+    }
+}
+
+/// The exemption form as it was sent, with its problems by field (empty when first shown).
+#[derive(Default)]
+pub struct ExemptionForm {
+    pub reason: String,
+    pub until: String,
+    pub reason_error: Option<String>,
+    pub until_error: Option<String>,
+}
+
+impl ExemptionForm {
+    fn sent_back(&self) -> bool {
+        self.reason_error.is_some() || self.until_error.is_some()
     }
 }
 
@@ -98,6 +119,7 @@ pub(super) struct Feedback {
     kept: Option<Kept>,
     conflict: Vec<Change>,
     order: OrderForm,
+    exemption: ExemptionForm,
 }
 
 impl Feedback {
@@ -124,7 +146,12 @@ pub(super) async fn page(
     Loaded { item, on_task_force }: Loaded,
     feedback: Feedback,
 ) -> AppResult<ItemPage> {
-    let Feedback { kept, conflict, order } = feedback;
+    let Feedback {
+        kept,
+        conflict,
+        order,
+        exemption: exemption_form,
+    } = feedback;
     let t = ctx.t();
     let can = permissions(user, &item, on_task_force);
     let updates = items::updates_of_item(&state.db, item.id, can.internal).await?;
@@ -157,6 +184,12 @@ pub(super) async fn page(
         note: visible(&item.note, can.internal || item.note_for_investor),
         ..item.fields()
     };
+    let exemption = match (&item.exempt_until, &item.exempt_reason) {
+        (Some(until), Some(reason)) if can.internal => {
+            Some(t.exemption_by(item.exempt_by_name.as_deref().unwrap_or_default(), *until, reason))
+        }
+        _ => None,
+    };
     Ok(ItemPage {
         layout: Layout::new(ctx),
         item: ItemRow::new(
@@ -180,6 +213,8 @@ pub(super) async fn page(
         conflict,
         tz: settings.tz(),
         supervision,
+        exemption,
+        exemption_form,
     })
 }
 
@@ -395,6 +430,85 @@ async fn change(
             rerender(&state, &ctx, &user, current, kept, StatusCode::CONFLICT).await
         }
     }
+}
+
+/// Exempts the item (officials), with the reason and last day typed.
+pub async fn exempt(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    session: Session,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    let settings = ctx.settings(&state.db).await?;
+    let form = ExemptionForm {
+        reason: fields.get("reason"),
+        until: fields.get("until"),
+        ..ExemptionForm::default()
+    };
+    let typed = Some((form.reason.as_str(), form.until.as_str()));
+    let acted = app::items::exempt(&state.db, &user, settings.today(), id, typed).await?;
+    adjusted(&state, &ctx, &user, &session, acted, form, Done::ItemExempted).await
+}
+
+/// Lifts the item's exemption (officials).
+pub async fn lift_exemption(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    session: Session,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let settings = ctx.settings(&state.db).await?;
+    let acted = app::items::exempt(&state.db, &user, settings.today(), id, None).await?;
+    adjusted(
+        &state,
+        &ctx,
+        &user,
+        &session,
+        acted,
+        ExemptionForm::default(),
+        Done::ExemptionLifted,
+    )
+    .await
+}
+
+/// Where an exemption form leads: the item with the flash, or the page again with its problems.
+async fn adjusted(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    session: &Session,
+    acted: app::items::Acted<Item>,
+    mut form: ExemptionForm,
+    done: Done,
+) -> AppResult<Response> {
+    let t = ctx.t();
+    let id = acted.loaded.item.id;
+    let (loaded, status) = match acted.outcome {
+        Outcome::Done(_) => return flash::done(session, &links::item(id), done).await,
+        Outcome::Refused(errors) => {
+            form.reason_error = errors.get("reason").map(|p| t.problem(p));
+            form.until_error = errors.get("until").map(|p| t.problem(p));
+            (acted.loaded, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Outcome::Conflict(current) | Outcome::NotAllowed(current) => {
+            form.until_error = Some(t.items.exemption_closed.to_string());
+            let loaded = Loaded {
+                item: current,
+                on_task_force: acted.loaded.on_task_force,
+            };
+            (loaded, StatusCode::CONFLICT)
+        }
+    };
+    let settings = ctx.settings(&state.db).await?;
+    let feedback = Feedback {
+        exemption: form,
+        ..Feedback::default()
+    };
+    let page = page(state, ctx, user, &settings, loaded, feedback).await?;
+    Ok((status, page).into_response())
 }
 
 /// Choices of a category select, with the current one marked.

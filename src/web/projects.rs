@@ -22,6 +22,7 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::items::{self, Line};
 use crate::db::projects::{self, ListQuery, ProjectSummary};
 use crate::db::{investors, standings};
+use crate::domain::adjustment;
 use crate::domain::lifecycle::{Stage, duration_days};
 use crate::domain::project_list::Sort;
 use crate::domain::request;
@@ -404,9 +405,13 @@ pub async fn project_page(
     })
 }
 
-/// The project's open-item figures and most urgent item, counted from its checklist.
+/// The project's open-item figures and most urgent item, counted from its checklist (exempt items
+/// left out, as the status engine leaves them out).
 fn with_figures(mut p: ProjectSummary, items: &[Line], today: NaiveDate, th: Thresholds) -> ProjectSummary {
-    let open: Vec<&Line> = items.iter().filter(|i| i.state == ItemState::Open).collect();
+    let open: Vec<&Line> = items
+        .iter()
+        .filter(|i| i.state == ItemState::Open && adjustment::counts(i.exempt_until, today))
+        .collect();
     let counts = status::open_counts(open.iter().map(|i| i.deadline), today, th);
     (p.open_items, p.red_items, p.yellow_items) = (counts.open, counts.red, counts.yellow);
     let worst = open

@@ -16,7 +16,9 @@ use super::flash;
 use super::layout::Layout;
 use super::requests::figures_by;
 use crate::auth::{CurrentUser, policy};
+use crate::db::items::{self, Item};
 use crate::db::standings::{self, Entry, Snapshot, UnitStanding};
+use crate::domain::access::ProjectScope;
 use crate::domain::done::Done;
 use crate::domain::{input, request};
 use crate::jobs;
@@ -61,6 +63,8 @@ pub struct RankingsPage {
     run: RunStatus,
     /// How each task force serves its investors (live view only), most late requests first.
     service: Vec<ServiceRow>,
+    /// The items exempt today, with who exempted them and why.
+    exemptions: Vec<Item>,
 }
 
 pub struct ServiceRow {
@@ -192,6 +196,7 @@ pub async fn show(
         can_freeze: policy::may_freeze_rankings(&user),
         run: run_status(&state, &ctx, settings.tz()).await?,
         service,
+        exemptions: items::exempt(&state.db, ProjectScope::All, settings.today()).await?,
     })
 }
 

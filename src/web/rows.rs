@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::db::items::Line;
 use crate::db::projects::ProjectSummary;
+use crate::domain::adjustment;
 use crate::domain::checklist::Phase;
 use crate::domain::status::{self, Colour, ItemState, Thresholds};
 use crate::domain::verification;
@@ -36,6 +37,8 @@ pub struct ItemRow {
     pub meeting_id: Option<Uuid>,
     /// Working days a submitted item has waited for verification, and whether that is too long.
     pub waiting: Option<(i64, bool)>,
+    /// The last day of its exemption, while it is exempt (it keeps its colour, marked).
+    pub exempt: Option<NaiveDate>,
 }
 
 impl ItemRow {
@@ -74,6 +77,7 @@ impl ItemRow {
             closed_late: i
                 .closed_on
                 .is_some_and(|c| i.state == ItemState::Done && status::closed_late(i.deadline, c)),
+            exempt: i.exempt_until.filter(|_| !adjustment::counts(i.exempt_until, today)),
         }
     }
 

@@ -104,6 +104,9 @@ async fn the_sql_colour_rule_is_the_domains() {
     }
 }
 
+/// An item's state, deadline, closing day, recording day and exemption's last day.
+type FactsRow = (String, NaiveDate, Option<NaiveDate>, NaiveDate, Option<NaiveDate>);
+
 #[tokio::test]
 async fn sql_figures_agree_with_the_domain_rules() {
     let app = spawn_demo_app().await;
@@ -132,6 +135,14 @@ async fn sql_figures_agree_with_the_domain_rules() {
         .await
         .unwrap();
     }
+    // Exempt through a day between the dates compared: left out, then counted again.
+    let exempt = add_item(&app, QISHENG, "豁免", day - chrono::Duration::days(20)).await;
+    sqlx::query("UPDATE checklist_items SET exempt_until = $2, exempt_reason = '不可抗力' WHERE id = $1")
+        .bind(exempt)
+        .bind(day + chrono::Duration::days(3))
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let s = settings::load(&app.pool).await.unwrap();
     for as_of in [day, day - chrono::Duration::days(40), day + chrono::Duration::days(9)] {
         let mut conn = app.pool.acquire().await.unwrap();
@@ -139,8 +150,8 @@ async fn sql_figures_agree_with_the_domain_rules() {
             .await
             .unwrap();
         for standing in &sql {
-            let facts: Vec<(String, NaiveDate, Option<NaiveDate>, NaiveDate)> = sqlx::query_as(
-                "SELECT state, deadline, closed_on, (created_at AT TIME ZONE 'Asia/Shanghai')::date
+            let facts: Vec<FactsRow> = sqlx::query_as(
+                "SELECT state, deadline, closed_on, (created_at AT TIME ZONE 'Asia/Shanghai')::date, exempt_until
                  FROM checklist_items WHERE project_id = $1",
             )
             .bind(standing.key.1)
@@ -149,11 +160,12 @@ async fn sql_figures_agree_with_the_domain_rules() {
             .unwrap();
             let facts: Vec<ItemFacts> = facts
                 .into_iter()
-                .map(|(state, deadline, closed_on, created_on)| ItemFacts {
+                .map(|(state, deadline, closed_on, created_on, exempt_until)| ItemFacts {
                     state: ItemState::parse(&state).unwrap(),
                     deadline,
                     closed_on,
                     created_on,
+                    exempt_until,
                 })
                 .collect();
             assert_eq!(

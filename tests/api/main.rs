@@ -1,6 +1,7 @@
 //! Integration tests over a real PostgreSQL: each test gets its own fresh database and its own
 //! server on a free port.
 
+mod adjustments;
 mod api;
 mod auth;
 mod authz;

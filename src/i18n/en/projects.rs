@@ -61,4 +61,12 @@ pub const PROJECTS: Projects = Projects {
     form_section_planned: "Planned dates",
     project_figures: "Task-force figures",
     filter_week: "Week (any day of it)",
+    override_heading: "Set the colour by hand",
+    override_intro: "After a leader's judgement the project's colour may be set by hand for a time, with a reason; the computed colour stays beside it and returns after the last day.",
+    override_colour: "Colour",
+    override_reason: "Reason",
+    override_until: "Last day",
+    override_submit: "Set the colour",
+    override_lift: "Lift the setting",
+    override_reason_line: "Set {colour} by {who} until {date}: {reason}; computed: {computed}",
 };

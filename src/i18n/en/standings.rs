@@ -54,4 +54,10 @@ pub const STANDINGS: Standings = Standings {
     ],
     dashboard_requests: "Overdue investor requests",
     dashboard_requests_none: "No overdue investor requests.",
+    exemptions_heading: "Exempt items",
+    exemptions_intro: "These items are exempt: until their last day they count in no ranking, notice or project colour.",
+    exemptions_none: "No item is exempt now.",
+    col_exempt_until: "Exempt until",
+    col_exempt_reason: "Reason",
+    col_exempt_by: "Exempted by",
 };

@@ -48,4 +48,12 @@ pub const PROJECTS: Projects = Projects {
     form_section_planned: "各阶段计划日期",
     project_figures: "专班指标",
     filter_week: "周（选其中任一天）",
+    override_heading: "人工认定颜色",
+    override_intro: "领导研判后可在一段时间内人工认定项目颜色，并说明原因；计算颜色仍并列显示，到期自动恢复。",
+    override_colour: "认定颜色",
+    override_reason: "认定原因",
+    override_until: "认定截止日期（含当日）",
+    override_submit: "认定颜色",
+    override_lift: "解除人工认定",
+    override_reason_line: "人工认定为{colour}（{who}，至 {date}）：{reason}；计算颜色：{computed}",
 };

@@ -47,4 +47,10 @@ pub const STANDINGS: Standings = Standings {
     changes: ["转为红色", "转为黄色", "已恢复", "已销号", "新增", "阶段推进"],
     dashboard_requests: "超时的企业诉求",
     dashboard_requests_none: "没有超时的企业诉求。",
+    exemptions_heading: "豁免事项",
+    exemptions_intro: "以下事项经批准豁免，期间不计入红黑榜、通报和项目颜色。",
+    exemptions_none: "当前没有豁免事项。",
+    col_exempt_until: "豁免至",
+    col_exempt_reason: "豁免原因",
+    col_exempt_by: "批准人",
 };

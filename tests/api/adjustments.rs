@@ -1,0 +1,203 @@
+//! An official's adjustments: items exempted with a reason and a last day (they keep their colour,
+//! marked, but leave the lists, the notices and their project's colour), and lifted again.
+
+use chrono::Duration;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::harness::{Api, TestApp, spawn_demo_app, zh};
+
+const JINZHU: &str = "金竹矿业萤石矿项目";
+
+/// The task forces on the live black list, by project name.
+async fn black_list(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT p.name FROM ranking_entries e JOIN ranking_snapshots s ON s.id = e.snapshot_id
+         JOIN projects p ON p.id = e.project_id WHERE s.kind = 'current' AND e.list = 'black'
+         ORDER BY e.list_position",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+/// 金竹's one red item (the demo's).
+async fn red_item(app: &TestApp, project: &str) -> Uuid {
+    let today = app.today().await;
+    sqlx::query_scalar(
+        "SELECT i.id FROM checklist_items i JOIN projects p ON p.id = i.project_id
+         WHERE p.name = $1 AND i.state = 'open' AND $2 - i.deadline > 7",
+    )
+    .bind(project)
+    .bind(today)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn audited(app: &TestApp, action: &str, item: Uuid) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = $1 AND entity_id = $2")
+        .bind(action)
+        .bind(item)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_exempted_red_item_leaves_the_black_list_with_its_reason_shown_until_lifted() {
+    let app = spawn_demo_app().await;
+    let today = app.today().await;
+    app.recompute().await;
+    assert!(black_list(&app).await.contains(&JINZHU.to_string()));
+    let item = red_item(&app, JINZHU).await;
+    let path = format!("/api/v1/items/{item}/exemption");
+    let until = (today + Duration::days(10)).to_string();
+
+    // Only officials exempt (the others are refused, or do not see the item at all).
+    for who in ["admin", "lead", "member", "investor"] {
+        let (got, _) = Api::as_user(&app, who)
+            .await
+            .post(&path, json!({"reason": "暴雨", "until": until}))
+            .await;
+        assert!(
+            matches!(got, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{who}: {got}"
+        );
+    }
+    let official = Api::as_user(&app, "official").await;
+    let (status, body) = official
+        .post(
+            &path,
+            json!({"reason": " ", "until": (today - Duration::days(1)).to_string()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let named = body.to_string();
+    assert!(named.contains("reason") && named.contains("until"), "{body}");
+    assert_eq!(audited(&app, "item.exempt", item).await, 0, "nothing written");
+
+    let (status, body) = official
+        .post(&path, json!({"reason": "暴雨冲毁矿区道路，不可抗力", "until": until}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["exempt_until"], json!(until));
+    assert_eq!(body["status"], json!("red"), "it keeps its colour");
+    assert_eq!(audited(&app, "item.exempt", item).await, 1);
+
+    app.recompute().await;
+    assert!(
+        !black_list(&app).await.contains(&JINZHU.to_string()),
+        "the exempt item no longer counts"
+    );
+    let project = app.project_id(JINZHU).await;
+    let (_, shown) = official.get(&format!("/api/v1/projects/{project}")).await;
+    assert_eq!(shown["checklist_status"], json!("green"), "{shown}");
+    assert_eq!(shown["red_items"], json!(0));
+    let (_, read) = official.get(&format!("/api/v1/items/{item}")).await;
+    assert_eq!(read["exemption_reason"], json!("暴雨冲毁矿区道路，不可抗力"));
+
+    // The rankings page names it with who and why; the checklist marks it.
+    let browser = app.demo_login("official").await;
+    let (_, rankings) = browser.get_text("/rankings").await;
+    assert!(
+        rankings.contains(zh().standings.exemptions_heading) && rankings.contains("暴雨冲毁矿区道路，不可抗力"),
+        "{rankings}"
+    );
+    let (_, page) = browser.get_text(&format!("/projects/{project}")).await;
+    assert!(
+        page.contains(&zh().exempt_until(&(today + Duration::days(10)))),
+        "marked on the checklist"
+    );
+
+    // The week's notice leaves it out of the red items and reports the exemption.
+    let r = browser.publish_week(&[("title", "第一期通报")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let notice = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, body) = official.get(&format!("/api/v1{notice}")).await;
+    let content = &body["content"];
+    assert_eq!(
+        content["exemptions"][0]["reason"],
+        json!("暴雨冲毁矿区道路，不可抗力"),
+        "{body}"
+    );
+    let red_titles = content["red_items"].to_string();
+    let title: String = sqlx::query_scalar("SELECT title FROM checklist_items WHERE id = $1")
+        .bind(item)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(!red_titles.contains(&title), "{red_titles}");
+
+    let (status, body) = official.send(Method::DELETE, &path, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["exempt_until"], json!(null));
+    assert_eq!(audited(&app, "item.exemption_lifted", item).await, 1);
+    app.recompute().await;
+    assert!(black_list(&app).await.contains(&JINZHU.to_string()), "it counts again");
+}
+
+#[tokio::test]
+async fn the_exemption_form_keeps_what_was_typed_and_names_the_wrong_field() {
+    let app = spawn_demo_app().await;
+    let today = app.today().await;
+    let item = red_item(&app, JINZHU).await;
+    let official = app.demo_login("official").await;
+    let (_, page) = official.get_text(&format!("/items/{item}")).await;
+    assert!(page.contains(zh().items.exemption_heading));
+    let r = official
+        .submit(
+            &format!("/items/{item}/exemption"),
+            &[
+                ("reason", "政策调整，待省厅批复"),
+                ("until", &(today - Duration::days(1)).to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("政策调整，待省厅批复"), "the reason is kept");
+    assert!(
+        page.contains(r#"id="exemption-until-error""#)
+            && page.contains(&zh().problem(zhuanban::domain::input::Problem::DateInPast))
+    );
+
+    let r = official
+        .submit(
+            &format!("/items/{item}/exemption"),
+            &[("reason", "政策调整，待省厅批复"), ("until", &today.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = official.get_text(&format!("/items/{item}")).await;
+    assert!(page.contains(&zh().exempt_until(&today)) && page.contains("政策调整，待省厅批复"));
+
+    // Nobody but an official lifts it.
+    let lead = app.demo_login("lead").await;
+    let r = lead.submit(&format!("/items/{item}/exemption/lift"), &[]).await;
+    assert!(matches!(r.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND));
+    let r = official.submit(&format!("/items/{item}/exemption/lift"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = official.get_text(&format!("/items/{item}")).await;
+    assert!(!page.contains(&zh().exempt_until(&today)));
+}
+
+/// The exemption rule written once in SQL (`item_counts`, migration 0021) is the domain's, at its
+/// boundaries: no exemption, ending yesterday, today and tomorrow.
+#[tokio::test]
+async fn the_sql_exemption_rule_is_the_domains() {
+    use zhuanban::domain::adjustment::counts;
+    let app = crate::harness::spawn_app().await;
+    let today = app.today().await;
+    for until in [None, Some(-1), Some(0), Some(1)] {
+        let until = until.map(|d| today + Duration::days(d));
+        let sql: bool = sqlx::query_scalar("SELECT item_counts($1, $2)")
+            .bind(today)
+            .bind(until)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        assert_eq!(sql, counts(until, today), "exempt until {until:?}");
+    }
+}
