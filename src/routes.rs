@@ -100,6 +100,8 @@ fn app_routes() -> Table {
         .get("/projects/{id}/history", project_history::show)
         .post("/projects/{id}/stage", project_forms::advance)
         .post("/projects/{id}/investors", project_forms::link_investor)
+        .post("/projects/{id}/override", project_forms::set_colour)
+        .post("/projects/{id}/override/lift", project_forms::lift_colour)
         .get("/projects/{id}/requests/new", requests::new)
         .post("/projects/{id}/requests", requests::create)
         .get("/portal", portal::show)

@@ -187,6 +187,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(projects::list))
         .routes(routes!(projects::create))
         .routes(routes!(projects::show))
+        .routes(routes!(projects::set_override, projects::lift_override))
         .routes(routes!(items::list))
         .routes(routes!(items::create))
         .routes(routes!(items::show))

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -11,6 +12,8 @@ use super::{Body, Object};
 use crate::app;
 use crate::auth::{CurrentUser, policy};
 use crate::db::projects::{self, ProjectSummary};
+use crate::domain::adjustment;
+use crate::domain::input::FieldErrors;
 use crate::domain::lifecycle::Stage;
 use crate::domain::project::ProjectFields;
 use crate::domain::status::Colour;
@@ -66,6 +69,16 @@ pub struct TaskForce {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct StatusOverride {
+    status: Colour,
+    reason: String,
+    /// Its last day.
+    until: NaiveDate,
+    /// Who set it.
+    by: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct Project {
     id: Uuid,
     name: String,
@@ -76,8 +89,12 @@ pub struct Project {
     /// Total investment in 10,000 yuan (万元).
     total_investment_wan: Option<i64>,
     stage: Stage,
-    /// The worse of the checklist's colour and the investment's.
+    /// The worse of the checklist's colour and the investment's, or an official's setting while it lasts.
     status: Colour,
+    /// The worse of the checklist's colour and the investment's, whatever an official set.
+    computed_status: Colour,
+    /// An official's setting of the colour, while it lasts.
+    status_override: Option<StatusOverride>,
     /// Why the project has its colour, in the caller's language.
     status_reason: String,
     /// The colour of its open items alone.
@@ -112,7 +129,18 @@ async fn project_json(state: &AppState, ctx: &RequestContext, user: &CurrentUser
     p.investment = crate::app::investment::panel(&state.db, &settings, id).await?.judged;
     let member_units = projects::task_force_people(&state.db, id).await?.member_units;
     let row = crate::web::rows::ProjectRow::from_summary(&p, ctx.t(), today, th);
+    let status_override = match p.colour_set() {
+        Some((status, until)) if adjustment::in_force(until, today) => Some(StatusOverride {
+            status,
+            reason: p.override_reason.clone().unwrap_or_default(),
+            until,
+            by: p.override_by.clone(),
+        }),
+        _ => None,
+    };
     Ok(Project {
+        computed_status: p.computed(today, th).0,
+        status_override,
         status: row.colour,
         status_reason: row.reason,
         checklist_status: p.colour(today, th),
@@ -212,4 +240,58 @@ pub async fn create(
         Ok(id) => Ok((StatusCode::CREATED, Json(project_json(&state, &ctx, &user, id).await?))),
         Err(errors) => Err(super::invalid(&errors, &ctx)),
     }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStatusOverride {
+    status: Colour,
+    /// Why (a leader's judgement); shown wherever the colour shows.
+    #[schema(
+        min_length = 1,
+        pattern = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF][^\u0000]*$",
+        max_length = 1000
+    )]
+    reason: String,
+    /// `YYYY-MM-DD`, today or later: its last day.
+    #[schema(format = Date, pattern = r"^(199[0-9]|2[01][0-9]{2}|2200)-")]
+    until: String,
+}
+
+/// Sets a project's colour by hand through a day with a reason (officials); the computed colour
+/// stays beside it (`computed_status`) and returns after the day. Replaces a setting it had.
+#[utoipa::path(post, tag = "projects", operation_id = "projects_override", path = "/api/v1/projects/{id}/override",
+    params(("id" = Uuid, Path)), request_body = NewStatusOverride,
+    responses((status = 200, body = Project), (status = 403), (status = 404), (status = 422)))]
+pub async fn set_override(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    Json(Object(o)): Body<NewStatusOverride>,
+) -> AppResult<Json<Project>> {
+    let settings = ctx.settings(&state.db).await?;
+    let typed = Some((o.status.as_str(), o.reason.as_str(), o.until.as_str()));
+    if let Err(errors) = app::projects::set_colour(&state.db, &settings, &user, id, typed).await? {
+        let named = errors
+            .0
+            .into_iter()
+            .map(|(f, p)| (if f == "colour" { "status" } else { f }, p));
+        return Err(super::invalid(&FieldErrors(named.collect()), &ctx));
+    }
+    project_json(&state, &ctx, &user, id).await.map(Json)
+}
+
+/// Lifts an official's setting of the project's colour: the computed colour shows again.
+#[utoipa::path(delete, tag = "projects", operation_id = "projects_lift_override", path = "/api/v1/projects/{id}/override",
+    params(("id" = Uuid, Path)), responses((status = 200, body = Project), (status = 403), (status = 404)))]
+pub async fn lift_override(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<Project>> {
+    let settings = ctx.settings(&state.db).await?;
+    let _ = app::projects::set_colour(&state.db, &settings, &user, id, None).await?;
+    project_json(&state, &ctx, &user, id).await.map(Json)
 }

@@ -1,5 +1,5 @@
 //! Projects: seeing one, and the officials' actions on them (create with a task force and an
-//! optional checklist, edit, advance the stage, link an investor's account).
+//! optional checklist, edit, advance the stage, link an investor's account, set its colour by hand).
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -11,6 +11,7 @@ use crate::db::project_edits::{self, Advanced, EditableProject, Saved};
 use crate::db::projects::{self, ProjectSummary};
 use crate::db::settings::Settings;
 use crate::domain::access::CurrentUser;
+use crate::domain::adjustment;
 use crate::domain::input::{self, FieldErrors, Problem};
 use crate::domain::lifecycle::Stage;
 use crate::domain::project::{self, ProjectDraft, ProjectFields};
@@ -121,6 +122,28 @@ pub async fn advance(
             Advanced::Conflict => Advance::Conflict,
         },
     )
+}
+
+/// Sets the project's colour by hand through a day with a reason (officials; `colour`, `reason`
+/// and `until` in the problems), or lifts the setting (`None`).
+pub async fn set_colour(
+    db: &PgPool,
+    settings: &Settings,
+    user: &CurrentUser,
+    id: Uuid,
+    typed: Option<(&str, &str, &str)>,
+) -> AppResult<Result<(), FieldErrors>> {
+    visible(db, settings, user, id).await?;
+    if !policy::may_adjust_standings(user) {
+        return Err(AppError::Forbidden);
+    }
+    let set = match typed.map(|(c, r, u)| adjustment::parse_override(c, r, u, settings.today())) {
+        Some(Err(errors)) => return Ok(Err(errors)),
+        Some(Ok(set)) => Some(set),
+        None => None,
+    };
+    projects::set_colour(db, id, set.as_ref().map(|(c, a)| (*c, a)), user.id).await?;
+    Ok(Ok(()))
 }
 
 /// Links (or unlinks) an investor's account to the project: `false` when there is no investor

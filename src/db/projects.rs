@@ -8,11 +8,13 @@ use sqlx::types::Json;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
+use super::audit::{self, Actor, Entry};
 use super::investors::LinkedInvestor;
 use super::items::{UPDATES, Update};
 use super::requests::{LISTED, Request, SELECT as REQUESTS};
 use super::scope::{in_scope, scope_params};
 use crate::domain::access::ProjectScope;
+use crate::domain::adjustment::{self, Adjustment};
 use crate::domain::investment::{self, Decider, Judged};
 use crate::domain::lifecycle::Stage;
 use crate::domain::project_list::{Sort, SortKeys};
@@ -47,17 +49,22 @@ pub struct ProjectSummary {
     /// whoever reads the summary, from `db::investment`.
     #[sqlx(skip)]
     pub investment: Option<Judged>,
+    /// An official's setting of its colour (domain::adjustment), with its reason, last day and who.
+    pub override_colour: Option<String>,
+    pub override_reason: Option<String>,
+    pub override_until: Option<NaiveDate>,
+    pub override_by: Option<String>,
 }
 
 impl ProjectSummary {
-    fn sort_keys(&self) -> SortKeys<'_> {
+    fn sort_keys(&self, today: NaiveDate) -> SortKeys<'_> {
         SortKeys {
             red_items: self.red_items,
             yellow_items: self.yellow_items,
             worst_deadline: self.worst_deadline,
             total_investment_wan: self.total_investment_wan,
             stage: self.stage,
-            colour: self.overall_by_counts(),
+            colour: self.overall_by_counts(today),
             name: &self.name,
             id: self.id,
         }
@@ -83,14 +90,31 @@ impl ProjectSummary {
         status::project_colour(self.worst_overdue_days(today).map(|d| status::colour_for_overdue(d, t)))
     }
 
-    /// Its overall colour: the worse of its checklist colour and its investment colour, and which.
+    /// Its overall colour: an official's while their setting lasts, else the worse of its
+    /// checklist colour and its investment colour; and which decided it.
     pub fn overall(&self, today: NaiveDate, t: Thresholds) -> (Colour, Decider) {
+        let computed = self.computed(today, t);
+        match adjustment::shown_colour(computed.0, self.colour_set(), today) {
+            (set, true) => (set, Decider::Override),
+            _ => computed,
+        }
+    }
+
+    /// The worse of its checklist colour and its investment colour, and which: what the rules
+    /// give, shown beside an official's setting.
+    pub fn computed(&self, today: NaiveDate, t: Thresholds) -> (Colour, Decider) {
         investment::overall_colour(self.colour(today, t), self.investment.map(|j| j.colour))
     }
 
+    /// The colour an official set and its last day, if one was set.
+    pub fn colour_set(&self) -> Option<(Colour, NaiveDate)> {
+        Some((Colour::parse(self.override_colour.as_deref()?)?, self.override_until?))
+    }
+
     /// The overall colour by the engine's counts: what the list filters and sorts by.
-    fn overall_by_counts(&self) -> Colour {
-        investment::overall_colour(self.colour_by_counts(), self.investment.map(|j| j.colour)).0
+    fn overall_by_counts(&self, today: NaiveDate) -> Colour {
+        let computed = investment::overall_colour(self.colour_by_counts(), self.investment.map(|j| j.colour)).0;
+        adjustment::shown_colour(computed, self.colour_set(), today).0
     }
 }
 
@@ -119,7 +143,8 @@ fn summary_sql(
     format!(
         "WITH page AS (
              SELECT p.id, p.name, p.company, p.park, p.industry, p.investment_code, p.stage, p.total_investment_wan,
-                    p.description, p.version, f.leader_name, f.lead_unit_id,
+                    p.description, p.version, f.leader_name, f.lead_unit_id, p.override_colour, p.override_reason,
+                    p.override_until, p.override_by AS override_by_id,
                     coalesce(o.open_items, 0)::bigint AS open_items, coalesce(o.red_items, 0)::bigint AS red_items,
                     coalesce(o.yellow_items, 0)::bigint AS yellow_items,
                     o.worst_title, o.worst_deadline, o.worst_unit_id,
@@ -132,10 +157,12 @@ fn summary_sql(
              ORDER BY place {page})
          SELECT x.id, x.name, x.company, x.park, x.industry, x.investment_code, x.stage, x.total_investment_wan,
                 x.description, x.version, x.leader_name, lu.name AS lead_unit, x.open_items, x.red_items,
-                x.yellow_items, x.worst_title, x.worst_deadline, wu.name AS worst_unit, x.total
+                x.yellow_items, x.worst_title, x.worst_deadline, wu.name AS worst_unit, x.total, x.override_colour,
+                x.override_reason, x.override_until, ob.display_name AS override_by
          FROM page x
          LEFT JOIN units lu ON lu.id = x.lead_unit_id
          LEFT JOIN units wu ON wu.id = x.worst_unit_id
+         LEFT JOIN users ob ON ob.id = x.override_by_id
          ORDER BY x.place"
     )
 }
@@ -154,6 +181,8 @@ pub struct ListQuery {
     pub sort: Sort,
     pub limit: i64,
     pub offset: i64,
+    /// The county's day: whether an official's colour still holds.
+    pub today: NaiveDate,
 }
 
 impl ListQuery {
@@ -166,7 +195,7 @@ impl ListQuery {
             .iter()
             .filter(|p| visible.is_none_or(|v| v.contains(&p.id)))
             .filter(|p| self.stage.is_none_or(|s| p.stage == s))
-            .filter(|p| self.colour.is_none_or(|c| p.overall_by_counts() == c))
+            .filter(|p| self.colour.is_none_or(|c| p.overall_by_counts(self.today) == c))
             .filter(|p| self.park.is_none() || p.park == self.park)
             .filter(|p| {
                 text.is_none()
@@ -175,7 +204,7 @@ impl ListQuery {
                     || p.investment_code.as_deref().is_some_and(contains)
             })
             .collect();
-        found.sort_by(|a, b| self.sort.compare(&a.sort_keys(), &b.sort_keys()));
+        found.sort_by(|a, b| self.sort.compare(&a.sort_keys(self.today), &b.sort_keys(self.today)));
         let total = found.len() as i64;
         let page = found
             .into_iter()
@@ -205,6 +234,56 @@ pub async fn listed<'e>(db: impl PgExecutor<'e>) -> Result<Vec<ProjectSummary>, 
         .bind(None::<Uuid>)
         .fetch_all(db)
         .await
+}
+
+/// Sets the project's colour through a day with a reason (`Some`), replacing any setting it had,
+/// or lifts the setting (`None`); audited with what it was before.
+pub async fn set_colour(
+    pool: &PgPool,
+    id: Uuid,
+    set: Option<(Colour, &Adjustment)>,
+    user: Uuid,
+) -> Result<(), sqlx::Error> {
+    #[derive(sqlx::FromRow, serde::Serialize)]
+    struct Setting {
+        override_colour: Option<String>,
+        override_reason: Option<String>,
+        override_until: Option<NaiveDate>,
+    }
+    let mut tx = pool.begin().await?;
+    let read = "SELECT override_colour, override_reason, override_until FROM projects WHERE id = $1";
+    let before: Setting = sqlx::query_as(&format!("{read} FOR UPDATE"))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE projects SET override_colour = $2, override_reason = $3, override_until = $4, override_by = $5
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(set.map(|(c, _)| c.as_str()))
+    .bind(set.map(|(_, a)| a.reason.as_str()))
+    .bind(set.map(|(_, a)| a.until))
+    .bind(set.map(|_| user))
+    .execute(&mut *tx)
+    .await?;
+    let after: Setting = sqlx::query_as(read).bind(id).fetch_one(&mut *tx).await?;
+    let entry = Entry {
+        actor: Actor::User(user),
+        action: if set.is_some() {
+            "project.override"
+        } else {
+            "project.override_lifted"
+        },
+        entity: "project",
+        entity_id: Some(id),
+        project_id: Some(id),
+        before: serde_json::to_value(before).ok(),
+        after: serde_json::to_value(after).ok(),
+    };
+    audit::record(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The ids of the projects the scope allows; `None` when it allows all of them.
@@ -336,6 +415,8 @@ pub async fn sheet(
                 p.description, p.version, f.leader_name, lu.name AS lead_unit, 0::bigint AS open_items,
                 0::bigint AS red_items, 0::bigint AS yellow_items, NULL::text AS worst_title,
                 NULL::date AS worst_deadline, NULL::text AS worst_unit, 1::bigint AS total,
+                p.override_colour, p.override_reason, p.override_until,
+                (SELECT display_name FROM users WHERE id = p.override_by) AS override_by,
                 {PEOPLE},
                 EXISTS (SELECT 1 FROM task_force_members m WHERE m.task_force_id = f.id AND m.user_id = $4)
                     AS on_task_force,
@@ -492,6 +573,10 @@ mod tests {
             worst_unit: None,
             total: 0,
             investment: None,
+            override_colour: None,
+            override_reason: None,
+            override_until: None,
+            override_by: None,
         }
     }
 
@@ -504,6 +589,7 @@ mod tests {
             sort,
             limit: 100,
             offset: 0,
+            today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
         }
     }
 

@@ -310,12 +310,14 @@ pub fn investment_colour(deviation: Option<f64>, rule: ColourRule) -> Option<Col
     }
 }
 
-/// Which of a project's two colours decides its overall colour.
+/// Which of a project's two colours decides its overall colour (or an official's setting, which
+/// overrules both while it lasts: domain::adjustment).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decider {
     Checklist,
     Investment,
     Both,
+    Override,
 }
 
 /// A project's overall colour: the worse of its checklist colour and its investment colour, and

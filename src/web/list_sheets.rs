@@ -25,7 +25,7 @@ async fn projects_table(
 ) -> AppResult<Table> {
     let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
-    let (query, _) = list_query(params, MAX_ROWS);
+    let (query, _) = list_query(params, MAX_ROWS, today);
     let (found, _) = ctx
         .listed_projects(state, policy::project_scope(user))
         .await?

@@ -19,7 +19,7 @@ use super::form::{Fields, Messages};
 use super::history::Change;
 use super::items::category_options;
 use super::layout::Layout;
-use super::projects::{Feedback, project_page};
+use super::projects::{Feedback, OverrideForm, project_page};
 use crate::app;
 use crate::app::projects::Advance;
 use crate::auth::{CurrentUser, policy};
@@ -510,4 +510,44 @@ pub async fn link_investor(
     let feedback = Some(Feedback::Investors(ctx.t().requests.investor_not_found.into()));
     let page = project_page(&state, &ctx, &user, id, feedback).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// Sets the project's colour by hand (officials), with the colour, reason and last day typed.
+pub async fn set_colour(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    session: Session,
+    IdPath(id): IdPath,
+    fields: Fields,
+) -> AppResult<Response> {
+    let t = ctx.t();
+    let settings = ctx.settings(&state.db).await?;
+    let mut form = OverrideForm {
+        colour: fields.get("colour"),
+        reason: fields.get("reason"),
+        until: fields.get("until"),
+        ..OverrideForm::default()
+    };
+    let typed = Some((form.colour.as_str(), form.reason.as_str(), form.until.as_str()));
+    let Err(errors) = app::projects::set_colour(&state.db, &settings, &user, id, typed).await? else {
+        return flash::done(&session, &links::project(id), Done::ColourOverridden).await;
+    };
+    let message = |field| errors.get(field).map(|p| t.problem(p));
+    (form.colour_error, form.reason_error, form.until_error) = (message("colour"), message("reason"), message("until"));
+    let page = project_page(&state, &ctx, &user, id, Some(Feedback::Override(form))).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// Lifts an official's setting of the project's colour.
+pub async fn lift_colour(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    user: CurrentUser,
+    session: Session,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let settings = ctx.settings(&state.db).await?;
+    let _ = app::projects::set_colour(&state.db, &settings, &user, id, None).await?;
+    flash::done(&session, &links::project(id), Done::OverrideLifted).await
 }

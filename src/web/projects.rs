@@ -23,6 +23,7 @@ use crate::db::items::{self, Line};
 use crate::db::projects::{self, ListQuery, ProjectSummary};
 use crate::db::{investors, standings};
 use crate::domain::adjustment;
+use crate::domain::investment::Decider;
 use crate::domain::lifecycle::{Stage, duration_days};
 use crate::domain::project_list::Sort;
 use crate::domain::request;
@@ -56,7 +57,7 @@ pub struct ListParams {
 }
 
 /// The list's filters, sort and page from its query string (the page and its exports share them).
-pub fn list_query(params: &ListParams, page_size: i64) -> (ListQuery, i64) {
+pub fn list_query(params: &ListParams, page_size: i64, today: NaiveDate) -> (ListQuery, i64) {
     // NUL cannot be stored or searched for in PostgreSQL text: it is dropped from the filters.
     let nonempty = |v: &Option<String>| {
         v.as_deref()
@@ -84,6 +85,7 @@ pub fn list_query(params: &ListParams, page_size: i64) -> (ListQuery, i64) {
         sort,
         limit: page_size,
         offset: (page - 1) * page_size,
+        today,
     };
     (query, page)
 }
@@ -128,7 +130,7 @@ pub async fn list(
     let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let scope = policy::project_scope(&user);
-    let (query, page) = list_query(&params, PAGE_SIZE);
+    let (query, page) = list_query(&params, PAGE_SIZE, today);
     let ListQuery {
         stage,
         colour,
@@ -271,12 +273,35 @@ pub struct ProjectPage {
     investors: Vec<investors::LinkedInvestor>,
     /// Its investment against the time line, when it has a plan or a report.
     invest: Option<super::investment::Summary>,
+    /// Setting its colour by hand (officials), whether it is set now, and the form as sent.
+    can_adjust: bool,
+    overridden: bool,
+    override_form: OverrideForm,
+    colour_choices: Vec<(&'static str, &'static str)>,
+}
+
+/// The form setting a project's colour by hand as it was sent, with its problems by field.
+#[derive(Default)]
+pub struct OverrideForm {
+    pub colour: String,
+    pub reason: String,
+    pub until: String,
+    pub colour_error: Option<String>,
+    pub reason_error: Option<String>,
+    pub until_error: Option<String>,
+}
+
+impl OverrideForm {
+    fn sent_back(&self) -> bool {
+        self.colour_error.is_some() || self.reason_error.is_some() || self.until_error.is_some()
+    }
 }
 
 /// A form of the project page that came back with a problem.
 pub enum Feedback {
     Stage(String),
     Investors(String),
+    Override(OverrideForm),
 }
 
 /// Spans the county measures ("filing to production: 37 days").
@@ -352,11 +377,14 @@ pub async fn project_page(
     });
     let can_manage = policy::may_manage_projects(user);
     let investors = if can_manage { sheet.investors.0 } else { Vec::new() };
-    let (stage_error, investor_error) = match feedback {
-        Some(Feedback::Stage(m)) => (Some(m), None),
-        Some(Feedback::Investors(m)) => (None, Some(m)),
-        None => (None, None),
-    };
+    let (mut stage_error, mut investor_error, mut override_form) = (None, None, OverrideForm::default());
+    match feedback {
+        Some(Feedback::Stage(m)) => stage_error = Some(m),
+        Some(Feedback::Investors(m)) => investor_error = Some(m),
+        Some(Feedback::Override(form)) => override_form = form,
+        None => {}
+    }
+    let overridden = summary.overall(today, th).1 == Decider::Override;
     let date_of = |s: Stage| dates.iter().find(|d| d.stage == s);
     let stages = stage_views(&dates, summary.stage, t);
     let actual = |s: Stage| date_of(s).and_then(|d| d.actual_on);
@@ -402,6 +430,12 @@ pub async fn project_page(
         investors,
         investor_error,
         invest,
+        can_adjust: policy::may_adjust_standings(user),
+        overridden,
+        override_form,
+        colour_choices: [Colour::Red, Colour::Yellow, Colour::Green]
+            .map(|c| (c.as_str(), t.colour(c)))
+            .to_vec(),
     })
 }
 

@@ -8,6 +8,7 @@ use crate::db::items::Line;
 use crate::db::projects::ProjectSummary;
 use crate::domain::adjustment;
 use crate::domain::checklist::Phase;
+use crate::domain::investment::Decider;
 use crate::domain::status::{self, Colour, ItemState, Thresholds};
 use crate::domain::verification;
 use crate::domain::working_days::WorkCalendar;
@@ -124,7 +125,7 @@ pub struct ProjectRow {
 impl ProjectRow {
     pub fn from_summary(p: &ProjectSummary, t: &'static Catalog, today: NaiveDate, th: Thresholds) -> ProjectRow {
         let checklist = p.colour(today, th);
-        let (colour, _) = p.overall(today, th);
+        let (colour, decider) = p.overall(today, th);
         let worst = match (
             &p.worst_title,
             p.worst_deadline,
@@ -147,7 +148,16 @@ impl ProjectRow {
             investment: p.total_investment_wan.map(|w| t.money(w)).unwrap_or_default(),
             colour,
             colour_label: t.colour(colour),
-            reason: reason(p, checklist, worst, t),
+            reason: match (decider, &p.override_reason, p.override_until) {
+                (Decider::Override, Some(why), Some(until)) => t.override_line(
+                    colour,
+                    p.override_by.as_deref().unwrap_or_default(),
+                    until,
+                    why,
+                    p.computed(today, th).0,
+                ),
+                _ => reason(p, checklist, worst, t),
+            },
             open_items: p.open_items,
             red_items: p.red_items,
             yellow_items: p.yellow_items,

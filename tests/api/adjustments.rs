@@ -201,3 +201,138 @@ async fn the_sql_exemption_rule_is_the_domains() {
         assert_eq!(sql, counts(until, today), "exempt until {until:?}");
     }
 }
+
+#[tokio::test]
+async fn an_official_sets_a_projects_colour_with_a_reason_beside_the_computed_one_until_it_ends() {
+    let app = spawn_demo_app().await;
+    let today = app.today().await;
+    app.recompute().await;
+    let project = app.project_id("章源钨业三期碳化钨粉项目").await;
+    let path = format!("/api/v1/projects/{project}/override");
+    let official = Api::as_user(&app, "official").await;
+    let (_, before) = official.get(&format!("/api/v1/projects/{project}")).await;
+    let computed = before["status"].clone();
+    assert_ne!(computed, json!("red"), "{before}");
+
+    let (status, _) = Api::as_user(&app, "admin")
+        .await
+        .post(
+            &path,
+            json!({"status": "red", "reason": "x", "until": today.to_string()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = official
+        .post(
+            &path,
+            json!({"status": "red", "reason": "", "until": today.to_string()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.to_string().contains("reason"), "{body}");
+
+    let until = today + Duration::days(7);
+    let reason = "县长研判：用地报批存在重大风险";
+    let (status, body) = official
+        .post(
+            &path,
+            json!({"status": "red", "reason": reason, "until": until.to_string()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (body["status"].clone(), body["computed_status"].clone()),
+        (json!("red"), computed.clone())
+    );
+    assert_eq!(body["status_override"]["reason"], json!(reason));
+    assert!(body["status_reason"].as_str().unwrap().contains(reason), "{body}");
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'project.override' AND entity_id = $1")
+            .bind(project)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+
+    // Everywhere the colour shows: the list (and its filter), the page with who, why and until when.
+    let (_, list) = official.get("/api/v1/projects").await;
+    let listed = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == json!(project))
+        .unwrap();
+    assert_eq!(listed["status"], json!("red"));
+    let browser = app.demo_login("official").await;
+    let (_, reds) = browser.get_text("/projects?colour=red").await;
+    assert!(reds.contains("章源钨业三期碳化钨粉项目"));
+    let (_, page) = browser.get_text(&format!("/projects/{project}")).await;
+    assert!(
+        page.contains(reason) && page.contains(&until.to_string()),
+        "who, why and until when"
+    );
+
+    // It ends by itself after its last day.
+    sqlx::query("UPDATE projects SET override_until = $2 WHERE id = $1")
+        .bind(project)
+        .bind(today - Duration::days(1))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, after) = official.get(&format!("/api/v1/projects/{project}")).await;
+    assert_eq!(
+        (after["status"].clone(), after["status_override"].clone()),
+        (computed.clone(), json!(null))
+    );
+
+    // And an official lifts one at once.
+    official
+        .post(
+            &path,
+            json!({"status": "yellow", "reason": reason, "until": until.to_string()}),
+        )
+        .await;
+    let (status, body) = official.send(Method::DELETE, &path, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], computed);
+}
+
+#[tokio::test]
+async fn the_colour_form_keeps_what_was_typed_and_names_the_wrong_field() {
+    let app = spawn_demo_app().await;
+    let today = app.today().await;
+    let project = app.project_id("章源钨业三期碳化钨粉项目").await;
+    let official = app.demo_login("official").await;
+    let r = official
+        .submit(
+            &format!("/projects/{project}/override"),
+            &[
+                ("colour", "purple"),
+                ("reason", "领导研判"),
+                ("until", &today.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("领导研判") && page.contains(r#"id="override-colour-error""#));
+    let r = official
+        .submit(
+            &format!("/projects/{project}/override"),
+            &[
+                ("colour", "yellow"),
+                ("reason", "领导研判"),
+                ("until", &today.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = official.get_text(&format!("/projects/{project}")).await;
+    assert!(page.contains("领导研判") && page.contains(zh().projects.override_lift));
+    let r = official
+        .submit(&format!("/projects/{project}/override/lift"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = official.get_text(&format!("/projects/{project}")).await;
+    assert!(!page.contains(zh().projects.override_lift));
+}
