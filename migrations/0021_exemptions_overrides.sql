@@ -20,3 +20,7 @@ ALTER TABLE projects
     ADD COLUMN override_by uuid REFERENCES users (id),
     ADD CONSTRAINT projects_override CHECK ((override_colour IS NULL) = (override_reason IS NULL)
                                             AND (override_colour IS NULL) = (override_until IS NULL));
+
+-- Public disclosure (亮屏): /public shows the published lists without login, once an admin turns it on.
+ALTER TABLE settings
+    ADD COLUMN public_disclosure integer NOT NULL DEFAULT 0 CHECK (public_disclosure BETWEEN 0 AND 1);

@@ -544,7 +544,8 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<()> {
     insert_meetings(&mut tx, &project_ids, &day, &users).await?;
     insert_requests(&mut tx, project_ids[4], &day, &users).await?;
     insert_investment(&mut tx, &project_ids, today, &users).await?;
-    sqlx::query("UPDATE settings SET demo_seeded_at = now()")
+    // The demo shows its public page (a county turns it on in the settings).
+    sqlx::query("UPDATE settings SET demo_seeded_at = now(), public_disclosure = 1")
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

@@ -27,7 +27,7 @@ use crate::web::{
     AppState, BODY_LIMIT, SESSION_COOKIE, account, assets, attachments, calendar, ceiling, checklist_from_template,
     checklist_sheets, checklist_templates, dashboard, health, inbox, investment, item_forms, items, lang, list_sheets,
     login, meetings, monthly, notice_xlsx, notices, once, portal, project_forms, project_history, project_import,
-    projects, rankings, requests, settings, since, supervision, units, verifications, webhooks,
+    projects, public, rankings, requests, settings, since, supervision, units, verifications, webhooks,
 };
 
 /// A router that keeps its own table: every (method, path) it serves, as declared, so that the
@@ -91,6 +91,8 @@ fn app_routes() -> Table {
         .get("/account/password", account::form)
         .post("/account/password", account::change)
         .get("/lang/{code}", lang::switch)
+        .get("/public", public::show)
+        .get("/public/screen", public::screen)
         .get("/projects", projects::list)
         .post("/projects", project_forms::create)
         .get("/projects/new", project_forms::new)

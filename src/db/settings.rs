@@ -34,6 +34,8 @@ pub struct Settings {
     pub red_min_due: i32,
     pub red_min_rate: i32,
     pub ranking_weeks: i32,
+    /// 1 when the public disclosure pages (亮屏) are on.
+    pub public_disclosure: i32,
     pub is_demo: bool,
     #[sqlx(flatten)]
     service: Service,
@@ -45,7 +47,7 @@ pub const COLUMNS: &str =
     "s.red_after_days, s.due_soon_days, s.red_list_size, s.time_zone, s.county_name, s.notice_issuer,
     s.session_idle_minutes, s.request_triage_days, s.request_resolve_days, s.import_max_rows,
     s.report_due_day, s.investment_yellow_points, s.investment_red_points, s.investment_colour,
-    s.red_min_due, s.red_min_rate, s.ranking_weeks, s.demo_seeded_at IS NOT NULL AS is_demo,
+    s.red_min_due, s.red_min_rate, s.ranking_weeks, s.public_disclosure, s.demo_seeded_at IS NOT NULL AS is_demo,
     ARRAY(SELECT day FROM working_day_exceptions WHERE NOT working) AS days_off,
     ARRAY(SELECT day FROM working_day_exceptions WHERE working) AS days_worked";
 
@@ -127,7 +129,7 @@ pub async fn load<'e>(db: impl sqlx::PgExecutor<'e>) -> Result<Settings, sqlx::E
 }
 
 /// The settings form's fields in order: (column, least, most); `None` bounds mean text.
-pub const FIELDS: [(&str, Option<(i64, i64)>); 18] = [
+pub const FIELDS: [(&str, Option<(i64, i64)>); 19] = [
     ("red_after_days", Some((0, 365))),
     ("due_soon_days", Some((0, 365))),
     ("red_list_size", Some((1, 100))),
@@ -146,6 +148,7 @@ pub const FIELDS: [(&str, Option<(i64, i64)>); 18] = [
     ("investment_yellow_points", Some((0, 100))),
     ("investment_red_points", Some((0, 100))),
     ("investment_colour", Some((0, 1))),
+    ("public_disclosure", Some((0, 1))),
 ];
 
 /// Every setting of the form as text, in the order of [`FIELDS`].

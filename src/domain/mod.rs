@@ -15,6 +15,7 @@ pub mod notification;
 pub mod project;
 pub mod project_list;
 pub mod ranking;
+pub mod rate;
 pub mod request;
 pub mod role;
 pub mod sheet;

@@ -462,6 +462,14 @@ impl Catalog {
     }
 
     /// A place against the week before in words; empty off the lists.
+    pub fn public_title(&self, county: &str) -> String {
+        fill(self.standings.public_title, &[("county", county)])
+    }
+
+    pub fn public_week(&self, as_of: &NaiveDate) -> String {
+        fill(self.standings.public_week, &[("date", &as_of.to_string())])
+    }
+
     pub fn rank_change(&self, change: Option<RankChange>) -> String {
         match change {
             None => String::new(),

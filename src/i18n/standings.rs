@@ -64,4 +64,14 @@ pub struct Standings {
     pub col_exempt_until: &'static str,
     pub col_exempt_reason: &'static str,
     pub col_exempt_by: &'static str,
+    /// `{county}`.
+    pub public_title: &'static str,
+    pub public_intro: &'static str,
+    /// `{date}`: the frozen week's day.
+    pub public_week: &'static str,
+    pub public_no_week: &'static str,
+    pub public_projects: &'static str,
+    pub public_investment: &'static str,
+    pub public_screen: &'static str,
+    pub public_refreshes: &'static str,
 }

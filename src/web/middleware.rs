@@ -258,6 +258,8 @@ async fn finish(ctx: &RequestContext, is_api: bool, response: Response) -> Respo
         let target = format!("/login?next={}", urlencode(next));
         return Redirect::to(&target).into_response();
     }
+    // How long to wait before asking again stays with the page that says so.
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
     let (title, message) = t.error(status.as_u16());
     let message = match &kind {
         Some(ErrorKind::Csrf) => t.error_csrf.to_string(),
@@ -268,6 +270,9 @@ async fn finish(ctx: &RequestContext, is_api: bool, response: Response) -> Respo
     let page = ErrorPage::new(ctx, status.as_u16(), title, message);
     let mut out = page.into_response();
     *out.status_mut() = status;
+    if let Some(wait) = retry_after {
+        out.headers_mut().insert(header::RETRY_AFTER, wait);
+    }
     out
 }
 

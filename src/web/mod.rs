@@ -39,6 +39,7 @@ pub mod project_forms;
 pub mod project_history;
 pub mod project_import;
 pub mod projects;
+pub mod public;
 pub mod rankings;
 pub mod redirect;
 pub mod requests;
@@ -73,6 +74,8 @@ pub struct AppState {
     pub runs: Arc<RunViews>,
     /// The county's investment figures as of that run, for the dashboards.
     pub run_figures: Arc<crate::app::investment::RunFigures>,
+    /// What the public disclosure pages show, and how often each address asked.
+    pub public: Arc<public::PublicPages>,
 }
 
 impl AppState {
@@ -82,6 +85,7 @@ impl AppState {
             config: Arc::new(config),
             runs: Arc::default(),
             run_figures: Arc::default(),
+            public: Arc::default(),
         }
     }
 }

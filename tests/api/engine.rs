@@ -533,6 +533,7 @@ async fn settings_are_for_admins_and_take_effect_at_the_next_run() {
             ("investment_yellow_points", "10"),
             ("investment_red_points", "30"),
             ("investment_colour", "1"),
+            ("public_disclosure", "0"),
         ]
     };
     let bad = admin.submit("/settings", &fields("999", "Mars/Olympus")).await;

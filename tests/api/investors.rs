@@ -850,6 +850,7 @@ async fn holidays_kept_in_the_settings_stop_the_service_clock() {
         ("investment_yellow_points", "10"),
         ("investment_red_points", "30"),
         ("investment_colour", "1"),
+        ("public_disclosure", "0"),
     ];
     let bad = format!("{span}\n2026-02-30 班");
     let mut bad_fields = fields.clone();

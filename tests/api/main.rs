@@ -27,6 +27,7 @@ mod meetings;
 mod migrations;
 mod notifications;
 mod pages;
+mod public;
 mod resubmits;
 mod run_views;
 mod security;

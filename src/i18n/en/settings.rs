@@ -21,6 +21,7 @@ pub const SETTINGS: Settings = Settings {
         "Investment yellow when behind the time line by more than (points)",
         "Investment red when behind the time line by more than (points)",
         "Investment counts in a project's colour (1 yes, 0 no)",
+        "Public disclosure (1 on, 0 off): when on, /public shows the latest published lists and project figures without login",
     ],
     settings_working_days: "Public holidays and worked weekend days",
     settings_working_days_hint: "One per line: a date or a span, then “off” (a public holiday) or “work” (a weekend day worked in exchange), e.g. 2026-10-01~2026-10-07 off, 2026-10-10 work. Other days count Monday to Friday. Investors' requests are promised in working days.",

@@ -60,4 +60,12 @@ pub const STANDINGS: Standings = Standings {
     col_exempt_until: "Exempt until",
     col_exempt_reason: "Reason",
     col_exempt_by: "Exempted by",
+    public_title: "{county}: key projects in public",
+    public_intro: "How the task forces compare, as the county office published in its latest lists.",
+    public_week: "Latest published lists (as of {date})",
+    public_no_week: "No lists have been published yet.",
+    public_projects: "Projects",
+    public_investment: "Investment against the time line",
+    public_screen: "Large-screen view",
+    public_refreshes: "Refreshes every minute.",
 };

@@ -53,4 +53,12 @@ pub const STANDINGS: Standings = Standings {
     col_exempt_until: "豁免至",
     col_exempt_reason: "豁免原因",
     col_exempt_by: "批准人",
+    public_title: "{county}重点项目亮屏",
+    public_intro: "各项目专班比拼情况，按县项目专班办公室最近一期发布的红黑榜公开。",
+    public_week: "最近一期红黑榜（截至 {date}）",
+    public_no_week: "尚未发布红黑榜。",
+    public_projects: "项目统计",
+    public_investment: "投资完成与序时进度",
+    public_screen: "大屏模式",
+    public_refreshes: "每分钟自动刷新。",
 };
