@@ -24,3 +24,18 @@ ALTER TABLE projects
 -- Public disclosure (亮屏): /public shows the published lists without login, once an admin turns it on.
 ALTER TABLE settings
     ADD COLUMN public_disclosure integer NOT NULL DEFAULT 0 CHECK (public_disclosure BETWEEN 0 AND 1);
+
+-- The scored ranking method (domain::score): chosen by a setting, with its weights; each snapshot
+-- keeps the method it was made with (NULL: by the rule) and each entry its score and breakdown.
+ALTER TABLE settings
+    ADD COLUMN ranking_method integer NOT NULL DEFAULT 0 CHECK (ranking_method BETWEEN 0 AND 1),
+    ADD COLUMN score_red_item integer NOT NULL DEFAULT 10 CHECK (score_red_item BETWEEN 0 AND 100),
+    ADD COLUMN score_overdue_day integer NOT NULL DEFAULT 1 CHECK (score_overdue_day BETWEEN 0 AND 100),
+    ADD COLUMN score_overdue_cap integer NOT NULL DEFAULT 30 CHECK (score_overdue_cap BETWEEN 0 AND 1000),
+    ADD COLUMN score_late_request integer NOT NULL DEFAULT 5 CHECK (score_late_request BETWEEN 0 AND 100),
+    ADD COLUMN score_late_order integer NOT NULL DEFAULT 5 CHECK (score_late_order BETWEEN 0 AND 100),
+    ADD COLUMN score_on_time_item integer NOT NULL DEFAULT 2 CHECK (score_on_time_item BETWEEN 0 AND 100),
+    ADD COLUMN score_investment_ahead integer NOT NULL DEFAULT 5 CHECK (score_investment_ahead BETWEEN 0 AND 100);
+
+ALTER TABLE ranking_snapshots ADD COLUMN method jsonb;
+ALTER TABLE ranking_entries ADD COLUMN score integer, ADD COLUMN score_breakdown jsonb;

@@ -6,3 +6,11 @@ document.querySelectorAll("[data-print]").forEach(function (button) {
     window.print();
   });
 });
+
+// The hall's screen (/public/screen) shows the latest published figures: it reloads itself.
+var refresh = Number(document.body.dataset.refresh);
+if (refresh > 0) {
+  setTimeout(function () {
+    window.location.reload();
+  }, refresh * 1000);
+}

@@ -12,7 +12,8 @@ use crate::auth::{CurrentUser, policy};
 use crate::db::recompute;
 use crate::db::standings::{self, Entry};
 use crate::domain::input;
-use crate::domain::ranking::{self, RankChange, RedRule, Standing};
+use crate::domain::ranking::{self, Method, RankChange, RedRule, Standing};
+use crate::domain::score::{Breakdown, Weights};
 use crate::web::AppState;
 use crate::web::context::RequestContext;
 use crate::web::error::{AppError, AppResult};
@@ -31,6 +32,9 @@ pub struct RedListEntry {
     period_on_time: i64,
     /// Against the weekly list before: "new", "+2", "-1", "0" (null when computed for a past day).
     rank_change: Option<String>,
+    /// Under the scored method: the score and its points per fact (null under the rule).
+    score: Option<i64>,
+    score_breakdown: Option<Breakdown>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -43,13 +47,19 @@ pub struct BlackListEntry {
     overdue_total: i64,
     /// Against the weekly list before: "new", "+2", "-1", "0" (null when computed for a past day).
     rank_change: Option<String>,
+    /// Under the scored method: the score and its points per fact (null under the rule).
+    score: Option<i64>,
+    score_breakdown: Option<Breakdown>,
 }
 
-/// The red list's rule the lists were made with.
+/// How the lists were made: the red list's rule, and under the scored method its weights.
 #[derive(Serialize, ToSchema)]
-pub struct Method {
-    /// "rule": lists by the rule (the scored method is not offered yet).
+pub struct MethodJson {
+    /// "rule": the red list by the rule with memory, the black list by red items; "score": the top
+    /// and the bottom of the scores (`weights`).
     kind: &'static str,
+    /// The scored method's points per fact; null under the rule.
+    weights: Option<Weights>,
     /// At most this many on the red list.
     size: usize,
     /// Items due in the period, at least.
@@ -62,10 +72,15 @@ pub struct Method {
     clean_days: i64,
 }
 
-impl From<RedRule> for Method {
-    fn from(r: RedRule) -> Method {
-        Method {
-            kind: "rule",
+impl MethodJson {
+    fn new(r: RedRule, method: Method) -> MethodJson {
+        let weights = match method {
+            Method::Rule => None,
+            Method::Score { weights } => Some(weights),
+        };
+        MethodJson {
+            kind: if weights.is_some() { "score" } else { "rule" },
+            weights,
             size: r.size,
             min_due: r.min_due,
             min_rate_percent: r.min_rate_percent,
@@ -81,7 +96,7 @@ pub struct Rankings {
     /// "live", "weekly" (frozen) or "computed" (a past day computed on request).
     source: &'static str,
     /// Null for a week frozen before the rule had memory.
-    method: Option<Method>,
+    method: Option<MethodJson>,
     red_list: Vec<RedListEntry>,
     black_list: Vec<BlackListEntry>,
 }
@@ -94,11 +109,17 @@ pub struct AsOf {
     as_of: Option<String>,
 }
 
-fn from_entries(entries: Vec<Entry>, as_of: NaiveDate, source: &'static str, rule: Option<RedRule>) -> Rankings {
+fn from_entries(
+    entries: Vec<Entry>,
+    as_of: NaiveDate,
+    source: &'static str,
+    made: (Option<RedRule>, Method),
+) -> Rankings {
     let mut red_list = Vec::new();
     let mut black_list = Vec::new();
     for e in entries {
         let rank_change = e.change().map(RankChange::code);
+        let (score, score_breakdown) = (e.score.map(i64::from), e.score_breakdown.as_ref().map(|b| b.0));
         match e.list.as_deref() {
             Some("red") => red_list.push(RedListEntry {
                 rank_change,
@@ -110,6 +131,8 @@ fn from_entries(entries: Vec<Entry>, as_of: NaiveDate, source: &'static str, rul
                 name: e.name,
                 due: e.due.into(),
                 on_time: e.on_time.into(),
+                score,
+                score_breakdown,
             }),
             Some("black") => black_list.push(BlackListEntry {
                 rank_change,
@@ -119,6 +142,8 @@ fn from_entries(entries: Vec<Entry>, as_of: NaiveDate, source: &'static str, rul
                 red: e.red.into(),
                 yellow: e.yellow.into(),
                 overdue_total: e.overdue_total.into(),
+                score,
+                score_breakdown,
             }),
             _ => {}
         }
@@ -126,18 +151,24 @@ fn from_entries(entries: Vec<Entry>, as_of: NaiveDate, source: &'static str, rul
     Rankings {
         as_of,
         source,
-        method: rule.map(Method::from),
+        method: made.0.map(|r| MethodJson::new(r, made.1)),
         red_list,
         black_list,
     }
 }
 
-fn from_standings(all: &[Standing<recompute::TaskForceKey>], rule: RedRule, as_of: NaiveDate) -> Rankings {
+fn from_standings(
+    all: &[Standing<recompute::TaskForceKey>],
+    rule: RedRule,
+    method: Method,
+    as_of: NaiveDate,
+) -> Rankings {
+    let (red, black) = ranking::lists(all, rule, method);
     Rankings {
         as_of,
         source: "computed",
-        method: Some(rule.into()),
-        red_list: ranking::red_list(all, rule)
+        method: Some(MethodJson::new(rule, method)),
+        red_list: red
             .into_iter()
             .map(|s| RedListEntry {
                 rank_change: None,
@@ -149,9 +180,11 @@ fn from_standings(all: &[Standing<recompute::TaskForceKey>], rule: RedRule, as_o
                 name: s.name,
                 due: s.figures.due,
                 on_time: s.figures.on_time,
+                score: s.score.map(|b| b.total()),
+                score_breakdown: s.score,
             })
             .collect(),
-        black_list: ranking::black_list(all)
+        black_list: black
             .into_iter()
             .map(|s| BlackListEntry {
                 rank_change: None,
@@ -161,6 +194,8 @@ fn from_standings(all: &[Standing<recompute::TaskForceKey>], rule: RedRule, as_o
                 red: s.figures.red,
                 yellow: s.figures.yellow,
                 overdue_total: s.figures.overdue_total,
+                score: s.score.map(|b| b.total()),
+                score_breakdown: s.score,
             })
             .collect(),
     }
@@ -189,7 +224,7 @@ pub async fn rankings(
             standings::lists(&state.db, c.id).await?,
             c.as_of,
             "live",
-            c.red_rule(),
+            (c.red_rule(), c.method()),
         )));
     }
     let settings = ctx.settings(&state.db).await?;
@@ -199,13 +234,17 @@ pub async fn rankings(
             standings::lists(&state.db, w.id).await?,
             day,
             "weekly",
-            w.red_rule(),
+            (w.red_rule(), w.method()),
         )));
     }
     let mut conn = state.db.acquire().await?;
-    let rule = settings.red_rule();
-    let all = recompute::standings(&mut conn, day, settings.thresholds(), &settings.time_zone, rule).await?;
-    Ok(Json(from_standings(&all, rule, day)))
+    let all = recompute::ranked(&mut conn, day, &settings).await?;
+    Ok(Json(from_standings(
+        &all,
+        settings.red_rule(),
+        settings.ranking_method(),
+        day,
+    )))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -49,7 +49,7 @@ pub async fn draft(db: &PgPool, project_ids: &[Uuid], meeting: Option<Uuid>) -> 
         Some(w) => standings::lists(db, w.id).await?,
         None => Vec::new(),
     };
-    let standings = recompute::standings(&mut conn, today, th, &settings.time_zone, rule).await?;
+    let standings = recompute::ranked(&mut conn, today, &settings).await?;
     drop(conn);
     let mut content = notices::content(
         &settings.county_name,
@@ -58,7 +58,7 @@ pub async fn draft(db: &PgPool, project_ids: &[Uuid], meeting: Option<Uuid>) -> 
         &standings,
         project_ids,
         th,
-        rule,
+        (rule, settings.ranking_method()),
         &last_week,
     );
     let orders = supervision::for_notice(db, project_ids, today).await?;

@@ -14,7 +14,7 @@ use super::standings;
 use super::supervision::Order;
 use crate::domain::adjustment;
 use crate::domain::notification::{EventKind, reply_days_late};
-use crate::domain::ranking::{self, RankChange, RedRule, Standing};
+use crate::domain::ranking::{self, Method, RankChange, RedRule, Standing};
 use crate::domain::status::{self, Colour, Thresholds};
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -42,6 +42,9 @@ pub struct NoticeEntry {
     /// Against the week before among the notice's projects: "new", "+2", "-1", "0".
     #[serde(default)]
     pub rank_change: Option<String>,
+    /// Its score, when the lists were drawn by score.
+    #[serde(default)]
+    pub score: Option<i64>,
 }
 
 /// A supervision order as a notice reports it.
@@ -136,6 +139,7 @@ fn entries(list: Vec<Standing<TaskForceKey>>, before: &[Uuid]) -> Vec<NoticeEntr
                 overdue_total: s.figures.overdue_total,
                 period_due: s.figures.period_due,
                 period_on_time: s.figures.period_on_time,
+                score: s.score.map(|b| b.total()),
             }
         })
         .collect()
@@ -151,7 +155,7 @@ pub fn content(
     standings: &[Standing<TaskForceKey>],
     projects: &[Uuid],
     t: Thresholds,
-    rule: RedRule,
+    (rule, method): (RedRule, Method),
     last_week: &[standings::Entry],
 ) -> NoticeContent {
     let mut red_items = Vec::new();
@@ -198,13 +202,14 @@ pub fn content(
         .filter(|s| projects.contains(&s.key.1))
         .cloned()
         .collect();
+    let (red, black) = ranking::lists(&in_scope, rule, method);
     NoticeContent {
         county: county.to_string(),
         as_of,
         red_items,
         yellow_items,
-        red_list: entries(ranking::red_list(&in_scope, rule), &before("red")),
-        black_list: entries(ranking::black_list(&in_scope), &before("black")),
+        red_list: entries(red, &before("red")),
+        black_list: entries(black, &before("black")),
         supervision: Vec::new(),
         decisions: Vec::new(),
         issuer: String::new(),
@@ -495,7 +500,7 @@ mod tests {
             &[],
             &[],
             Thresholds::default(),
-            RedRule::DEFAULT,
+            (RedRule::DEFAULT, Method::Rule),
             &[],
         );
         let red: Vec<_> = n.red_items.iter().map(|i| i.title.as_str()).collect();
@@ -529,6 +534,7 @@ mod tests {
                 overdue_total: red * 10,
                 ..Figures::default()
             },
+            score: None,
         };
         let all = [
             standing((a, a), "甲", 1),
@@ -536,7 +542,16 @@ mod tests {
             standing((c, c), "丙", 5),
         ];
         let t = Thresholds::default();
-        let n = content("崇义县", day, &overdue, &all, &[a, b], t, RedRule::DEFAULT, &[]);
+        let n = content(
+            "崇义县",
+            day,
+            &overdue,
+            &all,
+            &[a, b],
+            t,
+            (RedRule::DEFAULT, Method::Rule),
+            &[],
+        );
         let titles = |v: &[NoticeItem]| v.iter().map(|i| i.title.clone()).collect::<Vec<_>>();
         assert_eq!(titles(&n.red_items), vec!["二", "三"]);
         assert_eq!(titles(&n.yellow_items), vec!["一", "四"]);

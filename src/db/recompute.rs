@@ -6,8 +6,16 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::notifications;
-use crate::domain::ranking::{self, Figures, RedRule, Standing};
+use std::collections::HashMap;
+
+use super::investment::CountyYears;
+use super::settings::Settings;
+use super::{notifications, requests};
+use crate::domain::access::ProjectScope;
+use crate::domain::notification::reply_days_late;
+use crate::domain::ranking::{self, Figures, Method, RedRule, Standing};
+use crate::domain::request;
+use crate::domain::score::{self, Extra};
 use crate::domain::status::Thresholds;
 
 /// Only one instance computes at a time: an advisory lock held by the run's transaction.
@@ -201,8 +209,71 @@ pub async fn standings(
                 period_on_time: r.period_on_time,
                 recently_red: r.recently_red,
             },
+            score: None,
         })
         .collect())
+}
+
+/// Every task force's figures as of `as_of` under the county's settings, scored when the lists
+/// are drawn by score: what the engine, the notices and the API rank.
+pub async fn ranked(
+    conn: &mut PgConnection,
+    as_of: NaiveDate,
+    settings: &Settings,
+) -> Result<Vec<Standing<TaskForceKey>>, sqlx::Error> {
+    let mut all = standings(
+        conn,
+        as_of,
+        settings.thresholds(),
+        &settings.time_zone,
+        settings.red_rule(),
+    )
+    .await?;
+    if let Method::Score { weights } = settings.ranking_method() {
+        let extras = score_extras(conn, as_of, settings).await?;
+        for s in &mut all {
+            let extra = extras.get(&s.key.1).copied().unwrap_or_default();
+            s.score = Some(score::breakdown(&s.figures, extra, weights));
+        }
+    }
+    Ok(all)
+}
+
+/// What a score needs besides the checklist, per project, as of `as_of`: its requests past their
+/// promise (domain::request::timing), its supervision orders answered late
+/// (domain::notification::reply_days_late) and whether its investment is ahead of the time line.
+async fn score_extras(
+    conn: &mut PgConnection,
+    as_of: NaiveDate,
+    settings: &Settings,
+) -> Result<HashMap<Uuid, Extra>, sqlx::Error> {
+    let mut extras: HashMap<Uuid, Extra> = HashMap::new();
+    let tz = settings.tz();
+    for f in requests::facts(&mut *conn, ProjectScope::All).await? {
+        let dates = f.dates(tz);
+        if dates.submitted <= as_of && request::timing(f.state, dates, as_of, settings.service_level()).late() {
+            extras.entry(f.project_id).or_default().late_requests += 1;
+        }
+    }
+    let orders: Vec<(Uuid, NaiveDate, Option<NaiveDate>)> = sqlx::query_as(
+        "SELECT i.project_id, o.reply_due, o.replied_on FROM supervision_orders o
+         JOIN checklist_items i ON i.id = o.item_id WHERE o.issued_on <= $1",
+    )
+    .bind(as_of)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (project, due, replied) in orders {
+        if reply_days_late(due, replied.filter(|d| *d <= as_of), as_of).is_some() {
+            extras.entry(project).or_default().late_orders += 1;
+        }
+    }
+    let years = CountyYears::load(conn, as_of).await?;
+    for (project, judged) in years.judged(settings.report_due_day(), settings.investment_rule()) {
+        if judged.deviation > 0.0 {
+            extras.entry(project).or_default().investment_ahead = true;
+        }
+    }
+    Ok(extras)
 }
 
 /// What a snapshot holds besides its entries.
@@ -218,14 +289,17 @@ pub async fn store_snapshot(
     head: SnapshotHead<'_>,
     all: &[Standing<TaskForceKey>],
     rule: RedRule,
+    method: Method,
 ) -> Result<Uuid, sqlx::Error> {
-    let red = ranking::red_list(all, rule);
-    let black = ranking::black_list(all);
+    let (red, black) = ranking::lists(all, rule, method);
     let position = |list: &[Standing<TaskForceKey>], key: TaskForceKey| list.iter().position(|s| s.key == key);
     let (mut ids, mut projects, mut colours, mut lists, mut positions) = (vec![], vec![], vec![], vec![], vec![]);
     let (mut due, mut on_time, mut reds, mut yellows, mut overdue) = (vec![], vec![], vec![], vec![], vec![]);
     let (mut period_due, mut period_on_time, mut recently_red) = (vec![], vec![], vec![]);
+    let (mut scores, mut breakdowns) = (vec![], vec![]);
     for s in all {
+        scores.push(s.score.map(|b| b.total() as i32));
+        breakdowns.push(s.score.map(|b| serde_json::to_value(b).unwrap_or_default()));
         ids.push(s.key.0);
         projects.push(s.key.1);
         colours.push(s.figures.colour().as_str());
@@ -248,8 +322,8 @@ pub async fn store_snapshot(
     let count = |c: &str| colours.iter().filter(|x| **x == c).count() as i32;
     let id: Uuid = sqlx::query_scalar(
         "INSERT INTO ranking_snapshots (kind, as_of, meeting_id, red_items, yellow_items, red_projects, yellow_projects,
-                                        red_rule)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                                        red_rule, method)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(head.kind)
     .bind(head.as_of)
@@ -259,13 +333,15 @@ pub async fn store_snapshot(
     .bind(count("red"))
     .bind(count("yellow"))
     .bind(sqlx::types::Json(rule))
+    .bind(sqlx::types::Json(method))
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
         "INSERT INTO ranking_entries (snapshot_id, task_force_id, project_id, colour, due, on_time, red, yellow,
-             overdue_total, list, list_position, period_due, period_on_time, recently_red)
+             overdue_total, list, list_position, period_due, period_on_time, recently_red, score, score_breakdown)
          SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[],
-                                  $9::int[], $10::text[], $11::int[], $12::int[], $13::int[], $14::int[])",
+                                  $9::int[], $10::text[], $11::int[], $12::int[], $13::int[], $14::int[], $15::int[],
+                                  $16::jsonb[])",
     )
     .bind(id)
     .bind(&ids)
@@ -281,6 +357,8 @@ pub async fn store_snapshot(
     .bind(&period_due)
     .bind(&period_on_time)
     .bind(&recently_red)
+    .bind(&scores)
+    .bind(&breakdowns)
     .execute(conn)
     .await?;
     Ok(id)
@@ -292,6 +370,7 @@ pub async fn replace_current(
     as_of: NaiveDate,
     all: &[Standing<TaskForceKey>],
     rule: RedRule,
+    method: Method,
 ) -> Result<Uuid, sqlx::Error> {
     sqlx::query("DELETE FROM ranking_snapshots WHERE kind = 'current'")
         .execute(&mut *conn)
@@ -305,6 +384,7 @@ pub async fn replace_current(
         },
         all,
         rule,
+        method,
     )
     .await
 }
@@ -325,11 +405,10 @@ pub async fn freeze_weekly(
     conn: &mut PgConnection,
     as_of: NaiveDate,
     meeting_id: Option<Uuid>,
-    t: Thresholds,
-    tz: &str,
-    rule: RedRule,
+    settings: &Settings,
 ) -> Result<Uuid, sqlx::Error> {
-    let all = standings(conn, as_of, t, tz, rule).await?;
+    let (t, tz, rule) = (settings.thresholds(), settings.time_zone.as_str(), settings.red_rule());
+    let all = ranked(conn, as_of, settings).await?;
     let id = store_snapshot(
         conn,
         SnapshotHead {
@@ -339,6 +418,7 @@ pub async fn freeze_weekly(
         },
         &all,
         rule,
+        settings.ranking_method(),
     )
     .await?;
     sqlx::query(&format!(

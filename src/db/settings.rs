@@ -5,8 +5,9 @@ use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgPool, Row};
 
 use crate::domain::investment::ColourRule;
-use crate::domain::ranking::RedRule;
+use crate::domain::ranking::{Method, RedRule};
 use crate::domain::request::ServiceLevel;
+use crate::domain::score::Weights;
 use crate::domain::status::Thresholds;
 use crate::domain::working_days::WorkCalendar;
 
@@ -36,6 +37,15 @@ pub struct Settings {
     pub ranking_weeks: i32,
     /// 1 when the public disclosure pages (亮屏) are on.
     pub public_disclosure: i32,
+    /// 1 when the lists are drawn by score (domain::score), with its weights.
+    pub ranking_method: i32,
+    pub score_red_item: i32,
+    pub score_overdue_day: i32,
+    pub score_overdue_cap: i32,
+    pub score_late_request: i32,
+    pub score_late_order: i32,
+    pub score_on_time_item: i32,
+    pub score_investment_ahead: i32,
     pub is_demo: bool,
     #[sqlx(flatten)]
     service: Service,
@@ -47,7 +57,9 @@ pub const COLUMNS: &str =
     "s.red_after_days, s.due_soon_days, s.red_list_size, s.time_zone, s.county_name, s.notice_issuer,
     s.session_idle_minutes, s.request_triage_days, s.request_resolve_days, s.import_max_rows,
     s.report_due_day, s.investment_yellow_points, s.investment_red_points, s.investment_colour,
-    s.red_min_due, s.red_min_rate, s.ranking_weeks, s.public_disclosure, s.demo_seeded_at IS NOT NULL AS is_demo,
+    s.red_min_due, s.red_min_rate, s.ranking_weeks, s.public_disclosure, s.ranking_method, s.score_red_item,
+    s.score_overdue_day, s.score_overdue_cap, s.score_late_request, s.score_late_order, s.score_on_time_item,
+    s.score_investment_ahead, s.demo_seeded_at IS NOT NULL AS is_demo,
     ARRAY(SELECT day FROM working_day_exceptions WHERE NOT working) AS days_off,
     ARRAY(SELECT day FROM working_day_exceptions WHERE working) AS days_worked";
 
@@ -93,6 +105,24 @@ impl Settings {
     }
 
     /// When a project's investment colours it.
+    /// How the lists are drawn: by the rule, or by score with the weights set.
+    pub fn ranking_method(&self) -> Method {
+        if self.ranking_method != 1 {
+            return Method::Rule;
+        }
+        Method::Score {
+            weights: Weights {
+                red_item: i64::from(self.score_red_item),
+                overdue_day: i64::from(self.score_overdue_day),
+                overdue_cap: i64::from(self.score_overdue_cap),
+                late_request: i64::from(self.score_late_request),
+                late_order: i64::from(self.score_late_order),
+                on_time_item: i64::from(self.score_on_time_item),
+                investment_ahead: i64::from(self.score_investment_ahead),
+            },
+        }
+    }
+
     pub fn investment_rule(&self) -> ColourRule {
         ColourRule {
             yellow_behind: f64::from(self.investment_yellow_points),
@@ -129,13 +159,21 @@ pub async fn load<'e>(db: impl sqlx::PgExecutor<'e>) -> Result<Settings, sqlx::E
 }
 
 /// The settings form's fields in order: (column, least, most); `None` bounds mean text.
-pub const FIELDS: [(&str, Option<(i64, i64)>); 19] = [
+pub const FIELDS: [(&str, Option<(i64, i64)>); 27] = [
     ("red_after_days", Some((0, 365))),
     ("due_soon_days", Some((0, 365))),
     ("red_list_size", Some((1, 100))),
     ("red_min_due", Some((1, 1000))),
     ("red_min_rate", Some((0, 100))),
     ("ranking_weeks", Some((1, 52))),
+    ("ranking_method", Some((0, 1))),
+    ("score_red_item", Some((0, 100))),
+    ("score_overdue_day", Some((0, 100))),
+    ("score_overdue_cap", Some((0, 1000))),
+    ("score_late_request", Some((0, 100))),
+    ("score_late_order", Some((0, 100))),
+    ("score_on_time_item", Some((0, 100))),
+    ("score_investment_ahead", Some((0, 100))),
     ("time_zone", None),
     ("request_triage_days", Some((1, 60))),
     ("request_resolve_days", Some((1, 365))),

@@ -5,7 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use crate::domain::ranking::{RankChange, RedRule};
+use crate::domain::ranking::{Method, RankChange, RedRule};
+use crate::domain::score::Breakdown;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Snapshot {
@@ -19,16 +20,22 @@ pub struct Snapshot {
     pub yellow_projects: i32,
     /// The red list's rule it was made with (`None`: before the rule had memory).
     pub red_rule: Option<sqlx::types::Json<RedRule>>,
+    /// How its lists were drawn (`None`: by the rule, before there was a choice).
+    pub method: Option<sqlx::types::Json<Method>>,
 }
 
 impl Snapshot {
     pub fn red_rule(&self) -> Option<RedRule> {
         self.red_rule.as_ref().map(|r| r.0)
     }
+
+    pub fn method(&self) -> Method {
+        self.method.as_ref().map_or(Method::Rule, |m| m.0)
+    }
 }
 
 const SNAPSHOT: &str =
-    "SELECT id, kind, as_of, created_at, red_items, yellow_items, red_projects, yellow_projects, red_rule
+    "SELECT id, kind, as_of, created_at, red_items, yellow_items, red_projects, yellow_projects, red_rule, method
     FROM ranking_snapshots";
 
 pub async fn current<'e>(pool: impl PgExecutor<'e>) -> Result<Option<Snapshot>, sqlx::Error> {
@@ -73,6 +80,9 @@ pub struct Entry {
     /// Its list and place in the weekly snapshot before this one.
     pub previous_list: Option<String>,
     pub previous_position: Option<i32>,
+    /// Its score and where it came from, when the lists were drawn by score.
+    pub score: Option<i32>,
+    pub score_breakdown: Option<sqlx::types::Json<Breakdown>>,
 }
 
 impl Entry {
@@ -102,7 +112,7 @@ const ENTRY: &str = "WITH before AS (
         WHERE s.id = $1 ORDER BY w.as_of DESC LIMIT 1)
     SELECT e.task_force_id, e.project_id, p.name, e.colour, e.due, e.on_time, e.red, e.yellow,
         e.overdue_total, e.list, e.list_position, e.period_due, e.period_on_time, e.recently_red,
-        b.list AS previous_list, b.list_position AS previous_position
+        b.list AS previous_list, b.list_position AS previous_position, e.score, e.score_breakdown
     FROM ranking_entries e JOIN projects p ON p.id = e.project_id
     LEFT JOIN ranking_entries b ON b.snapshot_id = (SELECT id FROM before) AND b.task_force_id = e.task_force_id";
 

@@ -18,6 +18,7 @@ pub mod ranking;
 pub mod rate;
 pub mod request;
 pub mod role;
+pub mod score;
 pub mod sheet;
 pub mod status;
 pub mod template;

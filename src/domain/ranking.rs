@@ -14,6 +14,7 @@ use std::cmp::Ordering;
 use chrono::NaiveDate;
 
 use super::adjustment;
+use super::score::{self, Breakdown, Weights};
 use super::status::{self, Colour, ItemState, Thresholds};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -158,12 +159,31 @@ pub fn last_week(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     (sunday - chrono::Duration::days(6), sunday)
 }
 
-/// A task force and its figures.
+/// A task force and its figures, with its score under the scored method.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Standing<K> {
     pub key: K,
     pub name: String,
     pub figures: Figures,
+    pub score: Option<Breakdown>,
+}
+
+/// How the lists are drawn: by the red list's rule with memory, or by score (domain::score) with
+/// its weights. A frozen week keeps the method it was frozen with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "method", rename_all = "lowercase")]
+pub enum Method {
+    Rule,
+    Score { weights: Weights },
+}
+
+/// The red list and the black list of `all` by `method` (the rule's size bounds both under the
+/// scored method).
+pub fn lists<K: Clone>(all: &[Standing<K>], rule: RedRule, method: Method) -> (Vec<Standing<K>>, Vec<Standing<K>>) {
+    match method {
+        Method::Rule => (red_list(all, rule), black_list(all)),
+        Method::Score { .. } => (score::top(all, rule.size), score::bottom(all, rule.size)),
+    }
 }
 
 fn by_rate<K>(a: &Standing<K>, b: &Standing<K>) -> Ordering {
@@ -356,6 +376,7 @@ mod tests {
                 period_on_time: on_time,
                 recently_red: 0,
             },
+            score: None,
         }
     }
 

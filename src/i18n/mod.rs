@@ -33,9 +33,10 @@ use crate::domain::lifecycle::Stage;
 use crate::domain::meeting::{MeetingKind, Outcome};
 use crate::domain::notification::{EventFacts, EventKind, WebhookFormat};
 use crate::domain::project_list::Sort;
-use crate::domain::ranking::{RankChange, RedRule};
+use crate::domain::ranking::{Method, RankChange, RedRule};
 use crate::domain::request::{ServiceLevel, Standing};
 use crate::domain::role::Role;
+use crate::domain::score::Breakdown;
 use crate::domain::sheet::{Bound, RowError, SheetProblem};
 use crate::domain::status::{Colour, ItemState, ItemStatus};
 
@@ -503,6 +504,41 @@ impl Catalog {
             ),
             None => fill(self.standings.rankings_rule_red_plain, &[("size", &size.to_string())]),
         }
+    }
+
+    /// How the lists were drawn, written out: the rule (see [`Catalog::red_rule`]) or the score's weights.
+    pub fn ranking_method(&self, rule: Option<RedRule>, size: i32, method: Method) -> String {
+        let Method::Score { weights: w } = method else {
+            return self.red_rule(rule, size);
+        };
+        let size = rule.map_or(size as usize, |r| r.size).to_string();
+        let values = [
+            ("red", w.red_item.to_string()),
+            ("day", w.overdue_day.to_string()),
+            ("cap", w.overdue_cap.to_string()),
+            ("request", w.late_request.to_string()),
+            ("order", w.late_order.to_string()),
+            ("on_time", w.on_time_item.to_string()),
+            ("investment", w.investment_ahead.to_string()),
+            ("size", size),
+        ];
+        let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        fill(self.standings.score_rule, &values)
+    }
+
+    /// A score's points per fact, signed.
+    pub fn score_breakdown(&self, b: &Breakdown) -> String {
+        let signed = |n: i64| if n > 0 { format!("+{n}") } else { n.to_string() };
+        let values = [
+            ("red", signed(b.red_items)),
+            ("overdue", signed(b.overdue_days)),
+            ("requests", signed(b.late_requests)),
+            ("orders", signed(b.late_orders)),
+            ("on_time", signed(b.on_time_items)),
+            ("investment", signed(b.investment)),
+        ];
+        let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        fill(self.standings.score_breakdown, &values)
     }
 
     pub fn place(&self, list: Option<&str>, position: Option<i32>) -> String {

@@ -74,4 +74,9 @@ pub struct Standings {
     pub public_investment: &'static str,
     pub public_screen: &'static str,
     pub public_refreshes: &'static str,
+    /// `{red}`, `{day}`, `{cap}`, `{request}`, `{order}`, `{on_time}`, `{investment}`, `{size}`: the scored method.
+    pub score_rule: &'static str,
+    pub col_score: &'static str,
+    /// `{red}`, `{overdue}`, `{requests}`, `{orders}`, `{on_time}`, `{investment}`: signed points.
+    pub score_breakdown: &'static str,
 }

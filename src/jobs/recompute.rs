@@ -138,7 +138,7 @@ async fn compute(
     settings: &settings::Settings,
 ) -> anyhow::Result<RunSummary> {
     let as_of = coverage.as_of;
-    let (th, tz, rule) = (settings.thresholds(), settings.time_zone.as_str(), settings.red_rule());
+    let (th, rule, method) = (settings.thresholds(), settings.red_rule(), settings.ranking_method());
     // Timed from the lock, so a run's recorded span is its own work and spans never overlap
     // (waiting for a pooled connection is not part of the run).
     let started_at = Utc::now();
@@ -146,14 +146,14 @@ async fn compute(
     let counts = recompute::item_colours(tx, as_of, th).await?;
     recompute::unit_standings(tx).await?;
     recompute::project_status(tx, as_of, th).await?;
-    let all = recompute::standings(tx, as_of, th, tz, rule).await?;
-    recompute::replace_current(tx, as_of, &all, rule).await?;
+    let all = recompute::ranked(tx, as_of, settings).await?;
+    recompute::replace_current(tx, as_of, &all, rule, method).await?;
     // Only a run for today freezes last week: a run as of another day must not write history.
     let (monday, sunday) = ranking::last_week(as_of);
     let weekly_frozen = if !is_today || recompute::weekly_exists(tx, monday, sunday).await? {
         None
     } else {
-        recompute::freeze_weekly(tx, sunday, None, th, tz, rule).await?;
+        recompute::freeze_weekly(tx, sunday, None, settings).await?;
         Some(sunday)
     };
     // Reminders are of today: a run as of another day must not announce anything.
@@ -163,6 +163,7 @@ async fn compute(
     }
     let duration = clock.elapsed();
     let ms = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
+    let (red, black) = ranking::lists(&all, rule, method);
     recompute::record_run(tx, coverage, started_at, ms, counts, all.len() as i32).await?;
     Ok(RunSummary {
         as_of,
@@ -170,8 +171,8 @@ async fn compute(
         red_items: counts.1,
         yellow_items: counts.2,
         task_forces: all.len(),
-        red_list: ranking::red_list(&all, rule).into_iter().map(|s| s.name).collect(),
-        black_list: ranking::black_list(&all).into_iter().map(|s| s.name).collect(),
+        red_list: red.into_iter().map(|s| s.name).collect(),
+        black_list: black.into_iter().map(|s| s.name).collect(),
         weekly_frozen,
         duration,
     })
@@ -197,15 +198,7 @@ pub async fn freeze_this_week(pool: &PgPool, meeting_id: Option<Uuid>) -> anyhow
         tx.rollback().await?;
         return Ok(None);
     }
-    let id = recompute::freeze_weekly(
-        &mut tx,
-        today,
-        meeting_id,
-        settings.thresholds(),
-        &settings.time_zone,
-        settings.red_rule(),
-    )
-    .await?;
+    let id = recompute::freeze_weekly(&mut tx, today, meeting_id, &settings).await?;
     tx.commit().await?;
     Ok(Some(id))
 }

@@ -20,6 +20,7 @@ use crate::db::items::{self, Item};
 use crate::db::standings::{self, Entry, Snapshot, UnitStanding};
 use crate::domain::access::ProjectScope;
 use crate::domain::done::Done;
+use crate::domain::ranking::Method;
 use crate::domain::{input, request};
 use crate::jobs;
 use std::borrow::Cow;
@@ -49,6 +50,8 @@ pub struct RankingsPage {
     heading: String,
     live: bool,
     rule_red: String,
+    /// The lists were drawn by score: the tables show each score with its breakdown.
+    scored: bool,
     red_list: Vec<Entry>,
     black_list: Vec<Entry>,
     /// How much of the black list is left out, and where all of it is.
@@ -177,10 +180,12 @@ pub async fn show(
         layout: Layout::new(&ctx),
         heading,
         live,
-        rule_red: t.red_rule(
+        rule_red: t.ranking_method(
             snapshot.as_ref().map_or(Some(settings.red_rule()), |s| s.red_rule()),
             settings.red_list_size,
+            snapshot.as_ref().map_or(settings.ranking_method(), |s| s.method()),
         ),
+        scored: snapshot.as_ref().is_some_and(|s| s.method() != Method::Rule),
         red_list: listed("red").cloned().collect(),
         black_list: listed("black").take(shown).cloned().collect(),
         black_more,

@@ -172,7 +172,7 @@ mod tests {
                 "red_min_rate" => "90",
                 "session_idle_minutes" => "30",
                 "investment_colour" => "1",
-                "public_disclosure" => "0",
+                "public_disclosure" | "ranking_method" => "0",
                 _ => "3",
             })
             .map(str::to_string)

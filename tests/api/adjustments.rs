@@ -336,3 +336,94 @@ async fn the_colour_form_keeps_what_was_typed_and_names_the_wrong_field() {
     let (_, page) = official.get_text(&format!("/projects/{project}")).await;
     assert!(!page.contains(zh().projects.override_lift));
 }
+
+/// The entry of `name` on either list of a rankings answer.
+fn listed<'a>(rankings: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    ["red_list", "black_list"]
+        .iter()
+        .flat_map(|l| rankings[*l].as_array().unwrap())
+        .find(|e| e["name"] == json!(name))
+        .unwrap_or_else(|| panic!("{name} on no list: {rankings}"))
+}
+
+#[tokio::test]
+async fn the_scored_method_ranks_by_points_with_their_breakdown_and_a_frozen_week_keeps_its_weights() {
+    let app = spawn_demo_app().await;
+    sqlx::query("UPDATE settings SET ranking_method = 1")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.recompute().await;
+    let official = Api::as_user(&app, "official").await;
+    let (status, live) = official.get("/api/v1/rankings").await;
+    assert_eq!(status, StatusCode::OK, "{live}");
+    assert_eq!(live["method"]["kind"], json!("score"));
+    assert_eq!(live["method"]["weights"]["red_item"], json!(10));
+    let scores = |list: &str| -> Vec<i64> {
+        live[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["score"].as_i64().unwrap())
+            .collect()
+    };
+    let (top, bottom) = (scores("red_list"), scores("black_list"));
+    assert!(!top.is_empty() && !bottom.is_empty(), "{live}");
+    assert!(top.windows(2).all(|w| w[0] >= w[1]), "the top, best first: {top:?}");
+    assert!(
+        bottom.windows(2).all(|w| w[0] <= w[1]) && bottom.iter().all(|s| *s < 100),
+        "{bottom:?}"
+    );
+    let cnnc = listed(&live, "中核南方新材料独居石项目");
+    assert_eq!(
+        cnnc["score_breakdown"]["red_items"],
+        json!(-20),
+        "two red items at 10 each: {cnnc}"
+    );
+    let b = &cnnc["score_breakdown"];
+    let sum: i64 = [
+        "red_items",
+        "overdue_days",
+        "late_requests",
+        "late_orders",
+        "on_time_items",
+        "investment",
+    ]
+    .iter()
+    .map(|k| b[*k].as_i64().unwrap())
+    .sum();
+    assert_eq!(cnnc["score"].as_i64().unwrap(), 100 + sum, "the score is its breakdown");
+
+    // The rankings page writes the method out and shows each score with its breakdown.
+    let browser = app.demo_login("official").await;
+    let (_, page) = browser.get_text("/rankings").await;
+    assert!(
+        page.contains("按积分排名") && page.contains(zh().standings.col_score),
+        "{page}"
+    );
+
+    // New weights rank the live lists anew; the week frozen before keeps its own.
+    let week: chrono::NaiveDate =
+        sqlx::query_scalar("SELECT as_of FROM ranking_snapshots WHERE kind = 'weekly' ORDER BY as_of DESC LIMIT 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let (_, frozen_before) = official.get(&format!("/api/v1/rankings?as_of={week}")).await;
+    sqlx::query("UPDATE settings SET score_red_item = 50")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.recompute().await;
+    let (_, live) = official.get("/api/v1/rankings").await;
+    assert_eq!(
+        listed(&live, "中核南方新材料独居石项目")["score_breakdown"]["red_items"],
+        json!(-100)
+    );
+    let (_, frozen) = official.get(&format!("/api/v1/rankings?as_of={week}")).await;
+    assert_eq!(frozen["source"], json!("weekly"));
+    assert_eq!(frozen["method"]["weights"]["red_item"], json!(10), "{frozen}");
+    assert_eq!(
+        frozen, frozen_before,
+        "a change of weights never rewrites a frozen week"
+    );
+}

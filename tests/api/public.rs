@@ -44,7 +44,10 @@ async fn the_public_page_shows_last_weeks_lists_and_figures_and_nothing_internal
             .unwrap();
     assert!(page.contains(&t.public_week(&week)), "the latest published week");
     let screen = anyone.get("/public/screen").await.text().await.unwrap();
-    assert!(screen.contains(r#"<meta http-equiv="refresh" content="60">"#) && screen.contains(r#"class="screen""#));
+    assert!(
+        screen.contains(r#"class="screen" data-refresh="60""#),
+        "it reloads itself (static/app.js)"
+    );
     for text in internal_texts(&app).await {
         assert!(
             !page.contains(&text) && !screen.contains(&text),

@@ -68,4 +68,7 @@ pub const STANDINGS: Standings = Standings {
     public_investment: "Investment against the time line",
     public_screen: "Large-screen view",
     public_refreshes: "Refreshes every minute.",
+    score_rule: "Ranked by score: 100 to start, {red} off per red item, {day} off per overdue day (at most {cap} days), {request} off per late request, {order} off per supervision order answered late, {on_time} on per item closed on time in the period, {investment} on for investment ahead of the time progress. The red list is the top {size} (none with a red item), the black list the bottom {size} (below 100).",
+    col_score: "Score",
+    score_breakdown: "red items {red}, overdue days {overdue}, late requests {requests}, late orders {orders}, on time {on_time}, investment {investment}",
 };

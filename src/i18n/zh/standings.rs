@@ -61,4 +61,7 @@ pub const STANDINGS: Standings = Standings {
     public_investment: "投资完成与序时进度",
     public_screen: "大屏模式",
     public_refreshes: "每分钟自动刷新。",
+    score_rule: "按积分排名：基础 100 分，每个红色事项扣 {red} 分，每逾期一天扣 {day} 分（最多计 {cap} 天），每件超时企业诉求扣 {request} 分，每份逾期回复的督办单扣 {order} 分，统计期内每个按期办结事项加 {on_time} 分，投资超过序时进度加 {investment} 分。红榜取积分最高的 {size} 个（不含有红色事项的），黑榜取积分最低的 {size} 个（低于 100 分的）。",
+    col_score: "积分",
+    score_breakdown: "红色事项 {red}，逾期天数 {overdue}，超时诉求 {requests}，督办逾期 {orders}，按期办结 {on_time}，投资 {investment}",
 };
