@@ -233,7 +233,7 @@ pub async fn ranked(
         let extras = score_extras(conn, as_of, settings).await?;
         for s in &mut all {
             let extra = extras.get(&s.key.1).copied().unwrap_or_default();
-            s.score = Some(score::breakdown(&s.figures, extra, weights));
+            s.score = Some(score::breakdown(s.figures.checklist(), extra, weights));
         }
     }
     Ok(all)

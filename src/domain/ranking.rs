@@ -40,6 +40,15 @@ impl Figures {
         (self.period_due > 0).then(|| self.period_on_time as f64 / self.period_due as f64)
     }
 
+    /// What a score counts of the checklist (domain::score).
+    pub fn checklist(&self) -> score::Checklist {
+        score::Checklist {
+            red_items: self.red,
+            overdue_days: self.overdue_total,
+            on_time_items: self.period_on_time,
+        }
+    }
+
     /// The task force's colour: that of its worst open item.
     pub fn colour(&self) -> Colour {
         if self.red > 0 {
@@ -182,8 +191,45 @@ pub enum Method {
 pub fn lists<K: Clone>(all: &[Standing<K>], rule: RedRule, method: Method) -> (Vec<Standing<K>>, Vec<Standing<K>>) {
     match method {
         Method::Rule => (red_list(all, rule), black_list(all)),
-        Method::Score { .. } => (score::top(all, rule.size), score::bottom(all, rule.size)),
+        Method::Score { .. } => (score_top(all, rule.size), score_bottom(all, rule.size)),
     }
+}
+
+/// Whether there is anything to judge a task force by: something due, or a red item.
+fn judged(f: &Figures) -> bool {
+    f.due >= 1 || f.red >= 1
+}
+
+fn score_of<K>(s: &Standing<K>) -> i64 {
+    s.score.map_or(score::BASE, |b| b.total())
+}
+
+fn by_score<K>(a: &Standing<K>, b: &Standing<K>) -> Ordering {
+    score_of(b).cmp(&score_of(a)).then_with(|| a.name.cmp(&b.name))
+}
+
+/// The top of the scores: at most `size`, none with a red item.
+fn score_top<K: Clone>(all: &[Standing<K>], size: usize) -> Vec<Standing<K>> {
+    let mut list: Vec<Standing<K>> = all
+        .iter()
+        .filter(|s| judged(&s.figures) && s.figures.red == 0)
+        .cloned()
+        .collect();
+    list.sort_by(by_score);
+    list.truncate(size.max(1));
+    list
+}
+
+/// The bottom of the scores, lowest first: at most `size`, only those below the base.
+fn score_bottom<K: Clone>(all: &[Standing<K>], size: usize) -> Vec<Standing<K>> {
+    let mut list: Vec<Standing<K>> = all
+        .iter()
+        .filter(|s| judged(&s.figures) && score_of(s) < score::BASE)
+        .cloned()
+        .collect();
+    list.sort_by(|a, b| score_of(a).cmp(&score_of(b)).then_with(|| a.name.cmp(&b.name)));
+    list.truncate(size.max(1));
+    list
 }
 
 fn by_rate<K>(a: &Standing<K>, b: &Standing<K>) -> Ordering {
@@ -520,5 +566,53 @@ mod tests {
         ];
         let names: Vec<_> = black_list(&all).into_iter().map(|s| s.name).collect();
         assert_eq!(names, vec!["乙", "丙", "甲"]);
+    }
+
+    fn scored(name: &str, red: i64, overdue_total: i64, period_on_time: i64) -> Standing<u32> {
+        use crate::domain::score::Extra;
+        let figures = Figures {
+            due: 1,
+            red,
+            overdue_total,
+            period_on_time,
+            ..Figures::default()
+        };
+        Standing {
+            key: 0,
+            name: name.into(),
+            figures,
+            score: Some(score::breakdown(
+                figures.checklist(),
+                Extra::default(),
+                Weights::DEFAULT,
+            )),
+        }
+    }
+
+    #[test]
+    fn by_score_the_lists_are_the_top_without_red_items_and_the_bottom_below_the_base() {
+        let mut nothing_due = scored("己", 0, 0, 0);
+        nothing_due.figures.due = 0;
+        let all = [
+            scored("甲", 0, 0, 5),  // 110
+            scored("乙", 0, 0, 1),  // 102
+            scored("丙", 1, 9, 9),  // 99: a red item, never honoured
+            scored("丁", 2, 40, 0), // 50
+            scored("戊", 0, 0, 0),  // 100: not below the base
+            nothing_due,            // nothing to judge it by
+        ];
+        let method = Method::Score {
+            weights: Weights::DEFAULT,
+        };
+        let rule = RedRule {
+            size: 3,
+            ..RedRule::DEFAULT
+        };
+        let names = |v: Vec<Standing<u32>>| v.into_iter().map(|s| s.name).collect::<Vec<_>>();
+        let (top, bottom) = lists(&all, rule, method);
+        assert_eq!(names(top), ["甲", "乙", "戊"]);
+        assert_eq!(names(bottom), ["丁", "丙"]);
+        let (top, _) = lists(&all, RedRule { size: 1, ..rule }, method);
+        assert_eq!(names(top), ["甲"]);
     }
 }
