@@ -254,7 +254,9 @@ async fn an_official_sets_a_projects_colour_with_a_reason_beside_the_computed_on
             .unwrap();
     assert_eq!(audited, 1);
 
-    // Everywhere the colour shows: the list (and its filter), the page with who, why and until when.
+    // Everywhere the colour shows: the lists (as of the engine's run, which the change wakes), their
+    // colour filter, the page with who, why and until when.
+    app.recompute().await;
     let (_, list) = official.get("/api/v1/projects").await;
     let listed = list
         .as_array()
