@@ -12,8 +12,8 @@ use super::{Body, Object};
 use crate::app;
 use crate::auth::{CurrentUser, policy};
 use crate::db::projects::{self, ProjectSummary};
-use crate::domain::adjustment;
 use crate::domain::input::FieldErrors;
+use crate::domain::investment::Decider;
 use crate::domain::lifecycle::Stage;
 use crate::domain::project::ProjectFields;
 use crate::domain::status::Colour;
@@ -129,15 +129,16 @@ async fn project_json(state: &AppState, ctx: &RequestContext, user: &CurrentUser
     p.investment = crate::app::investment::panel(&state.db, &settings, id).await?.judged;
     let member_units = projects::task_force_people(&state.db, id).await?.member_units;
     let row = crate::web::rows::ProjectRow::from_summary(&p, ctx.t(), today, th);
-    let status_override = match p.colour_set() {
-        Some((status, until)) if adjustment::in_force(until, today) => Some(StatusOverride {
+    let overridden = p.overall(today, th).1 == Decider::Override;
+    let status_override = p
+        .colour_set()
+        .filter(|_| overridden)
+        .map(|(status, until)| StatusOverride {
             status,
             reason: p.override_reason.clone().unwrap_or_default(),
             until,
             by: p.override_by.clone(),
-        }),
-        _ => None,
-    };
+        });
     Ok(Project {
         computed_status: p.computed(today, th).0,
         status_override,

@@ -124,3 +124,40 @@ impl Messages {
         self.0.is_empty()
     }
 }
+
+/// A form adjusting what the rules compute (an item's exemption, a project's colour): its fields
+/// as typed and each one's problem, said in the reader's language.
+#[derive(Default)]
+pub struct AdjustmentForm {
+    /// The colour set (a project's colour only).
+    pub colour: String,
+    pub reason: String,
+    pub until: String,
+    pub colour_error: Option<String>,
+    pub reason_error: Option<String>,
+    pub until_error: Option<String>,
+}
+
+impl AdjustmentForm {
+    pub fn typed(fields: &Fields) -> AdjustmentForm {
+        AdjustmentForm {
+            colour: fields.get("colour"),
+            reason: fields.get("reason"),
+            until: fields.get("until"),
+            ..AdjustmentForm::default()
+        }
+    }
+
+    /// The form as typed, with the problems of `errors` on their fields.
+    pub fn refused(mut self, errors: &FieldErrors, t: &Catalog) -> AdjustmentForm {
+        let message = |field| errors.get(field).map(|p| t.problem(p));
+        (self.colour_error, self.reason_error, self.until_error) =
+            (message("colour"), message("reason"), message("until"));
+        self
+    }
+
+    /// Whether it came back with a problem (the page opens it).
+    pub fn sent_back(&self) -> bool {
+        self.colour_error.is_some() || self.reason_error.is_some() || self.until_error.is_some()
+    }
+}

@@ -13,7 +13,7 @@ use super::context::RequestContext;
 use super::error::AppResult;
 use super::extract::IdPath;
 use super::flash;
-use super::form::Fields;
+use super::form::{AdjustmentForm, Fields};
 use super::history::{self, Change, HistoryView};
 use super::layout::Layout;
 use super::rows::ItemRow;
@@ -70,7 +70,7 @@ pub struct ItemPage {
     supervision: SupervisionView,
     /// Who exempted the item, until when and why (internal readers, while it has an exemption).
     exemption: Option<String>,
-    exemption_form: ExemptionForm,
+    exemption_form: AdjustmentForm,
 }
 
 impl ItemPage {
@@ -98,28 +98,13 @@ pub fn permissions(user: &CurrentUser, item: &Item, on_task_force: bool) -> Perm
     }
 }
 
-/// The exemption form as it was sent, with its problems by field (empty when first shown).
-#[derive(Default)]
-pub struct ExemptionForm {
-    pub reason: String,
-    pub until: String,
-    pub reason_error: Option<String>,
-    pub until_error: Option<String>,
-}
-
-impl ExemptionForm {
-    fn sent_back(&self) -> bool {
-        self.reason_error.is_some() || self.until_error.is_some()
-    }
-}
-
 /// What a re-shown item page tells about the form that was sent.
 #[derive(Default)]
 pub(super) struct Feedback {
     kept: Option<Kept>,
     conflict: Vec<Change>,
     order: OrderForm,
-    exemption: ExemptionForm,
+    exemption: AdjustmentForm,
 }
 
 impl Feedback {
@@ -442,11 +427,7 @@ pub async fn exempt(
     fields: Fields,
 ) -> AppResult<Response> {
     let settings = ctx.settings(&state.db).await?;
-    let form = ExemptionForm {
-        reason: fields.get("reason"),
-        until: fields.get("until"),
-        ..ExemptionForm::default()
-    };
+    let form = AdjustmentForm::typed(&fields);
     let typed = Some((form.reason.as_str(), form.until.as_str()));
     let acted = app::items::exempt(&state.db, &user, settings.today(), id, typed).await?;
     adjusted(&state, &ctx, &user, &session, acted, form, Done::ItemExempted).await
@@ -468,7 +449,7 @@ pub async fn lift_exemption(
         &user,
         &session,
         acted,
-        ExemptionForm::default(),
+        AdjustmentForm::default(),
         Done::ExemptionLifted,
     )
     .await
@@ -481,25 +462,24 @@ async fn adjusted(
     user: &CurrentUser,
     session: &Session,
     acted: app::items::Acted<Item>,
-    mut form: ExemptionForm,
+    form: AdjustmentForm,
     done: Done,
 ) -> AppResult<Response> {
     let t = ctx.t();
     let id = acted.loaded.item.id;
-    let (loaded, status) = match acted.outcome {
+    let (loaded, form, status) = match acted.outcome {
         Outcome::Done(_) => return flash::done(session, &links::item(id), done).await,
-        Outcome::Refused(errors) => {
-            form.reason_error = errors.get("reason").map(|p| t.problem(p));
-            form.until_error = errors.get("until").map(|p| t.problem(p));
-            (acted.loaded, StatusCode::UNPROCESSABLE_ENTITY)
-        }
+        Outcome::Refused(errors) => (acted.loaded, form.refused(&errors, t), StatusCode::UNPROCESSABLE_ENTITY),
         Outcome::Conflict(current) | Outcome::NotAllowed(current) => {
-            form.until_error = Some(t.items.exemption_closed.to_string());
             let loaded = Loaded {
                 item: current,
                 on_task_force: acted.loaded.on_task_force,
             };
-            (loaded, StatusCode::CONFLICT)
+            let form = AdjustmentForm {
+                until_error: Some(t.items.exemption_closed.to_string()),
+                ..form
+            };
+            (loaded, form, StatusCode::CONFLICT)
         }
     };
     let settings = ctx.settings(&state.db).await?;

@@ -15,11 +15,11 @@ use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::{IdPath, PageQuery};
 use super::flash;
-use super::form::{Fields, Messages};
+use super::form::{AdjustmentForm, Fields, Messages};
 use super::history::Change;
 use super::items::category_options;
 use super::layout::Layout;
-use super::projects::{Feedback, OverrideForm, project_page};
+use super::projects::{Feedback, project_page};
 use crate::app;
 use crate::app::projects::Advance;
 use crate::auth::{CurrentUser, policy};
@@ -521,20 +521,13 @@ pub async fn set_colour(
     IdPath(id): IdPath,
     fields: Fields,
 ) -> AppResult<Response> {
-    let t = ctx.t();
     let settings = ctx.settings(&state.db).await?;
-    let mut form = OverrideForm {
-        colour: fields.get("colour"),
-        reason: fields.get("reason"),
-        until: fields.get("until"),
-        ..OverrideForm::default()
-    };
+    let form = AdjustmentForm::typed(&fields);
     let typed = Some((form.colour.as_str(), form.reason.as_str(), form.until.as_str()));
     let Err(errors) = app::projects::set_colour(&state.db, &settings, &user, id, typed).await? else {
         return flash::done(&session, &links::project(id), Done::ColourOverridden).await;
     };
-    let message = |field| errors.get(field).map(|p| t.problem(p));
-    (form.colour_error, form.reason_error, form.until_error) = (message("colour"), message("reason"), message("until"));
+    let form = form.refused(&errors, ctx.t());
     let page = project_page(&state, &ctx, &user, id, Some(Feedback::Override(form))).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

@@ -12,6 +12,7 @@ use super::AppState;
 use super::context::RequestContext;
 use super::error::{AppError, AppResult};
 use super::extract::{IdPath, PageQuery};
+use super::form::AdjustmentForm;
 use super::history::{self, HistoryView};
 use super::layout::Layout;
 use super::requests::RequestRow;
@@ -276,32 +277,15 @@ pub struct ProjectPage {
     /// Setting its colour by hand (officials), whether it is set now, and the form as sent.
     can_adjust: bool,
     overridden: bool,
-    override_form: OverrideForm,
+    override_form: AdjustmentForm,
     colour_choices: Vec<(&'static str, &'static str)>,
-}
-
-/// The form setting a project's colour by hand as it was sent, with its problems by field.
-#[derive(Default)]
-pub struct OverrideForm {
-    pub colour: String,
-    pub reason: String,
-    pub until: String,
-    pub colour_error: Option<String>,
-    pub reason_error: Option<String>,
-    pub until_error: Option<String>,
-}
-
-impl OverrideForm {
-    fn sent_back(&self) -> bool {
-        self.colour_error.is_some() || self.reason_error.is_some() || self.until_error.is_some()
-    }
 }
 
 /// A form of the project page that came back with a problem.
 pub enum Feedback {
     Stage(String),
     Investors(String),
-    Override(OverrideForm),
+    Override(AdjustmentForm),
 }
 
 /// Spans the county measures ("filing to production: 37 days").
@@ -377,7 +361,7 @@ pub async fn project_page(
     });
     let can_manage = policy::may_manage_projects(user);
     let investors = if can_manage { sheet.investors.0 } else { Vec::new() };
-    let (mut stage_error, mut investor_error, mut override_form) = (None, None, OverrideForm::default());
+    let (mut stage_error, mut investor_error, mut override_form) = (None, None, AdjustmentForm::default());
     match feedback {
         Some(Feedback::Stage(m)) => stage_error = Some(m),
         Some(Feedback::Investors(m)) => investor_error = Some(m),
