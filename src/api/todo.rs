@@ -47,7 +47,7 @@ pub async fn list(
 ) -> AppResult<Json<Vec<TodoSection>>> {
     let settings = ctx.settings(&state.db).await?;
     let t = ctx.t();
-    let parts = app::todo::of(&state.db, &settings, &user).await?;
+    let parts = app::todo::of(&state.db, &state.todo, &settings, ctx.seen(), &user).await?;
     Ok(Json(
         parts
             .into_iter()

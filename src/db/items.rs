@@ -732,11 +732,15 @@ pub async fn set_exemption(
 }
 
 /// The items exempt on `today` in the projects of the scope, soonest ending first (`NOT
-/// item_counts`, written so that the partial index on exemptions serves it).
+/// item_counts`, written so that the partial index on exemptions serves it: every exemption ever
+/// given, few, filtered by the days they have left. Compared as `exempt_until >= $3` the planner
+/// guessed a third of all items for a plan kept across days, and so planned the statement anew on
+/// every view of the rankings: 0.35 ms of PostgreSQL's time each).
 pub async fn exempt(pool: &PgPool, scope: ProjectScope, today: NaiveDate) -> Result<Vec<Item>, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
     sqlx::query_as(&format!(
-        "{SELECT} WHERE {} AND i.exempt_until >= $3 ORDER BY i.exempt_until, p.name, i.title",
+        "{SELECT} WHERE {} AND i.exempt_until IS NOT NULL AND i.exempt_until - $3 >= 0
+         ORDER BY i.exempt_until, p.name, i.title",
         in_scope(scope)
     ))
     .bind(kind)

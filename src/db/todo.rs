@@ -76,7 +76,7 @@ fn branch(section: Section, scope: &str) -> String {
         Section::Answered => "SELECT 'answered', r.title, p.name, r.id, (r.triaged_at AT TIME ZONE $7)::date
              FROM investor_requests r JOIN projects p ON p.id = r.project_id
              WHERE r.submitted_by = $3 AND r.state <> 'pending'
-               AND r.triaged_at > now() - interval '14 days'"
+               AND (r.triaged_at AT TIME ZONE $7)::date > $5 - 14"
             .into(),
         // Reports are owed by projects with a plan for the year (domain::investment::Standing::late),
         // for the month before today's, by the due day of today's month.
@@ -146,17 +146,4 @@ pub async fn rows(pool: &PgPool, a: &Asking<'_>, sections: &[Section], shown: i6
         entries(sections, in_scope(a.scope))
     );
     bind(sqlx::query_as(&sql), a).bind(shown).fetch_all(pool).await
-}
-
-/// How many entries of `sections` wait for the asker, in all.
-pub async fn total(pool: &PgPool, a: &Asking<'_>, sections: &[Section]) -> Result<i64, sqlx::Error> {
-    if sections.is_empty() {
-        return Ok(0);
-    }
-    let sql = format!(
-        "{TYPED} SELECT count(*) FROM ({}) e (kind, title, project, target, day)",
-        entries(sections, in_scope(a.scope))
-    );
-    let (n,): (i64,) = bind(sqlx::query_as(&sql), a).fetch_one(pool).await?;
-    Ok(n)
 }

@@ -23,12 +23,16 @@ pub struct Basis {
     #[sqlx(flatten)]
     pub settings: Settings,
     pub live_snapshot: Option<Uuid>,
+    /// The state of the data as this statement saw it (PostgreSQL's snapshot, as text): equal
+    /// for two statements when no transaction committed between them (see `app::todo::Kept`).
+    pub seen: String,
 }
 
 /// The columns of [`Basis`], from `settings s`.
 fn basis_columns() -> String {
     format!(
-        "{}, (SELECT id FROM ranking_snapshots WHERE kind = 'current') AS live_snapshot",
+        "{}, (SELECT id FROM ranking_snapshots WHERE kind = 'current') AS live_snapshot,
+         pg_current_snapshot()::text AS seen",
         settings::COLUMNS
     )
 }

@@ -22,7 +22,7 @@ pub enum Section {
     SentBack,
     /// Supervision orders the unit has to answer.
     OrdersToAnswer,
-    /// The investor's requests answered lately.
+    /// The investor's requests answered in the last fourteen days of the county's calendar.
     Answered,
     /// The investor's requests carried out and not rated yet.
     ToRate,

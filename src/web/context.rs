@@ -60,6 +60,12 @@ impl RequestContext {
         })
     }
 
+    /// The state of the data as the request started (see `app::todo::Kept`); `None` for
+    /// anonymous requests.
+    pub fn seen(&self) -> Option<&str> {
+        self.basis.as_deref().map(|b| b.seen.as_str())
+    }
+
     /// The live snapshot of the status engine as the request started (`None` before its first
     /// run); read now for anonymous requests.
     async fn live_snapshot(&self, db: &PgPool) -> Result<Option<Uuid>, sqlx::Error> {

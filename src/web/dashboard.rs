@@ -183,7 +183,7 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
             .filter(|r| r.figures.colour.is_some_and(|c| c != "green") || r.late)
             .collect(),
         invest_planned: invest.rows.iter().any(|r| r.plan.is_some()),
-        todo: Some(TodoView::load(&state.db, &settings, &ctx, &user).await?),
+        todo: Some(TodoView::load(&state, &settings, &ctx, &user).await?),
         layout: Layout::new(&ctx),
         computed: current.is_some(),
         by_colour: [Colour::Red, Colour::Yellow, Colour::Green]

@@ -86,7 +86,7 @@ pub async fn middleware(State(state): State<AppState>, session: Session, mut req
 async fn waiting(state: &AppState, ctx: &RequestContext, shows_page: bool) -> Result<i64, AppError> {
     match (&ctx.user, &ctx.basis) {
         (Some(user), Some(basis)) if shows_page && !ctx.via_api_token => {
-            crate::app::todo::waiting(&state.db, &basis.settings, user).await
+            crate::app::todo::waiting(&state.db, &state.todo, &basis.settings, Some(&basis.seen), user).await
         }
         _ => Ok(0),
     }

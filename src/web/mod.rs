@@ -76,6 +76,8 @@ pub struct AppState {
     pub run_figures: Arc<crate::app::investment::RunFigures>,
     /// What the public disclosure pages show, and how often each address asked.
     pub public: Arc<public::PublicPages>,
+    /// Each user's to-do list as last read, with the state of the data it was read in.
+    pub todo: Arc<crate::app::todo::Kept>,
 }
 
 impl AppState {
@@ -86,6 +88,7 @@ impl AppState {
             runs: Arc::default(),
             run_figures: Arc::default(),
             public: Arc::default(),
+            todo: Arc::default(),
         }
     }
 }

@@ -92,7 +92,7 @@ pub async fn show(State(state): State<AppState>, ctx: RequestContext, user: Curr
         })
         .collect();
     Ok(PortalPage {
-        todo: Some(TodoView::load(&state.db, &settings, &ctx, &user).await?),
+        todo: Some(TodoView::load(&state, &settings, &ctx, &user).await?),
         layout: Layout::new(&ctx),
         cards,
     })

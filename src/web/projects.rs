@@ -167,7 +167,7 @@ pub async fn list(
     };
     let parks = listed.parks();
     let todo = if user.role == Role::Lead {
-        Some(TodoView::load(&state.db, &settings, &ctx, &user).await?)
+        Some(TodoView::load(&state, &settings, &ctx, &user).await?)
     } else {
         None
     };

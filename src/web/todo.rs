@@ -1,6 +1,7 @@
 //! The to-do panel at the top of each role's landing page (the dashboard, the unit's queue, the
 //! portal, the projects list), in words and links.
 
+use super::AppState;
 use super::context::RequestContext;
 use crate::app;
 use crate::auth::CurrentUser;
@@ -31,13 +32,13 @@ pub struct TodoView {
 
 impl TodoView {
     pub async fn load(
-        db: &sqlx::PgPool,
+        state: &AppState,
         settings: &Settings,
         ctx: &RequestContext,
         user: &CurrentUser,
     ) -> AppResult<TodoView> {
         let t = ctx.t();
-        let parts = app::todo::of(db, settings, user).await?;
+        let parts = app::todo::of(&state.db, &state.todo, settings, ctx.seen(), user).await?;
         let all_of = |s: Section| match s {
             Section::ToVerify => Some("/verifications".to_string()),
             Section::ToTriage => Some("/requests".to_string()),

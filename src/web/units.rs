@@ -57,7 +57,7 @@ pub async fn queue(
     let t = ctx.t();
     let href = |to: i64| format!("{}?page={to}", links::unit(&unit.code));
     let todo = if user.unit_id == Some(unit.id) {
-        Some(TodoView::load(&state.db, &settings, &ctx, &user).await?)
+        Some(TodoView::load(&state, &settings, &ctx, &user).await?)
     } else {
         None
     };

@@ -20,7 +20,7 @@ use zhuanban::domain::role::Role;
 use zhuanban::jobs::recompute;
 use zhuanban::jobs::webhooks;
 
-use crate::harness::{TestApp, spawn_demo_app, zh};
+use crate::harness::{Client, TestApp, serve, spawn_demo_app, zh};
 
 const QIXIANG: &str = "祺祥新能源年产2万吨电池级碳酸锂项目";
 const JINZHU: &str = "金竹矿业萤石矿项目";
@@ -1217,6 +1217,65 @@ async fn todo_section(api: &Api, section: &str) -> Value {
         .find(|s| s["section"] == section)
         .cloned()
         .unwrap_or(Value::Null)
+}
+
+/// The count in a page's navigation (0 when it shows none).
+fn nav_count(page: &str) -> i64 {
+    let link = &page[page.find("class=\"todo-link").expect("the to-do link")..];
+    let link = &link[..link.find("</a>").unwrap()];
+    link.find("class=\"count\"").map_or(0, |at| {
+        let n = &link[at..];
+        n[n.find('>').unwrap() + 1..n.find("</span>").unwrap()].parse().unwrap()
+    })
+}
+
+#[tokio::test]
+async fn the_navigation_count_follows_every_change_at_once_on_every_instance() {
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    // A second instance on the same database, with the same session cookie.
+    let second = Client {
+        base: serve(app.pool.clone()).await,
+        http: official.http.clone(),
+    };
+    let count = |page: &'static str| {
+        let (first, second) = (&official, &second);
+        async move {
+            let (_, a) = first.get_text(page).await;
+            let (_, b) = second.get_text(page).await;
+            (nav_count(&a), nav_count(&b))
+        }
+    };
+    let (before, _) = count("/dashboard").await;
+    assert!(before > 0, "the demo has things waiting for the official");
+    assert_eq!(count("/notices").await, (before, before), "read twice, the same");
+
+    // Through the application on the first instance: seen on both at once.
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM checklist_items WHERE title = '宿舍楼规划方案调整'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (status, _) = Api::as_user(&app, "member")
+        .await
+        .post(
+            &format!("/api/v1/items/{id}/submit"),
+            json!({"version": 1, "note": "批复已下达"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(count("/notices").await, (before + 1, before + 1));
+    let (_, dashboard) = second.get_text("/dashboard").await;
+    assert!(dashboard.contains("宿舍楼规划方案调整"), "the dashboard's list too");
+
+    // Written to the database by anyone else: the same.
+    sqlx::query("UPDATE checklist_items SET submitted_at = NULL, submission_note = NULL WHERE id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count("/notices").await, (before, before));
+    let (_, dashboard) = second.get_text("/dashboard").await;
+    assert!(!dashboard.contains("宿舍楼规划方案调整"));
 }
 
 #[tokio::test]
