@@ -3,13 +3,20 @@
 # with -q and latency correction, so a slow answer counts against every request it held up). Of
 # RATE requests a second, 18% go to each of the five pages of bench/load.sh's mix (dashboard,
 # projects list, a project page, a unit's queue, rankings) and 10% are progress updates through the
-# API, for SECONDS. Prints per page p50/p90/p99/max and errors, the CPU per request of the server
-# and of PostgreSQL (from /proc), and the server's peak memory.
+# API, for SECONDS, after WARMUP seconds (default 10) of the same load that are not counted: a server
+# just started opens its pooled connections, and PostgreSQL prepares and plans every statement on
+# each, under the load (say WARMUP=0 to measure that too). With RUNS_EVERY=S an item's deadline moves
+# every S seconds meanwhile (written to the database, it wakes the status engine like any change),
+# so that the engine's runs and what they leave for the pages are part of the load. Prints per page p50/p90/p99/max and
+# errors, the CPU per request of the server and of PostgreSQL (from /proc), and the server's peak
+# memory.
 # Usage: bench/rate.sh [RATE] [SECONDS]   e.g. bench/rate.sh 500 30   (installs oha from crates.io if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RATE=${1:-500}
 DURATION=${2:-30}
+WARMUP=${WARMUP:-10}
+RUNS_EVERY=${RUNS_EVERY:-0}
 command -v oha >/dev/null || cargo install oha --locked --version 1.16.0 -q
 # The server on a fresh cluster with the province loaded, an official signed in (COOKIE, BEARER).
 . bench/province.sh
@@ -19,12 +26,23 @@ UPDATE_RATE=$((RATE - 5 * PAGE_RATE))
 ticks() { # CPU ticks of the processes whose command line matches $1
   for pid in $(pgrep -f "$1"); do awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null; done | awk '{ s += $1 } END { print s + 0 }'
 }
-shoot() { # name, rate, oha arguments
-  local name=$1 rate=$2
-  shift 2
-  oha --no-tui --output-format json -q "$rate" -z "${DURATION}s" --latency-correction -c 32 "$@" \
+shoot() { # seconds, name, rate, oha arguments
+  local seconds=$1 name=$2 rate=$3
+  shift 3
+  oha --no-tui --output-format json -q "$rate" -z "${seconds}s" --latency-correction -c 32 "$@" \
     >"$DATA/oha-$name.json" 2>"$DATA/oha-$name.err" &
 }
+mix() { # seconds: the five pages and the updates at once, until each is done
+  shoot "$1" dashboard "$PAGE_RATE" -H "Cookie: $COOKIE" "$BASE/dashboard"
+  shoot "$1" projects "$PAGE_RATE" -H "Cookie: $COOKIE" "$BASE/projects"
+  shoot "$1" project "$PAGE_RATE" -H "Cookie: $COOKIE" "$BASE/projects/$PROJECT"
+  shoot "$1" unit "$PAGE_RATE" -H "Cookie: $COOKIE" "$BASE/units/$UNIT"
+  shoot "$1" rankings "$PAGE_RATE" -H "Cookie: $COOKIE" "$BASE/rankings"
+  shoot "$1" updates "$UPDATE_RATE" -m POST -H "Authorization: Bearer $BEARER" -H "Content-Type: application/json" \
+    -d '{"body":"压测进展 load-test progress"}' --rand-regex-url "$BASE/api/v1/items/($ALTERNATIVES)/updates"
+  wait $(jobs -p | grep -v -e "^$SERVER$" -e "^${MOVER:-none}$")
+}
+ALTERNATIVES=$(echo "$ITEMS" | tr -d '"' | tr ',' '|')
 # Start when the engine's runs after the load are over: nothing but this query active for 5 s.
 quiet=0
 for _ in $(seq 1 300); do
@@ -34,18 +52,22 @@ for _ in $(seq 1 300); do
   sleep 1
 done
 runs() { $PSQL -At -c "SELECT count(*) FROM recompute_runs"; }
-echo "== $RATE requests/s for $DURATION s: $PAGE_RATE/s on each page, $UPDATE_RATE/s updates" >&2
+echo "== $RATE requests/s for $DURATION s after $WARMUP s: $PAGE_RATE/s on each page, $UPDATE_RATE/s updates" >&2
+[ "$WARMUP" -gt 0 ] && mix "$WARMUP"
 r0=$(runs)
 s0=$(ticks "zhuanban serve"); p0=$(ticks "postgres")
-shoot dashboard "$PAGE_RATE" -H "Cookie: $COOKIE" "$BASE/dashboard"
-shoot projects "$PAGE_RATE" -H "Cookie: $COOKIE" "$BASE/projects"
-shoot project "$PAGE_RATE" -H "Cookie: $COOKIE" "$BASE/projects/$PROJECT"
-shoot unit "$PAGE_RATE" -H "Cookie: $COOKIE" "$BASE/units/$UNIT"
-shoot rankings "$PAGE_RATE" -H "Cookie: $COOKIE" "$BASE/rankings"
-ALTERNATIVES=$(echo "$ITEMS" | tr -d '"' | tr ',' '|')
-shoot updates "$UPDATE_RATE" -m POST -H "Authorization: Bearer $BEARER" -H "Content-Type: application/json" \
-  -d '{"body":"压测进展 load-test progress"}' --rand-regex-url "$BASE/api/v1/items/($ALTERNATIVES)/updates"
-wait $(jobs -p | grep -v "^$SERVER$")
+if [ "$RUNS_EVERY" -gt 0 ]; then
+  (
+    for n in $(seq 1 $((DURATION / RUNS_EVERY))); do
+      sleep "$RUNS_EVERY"
+      $PSQL -c "UPDATE checklist_items SET deadline = deadline + $((n % 2 * 2 - 1))
+                WHERE id = (SELECT id FROM checklist_items WHERE state = 'open' ORDER BY id LIMIT 1)"
+    done
+  ) &
+  MOVER=$!
+fi
+mix "$DURATION"
+[ "$RUNS_EVERY" -gt 0 ] && wait "$MOVER"
 s1=$(ticks "zhuanban serve"); p1=$(ticks "postgres")
 r1=$(runs)
 PEAK_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER/status")

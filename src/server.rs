@@ -45,13 +45,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let sweeper =
         tokio::spawn(PostgresStore::new(db.pool.clone()).continuously_delete_expired(Duration::from_secs(600)));
     let (stop, stopped) = watch::channel(false);
-    let job = tokio::spawn(jobs::recompute::run_forever(db.pool.clone(), stopped.clone()));
-    let outbox = tokio::spawn(jobs::webhooks::run_forever(
-        db.pool.clone(),
-        config.public_url.clone(),
-        stopped,
-    ));
+    let public_url = config.public_url.clone();
     let state = AppState::new(db.pool.clone(), config);
+    let job = tokio::spawn(jobs::recompute::run_forever(
+        db.pool.clone(),
+        state.runs.clone(),
+        stopped.clone(),
+    ));
+    let outbox = tokio::spawn(jobs::webhooks::run_forever(db.pool.clone(), public_url, stopped));
     let served = axum::serve(
         listener,
         routes::router(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -100,6 +100,10 @@ pub async fn pool(options: PgConnectOptions, size: u32) -> Result<PgPool, sqlx::
         // round trip to every statement. Only a connection that sat idle (possibly across a
         // database restart) is checked before use.
         .test_before_acquire(false)
+        // A connection is kept for as long as it works (sqlx would close each after 30 minutes):
+        // a new one starts cold (PostgreSQL's caches, every statement prepared and planned anew,
+        // a few milliseconds each), and under load the requests queue behind its warm-up.
+        .max_lifetime(None)
         .before_acquire(|conn, meta| {
             Box::pin(async move {
                 if meta.idle_for > IDLE_CHECK {

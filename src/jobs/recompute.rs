@@ -6,6 +6,7 @@
 //! a run killed halfway leaves the previous results intact.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
@@ -14,6 +15,7 @@ use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use crate::db::run_view::{RunView, RunViews};
 use crate::db::{investment, recompute, requests, settings};
 use crate::domain::ranking;
 
@@ -64,7 +66,7 @@ impl fmt::Display for RunSummary {
 /// One recomputation as of `as_of` (default: today in the county). `None` when another instance
 /// is computing right now.
 pub async fn run_once(pool: &PgPool, as_of: Option<NaiveDate>) -> anyhow::Result<Option<RunSummary>> {
-    Ok(match attempt(pool, as_of, Need::Always).await? {
+    Ok(match attempt(pool, as_of, Need::Always, None).await? {
         Attempt::Ran(summary) => Some(summary),
         Attempt::Busy | Attempt::Unchanged => None,
     })
@@ -73,7 +75,7 @@ pub async fn run_once(pool: &PgPool, as_of: Option<NaiveDate>) -> anyhow::Result
 /// The safety net's run: a recomputation as of today unless nothing changed since the last run
 /// and the date is the same (then it only notes that it looked).
 pub async fn poll_once(pool: &PgPool) -> anyhow::Result<Attempt> {
-    attempt(pool, None, Need::IfChanged).await
+    attempt(pool, None, Need::IfChanged, None).await
 }
 
 /// Whether a run may be skipped when it would cover nothing new.
@@ -93,7 +95,14 @@ pub enum Attempt {
     Busy,
 }
 
-async fn attempt(pool: &PgPool, as_of: Option<NaiveDate>, need: Need) -> anyhow::Result<Attempt> {
+/// With `views`, the run's view is read before it commits and kept there (see
+/// [`RunViews::install`]).
+async fn attempt(
+    pool: &PgPool,
+    as_of: Option<NaiveDate>,
+    need: Need,
+    views: Option<&RunViews>,
+) -> anyhow::Result<Attempt> {
     let settings = settings::load(pool).await?;
     let as_of = as_of.unwrap_or_else(|| settings.today());
     let mut tx = pool.begin().await?;
@@ -116,9 +125,19 @@ async fn attempt(pool: &PgPool, as_of: Option<NaiveDate>, need: Need) -> anyhow:
         return Ok(Attempt::Unchanged);
     }
     let run = compute(&mut tx, coverage, as_of == settings.today(), &settings).await;
+    let view = match (&run, views) {
+        (Ok(_), Some(_)) => RunView::read(&mut tx).await.unwrap_or_else(|e| {
+            tracing::warn!("the run's view was not read ahead: {e}");
+            None
+        }),
+        _ => None,
+    };
     match run {
         Ok(summary) => {
             tx.commit().await?;
+            if let (Some(views), Some(view)) = (views, view) {
+                views.install(view);
+            }
             Ok(Attempt::Ran(summary))
         }
         Err(e) => {
@@ -209,12 +228,12 @@ const POLL: Duration = Duration::from_secs(60);
 const SETTLE: Duration = Duration::from_millis(300);
 pub const CHANNEL: &str = "zhuanban_recompute";
 
-/// Runs until `stop` turns true.
-pub async fn run_forever(pool: PgPool, mut stop: watch::Receiver<bool>) {
+/// Runs until `stop` turns true, keeping each run's view in `views` for this instance's pages.
+pub async fn run_forever(pool: PgPool, views: Arc<RunViews>, mut stop: watch::Receiver<bool>) {
     let mut listener = listen(&pool).await;
     let mut need = Need::Always;
     loop {
-        match attempt(&pool, None, need).await {
+        match attempt(&pool, None, need, Some(&views)).await {
             Ok(Attempt::Ran(summary)) => tracing::debug!("{summary}"),
             Ok(Attempt::Unchanged) => tracing::debug!("nothing changed since the last run"),
             Ok(Attempt::Busy) => tracing::debug!("another instance is recomputing"),

@@ -256,7 +256,7 @@ async fn only_one_instance_computes_at_a_time() {
 async fn the_job_follows_a_change_within_seconds() {
     let app = spawn_demo_app().await;
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let job = tokio::spawn(run_forever(app.pool.clone(), stopped));
+    let job = tokio::spawn(run_forever(app.pool.clone(), app.runs.clone(), stopped));
     let day = today(&app).await;
     // Wait for the first run, then change something and watch the colour follow.
     within_seconds(|| async { runs(&app).await > 0 }).await;
@@ -359,7 +359,7 @@ async fn the_minutes_poll_computes_only_when_something_changed() {
 async fn the_job_runs_when_its_listener_was_cut_off_and_not_otherwise() {
     let app = spawn_demo_app().await;
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let job = tokio::spawn(run_forever(app.pool.clone(), stopped));
+    let job = tokio::spawn(run_forever(app.pool.clone(), app.runs.clone(), stopped));
     let listening = || async {
         sqlx::query_scalar::<_, i64>(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'",

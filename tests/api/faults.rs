@@ -339,8 +339,16 @@ async fn two_instances_on_one_database_lose_no_update_and_recompute_one_at_a_tim
     let bases = [app.base.clone(), serve(second_pool.clone()).await];
     let (stop, stopped) = watch::channel(false);
     let jobs = [
-        tokio::spawn(recompute::run_forever(app.pool.clone(), stopped.clone())),
-        tokio::spawn(recompute::run_forever(second_pool.clone(), stopped.clone())),
+        tokio::spawn(recompute::run_forever(
+            app.pool.clone(),
+            app.runs.clone(),
+            stopped.clone(),
+        )),
+        tokio::spawn(recompute::run_forever(
+            second_pool.clone(),
+            Default::default(),
+            stopped.clone(),
+        )),
     ];
     let started: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("SELECT now()").fetch_one(&app.pool).await.unwrap();
     let token = bearer(&app.pool, "official").await;

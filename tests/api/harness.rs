@@ -16,6 +16,7 @@ use zhuanban::auth::token;
 use zhuanban::config::Config;
 use zhuanban::db::audit::Actor;
 use zhuanban::db::cluster::{Cluster, Durability};
+use zhuanban::db::run_view::RunViews;
 use zhuanban::db::users::{self, NewUser};
 use zhuanban::domain::names::{UnitCode, Username};
 use zhuanban::domain::role::Role;
@@ -127,6 +128,8 @@ pub struct TestApp {
     pub pool: PgPool,
     pub database_url: String,
     pub password_hash: Arc<String>,
+    /// The served instance's views of the engine's runs (what its job keeps them in).
+    pub runs: Arc<RunViews>,
 }
 
 /// A server on a fresh, migrated, empty database.
@@ -149,13 +152,14 @@ pub async fn spawn_app_with(env: &[(&str, &str)]) -> TestApp {
     let pool = zhuanban::db::pool(options, 5).await.unwrap();
     let database_url = (server().url)(&name);
     let config = Config::from_lookup(|k| env.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string())).unwrap();
-    let base = serve_with(pool.clone(), config).await;
+    let (base, runs) = serve_with(pool.clone(), config).await;
     let password_hash = test_password_hash().await;
     TestApp {
         base,
         pool,
         database_url,
         password_hash,
+        runs,
     }
 }
 
@@ -169,11 +173,13 @@ pub async fn spawn_demo_app() -> TestApp {
 
 /// Serves the application on a pool, returning its base URL.
 pub async fn serve(pool: PgPool) -> String {
-    serve_with(pool, Config::from_lookup(|_| None).unwrap()).await
+    serve_with(pool, Config::from_lookup(|_| None).unwrap()).await.0
 }
 
-async fn serve_with(pool: PgPool, config: Config) -> String {
+/// Serves the application; its base URL and its views of the engine's runs.
+async fn serve_with(pool: PgPool, config: Config) -> (String, Arc<RunViews>) {
     let state = AppState::new(pool, config);
+    let runs = state.runs.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -184,7 +190,7 @@ async fn serve_with(pool: PgPool, config: Config) -> String {
         .await
         .unwrap();
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), runs)
 }
 
 impl TestApp {

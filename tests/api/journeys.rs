@@ -22,7 +22,11 @@ async fn running_demo() -> Running {
     let app = spawn_demo_app().await;
     zhuanban::jobs::recompute::run_once(&app.pool, None).await.unwrap();
     let (stop, stopped) = watch::channel(false);
-    tokio::spawn(zhuanban::jobs::recompute::run_forever(app.pool.clone(), stopped));
+    tokio::spawn(zhuanban::jobs::recompute::run_forever(
+        app.pool.clone(),
+        app.runs.clone(),
+        stopped,
+    ));
     Running { app, _stop: stop }
 }
 

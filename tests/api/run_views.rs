@@ -135,6 +135,53 @@ async fn the_dashboard_and_rankings_follow_each_run_on_every_instance() {
     }
 }
 
+/// The live run's snapshot.
+async fn live(app: &TestApp) -> Option<uuid::Uuid> {
+    sqlx::query_scalar("SELECT id FROM ranking_snapshots WHERE kind = 'current'")
+        .fetch_optional(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_job_leaves_each_run_read_for_its_instances_pages() {
+    let app = spawn_demo_app().await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let job = tokio::spawn(zhuanban::jobs::recompute::run_forever(
+        app.pool.clone(),
+        app.runs.clone(),
+        stopped,
+    ));
+    // No page is asked for in this test: only the job can have put a run's view at hand.
+    let mut seen = Vec::new();
+    for round in 0..2 {
+        let first = wait_for(|| async { live(&app).await.filter(|id| !seen.contains(id)) }).await;
+        let kept = wait_for(|| async { app.runs.kept(first).map(|_| ()) }).await;
+        assert_eq!(kept, (), "run {round}");
+        seen.push(first);
+        overdue_item(&app, QISHENG, &format!("补办手续 {round}"), 10).await;
+    }
+    let (_, page) = app.demo_login("official").await.get_text("/dashboard").await;
+    assert!(page.contains(QISHENG), "the kept view is the one the pages show");
+    stop.send(true).unwrap();
+    job.await.unwrap();
+}
+
+/// Polls `probe` until it gives something (the job runs on its own time), for at most a minute.
+async fn wait_for<T, F, Fut>(probe: F) -> T
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..600 {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("not within a minute");
+}
+
 #[tokio::test]
 async fn long_lists_and_tables_are_cut_short_with_a_way_to_all_of_them() {
     let app = spawn_demo_app().await;
