@@ -9,6 +9,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::auth::policy;
+use crate::db::seen::Seen;
 use crate::db::settings::Settings;
 use crate::db::todo::{self, Asking};
 use crate::domain::access::CurrentUser;
@@ -45,47 +46,68 @@ fn asking<'a>(settings: &'a Settings, user: &CurrentUser) -> Asking<'a> {
     }
 }
 
-/// The to-do lists last read, one per user, each with the state of the data it was read in and
-/// the county's day. The state is PostgreSQL's snapshot (`pg_current_snapshot()`, read with the
-/// user at the start of each request): two equal snapshots see the same committed data, and any
-/// commit anywhere makes the next one differ, so a list kept for the state a request starts in is
-/// the list that request would read, and no kept list outlives a change it depends on. The lists
-/// hold nothing that moves by itself within a day (sections compare with the county's day, not
-/// the clock). Each instance keeps its own; they need not tell each other anything.
+/// The to-do lists last read, one per user, each with the snapshot it was read in
+/// (`pg_current_snapshot()`, see `db::seen`) and the county's day. A request reads the snapshot
+/// with its user as it starts; a list read in a snapshot that covers it holds every change the
+/// request could see (and perhaps later ones), so it answers the request, and a change committed
+/// since makes the next request read the list again: no kept list outlives a change it depends on.
+/// The lists hold nothing that moves by itself within a day (sections compare with the county's
+/// day, not the clock). The requests of one user that miss wait for one read rather than each
+/// making their own. Each instance keeps its own lists; they need not tell each other anything.
 #[derive(Default)]
 pub struct Kept {
-    lists: Mutex<HashMap<Uuid, Read>>,
+    users: Mutex<HashMap<Uuid, Kept1>>,
+}
+
+/// One user's list as last read, and the turn to read it anew.
+#[derive(Default)]
+struct Kept1 {
+    read: Option<Read>,
+    turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 struct Read {
-    seen: String,
+    seen: Seen,
     today: NaiveDate,
     rows: Arc<Vec<todo::Row>>,
 }
 
-/// Lists kept at most: far more users than sign in to one instance in a day.
+/// Users kept at most: far more than sign in to one instance in a day.
 const KEPT_USERS: usize = 10_000;
 
 impl Kept {
-    fn get(&self, user: Uuid, seen: &str, today: NaiveDate) -> Option<Arc<Vec<todo::Row>>> {
-        let lists = self.lists.lock().unwrap_or_else(|e| e.into_inner());
-        let read = lists.get(&user)?;
-        (read.seen == seen && read.today == today).then(|| Arc::clone(&read.rows))
+    fn get(&self, user: Uuid, seen: &Seen, today: NaiveDate) -> Option<Arc<Vec<todo::Row>>> {
+        let users = self.users.lock().unwrap_or_else(|e| e.into_inner());
+        let read = users.get(&user)?.read.as_ref()?;
+        (read.today == today && read.seen.covers(seen)).then(|| Arc::clone(&read.rows))
     }
 
-    fn keep(&self, user: Uuid, seen: &str, today: NaiveDate, rows: Arc<Vec<todo::Row>>) {
-        let mut lists = self.lists.lock().unwrap_or_else(|e| e.into_inner());
-        if lists.len() >= KEPT_USERS && !lists.contains_key(&user) {
-            lists.clear();
+    /// The user's turn to read their list (held while reading it).
+    fn turn(&self, user: Uuid) -> Arc<tokio::sync::Mutex<()>> {
+        let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
+        if users.len() >= KEPT_USERS && !users.contains_key(&user) {
+            users.clear();
         }
-        let seen = seen.to_string();
-        lists.insert(user, Read { seen, today, rows });
+        Arc::clone(&users.entry(user).or_default().turn)
+    }
+
+    /// Keeps a list read in `seen`, unless the one kept was read later (on the same day).
+    fn keep(&self, user: Uuid, seen: Seen, today: NaiveDate, rows: Arc<Vec<todo::Row>>) {
+        let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
+        let kept = users.entry(user).or_default();
+        let newer = kept
+            .read
+            .as_ref()
+            .is_some_and(|r| r.today == today && r.seen.covers(&seen) && r.seen != seen);
+        if !newer {
+            kept.read = Some(Read { seen, today, rows });
+        }
     }
 }
 
 /// The caller's entries of every section (the first [`SHOWN`] of each) with the sections' counts:
-/// kept from an earlier request in the same state `seen` of the data on the same day, or read now.
-/// `seen` is `None` when the request has no state to compare (nothing is kept then).
+/// kept from a read that covers the request's snapshot `seen` on the same day, or read now.
+/// `seen` is `None` when the request has no snapshot to compare (nothing is kept then).
 async fn rows(
     db: &PgPool,
     kept: &Kept,
@@ -94,13 +116,24 @@ async fn rows(
     user: &CurrentUser,
 ) -> AppResult<Arc<Vec<todo::Row>>> {
     let today = settings.today();
-    if let Some(rows) = seen.and_then(|s| kept.get(user.id, s, today)) {
+    let sections = Section::for_role(user.role, user.unit_id.is_some());
+    let Some(seen) = seen.and_then(Seen::parse) else {
+        let (_, rows) = todo::rows(db, &asking(settings, user), &sections, SHOWN).await?;
+        return Ok(Arc::new(rows));
+    };
+    if let Some(rows) = kept.get(user.id, &seen, today) {
         return Ok(rows);
     }
-    let sections = Section::for_role(user.role, user.unit_id.is_some());
-    let rows = Arc::new(todo::rows(db, &asking(settings, user), &sections, SHOWN).await?);
-    if let Some(seen) = seen {
-        kept.keep(user.id, seen, today, Arc::clone(&rows));
+    let turn = kept.turn(user.id);
+    let _turn = turn.lock().await;
+    // Read meanwhile by the request whose turn it was?
+    if let Some(rows) = kept.get(user.id, &seen, today) {
+        return Ok(rows);
+    }
+    let (read_in, rows) = todo::rows(db, &asking(settings, user), &sections, SHOWN).await?;
+    let rows = Arc::new(rows);
+    if let Some(read_in) = Seen::parse(&read_in) {
+        kept.keep(user.id, read_in, today, Arc::clone(&rows));
     }
     Ok(rows)
 }
@@ -168,28 +201,56 @@ mod tests {
         }
     }
 
+    fn seen(text: &str) -> Seen {
+        Seen::parse(text).unwrap()
+    }
+
     #[test]
-    fn a_list_is_kept_for_its_user_state_and_day_only() {
+    fn a_list_answers_the_requests_its_snapshot_covers_on_its_day() {
         let kept = Kept::default();
         let (user, other) = (Uuid::new_v4(), Uuid::new_v4());
         let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
-        kept.keep(user, "100:104:101", day, Arc::new(vec![row(Section::ToVerify, 3)]));
-        assert_eq!(kept.get(user, "100:104:101", day).map(|r| r[0].total), Some(3));
+        kept.keep(
+            user,
+            seen("100:104:101"),
+            day,
+            Arc::new(vec![row(Section::ToVerify, 3)]),
+        );
+        assert_eq!(kept.get(user, &seen("100:104:101"), day).map(|r| r[0].total), Some(3));
         assert!(
-            kept.get(user, "100:105:101", day).is_none(),
-            "a commit since: read again"
+            kept.get(user, &seen("100:103:101"), day).is_some(),
+            "a request begun earlier"
         );
         assert!(
-            kept.get(user, "100:104:101", day.succ_opt().unwrap()).is_none(),
+            kept.get(user, &seen("100:105:101"), day).is_none(),
+            "104 finished since: read again"
+        );
+        assert!(kept.get(user, &seen("102:104:"), day).is_none(), "101 finished since");
+        assert!(
+            kept.get(user, &seen("100:104:101"), day.succ_opt().unwrap()).is_none(),
             "the next day"
         );
-        assert!(kept.get(other, "100:104:101", day).is_none(), "another user's list");
-        kept.keep(user, "100:105:101", day, Arc::new(Vec::new()));
         assert!(
-            kept.get(user, "100:104:101", day).is_none(),
-            "one list a user: the latest"
+            kept.get(other, &seen("100:104:101"), day).is_none(),
+            "another user's list"
         );
-        assert_eq!(kept.get(user, "100:105:101", day).map(|r| r.len()), Some(0));
+    }
+
+    #[test]
+    fn a_later_read_is_not_replaced_by_an_earlier_one() {
+        let kept = Kept::default();
+        let user = Uuid::new_v4();
+        let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        kept.keep(user, seen("100:105:"), day, Arc::new(Vec::new()));
+        kept.keep(
+            user,
+            seen("100:104:101"),
+            day,
+            Arc::new(vec![row(Section::ToVerify, 1)]),
+        );
+        assert_eq!(kept.get(user, &seen("100:105:"), day).map(|r| r.len()), Some(0));
+        kept.keep(user, seen("100:106:"), day, Arc::new(vec![row(Section::ToVerify, 2)]));
+        assert_eq!(kept.get(user, &seen("100:105:"), day).map(|r| r[0].total), Some(2));
     }
 
     #[test]
@@ -197,14 +258,15 @@ mod tests {
         let kept = Kept::default();
         let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
         let first = Uuid::new_v4();
-        kept.keep(first, "1:2:", day, Arc::new(Vec::new()));
+        kept.turn(first);
+        kept.keep(first, seen("1:2:"), day, Arc::new(Vec::new()));
         for _ in 1..KEPT_USERS {
-            kept.keep(Uuid::new_v4(), "1:2:", day, Arc::new(Vec::new()));
+            kept.turn(Uuid::new_v4());
         }
-        assert!(kept.get(first, "1:2:", day).is_some());
-        kept.keep(Uuid::new_v4(), "1:2:", day, Arc::new(Vec::new()));
-        assert!(kept.get(first, "1:2:", day).is_none(), "full: started afresh");
-        assert_eq!(kept.lists.lock().unwrap().len(), 1);
+        assert!(kept.get(first, &seen("1:2:"), day).is_some());
+        kept.turn(Uuid::new_v4());
+        assert!(kept.get(first, &seen("1:2:"), day).is_none(), "full: started afresh");
+        assert_eq!(kept.users.lock().unwrap().len(), 1);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod recompute;
 pub mod requests;
 pub mod run_view;
 pub mod scope;
+pub mod seen;
 pub mod sessions;
 pub mod settings;
 pub mod since;

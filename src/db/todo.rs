@@ -10,7 +10,7 @@ use crate::domain::access::ProjectScope;
 use crate::domain::todo::Section;
 
 /// One entry of a section, with the section's count.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub struct Row {
     pub kind: String,
     pub title: String,
@@ -131,10 +131,19 @@ fn bind<'q, O>(
 const TYPED: &str =
     "WITH typed AS (SELECT $1::text, $2::uuid, $3::uuid, $4::uuid, $5::date, $6::int, $7::text, $8::int)";
 
-/// The entries of `sections` (the first `shown` of each, earliest first) with their counts.
-pub async fn rows(pool: &PgPool, a: &Asking<'_>, sections: &[Section], shown: i64) -> Result<Vec<Row>, sqlx::Error> {
+/// The entries of `sections` (the first `shown` of each, earliest first) with their counts, and
+/// the snapshot they were read in (see `db::seen`).
+pub async fn rows(
+    pool: &PgPool,
+    a: &Asking<'_>,
+    sections: &[Section],
+    shown: i64,
+) -> Result<(String, Vec<Row>), sqlx::Error> {
     if sections.is_empty() {
-        return Ok(Vec::new());
+        let seen = sqlx::query_scalar("SELECT pg_current_snapshot()::text")
+            .fetch_one(pool)
+            .await?;
+        return Ok((seen, Vec::new()));
     }
     let sql = format!(
         "{TYPED}, entries (kind, title, project, target, day) AS ({}),
@@ -142,8 +151,37 @@ pub async fn rows(pool: &PgPool, a: &Asking<'_>, sections: &[Section], shown: i6
              SELECT e.*, count(*) OVER (PARTITION BY kind) AS total,
                     row_number() OVER (PARTITION BY kind ORDER BY day, title, target) AS n
              FROM entries e)
-         SELECT kind, title, project, target, day, total FROM ranked WHERE n <= $9 ORDER BY kind, n",
+         SELECT s.seen, r.kind, r.title, r.project, r.target, r.day, r.total
+         FROM (SELECT pg_current_snapshot()::text AS seen) s LEFT JOIN ranked r ON r.n <= $9
+         ORDER BY r.kind, r.n",
         entries(sections, in_scope(a.scope))
     );
-    bind(sqlx::query_as(&sql), a).bind(shown).fetch_all(pool).await
+    let lines: Vec<Line> = bind(sqlx::query_as(&sql), a).bind(shown).fetch_all(pool).await?;
+    let seen = lines.first().map(|l| l.seen.clone()).unwrap_or_default();
+    Ok((seen, lines.into_iter().filter_map(Line::row).collect()))
+}
+
+/// A line of [`rows`]' statement: the snapshot, and an entry unless none waits.
+#[derive(sqlx::FromRow)]
+struct Line {
+    seen: String,
+    kind: Option<String>,
+    title: Option<String>,
+    project: Option<String>,
+    target: Option<Uuid>,
+    day: Option<NaiveDate>,
+    total: Option<i64>,
+}
+
+impl Line {
+    fn row(self) -> Option<Row> {
+        Some(Row {
+            kind: self.kind?,
+            title: self.title?,
+            project: self.project?,
+            target: self.target?,
+            day: self.day?,
+            total: self.total?,
+        })
+    }
 }
