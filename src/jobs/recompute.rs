@@ -126,10 +126,7 @@ async fn attempt(
     }
     let run = compute(&mut tx, coverage, as_of == settings.today(), &settings).await;
     let view = match (&run, views) {
-        (Ok(_), Some(_)) => RunView::read(&mut tx).await.unwrap_or_else(|e| {
-            tracing::warn!("the run's view was not read ahead: {e}");
-            None
-        }),
+        (Ok(_), Some(_)) => read_ahead(&mut tx).await,
         _ => None,
     };
     match run {
@@ -147,6 +144,26 @@ async fn attempt(
             Err(e)
         }
     }
+}
+
+/// The view of the run about to commit, read in its transaction behind a savepoint: a failed read
+/// costs its instance's pages one read after the run, never the run.
+async fn read_ahead(tx: &mut sqlx::PgConnection) -> Option<RunView> {
+    let read = async {
+        let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
+        let view = RunView::read(&mut savepoint).await;
+        match view {
+            Ok(view) => savepoint.commit().await.map(|()| view),
+            Err(e) => {
+                savepoint.rollback().await?;
+                Err(e)
+            }
+        }
+    };
+    read.await.unwrap_or_else(|e| {
+        tracing::warn!("the run's view was not read ahead: {e}");
+        None
+    })
 }
 
 /// The body of a run, inside its transaction and under the lock.
