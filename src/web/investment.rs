@@ -37,7 +37,13 @@ use crate::links;
 pub struct MonthQuery {
     month: Option<String>,
     year: Option<String>,
+    /// `all`: the county page lists every project, not only the most behind.
+    rows: Option<String>,
 }
+
+/// The county page lists the projects most behind unless all are asked for (`?rows=all`): a
+/// province's 2,000 made a page of a megabyte (the monthly statement and its workbook hold all).
+const COUNTY_ROWS_SHOWN: usize = 100;
 
 impl MonthQuery {
     fn month(&self, settings: &Settings) -> Month {
@@ -612,6 +618,8 @@ pub struct CountyPage {
     completed_label: String,
     tiles: Tiles,
     rows: Vec<CountyRow>,
+    /// When the rows are cut short: how many of how many, and the link to all of them.
+    rows_more: Option<(String, String)>,
     /// By park, by industry, by stage: the section's id, heading and groups.
     breakdowns: Vec<(&'static str, &'static str, Vec<GroupRow>)>,
     month_choices: Vec<(String, String)>,
@@ -631,6 +639,11 @@ pub async fn county(
     let settings = ctx.settings(&state.db).await?;
     let t = ctx.t();
     let month = q.month(&settings);
+    let shown = if q.rows.as_deref() == Some("all") {
+        usize::MAX
+    } else {
+        COUNTY_ROWS_SHOWN
+    };
     let f = actions::county(&state.db, &settings, policy::project_scope(&user), month).await?;
     let overseer = policy::may_oversee_county(&user);
     let statements = if overseer {
@@ -654,7 +667,10 @@ pub async fn county(
         month: t.month(month),
         completed_label: t.completed_through(month),
         tiles: Tiles::new(&f, t),
-        rows: county_rows(&f, t, usize::MAX),
+        rows_more: t
+            .rows_cut(f.rows.len(), shown.min(f.rows.len()))
+            .map(|text| (text, format!("/investment?month={month}&rows=all#behind"))),
+        rows: county_rows(&f, t, shown),
         breakdowns: vec![
             ("by-park", t.investment.by_park, named(&f.by_park, t)),
             ("by-industry", t.investment.by_industry, named(&f.by_industry, t)),

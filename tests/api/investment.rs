@@ -573,3 +573,38 @@ async fn a_missing_monthly_report_is_reminded_to_its_task_force_once_then_as_lat
         );
     }
 }
+
+#[tokio::test]
+async fn the_county_page_lists_the_most_behind_with_a_way_to_all_of_them() {
+    let app = spawn_demo_app().await;
+    let m = month(&app).await;
+    sqlx::query(
+        "WITH p AS (INSERT INTO projects (name, company, stage)
+                    SELECT '投资项目' || lpad(g::text, 3, '0'), '投资企业' || g, 'signed'
+                    FROM generate_series(1, 101) g RETURNING id)
+         INSERT INTO investment_plans (project_id, year, annual) SELECT id, $1, 1000 FROM p",
+    )
+    .bind(m.year())
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let planned: i64 = sqlx::query_scalar("SELECT count(*) FROM investment_plans WHERE year = $1")
+        .bind(m.year())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let behind = |page: &str| {
+        let start = page.find("id=\"behind\"").expect("the projects section");
+        let end = page[start..].find("</section>").unwrap() + start;
+        page[start..end].matches("/investment\">").count()
+    };
+    let official = app.demo_login("official").await;
+    let (_, page) = official.get_text(&format!("/investment?month={m}")).await;
+    assert_eq!(behind(&page), 100);
+    assert!(page.contains(&format!("共 {planned} 个，列出前 100 个")), "{planned}");
+    let all = format!("/investment?month={m}&#38;rows=all#behind");
+    assert!(page.contains(&all), "the way to all of them, in the same month");
+    let (_, page) = official.get_text(&format!("/investment?month={m}&rows=all")).await;
+    assert_eq!(behind(&page), planned as usize);
+    assert!(!page.contains("列出前"));
+}
