@@ -126,7 +126,9 @@ async fn project_json(state: &AppState, ctx: &RequestContext, user: &CurrentUser
     let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let mut p: ProjectSummary = crate::app::projects::visible(&state.db, &settings, user, id).await?;
-    p.investment = crate::app::investment::panel(&state.db, &settings, id).await?.judged;
+    p.investment = crate::app::investment::panel(&mut *state.db.acquire().await?, &settings, id)
+        .await?
+        .judged;
     let member_units = projects::task_force_people(&state.db, id).await?.member_units;
     let row = crate::web::rows::ProjectRow::from_summary(&p, ctx.t(), today, th);
     let overridden = p.overall(today, th).1 == Decider::Override;

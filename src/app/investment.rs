@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::auth::policy;
@@ -494,11 +494,10 @@ pub struct Panel {
 
 /// The panel of a project the caller sees (the caller checked it): one statement, two in the
 /// first months of a year (which read the year before too).
-pub async fn panel(db: &PgPool, settings: &Settings, project: Uuid) -> AppResult<Panel> {
+pub async fn panel(conn: &mut PgConnection, settings: &Settings, project: Uuid) -> AppResult<Panel> {
     let today = settings.today();
     let (due, rule) = (settings.report_due_day(), settings.investment_rule());
     let month = reporting_month(today);
-    let mut conn = db.acquire().await?;
     let this = investment::year_of(&mut *conn, project, today.year()).await?;
     let last = if month.year() < today.year() || month.previous().year() < today.year() {
         Some(investment::year_of(&mut *conn, project, today.year() - 1).await?)

@@ -260,10 +260,10 @@ pub async fn of_project(pool: &PgPool, project: Uuid) -> Result<Vec<Item>, sqlx:
 }
 
 /// A project's checklist as its page lists it, in checklist order.
-pub async fn lines_of_project(pool: &PgPool, project: Uuid) -> Result<Vec<Line>, sqlx::Error> {
+pub async fn lines_of_project(conn: &mut PgConnection, project: Uuid) -> Result<Vec<Line>, sqlx::Error> {
     let mut lines: Vec<Line> = sqlx::query_as(&format!("{LINE} WHERE i.project_id = $1"))
         .bind(project)
-        .fetch_all(pool)
+        .fetch_all(conn)
         .await?;
     lines.sort_by(|a, b| checklist_order(&a.order_key(), &b.order_key()));
     Ok(lines)
@@ -345,14 +345,16 @@ pub async fn overdue_of_projects(pool: &PgPool, projects: &[Uuid], today: NaiveD
 
 /// One page of a unit's open items across all projects, most urgent first, and how many there are.
 pub async fn unit_queue(pool: &PgPool, unit: Uuid, limit: i64, offset: i64) -> Result<(Vec<Line>, i64), sqlx::Error> {
+    // Both on one connection: the pool checks a connection each time it is handed back.
+    let mut conn = pool.acquire().await?;
     let lines = sqlx::query_as(&unit_open(LINE, limit, offset))
         .bind(unit)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
     let total =
         sqlx::query_scalar("SELECT count(*) FROM checklist_items WHERE responsible_unit_id = $1 AND state = 'open'")
             .bind(unit)
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?;
     Ok((lines, total))
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashSet};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::types::Json;
-use sqlx::{PgExecutor, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::audit::{self, Actor, Entry};
@@ -400,7 +400,7 @@ const REQUESTS_SHOWN: i64 = 100;
 /// exist and when it is not visible. `latest` is how many progress updates and history entries to
 /// read (`None`: none, for readers who may not see them).
 pub async fn sheet(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     scope: ProjectScope,
     id: Uuid,
     user: Uuid,
@@ -439,7 +439,7 @@ pub async fn sheet(
     .bind(scope_id)
     .bind(id)
     .bind(user)
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await
 }
 

@@ -321,13 +321,17 @@ pub async fn project_page(
     let (today, th) = (settings.today(), settings.thresholds());
     let internal = policy::sees_internal(user);
     let latest = internal.then_some(LATEST_SHOWN + 1);
-    let sheet = projects::sheet(&state.db, policy::project_scope(user), id, user.id, latest)
+    // The page's reads on one connection: one hand-back to the pool (which checks the connection
+    // each time) instead of three.
+    let mut conn = state.db.acquire().await?;
+    let sheet = projects::sheet(&mut conn, policy::project_scope(user), id, user.id, latest)
         .await?
         .ok_or(AppError::NotFound)?;
     let t = ctx.t();
-    let all_items = items::lines_of_project(&state.db, id).await?;
+    let all_items = items::lines_of_project(&mut conn, id).await?;
     let mut summary = with_figures(sheet.summary, &all_items, today, th);
-    let panel = crate::app::investment::panel(&state.db, &settings, id).await?;
+    let panel = crate::app::investment::panel(&mut conn, &settings, id).await?;
+    drop(conn);
     summary.investment = panel.judged;
     // Shown with a plan or a report, and to those who set plans (who can start one).
     let investment_shown = panel.plan.is_some()
