@@ -386,3 +386,32 @@ async fn every_field_error_is_announced_with_its_field() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     errors_are_tied_to_their_fields(&r.text().await.unwrap(), "the progress form");
 }
+
+#[tokio::test]
+async fn pages_go_out_compressed_to_browsers_that_take_it() {
+    use std::io::Read;
+    let app = spawn_demo_app().await;
+    let official = app.demo_login("official").await;
+    let (_, plain) = official.get_text("/projects").await;
+    let r = official
+        .http
+        .get(format!("{}/projects", official.base))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let packed = r.bytes().await.unwrap();
+    assert!(
+        packed.len() * 2 < plain.len(),
+        "{} bytes of {}",
+        packed.len(),
+        plain.len()
+    );
+    let mut page = String::new();
+    flate2::read::GzDecoder::new(&packed[..])
+        .read_to_string(&mut page)
+        .unwrap();
+    assert!(page.contains("</html>") && ALL.iter().all(|p| page.contains(p)));
+}
