@@ -127,10 +127,11 @@ impl RunViews {
         Ok(Some(self.keep(view)))
     }
 
-    /// Keeps a view the recomputation read in its own transaction, once that committed: the
-    /// requests that see the new run find its view at hand instead of all waiting while the
-    /// first of them reads it (about 70 ms at province scale, on every run). Other instances
-    /// read it on their first request after the run, as before.
+    /// Keeps a view the recomputation read in its own transaction, as it commits: the requests
+    /// that see the new run find its view at hand instead of all waiting while the first of them
+    /// reads it (about 70 ms at province scale, on every run). A view is only ever used for the
+    /// run whose snapshot a request saw live, so one kept for a run that never committed is never
+    /// shown. Other instances read it on their first request after the run, as before.
     pub fn install(&self, view: RunView) {
         self.keep(view);
     }

@@ -131,10 +131,14 @@ async fn attempt(
     };
     match run {
         Ok(summary) => {
-            tx.commit().await?;
+            // Kept just before the commit makes the run live, so that no request sees the new
+            // run before its view is at hand (after the commit, the few that came in between read
+            // it themselves while the rest waited). Should the commit fail, the view is of a run no
+            // request will ask for, and the first that asks reads the live run's view again.
             if let (Some(views), Some(view)) = (views, view) {
                 views.install(view);
             }
+            tx.commit().await?;
             Ok(Attempt::Ran(summary))
         }
         Err(e) => {
