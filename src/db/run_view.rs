@@ -99,17 +99,22 @@ impl RunView {
     }
 }
 
-/// The last run's view, shared by the requests of one instance.
+/// The last runs' views, shared by the requests of one instance.
 #[derive(Default)]
 pub struct RunViews {
-    last: RwLock<Option<Arc<RunView>>>,
+    /// Newest first, at most [`KEPT_RUNS`].
+    kept: RwLock<Vec<Arc<RunView>>>,
     /// Held while a view is read, so that the requests arriving just after a run read it once.
     loading: Mutex<()>,
 }
 
+/// Views kept: the live run's, and the one before it for the requests that began before the live
+/// run committed (they would otherwise all wait while one of them read a view again).
+const KEPT_RUNS: usize = 2;
+
 impl RunViews {
-    /// The view of the run whose snapshot is `live` (the live one as the request began); `None`
-    /// before the first run.
+    /// The view of the run whose snapshot is `live` (the live one as the request began), or of a
+    /// later run when that one is no longer at hand; `None` before the first run.
     pub async fn current(&self, pool: &PgPool, live: Option<Uuid>) -> Result<Option<Arc<RunView>>, sqlx::Error> {
         let Some(live) = live else {
             return Ok(None);
@@ -130,30 +135,36 @@ impl RunViews {
     /// Keeps a view the recomputation read in its own transaction, as it commits: the requests
     /// that see the new run find its view at hand instead of all waiting while the first of them
     /// reads it (about 70 ms at province scale, on every run). A view is only ever used for the
-    /// run whose snapshot a request saw live, so one kept for a run that never committed is never
-    /// shown. Other instances read it on their first request after the run, as before.
+    /// run whose snapshot a request saw live (or a later one), so one kept for a run that never
+    /// committed is never shown. Other instances read it on their first request after the run,
+    /// as before.
     pub fn install(&self, view: RunView) {
         self.keep(view);
     }
 
-    /// Keeps `view` unless a later run's is kept already (a request that began reading before a
-    /// run committed may finish after the run's own view was installed).
+    /// Keeps `view` with the latest runs' views; gives it back, or the latest view when `view` is
+    /// older than every kept one (a request that began reading before a run committed may finish
+    /// after the run's own view was installed).
     fn keep(&self, view: RunView) -> Arc<RunView> {
         let view = Arc::new(view);
-        let mut last = self.last.write().unwrap_or_else(|e| e.into_inner());
-        match last.as_ref() {
-            Some(kept) if kept.snapshot.created_at > view.snapshot.created_at => kept.clone(),
-            _ => {
-                *last = Some(view.clone());
-                view
-            }
+        let mut kept = self.kept.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(same) = kept.iter().find(|v| v.snapshot.id == view.snapshot.id) {
+            return same.clone();
+        }
+        kept.push(view.clone());
+        kept.sort_by(|a, b| b.snapshot.created_at.cmp(&a.snapshot.created_at));
+        kept.truncate(KEPT_RUNS);
+        if kept.iter().any(|v| Arc::ptr_eq(v, &view)) {
+            view
+        } else {
+            kept[0].clone()
         }
     }
 
     /// The view of the run whose snapshot is `snapshot`, when it is at hand (nothing is read).
     pub fn kept(&self, snapshot: Uuid) -> Option<Arc<RunView>> {
-        let last = self.last.read().unwrap_or_else(|e| e.into_inner());
-        last.as_ref().filter(|v| v.snapshot.id == snapshot).cloned()
+        let kept = self.kept.read().unwrap_or_else(|e| e.into_inner());
+        kept.iter().find(|v| v.snapshot.id == snapshot).cloned()
     }
 }
 

@@ -158,6 +158,8 @@ async fn the_job_leaves_each_run_read_for_its_instances_pages() {
         let first = wait_for(|| async { live(&app).await.filter(|id| !seen.contains(id)) }).await;
         let kept = wait_for(|| async { app.runs.kept(first).map(|_| ()) }).await;
         assert_eq!(kept, (), "run {round}");
+        // The run before stays at hand for the requests that began before this one committed.
+        assert!(seen.iter().all(|before| app.runs.kept(*before).is_some()));
         seen.push(first);
         overdue_item(&app, QISHENG, &format!("补办手续 {round}"), 10).await;
     }
