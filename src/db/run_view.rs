@@ -152,7 +152,7 @@ impl RunViews {
             return same.clone();
         }
         kept.push(view.clone());
-        kept.sort_by(|a, b| b.snapshot.created_at.cmp(&a.snapshot.created_at));
+        kept.sort_by_key(|v| std::cmp::Reverse(v.snapshot.created_at));
         kept.truncate(KEPT_RUNS);
         if kept.iter().any(|v| Arc::ptr_eq(v, &view)) {
             view
