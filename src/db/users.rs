@@ -23,8 +23,8 @@ pub struct Basis {
     #[sqlx(flatten)]
     pub settings: Settings,
     pub live_snapshot: Option<Uuid>,
-    /// The state of the data as this statement saw it (PostgreSQL's snapshot, as text): equal
-    /// for two statements when no transaction committed between them (see `app::todo::Kept`).
+    /// The state of the data as this statement saw it (PostgreSQL's snapshot, as text): what a
+    /// kept answer must cover to answer the request (see `db::seen`, `app::todo::Kept`).
     pub seen: String,
 }
 
