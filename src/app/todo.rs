@@ -117,6 +117,9 @@ async fn rows(
 ) -> AppResult<Arc<Vec<todo::Row>>> {
     let today = settings.today();
     let sections = Section::for_role(user.role, user.unit_id.is_some());
+    if sections.is_empty() {
+        return Ok(Arc::default());
+    }
     let Some(seen) = seen.and_then(Seen::parse) else {
         let (_, rows) = todo::rows(db, &asking(settings, user), &sections, SHOWN).await?;
         return Ok(Arc::new(rows));

@@ -179,6 +179,12 @@ async fn page(State(state): State<AppState>, ctx: RequestContext, screen: bool) 
         completed_label: t.completed_through(d.month),
         month: t.month(d.month),
     };
-    // Shared caches may keep it for a minute, as the screen refreshes.
-    Ok(([(header::CACHE_CONTROL, "public, max-age=60")], page).into_response())
+    // Kept for a minute, as the screen refreshes; by shared caches only when nobody is signed
+    // in, since the layout then names the user and carries their form token.
+    let cache = if ctx.user.is_some() {
+        "private, max-age=60"
+    } else {
+        "public, max-age=60"
+    };
+    Ok(([(header::CACHE_CONTROL, cache)], page).into_response())
 }

@@ -54,6 +54,10 @@ async fn the_public_page_shows_last_weeks_lists_and_figures_and_nothing_internal
             "internal text shown: {text}"
         );
     }
+    // A signed-in official's copy names them: no shared cache may keep it.
+    let official = app.demo_login("official").await;
+    let r = official.get("/public").await;
+    assert_eq!(r.headers()["cache-control"], "private, max-age=60");
 }
 
 #[tokio::test]
