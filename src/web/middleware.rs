@@ -53,7 +53,8 @@ pub async fn middleware(State(state): State<AppState>, session: Session, mut req
         basis: None,
     };
     let shows_page = method == Method::GET && !is_api;
-    let response = match identify(&state, &session, req.headers(), &mut ctx).await {
+    let mints = !(method == Method::GET && WITHOUT_FORMS.contains(&req.uri().path()));
+    let response = match identify(&state, &session, req.headers(), mints, &mut ctx).await {
         Ok(()) => {
             if shows_page && !ctx.csrf_token.is_empty() {
                 ctx.flash = session.get::<Flash>(SESSION_FLASH).await.ok().flatten();
@@ -108,10 +109,17 @@ pub fn client_address(config: &Config, peer: SocketAddr, headers: &HeaderMap) ->
     peer.ip().to_string()
 }
 
+/// The pages that show no form to a visitor who is not signed in. Such a visit starts no session:
+/// it would write a row for every visit without a cookie, and put a cookie on an answer that
+/// shared caches keep.
+const WITHOUT_FORMS: [&str; 2] = ["/public", "/public/screen"];
+
+/// Who is asking, into `ctx`; a session without a form token gets one when `mints`.
 async fn identify(
     state: &AppState,
     session: &Session,
     headers: &HeaderMap,
+    mints: bool,
     ctx: &mut RequestContext,
 ) -> Result<(), AppError> {
     if let Some(bearer) = bearer_token(headers) {
@@ -124,6 +132,7 @@ async fn identify(
     }
     ctx.csrf_token = match session.get::<String>(SESSION_CSRF).await? {
         Some(t) => t,
+        None if !mints => String::new(),
         None => {
             let t = token::new_csrf_token();
             session.insert(SESSION_CSRF, &t).await?;

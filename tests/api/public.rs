@@ -28,10 +28,22 @@ async fn internal_texts(app: &TestApp) -> Vec<String> {
 async fn the_public_page_shows_last_weeks_lists_and_figures_and_nothing_internal() {
     let app = spawn_demo_app().await;
     app.recompute().await;
+    let sessions = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM tower_sessions.session")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let before = sessions().await;
     let anyone = app.client();
     let r = anyone.get("/public").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["cache-control"], "public, max-age=60");
+    // A visit without a cookie starts no session: no cookie on a shared answer, no row written.
+    assert!(r.headers().get("set-cookie").is_none(), "{:?}", r.headers());
+    let r = anyone.get("/public/screen").await;
+    assert!(r.headers().get("set-cookie").is_none(), "{:?}", r.headers());
+    assert_eq!(sessions().await, before);
     let page = r.text().await.unwrap();
     let t = zh();
     assert!(page.contains(&t.public_title("崇义县")), "{page}");
@@ -54,6 +66,10 @@ async fn the_public_page_shows_last_weeks_lists_and_figures_and_nothing_internal
             "internal text shown: {text}"
         );
     }
+    // The login form still gets its token (and with it a session).
+    let r = anyone.get("/login").await;
+    assert!(r.headers().get("set-cookie").is_some(), "{:?}", r.headers());
+    assert_eq!(sessions().await, before + 1);
     // A signed-in official's copy names them: no shared cache may keep it.
     let official = app.demo_login("official").await;
     let r = official.get("/public").await;
