@@ -44,6 +44,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 
     let sweeper =
         tokio::spawn(PostgresStore::new(db.pool.clone()).continuously_delete_expired(Duration::from_secs(600)));
+    let folder = tokio::spawn(fold_changes(db.pool.clone()));
     let (stop, stopped) = watch::channel(false);
     let public_url = config.public_url.clone();
     let state = AppState::new(db.pool.clone(), config);
@@ -61,6 +62,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     .await;
     tracing::info!("shutting down");
     sweeper.abort();
+    folder.abort();
     let _ = stop.send(true);
     // A run in progress finishes (or the database rolls it back when we stop waiting).
     let _ = tokio::time::timeout(Duration::from_secs(10), job).await;
@@ -68,6 +70,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let _ = tokio::time::timeout(Duration::from_secs(10), outbox).await;
     db.close().await?;
     served.context("server error")
+}
+
+/// Folds the marks of change every ten minutes (`db::changes::fold`).
+async fn fold_changes(pool: sqlx::PgPool) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(600)).await;
+        if let Err(e) = crate::db::changes::fold(&pool).await {
+            tracing::warn!("folding the marks of change failed: {e}");
+        }
+    }
 }
 
 fn print_demo_accounts() {

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod imports;
 pub mod investment;
 pub mod items;
+pub mod kept;
 pub mod meetings;
 pub mod notices;
 pub mod projects;

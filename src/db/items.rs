@@ -344,9 +344,13 @@ pub async fn overdue_of_projects(pool: &PgPool, projects: &[Uuid], today: NaiveD
 }
 
 /// One page of a unit's open items across all projects, most urgent first, and how many there are.
-pub async fn unit_queue(pool: &PgPool, unit: Uuid, limit: i64, offset: i64) -> Result<(Vec<Line>, i64), sqlx::Error> {
-    // Both on one connection: the pool checks a connection each time it is handed back.
-    let mut conn = pool.acquire().await?;
+/// Every table it reads marks its changes (migrations/0022_changes.sql).
+pub async fn unit_queue(
+    conn: &mut PgConnection,
+    unit: Uuid,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Line>, i64), sqlx::Error> {
     let lines = sqlx::query_as(&unit_open(LINE, limit, offset))
         .bind(unit)
         .fetch_all(&mut *conn)

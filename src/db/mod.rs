@@ -4,6 +4,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
+pub mod changes;
 pub mod cluster;
 pub mod constraint;
 pub mod form_keys;

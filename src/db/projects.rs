@@ -381,8 +381,6 @@ pub struct Sheet {
     pub summary: ProjectSummary,
     #[sqlx(flatten)]
     pub people: TaskForcePeople,
-    /// Whether the reader belongs to the task force.
-    pub on_task_force: bool,
     pub stage_dates: Json<Vec<StageDate>>,
     /// The investor accounts linked to it, by username.
     pub investors: Json<Vec<LinkedInvestor>>,
@@ -396,20 +394,52 @@ pub struct Sheet {
 /// How many of a project's requests its page lists.
 const REQUESTS_SHOWN: i64 = 100;
 
-/// A project's [`Sheet`] as `user` sees it, if the scope allows it; `None` both when it does not
-/// exist and when it is not visible. `latest` is how many progress updates and history entries to
-/// read (`None`: none, for readers who may not see them).
-pub async fn sheet(
+/// What a project's page checks on each view (its [`Sheet`] may be kept, `app::kept`): the count
+/// of changes to what the page shows (`db::changes`), whether the scope shows the project (false
+/// too when it does not exist), and whether `user` belongs to its task force.
+#[derive(sqlx::FromRow)]
+pub struct PageCheck {
+    pub changes: i64,
+    pub visible: bool,
+    pub on_task_force: bool,
+}
+
+pub async fn page_check(
     conn: &mut PgConnection,
     scope: ProjectScope,
     id: Uuid,
     user: Uuid,
-    latest: Option<i64>,
+) -> Result<PageCheck, sqlx::Error> {
+    let (kind, scope_id) = scope_params(scope);
+    let scoped = in_scope(scope);
+    sqlx::query_as(&format!(
+        "SELECT {changes} AS changes,
+                EXISTS (SELECT 1 FROM projects p WHERE {scoped} AND p.id = $3) AS visible,
+                EXISTS (SELECT 1 FROM task_force_members m JOIN task_forces f ON f.id = m.task_force_id
+                        WHERE f.project_id = $3 AND m.user_id = $4) AS on_task_force",
+        changes = super::changes::count_of("$3")
+    ))
+    .bind(kind)
+    .bind(scope_id)
+    .bind(id)
+    .bind(user)
+    .fetch_one(conn)
+    .await
+}
+
+/// A project's [`Sheet`], if the scope allows it; `None` both when it does not exist and when it is
+/// not visible. `latest` is how many progress updates and history entries to read. Every table it
+/// reads marks its changes (migrations/0022_changes.sql).
+pub async fn sheet(
+    conn: &mut PgConnection,
+    scope: ProjectScope,
+    id: Uuid,
+    latest: i64,
 ) -> Result<Option<Sheet>, sqlx::Error> {
     let (kind, scope_id) = scope_params(scope);
     let scoped = in_scope(scope);
     // The numbers written into the text, so that the plan is kept (see `history`).
-    let n = latest.unwrap_or(0);
+    let n = latest;
     sqlx::query_as(&format!(
         "SELECT p.id, p.name, p.company, p.park, p.industry, p.investment_code, p.stage, p.total_investment_wan,
                 p.description, p.version, f.leader_name, lu.name AS lead_unit, 0::bigint AS open_items,
@@ -418,8 +448,6 @@ pub async fn sheet(
                 p.override_colour, p.override_reason, p.override_until,
                 (SELECT display_name FROM users WHERE id = p.override_by) AS override_by,
                 {PEOPLE},
-                EXISTS (SELECT 1 FROM task_force_members m WHERE m.task_force_id = f.id AND m.user_id = $4)
-                    AS on_task_force,
                 (SELECT coalesce(json_agg(d), '[]') FROM
                     (SELECT project_id, stage, planned_on, actual_on FROM project_stage_dates
                      WHERE project_id = p.id) d) AS stage_dates,
@@ -438,7 +466,6 @@ pub async fn sheet(
     .bind(kind)
     .bind(scope_id)
     .bind(id)
-    .bind(user)
     .fetch_optional(conn)
     .await
 }

@@ -32,6 +32,21 @@ pub async fn by_code(pool: &PgPool, code: &str) -> Result<Option<Unit>, sqlx::Er
         .await
 }
 
+/// The unit with this code and the count of changes to what its queue shows (`db::changes`).
+pub async fn by_code_with_changes(conn: &mut PgConnection, code: &str) -> Result<Option<(Unit, i64)>, sqlx::Error> {
+    let Some(code) = UnitCode::parse(code) else {
+        return Ok(None);
+    };
+    let row: Option<(Uuid, String, String, i64)> = sqlx::query_as(&format!(
+        "SELECT u.id, u.code, u.name, {changes} FROM units u WHERE u.code = $1",
+        changes = super::changes::count_of("u.id")
+    ))
+    .bind(code.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(id, code, name, changes)| (Unit { id, code, name }, changes)))
+}
+
 /// The units with these codes, and the codes that name no unit.
 pub async fn resolve(conn: &mut PgConnection, codes: &[String]) -> Result<(Vec<Unit>, Vec<String>), sqlx::Error> {
     // Only strings shaped like codes reach the database; the rest are simply not found.

@@ -78,6 +78,8 @@ pub struct AppState {
     pub public: Arc<public::PublicPages>,
     /// Each user's to-do list as last read, with the state of the data it was read in.
     pub todo: Arc<crate::app::todo::Kept>,
+    /// What project pages and unit queues read, with the count of changes it was read after.
+    pub pages: Arc<crate::app::kept::Pages>,
 }
 
 impl AppState {
@@ -89,6 +91,7 @@ impl AppState {
             run_figures: Arc::default(),
             public: Arc::default(),
             todo: Arc::default(),
+            pages: Arc::default(),
         }
     }
 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::context::RequestContext;
-use super::error::{AppError, AppResult};
+use super::error::AppResult;
 use super::extract::{IdPath, PageQuery};
 use super::form::AdjustmentForm;
 use super::history::{self, HistoryView};
@@ -19,6 +19,7 @@ use super::requests::RequestRow;
 use super::rows::ItemRow;
 use super::rows::ProjectRow;
 use super::todo::TodoView;
+use crate::app::kept;
 use crate::auth::{CurrentUser, policy};
 use crate::db::items::{self, Line};
 use crate::db::projects::{self, ListQuery, ProjectSummary};
@@ -320,32 +321,32 @@ pub async fn project_page(
     let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let internal = policy::sees_internal(user);
-    let latest = internal.then_some(LATEST_SHOWN + 1);
-    // The page's reads on one connection: one hand-back to the pool (which checks the connection
-    // each time) instead of three.
     let mut conn = state.db.acquire().await?;
-    let sheet = projects::sheet(&mut conn, policy::project_scope(user), id, user.id, latest)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let t = ctx.t();
-    let all_items = items::lines_of_project(&mut conn, id).await?;
-    let mut summary = with_figures(sheet.summary, &all_items, today, th);
-    let panel = crate::app::investment::panel(&mut conn, &settings, id).await?;
+    let (read, on_task_force) = kept::project(&mut conn, &state.pages, &settings, user, id, LATEST_SHOWN + 1).await?;
     drop(conn);
+    let (sheet, panel) = (&read.sheet, &read.panel);
+    let t = ctx.t();
+    let all_items = &read.lines;
+    let mut summary = with_figures(sheet.summary.clone(), all_items, today, th);
     summary.investment = panel.judged;
     // Shown with a plan or a report, and to those who set plans (who can start one).
     let investment_shown = panel.plan.is_some()
         || panel.months.iter().any(Option::is_some)
-        || policy::may_report_investment(user, sheet.on_task_force);
-    let invest = investment_shown.then(|| super::investment::Summary::new(&panel, &settings, t));
-    let dates = sheet.stage_dates.0;
+        || policy::may_report_investment(user, on_task_force);
+    let invest = investment_shown.then(|| super::investment::Summary::new(panel, &settings, t));
+    let dates = &sheet.stage_dates.0;
     let view = if internal { ctx.run_view(state).await? } else { None };
     let standing = view.and_then(|v| {
         let e = v.entries.iter().find(|e| e.project_id == id)?.clone();
         let place = t.place(e.list.as_deref(), e.list_position);
         Some((e, place))
     });
-    let (mut updates, mut history) = (sheet.updates.0, sheet.history.0);
+    // Progress and history are internal.
+    let (mut updates, mut history) = if internal {
+        (sheet.updates.0.clone(), sheet.history.0.clone())
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let more_history = history.len() as i64 > LATEST_SHOWN;
     updates.truncate(LATEST_SHOWN as usize);
     history.truncate(LATEST_SHOWN as usize);
@@ -354,17 +355,21 @@ pub async fn project_page(
         .iter()
         .map(|h| HistoryView::new(h, t, settings.tz(), &names))
         .collect();
-    let all_requests = sheet.requests.0;
+    let all_requests = &sheet.requests.0;
     let service = internal.then(|| {
         let mut figures = request::Figures::default();
-        for r in &all_requests {
+        for r in all_requests {
             let timing = request::timing(r.state, r.dates(settings.tz()), today, settings.service_level());
             figures.add(r.state, timing, r.rating);
         }
         figures
     });
     let can_manage = policy::may_manage_projects(user);
-    let investors = if can_manage { sheet.investors.0 } else { Vec::new() };
+    let investors = if can_manage {
+        sheet.investors.0.clone()
+    } else {
+        Vec::new()
+    };
     let (mut stage_error, mut investor_error, mut override_form) = (None, None, AdjustmentForm::default());
     match feedback {
         Some(Feedback::Stage(m)) => stage_error = Some(m),
@@ -374,7 +379,7 @@ pub async fn project_page(
     }
     let overridden = summary.overall(today, th).1 == Decider::Override;
     let date_of = |s: Stage| dates.iter().find(|d| d.stage == s);
-    let stages = stage_views(&dates, summary.stage, t);
+    let stages = stage_views(dates, summary.stage, t);
     let actual = |s: Stage| date_of(s).and_then(|d| d.actual_on);
     let durations = MEASURED
         .into_iter()
@@ -397,8 +402,8 @@ pub async fn project_page(
             .map(|s| (s.as_str(), t.stage(*s)))
             .collect(),
         project: ProjectRow::from_summary(&summary, t, today, th),
-        member_units: sheet.people.member_units,
-        liaisons: sheet.people.liaisons,
+        member_units: sheet.people.member_units.clone(),
+        liaisons: sheet.people.liaisons.clone(),
         stages,
         today,
         durations,
@@ -409,7 +414,7 @@ pub async fn project_page(
         more_history,
         standing,
         can_manage,
-        can_edit_checklist: policy::may_edit_checklist(user, sheet.on_task_force),
+        can_edit_checklist: policy::may_edit_checklist(user, on_task_force),
         internal,
         tz: settings.tz(),
         requests: all_requests.iter().map(|r| RequestRow::new(r, t, &settings)).collect(),

@@ -12,6 +12,7 @@ use super::layout::Layout;
 use super::requests::figures_by;
 use super::rows::ItemRow;
 use super::todo::TodoView;
+use crate::app::kept;
 use crate::auth::policy::ProjectScope;
 use crate::auth::{CurrentUser, policy};
 use crate::db::units::{self, UnitLoad};
@@ -46,13 +47,12 @@ pub async fn queue(
     Path(code): Path<String>,
     PageQuery(q): PageQuery<PageParam>,
 ) -> AppResult<QueuePage> {
-    let unit = units::by_code(&state.db, &code).await?.ok_or(AppError::NotFound)?;
-    if !policy::may_view_unit_queue(&user, unit.id) {
-        return Err(AppError::Forbidden);
-    }
     let settings = ctx.settings(&state.db).await?;
     let page = q.number();
-    let (found, total) = items::unit_queue(&state.db, unit.id, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let mut conn = state.db.acquire().await?;
+    let (unit, read) = kept::queue(&mut conn, &state.pages, &user, &code, page, PAGE_SIZE).await?;
+    drop(conn);
+    let (found, total) = (&read.lines, read.total);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let t = ctx.t();
     let href = |to: i64| format!("{}?page={to}", links::unit(&unit.code));

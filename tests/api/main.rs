@@ -22,6 +22,7 @@ mod imports;
 mod investment;
 mod investors;
 mod journeys;
+mod kept_pages;
 mod layers;
 mod meetings;
 mod migrations;
