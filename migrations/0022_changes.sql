@@ -16,21 +16,17 @@ CREATE TABLE changes (
     PRIMARY KEY (key, xact)
 );
 
--- A mark on each key named by the columns given as arguments, in the rows before and after.
+-- A mark on each key named by the columns given as arguments, in the rows before and after: one
+-- statement per row (each row is made JSON once).
 CREATE FUNCTION mark_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    col text;
+    old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+    new_row jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
 BEGIN
-    FOREACH col IN ARRAY TG_ARGV LOOP
-        IF TG_OP <> 'INSERT' THEN
-            INSERT INTO changes (key) SELECT k FROM (SELECT (to_jsonb(OLD) ->> col)::uuid AS k) x
-                WHERE k IS NOT NULL ON CONFLICT DO NOTHING;
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            INSERT INTO changes (key) SELECT k FROM (SELECT (to_jsonb(NEW) ->> col)::uuid AS k) x
-                WHERE k IS NOT NULL ON CONFLICT DO NOTHING;
-        END IF;
-    END LOOP;
+    INSERT INTO changes (key)
+        SELECT DISTINCT (r ->> c)::uuid FROM unnest(TG_ARGV) c, unnest(ARRAY[old_row, new_row]) r
+        WHERE r ->> c IS NOT NULL
+        ON CONFLICT DO NOTHING;
     RETURN NULL;
 END;
 $$;

@@ -72,10 +72,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     served.context("server error")
 }
 
-/// Folds the marks of change every ten minutes (`db::changes::fold`).
+/// Folds the marks of change every minute (`db::changes::fold`): a busy project's count then sums
+/// at most a minute of marks.
 async fn fold_changes(pool: sqlx::PgPool) {
     loop {
-        tokio::time::sleep(Duration::from_secs(600)).await;
+        tokio::time::sleep(Duration::from_secs(60)).await;
         if let Err(e) = crate::db::changes::fold(&pool).await {
             tracing::warn!("folding the marks of change failed: {e}");
         }
