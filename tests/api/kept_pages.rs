@@ -126,6 +126,7 @@ async fn a_kept_unit_queue_shows_every_change_to_it_at_once_on_every_instance() 
         .unwrap();
     let path = "/units/zrzyj";
     assert_eq!(page(&official, path).await, page(&second, path).await);
+    let gxj_before = page(&second, "/units/gxj").await;
     let first = "(SELECT id FROM checklist_items WHERE responsible_unit_id = $1 AND state = 'open'
                   ORDER BY deadline, title LIMIT 1)";
     for sql in [
@@ -143,6 +144,7 @@ async fn a_kept_unit_queue_shows_every_change_to_it_at_once_on_every_instance() 
     }
     // The item moved away shows in its new unit's queue at once too.
     let gxj = page(&second, "/units/gxj").await;
+    assert_ne!(gxj, gxj_before);
     assert_eq!(gxj, page(&instance(&app, &official).await, "/units/gxj").await);
 }
 
@@ -242,7 +244,7 @@ async fn each_committed_change_counts_once_and_folding_keeps_the_counts() {
             .unwrap()
     };
     let (before, rows) = (counts().await, marks().await);
-    assert!(zhuanban::db::changes::fold(pool).await.unwrap() > 0);
+    assert!(changes::fold(pool).await.unwrap() > 0);
     assert!(marks().await < rows);
     let keys: i64 = sqlx::query_scalar("SELECT count(DISTINCT key) FROM changes")
         .fetch_one(pool)
