@@ -31,6 +31,17 @@ async fn page(client: &Client, path: &str) -> String {
     page
 }
 
+/// The demo investor's project.
+async fn investors_project(app: &TestApp) -> Uuid {
+    sqlx::query_scalar(
+        "SELECT ip.project_id FROM investor_projects ip JOIN users u ON u.id = ip.user_id
+         WHERE u.username = 'investor' LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
 /// Runs `sql` with the project as `$1`, and checks that both warm instances then show what a
 /// fresh instance reads, and that it is not what they showed before.
 async fn changed_shows(app: &TestApp, warm: [&Client; 2], path: &str, project: Uuid, sql: &str) {
@@ -51,13 +62,7 @@ async fn a_kept_project_page_shows_every_change_to_it_at_once_on_every_instance(
     app.add_user("investor_k", Role::Investor, None, &[]).await;
     let official = app.demo_login("official").await;
     let second = instance(&app, &official).await;
-    let project: Uuid = sqlx::query_scalar(
-        "SELECT ip.project_id FROM investor_projects ip JOIN users u ON u.id = ip.user_id
-         WHERE u.username = 'investor' LIMIT 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let project = investors_project(&app).await;
     let path = format!("/projects/{project}");
     assert_eq!(page(&official, &path).await, page(&second, &path).await);
 
@@ -267,13 +272,7 @@ async fn each_committed_change_counts_once_and_folding_keeps_the_counts() {
 #[tokio::test]
 async fn a_kept_project_page_is_shown_to_each_reader_only_as_they_may_see_it() {
     let app = spawn_demo_app().await;
-    let project: Uuid = sqlx::query_scalar(
-        "SELECT ip.project_id FROM investor_projects ip JOIN users u ON u.id = ip.user_id
-         WHERE u.username = 'investor' LIMIT 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let project = investors_project(&app).await;
     // A lead on the task force and one who is not; an investor of no project.
     app.add_user("lead_on", Role::Lead, None, &[]).await;
     app.add_user("lead_off", Role::Lead, None, &[]).await;
