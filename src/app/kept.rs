@@ -93,11 +93,11 @@ pub struct QueueRead {
     pub total: i64,
 }
 
-/// The reads the pages keep: a project's by project and county day (its investment panel judges
-/// the day), a unit's queue by unit and page number.
+/// The reads the pages keep: a project's by project, county day (its investment panel judges the
+/// day) and how many updates and entries were read; a unit's queue by unit, page and page size.
 pub struct Pages {
-    projects: Kept<(Uuid, NaiveDate), ProjectRead>,
-    queues: Kept<(Uuid, i64), QueueRead>,
+    projects: Kept<(Uuid, NaiveDate, i64), ProjectRead>,
+    queues: Kept<(Uuid, i64, i64), QueueRead>,
 }
 
 /// Projects and queue pages kept at most, each instance: a few hundred kilobytes each at most.
@@ -129,7 +129,7 @@ pub async fn project(
     if !check.visible {
         return Err(AppError::NotFound);
     }
-    let key = (id, settings.today());
+    let key = (id, settings.today(), latest);
     if let Some(read) = pages.projects.get(&key, check.changes) {
         return Ok((read, check.on_task_force));
     }
@@ -159,7 +159,7 @@ pub async fn queue(
     if !policy::may_view_unit_queue(user, unit.id) {
         return Err(AppError::Forbidden);
     }
-    let key = (unit.id, page);
+    let key = (unit.id, page, size);
     if let Some(read) = pages.queues.get(&key, changes) {
         return Ok((unit, read));
     }
