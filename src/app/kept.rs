@@ -11,7 +11,7 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
-use sqlx::PgConnection;
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::app::investment::{self, Panel};
@@ -117,7 +117,7 @@ impl Default for Pages {
 /// does not exist or the user's scope does not show it. The latest `latest` progress updates and
 /// history entries are read whoever asks (the caller shows them to internal readers only).
 pub async fn project(
-    conn: &mut PgConnection,
+    db: &PgPool,
     pages: &Pages,
     settings: &Settings,
     user: &CurrentUser,
@@ -125,7 +125,9 @@ pub async fn project(
     latest: i64,
 ) -> AppResult<(Arc<ProjectRead>, bool)> {
     let scope = policy::project_scope(user);
-    let check = projects::page_check(&mut *conn, scope, id, user.id).await?;
+    // Every read on one connection: the pool checks a connection each time it is handed back.
+    let mut conn = db.acquire().await?;
+    let check = projects::page_check(&mut conn, scope, id, user.id).await?;
     if !check.visible {
         return Err(AppError::NotFound);
     }
@@ -133,11 +135,11 @@ pub async fn project(
     if let Some(read) = pages.projects.get(&key, check.changes) {
         return Ok((read, check.on_task_force));
     }
-    let sheet = projects::sheet(&mut *conn, scope, id, latest)
+    let sheet = projects::sheet(&mut conn, scope, id, latest)
         .await?
         .ok_or(AppError::NotFound)?;
-    let lines = items::lines_of_project(&mut *conn, id).await?;
-    let panel = investment::panel(&mut *conn, settings, id).await?;
+    let lines = items::lines_of_project(&mut conn, id).await?;
+    let panel = investment::panel(&mut conn, settings, id).await?;
     let read = Arc::new(ProjectRead { sheet, lines, panel });
     pages.projects.keep(key, check.changes, Arc::clone(&read));
     Ok((read, check.on_task_force))
@@ -146,14 +148,15 @@ pub async fn project(
 /// The unit with this code and page `page` of its open items (`size` each); `NotFound` when no
 /// unit has the code, `Forbidden` when the user may not see its queue.
 pub async fn queue(
-    conn: &mut PgConnection,
+    db: &PgPool,
     pages: &Pages,
     user: &CurrentUser,
     code: &str,
     page: i64,
     size: i64,
 ) -> AppResult<(Unit, Arc<QueueRead>)> {
-    let (unit, changes) = units::by_code_with_changes(&mut *conn, code)
+    let mut conn = db.acquire().await?;
+    let (unit, changes) = units::by_code_with_changes(&mut conn, code)
         .await?
         .ok_or(AppError::NotFound)?;
     if !policy::may_view_unit_queue(user, unit.id) {
@@ -163,7 +166,7 @@ pub async fn queue(
     if let Some(read) = pages.queues.get(&key, changes) {
         return Ok((unit, read));
     }
-    let (lines, total) = items::unit_queue(&mut *conn, unit.id, size, (page - 1) * size).await?;
+    let (lines, total) = items::unit_queue(&mut conn, unit.id, size, (page - 1) * size).await?;
     let read = Arc::new(QueueRead { lines, total });
     pages.queues.keep(key, changes, Arc::clone(&read));
     Ok((unit, read))

@@ -321,9 +321,7 @@ pub async fn project_page(
     let settings = ctx.settings(&state.db).await?;
     let (today, th) = (settings.today(), settings.thresholds());
     let internal = policy::sees_internal(user);
-    let mut conn = state.db.acquire().await?;
-    let (read, on_task_force) = kept::project(&mut conn, &state.pages, &settings, user, id, LATEST_SHOWN + 1).await?;
-    drop(conn);
+    let (read, on_task_force) = kept::project(&state.db, &state.pages, &settings, user, id, LATEST_SHOWN + 1).await?;
     let (sheet, panel) = (&read.sheet, &read.panel);
     let t = ctx.t();
     let all_items = &read.lines;

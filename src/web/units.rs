@@ -49,9 +49,7 @@ pub async fn queue(
 ) -> AppResult<QueuePage> {
     let settings = ctx.settings(&state.db).await?;
     let page = q.number();
-    let mut conn = state.db.acquire().await?;
-    let (unit, read) = kept::queue(&mut conn, &state.pages, &user, &code, page, PAGE_SIZE).await?;
-    drop(conn);
+    let (unit, read) = kept::queue(&state.db, &state.pages, &user, &code, page, PAGE_SIZE).await?;
     let (found, total) = (&read.lines, read.total);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let t = ctx.t();
